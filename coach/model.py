@@ -1,0 +1,142 @@
+"""Plain dataclasses the coach decides over. Storage returns these; nothing here touches I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+
+
+class Equipment(StrEnum):
+    """Equipment asked item by item at onboarding (DESIGN.md §1)."""
+
+    PULLUP_BAR = "pullup_bar"
+    BAND = "band"
+    CABLE = "cable"
+    BENCH = "bench"
+    DUMBBELL = "dumbbell"
+    BARBELL = "barbell"
+
+
+class Feedback(StrEnum):
+    """What a person said about a move on a day."""
+
+    DONE = "done"
+    WORSE = "worse"
+
+
+class RedFlagGroup(StrEnum):
+    """The two red-flag groups of DESIGN.md §2."""
+
+    EMERGENCY = "emergency"
+    URGENT = "urgent"
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    """The final pain rating (0-10) of one local calendar day."""
+
+    day: date
+    pain: int
+
+
+@dataclass(frozen=True, slots=True)
+class MoveFeedback:
+    """A *Done* or *Made it worse* on one move, on one local day.
+
+    An *Undo* of "worse" deletes the row, so a mis-tap leaves no trace in the rules.
+    """
+
+    day: date
+    move: str
+    kind: Feedback
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What the coach knows about a person besides their ratings."""
+
+    equipment: frozenset[Equipment] = frozenset()
+    gym_experienced: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """Everything the stage rules replay: ratings and feedback, in any order."""
+
+    profile: Profile = field(default_factory=Profile)
+    ratings: tuple[Rating, ...] = ()
+    feedback: tuple[MoveFeedback, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    """Onboarding screening answers (DESIGN.md §2): any True needs a clinician's go-ahead."""
+
+    pregnant: bool = False
+    recent_spinal_surgery: bool = False
+    osteoporosis: bool = False
+    under_18: bool = False
+
+    @property
+    def needs_clearance(self) -> bool:
+        return self.pregnant or self.recent_spinal_surgery or self.osteoporosis or self.under_18
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyState:
+    """Where a person stands with screening and red flags.
+
+    ``red_flag`` is the group of the last "yes" that is not yet lifted by a clinician's
+    all-clear; ``cleared_at`` is when a clinician last said exercise is OK.
+    """
+
+    screening: Screening | None = None
+    screening_cleared_at: datetime | None = None
+    red_flag: RedFlagGroup | None = None
+    red_flag_at: datetime | None = None
+    cleared_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class Person:
+    """One person the bot coaches: settings, consent, safety, and where they are in a dialogue.
+
+    ``step`` and ``step_data`` are the conversation state (DESIGN.md §4): the step a person
+    is in is stored with them, in the same transaction as their answer.
+    """
+
+    chat_id: int
+    created_at: datetime
+    timezone: str | None = None
+    checkin_time: time | None = None
+    hang_times: tuple[time, ...] = ()
+    profile: Profile = field(default_factory=Profile)
+    consent_version: str | None = None
+    consent_at: datetime | None = None
+    safety: SafetyState = field(default_factory=SafetyState)
+    step: str | None = None
+    step_data: dict[str, object] = field(default_factory=dict)
+    paused: bool = False
+    active: bool = True
+    registered: bool = False
+    escalation_suggested_on: date | None = None
+
+
+class SafetyEventKind(StrEnum):
+    """Entries of the safety log, kept for the person's export."""
+
+    SCREENING = "screening"
+    SCREENING_CLEARED = "screening_cleared"
+    RED_FLAGS_NONE = "red_flags_none"
+    RED_FLAG = "red_flag"
+    CLINICIAN_CLEARED = "clinician_cleared"
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyEvent:
+    """One answer to screening or red-flag questions, or a clinician's all-clear."""
+
+    at: datetime
+    kind: SafetyEventKind
+    detail: str = ""
