@@ -1,0 +1,154 @@
+"""Explanations generated from the stage table: where a person stands and what unlocks more.
+
+``standing`` is the one source of figures for /why, the progress chart's caption and the
+weekly summary, so they can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from statistics import mean
+
+from coach import texts
+from coach.model import History
+from coach.plan import Plan, Status
+from coach.program import Program
+from coach.rules import (
+    Change,
+    Condition,
+    Day,
+    Need,
+    entry_conditions,
+    equipment_cap,
+    in_maintenance,
+    progress_after,
+    replay,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """A person's stage today, why, and every condition of the next one."""
+
+    today: date
+    stage: int
+    stage_name: str
+    entered: date | None
+    entered_by: Change | None  # None: the start of the program
+    next_stage: int | None
+    next_name: str | None
+    conditions: tuple[Condition, ...]
+    cap: int
+    maintenance: bool
+    week_average: float | None
+    last_week_average: float | None
+    days: tuple[Day, ...]
+
+
+def standing(program: Program, history: History, today: date) -> Standing:
+    """Where a person stands on ``today`` (with or without today's check-in)."""
+    days = replay(program, history, today)
+    progress = progress_after(program, days)
+    ratings = {r.day: r.pain for r in history.ratings if r.day <= today}
+    nxt = progress.stage + 1 if progress.stage < program.top else None
+    conditions: tuple[Condition, ...] = ()
+    if nxt is not None:
+        latest = days[-1].day if days else today
+        conditions = tuple(entry_conditions(program, history, ratings, progress, latest))
+    return Standing(
+        today=today,
+        stage=progress.stage,
+        stage_name=program.stage(progress.stage).name,
+        entered=progress.entered,
+        entered_by=_entered_by(days),
+        next_stage=nxt,
+        next_name=program.stage(nxt).name if nxt else None,
+        conditions=conditions,
+        cap=equipment_cap(program, history.profile.equipment),
+        maintenance=in_maintenance(program, days, today),
+        week_average=_average(ratings, today, 0),
+        last_week_average=_average(ratings, today, 7),
+        days=tuple(days),
+    )
+
+
+def _entered_by(days: list[Day]) -> Change | None:
+    for day in reversed(days):
+        if day.change is not None:
+            return day.change
+    return None
+
+
+def _average(ratings: dict[date, int], today: date, back: int) -> float | None:
+    end = today - timedelta(days=back)
+    week = [p for d, p in ratings.items() if 0 <= (end - d).days < 7]
+    return round(mean(week), 1) if week else None
+
+
+def condition_text(program: Program, condition: Condition) -> str:
+    """One condition in words, with what is still missing."""
+    match condition.need:
+        case Need.PAIN_STREAK:
+            more = condition.target - condition.have
+            return texts.NEED_STREAK.format(
+                target=condition.target,
+                pain=condition.pain_max,
+                have=min(condition.have, condition.target),
+                more=f" — {texts.plural(more, 'more day')}" if more > 0 else "",
+            )
+        case Need.SESSIONS:
+            more = condition.target - condition.have
+            return texts.NEED_SESSIONS.format(
+                target=condition.target,
+                stage=condition.stage,
+                have=min(condition.have, condition.target),
+                more=f" — {texts.plural(more, 'more session')}" if more > 0 else "",
+            )
+        case Need.NO_LEFT_OUT:
+            names = ", ".join(program.move(m).name for m in condition.items) or "none"
+            return texts.NEED_NO_LEFT_OUT.format(stage=condition.stage, names=names)
+        case Need.EQUIPMENT:
+            return texts.NEED_EQUIPMENT.format(
+                items=", ".join(texts.EQUIPMENT[e] for e in condition.items) or "none"
+            )
+        case Need.NO_FLARE:
+            return texts.NEED_NO_FLARE.format(flares=condition.have)
+
+
+def why_text(program: Program, at: Standing) -> str:
+    """The /why text: the stage, why, and exactly what unlocks the next."""
+    lines = [texts.WHY_STAGE.format(stage=at.stage, name=at.stage_name)]
+    if at.entered is None:
+        lines.append(texts.WHY_NO_CHECKINS)
+    else:
+        reason = texts.ENTERED_BY[at.entered_by.value if at.entered_by else "start"]
+        lines.append(reason.format(day=texts.day(at.entered)))
+    if at.maintenance:
+        lines.append(texts.WHY_MAINTENANCE)
+    if at.next_stage is None:
+        lines.append(texts.WHY_TOP)
+        return "\n".join(lines)
+    lines.append(texts.WHY_NEXT.format(stage=at.next_stage, name=at.next_name))
+    for condition in at.conditions:
+        mark = texts.MET if condition.met else texts.UNMET
+        lines.append(f"{mark} {condition_text(program, condition)}")
+    if at.conditions and all(c.met for c in at.conditions):
+        lines.append(texts.WHY_ALL_MET)
+    if at.cap < program.top:
+        lines.append(texts.WHY_CAP.format(cap=at.cap))
+    return "\n".join(lines)
+
+
+def plan_reason(program: Program, plan: Plan) -> str:
+    """Why today's plan is what it is, in one or two sentences."""
+    if plan.flare:
+        key = "flare_drop" if plan.change is Change.FLARE else "flare"
+        return texts.PLAN_REASON[key].format(pain=plan.pain, stage=plan.stage)
+    if plan.change is Change.AWAY:
+        return texts.PLAN_REASON["away"].format(days=program.rules.away_days, stage=plan.stage)
+    if plan.change is Change.ADVANCE:
+        return texts.PLAN_REASON["advance"].format(stage=plan.stage, name=plan.stage_name)
+    if any(i.status is Status.REST for i in plan.items):
+        return texts.PLAN_REASON["rest"].format(stage=plan.stage, name=plan.stage_name)
+    return texts.PLAN_REASON["same"].format(stage=plan.stage, name=plan.stage_name)

@@ -1,0 +1,195 @@
+"""The program as data: moves, cues, doses and the stage table, read from program.toml.
+
+The file is loaded and validated once at start; a malformed file fails loudly, naming the
+line at fault, so a typo in a threshold can never silently change what people are told.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from coach.model import Equipment
+
+PROGRAM_FILE = Path(__file__).with_name("program.toml")
+
+Pain = Annotated[int, Field(ge=0, le=10)]
+Days = Annotated[int, Field(ge=1, le=365)]
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Rules(_Data):
+    """Thresholds that apply on every day, whatever the stage."""
+
+    flare_pain: Pain
+    flare_rise_floor: Pain
+    flare_rise: Annotated[int, Field(ge=1, le=10)]
+    flare_window_days: Days
+    flare_min_ratings: Days
+    red_flag_pain: Pain
+    worse_leave_out_days: Days
+    worse_repeat_days: Days
+    escalate_pain: Pain
+    escalate_days: Days
+    escalate_window_days: Days
+    escalate_improvement: Annotated[int, Field(ge=1, le=10)]
+    escalate_after_days: Days
+    escalate_repeat_days: Days
+    away_days: Days
+    maintenance_days: Days
+
+
+class Move(_Data):
+    """One move of the progression, with the coach's words about it."""
+
+    slug: Annotated[str, Field(pattern=r"^[a-z_]{1,20}$")]
+    name: str
+    # Any one of these sets is enough: [["band"], ["cable"]] means a band or a cable.
+    equipment: tuple[tuple[Equipment, ...], ...] = Field(min_length=1)
+    equipment_text: str
+    alternative: str | None = None
+    dose: str
+    dose_source: Literal["article", "back_coach"]
+    gentle_dose: str | None = None
+    cues: tuple[str, ...] = Field(min_length=1)
+    how: str
+    how_source: Literal["article", "back_coach"]
+    gym_experience_required: bool = False
+    every_other_day: bool = False
+
+    def possible_with(self, equipment: frozenset[Equipment]) -> bool:
+        """Whether a person with this equipment can do the move."""
+        return any(set(option) <= equipment for option in self.equipment)
+
+
+class Entry(_Data):
+    """Every condition that must hold to enter a stage (DESIGN.md §2)."""
+
+    pain_max: Pain
+    days_in_row: Days
+    sessions: Annotated[int, Field(ge=0, le=100)] = 0
+    no_move_left_out: bool = False
+    no_flare_in_stage: bool = False
+    equipment: tuple[Equipment, ...] = ()
+
+
+class Stage(_Data):
+    """A stage: the moves it adds to the plan and what it takes to enter it."""
+
+    number: Annotated[int, Field(ge=1, le=20)]
+    name: str
+    adds: tuple[str, ...] = Field(min_length=1)
+    enter: Entry | None = None
+
+
+class Program(_Data):
+    """The whole program: rules, moves by slug, and the stage table in order."""
+
+    version: int
+    source: str
+    rules: Rules
+    moves: tuple[Move, ...] = Field(min_length=1)
+    stages: tuple[Stage, ...] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Program:
+        slugs = [m.slug for m in self.moves]
+        if len(set(slugs)) != len(slugs):
+            raise ValueError("move slugs must be unique")
+        if [s.number for s in self.stages] != list(range(1, len(self.stages) + 1)):
+            raise ValueError("stages must be numbered 1, 2, 3, ... in order")
+        if self.stages[0].enter is not None or any(s.enter is None for s in self.stages[1:]):
+            raise ValueError("stage 1 has no [stages.enter]; every later stage needs one")
+        added = [slug for s in self.stages for slug in s.adds]
+        unknown = sorted(set(added) - set(slugs))
+        if unknown:
+            raise ValueError(f"stages add unknown moves: {', '.join(unknown)}")
+        if sorted(added) != sorted(slugs):
+            raise ValueError("every move must be added by exactly one stage")
+        return self
+
+    def move(self, slug: str) -> Move:
+        """The move with this slug (KeyError for an unknown one)."""
+        for move in self.moves:
+            if move.slug == slug:
+                return move
+        raise KeyError(slug)
+
+    def stage(self, number: int) -> Stage:
+        """The stage with this number (1-based)."""
+        return self.stages[number - 1]
+
+    @property
+    def top(self) -> int:
+        return len(self.stages)
+
+    def stage_of(self, slug: str) -> int:
+        """The stage that adds a move."""
+        return next(s.number for s in self.stages if slug in s.adds)
+
+    def moves_up_to(self, stage: int) -> tuple[Move, ...]:
+        """All moves of a stage's plan, in program order (stages are cumulative)."""
+        return tuple(m for m in self.moves if self.stage_of(m.slug) <= stage)
+
+
+class ProgramError(Exception):
+    """The program file is malformed; the message names the line at fault."""
+
+
+def load_program_text(text: str, name: str = "program.toml") -> Program:
+    """Parse and validate program text."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProgramError(f"{name}: {exc}") from exc
+    try:
+        return Program.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        line = _line_of(text, first["loc"])
+        raise ProgramError(f"{name} line {line}: {where}: {first['msg']}") from exc
+
+
+def load_program(path: Path = PROGRAM_FILE) -> Program:
+    """Read and validate a program file."""
+    return load_program_text(path.read_text(encoding="utf-8"), path.name)
+
+
+@cache
+def default_program() -> Program:
+    """The program shipped with Back Coach, loaded once."""
+    return load_program()
+
+
+def _line_of(text: str, loc: tuple[int | str, ...]) -> int:
+    """Best-effort line number of a validation error's location in TOML text."""
+    lines = text.splitlines()
+    start, end = 0, len(lines)
+    parts = list(loc)
+    while parts:
+        part = parts.pop(0)
+        if isinstance(part, str) and parts and isinstance(parts[0], int):
+            index = parts.pop(0)
+            headers = [i for i in range(start, end) if re.match(rf"\s*\[\[{part}\]\]", lines[i])]
+            if index >= len(headers):
+                break
+            start = headers[index]
+            later = [i for i in range(start + 1, end) if re.match(r"\s*\[\[", lines[i])]
+            end = later[0] if later else end
+            continue
+        key = re.escape(str(part))
+        pattern = rf"\s*({key}\s*=|\[[\w.]*\b{key}\])"
+        found = [i for i in range(start, end) if re.match(pattern, lines[i])]
+        if not found:
+            break
+        start = found[0]
+    return start + 1

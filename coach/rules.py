@@ -1,0 +1,284 @@
+"""The stage rules of DESIGN.md §2, as a replay over a person's history.
+
+The stage on any day is derived by replaying the final rating of every check-in day in
+order, so re-rating a day can never skip a regression and nothing about stages is stored.
+Time is an argument: callers pass ``today`` in the person's own zone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from statistics import median
+
+from coach.model import Equipment, Feedback, History, MoveFeedback, Profile, Rating
+from coach.program import Program
+
+
+class Change(StrEnum):
+    """Why a stage changed on a day."""
+
+    ADVANCE = "advance"
+    FLARE = "flare"
+    AWAY = "away"
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """One check-in day after the replay: the stage it was coached at and what happened."""
+
+    day: date
+    pain: int
+    stage: int
+    change: Change | None
+    flare: bool
+    away: bool
+    session: bool
+    entered: date  # when the person last entered ``stage``
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A move left out of the plan after "made it worse", until ``until`` (exclusive)."""
+
+    move: str
+    since: date
+    until: date
+
+
+def is_flare(program: Program, ratings: dict[date, int], day: date) -> bool:
+    """Today's pain >= 7, or >= 4 and 2 above the median of the previous 7 days (>= 3 of them)."""
+    rules = program.rules
+    pain = ratings[day]
+    if pain >= rules.flare_pain:
+        return True
+    if pain < rules.flare_rise_floor:
+        return False
+    window = [
+        ratings[d]
+        for offset in range(1, rules.flare_window_days + 1)
+        if (d := day - timedelta(days=offset)) in ratings
+    ]
+    if len(window) < rules.flare_min_ratings:
+        return False
+    return pain - median(window) >= rules.flare_rise
+
+
+def streak(ratings: dict[date, int], day: date, pain_max: int) -> int:
+    """Consecutive calendar days ending on ``day`` with a check-in at pain <= pain_max."""
+    count = 0
+    while ratings.get(day - timedelta(days=count), 99) <= pain_max:
+        count += 1
+    return count
+
+
+def left_out(program: Program, feedback: tuple[MoveFeedback, ...], day: date) -> list[LeftOut]:
+    """Moves left out on ``day`` after a "worse" (the bar hang is never left out)."""
+    span = timedelta(days=program.rules.worse_leave_out_days)
+    latest: dict[str, date] = {}
+    for item in feedback:
+        if item.kind is Feedback.WORSE and item.move != "bar_hang" and item.day <= day:
+            latest[item.move] = max(latest.get(item.move, item.day), item.day)
+    return [
+        LeftOut(m, since, since + span) for m, since in sorted(latest.items()) if day < since + span
+    ]
+
+
+def gentle_hang(program: Program, feedback: tuple[MoveFeedback, ...], day: date) -> bool:
+    """Whether "worse" on the bar hang asks for shorter holds on ``day``."""
+    span = timedelta(days=program.rules.worse_leave_out_days)
+    return any(
+        f.kind is Feedback.WORSE and f.move == "bar_hang" and f.day <= day < f.day + span
+        for f in feedback
+    )
+
+
+def lifts_rest(program: Program, done: dict[date, set[str]], day: date) -> bool:
+    """The every-other-day lifts rest the day after one of them was done."""
+    lifts = {m.slug for m in program.moves if m.every_other_day}
+    return bool(lifts & done.get(day - timedelta(days=1), set()))
+
+
+def done_by_day(feedback: tuple[MoveFeedback, ...]) -> dict[date, set[str]]:
+    """The moves marked *Done*, by day."""
+    done: dict[date, set[str]] = defaultdict(set)
+    for item in feedback:
+        if item.kind is Feedback.DONE:
+            done[item.day].add(item.move)
+    return done
+
+
+def offered(program: Program, profile: Profile, stage: int) -> list[str]:
+    """Moves a stage's plan offers this person (hyper row only to the gym-experienced)."""
+    return [
+        m.slug
+        for m in program.moves_up_to(stage)
+        if not m.gym_experience_required or profile.gym_experienced
+    ]
+
+
+def required_moves(
+    program: Program, history: History, stage: int, day: date, flare: bool
+) -> list[str]:
+    """The moves whose *Done* make a session: the plan's moves a person can do today."""
+    if flare:
+        return []
+    out = {item.move for item in left_out(program, history.feedback, day)}
+    resting = lifts_rest(program, done_by_day(history.feedback), day)
+    return [
+        slug
+        for slug in offered(program, history.profile, stage)
+        if slug != "bar_hang"
+        and slug not in out
+        and program.move(slug).possible_with(history.profile.equipment)
+        and not (resting and program.move(slug).every_other_day)
+    ]
+
+
+def equipment_cap(program: Program, equipment: frozenset[Equipment]) -> int:
+    """The highest stage this equipment allows (without a barbell, stage 3)."""
+    top = 1
+    for stage in program.stages[1:]:
+        assert stage.enter is not None
+        if not set(stage.enter.equipment) <= equipment:
+            break
+        top = stage.number
+    return top
+
+
+class Need(StrEnum):
+    """The kinds of condition a stage's entry can ask for."""
+
+    PAIN_STREAK = "pain_streak"
+    SESSIONS = "sessions"
+    NO_LEFT_OUT = "no_left_out"
+    EQUIPMENT = "equipment"
+    NO_FLARE = "no_flare"
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One entry condition of the next stage, and how far the person is toward it."""
+
+    need: Need
+    met: bool
+    target: int = 0  # days in a row, or sessions
+    have: int = 0
+    pain_max: int = 0
+    items: tuple[str, ...] = ()  # moves left out, or equipment missing
+    stage: int = 0  # the stage whose sessions count
+
+
+@dataclass(slots=True)
+class Progress:
+    """Where the replay stands: the stage, since when, and what counts toward the next."""
+
+    stage: int = 1
+    entered: date | None = None
+    sessions: int = 0
+    flares: int = 0
+
+
+def entry_conditions(
+    program: Program, history: History, ratings: dict[date, int], progress: Progress, day: date
+) -> list[Condition]:
+    """Every condition of entering the stage after ``progress.stage``, evaluated on ``day``."""
+    enter = program.stage(progress.stage + 1).enter
+    assert enter is not None
+    found = [
+        Condition(
+            Need.PAIN_STREAK,
+            (have := streak(ratings, day, enter.pain_max)) >= enter.days_in_row,
+            enter.days_in_row,
+            have,
+            enter.pain_max,
+        )
+    ]
+    if enter.sessions:
+        found.append(
+            Condition(
+                Need.SESSIONS,
+                progress.sessions >= enter.sessions,
+                enter.sessions,
+                progress.sessions,
+                stage=progress.stage,
+            )
+        )
+    if enter.no_move_left_out:
+        plan = set(offered(program, history.profile, progress.stage))
+        out = tuple(i.move for i in left_out(program, history.feedback, day) if i.move in plan)
+        found.append(Condition(Need.NO_LEFT_OUT, not out, items=out, stage=progress.stage))
+    if enter.equipment:
+        missing = tuple(e.value for e in enter.equipment if e not in history.profile.equipment)
+        found.append(Condition(Need.EQUIPMENT, not missing, items=missing))
+    if enter.no_flare_in_stage:
+        found.append(Condition(Need.NO_FLARE, progress.flares == 0, have=progress.flares))
+    return found
+
+
+def replay(program: Program, history: History, until: date) -> list[Day]:
+    """Replay every check-in day up to ``until``; the last element is the latest stage."""
+    ratings = {r.day: r.pain for r in history.ratings if r.day <= until}
+    done = done_by_day(history.feedback)
+    days: list[Day] = []
+    progress = Progress()
+    previous: date | None = None
+    for day in sorted(ratings):
+        progress.entered = progress.entered or day
+        flare = is_flare(program, ratings, day)
+        away = previous is not None and (day - previous).days - 1 >= program.rules.away_days
+        change = _change(program, history, ratings, progress, day, flare, away)
+        if change is not None:
+            progress.stage += 1 if change is Change.ADVANCE else -1
+            progress.entered, progress.sessions, progress.flares = day, 0, 0
+        progress.flares += flare
+        needed = required_moves(program, history, progress.stage, day, flare)
+        session = bool(needed) and set(needed) <= done.get(day, set())
+        days.append(
+            Day(day, ratings[day], progress.stage, change, flare, away, session, progress.entered)
+        )
+        progress.sessions += session
+        previous = day
+    return days
+
+
+def progress_after(program: Program, days: list[Day]) -> Progress:
+    """The counters toward the next stage after the last replayed day (its session included)."""
+    if not days:
+        return Progress()
+    last = days[-1]
+    in_stage = [d for d in days if d.day >= last.entered]
+    return Progress(
+        last.stage, last.entered, sum(d.session for d in in_stage), sum(d.flare for d in in_stage)
+    )
+
+
+def _change(
+    program: Program,
+    history: History,
+    ratings: dict[date, int],
+    progress: Progress,
+    day: date,
+    flare: bool,
+    away: bool,
+) -> Change | None:
+    """At most one stage change a day: a drop on a flare or after time away, else a rise."""
+    if flare or away:
+        return (Change.FLARE if flare else Change.AWAY) if progress.stage > 1 else None
+    if progress.stage >= program.top:
+        return None
+    conditions = entry_conditions(program, history, ratings, progress, day)
+    return Change.ADVANCE if all(c.met for c in conditions) else None
+
+
+def in_maintenance(program: Program, days: list[Day], today: date) -> bool:
+    """Four weeks in the top stage with no flare."""
+    if not days or days[-1].stage < program.top:
+        return False
+    last = days[-1]
+    since = [d for d in days if d.day >= last.entered]
+    return (today - last.entered).days >= program.rules.maintenance_days and not any(
+        d.flare for d in since
+    )

@@ -1,0 +1,106 @@
+"""Safety decisions: screening, red flags, escalation to a clinician, repeated "worse".
+
+None of these diagnose; they decide when Back Coach steps back and points to a clinician.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from statistics import mean
+
+from coach.model import Feedback, MoveFeedback, Person, RedFlagGroup, Rating, Screening
+from coach.program import Program
+
+
+class Hold(StrEnum):
+    """Why the program is on hold for a person, if it is."""
+
+    SCREENING = "screening"  # waiting for a clinician's go-ahead after screening
+    RED_FLAG = "red_flag"  # a red-flag "yes", until a clinician clears them
+
+
+def hold(person: Person) -> Hold | None:
+    """Whether exercises and reminders must stop for this person, and why."""
+    safety = person.safety
+    if safety.red_flag is not None:
+        return Hold.RED_FLAG
+    if safety.screening and safety.screening.needs_clearance and not safety.screening_cleared_at:
+        return Hold.SCREENING
+    return None
+
+
+def record_screening(person: Person, answers: Screening) -> Person:
+    """Store screening answers; a new "yes" needs a new go-ahead."""
+    cleared = person.safety.screening_cleared_at if not answers.needs_clearance else None
+    person.safety = replace(person.safety, screening=answers, screening_cleared_at=cleared)
+    return person
+
+
+def record_red_flag(person: Person, group: RedFlagGroup | None, now: datetime) -> Person:
+    """Store a red-flag answer: a "yes" pauses everything; the emergency group wins."""
+    if group is None:
+        return person
+    current = person.safety.red_flag
+    worst = RedFlagGroup.EMERGENCY if RedFlagGroup.EMERGENCY in (group, current) else group
+    person.safety = replace(person.safety, red_flag=worst, red_flag_at=now)
+    return person
+
+
+def clinician_cleared(person: Person, now: datetime) -> Person:
+    """Lift a red-flag pause (and a screening hold): a clinician said exercise is OK."""
+    screening_cleared = person.safety.screening_cleared_at
+    if person.safety.screening and person.safety.screening.needs_clearance:
+        screening_cleared = screening_cleared or now
+    person.safety = replace(
+        person.safety,
+        red_flag=None,
+        red_flag_at=None,
+        cleared_at=now,
+        screening_cleared_at=screening_cleared,
+    )
+    return person
+
+
+class Escalation(StrEnum):
+    """Why the coach suggests seeing a clinician."""
+
+    HIGH_PAIN = "high_pain"
+    NO_IMPROVEMENT = "no_improvement"
+
+
+def escalation(
+    program: Program, ratings: tuple[Rating, ...], today: date, last_suggested: date | None
+) -> Escalation | None:
+    """Pain >= 7 on 5 of the last 7 days, or no 2-point improvement after 6 weeks.
+
+    Suggested once, then at most every ``escalate_repeat_days``.
+    """
+    rules = program.rules
+    if last_suggested and (today - last_suggested).days < rules.escalate_repeat_days:
+        return None
+    by_day = {r.day: r.pain for r in ratings if r.day <= today}
+    if not by_day:
+        return None
+    week = [p for d, p in by_day.items() if (today - d).days < rules.escalate_window_days]
+    if sum(p >= rules.escalate_pain for p in week) >= rules.escalate_days:
+        return Escalation.HIGH_PAIN
+    first = min(by_day)
+    if (today - first).days < rules.escalate_after_days:
+        return None
+    baseline = [p for d, p in by_day.items() if (d - first).days < rules.escalate_window_days]
+    if week and mean(week) > mean(baseline) - rules.escalate_improvement:
+        return Escalation.NO_IMPROVEMENT
+    return None
+
+
+def worse_again(program: Program, feedback: tuple[MoveFeedback, ...], move: str, day: date) -> bool:
+    """A second "worse" on the same move within 30 days suggests seeing a clinician."""
+    window = timedelta(days=program.rules.worse_repeat_days)
+    earlier = [
+        f.day
+        for f in feedback
+        if f.kind is Feedback.WORSE and f.move == move and f.day < day and day - f.day <= window
+    ]
+    return bool(earlier)
