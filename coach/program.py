@@ -178,7 +178,7 @@ def _line_of(text: str, loc: tuple[int | str, ...]) -> int:
     while parts:
         part = parts.pop(0)
         if isinstance(part, str) and parts and isinstance(parts[0], int):
-            index = parts.pop(0)
+            index = int(parts.pop(0))
             headers = [i for i in range(start, end) if re.match(rf"\s*\[\[{part}\]\]", lines[i])]
             if index >= len(headers):
                 break

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from statistics import median
 
-from coach.model import Equipment, Feedback, History, MoveFeedback, Profile, Rating
+from coach.model import Equipment, Feedback, History, MoveFeedback, Profile
 from coach.program import Program
 
 

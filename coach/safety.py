@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from statistics import mean
 
-from coach.model import Feedback, MoveFeedback, Person, RedFlagGroup, Rating, Screening
+from coach.model import Feedback, MoveFeedback, Person, Rating, RedFlagGroup, Screening
 from coach.program import Program
 
 
