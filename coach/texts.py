@@ -1,6 +1,6 @@
 """Every text Back Coach says, in one catalogue (English first; translations can follow).
 
-Texts are plain; the Telegram layer escapes them for HTML. Placeholders use str.format.
+Texts are Telegram HTML; values put into placeholders (str.format) are escaped by the caller.
 """
 
 from __future__ import annotations
@@ -74,3 +74,225 @@ PLAN_REASON = {
     "rest": "Stage {stage}: {name}. The lifts rest today (every other day).",
     "same": "Stage {stage}: {name}.",
 }
+
+
+# --- Conversations -------------------------------------------------------------------------
+
+CONSENT_VERSION = "2026-11-24"
+
+WELCOME = (
+    "👋 <b>Back Coach</b> guides you through Jeff Cavaliere's seven-move strength progression "
+    "for lower back pain: bar hangs first, then rows, hip work, and, once pain has largely "
+    "subsided, the deadlift and barbell row.\n\n"
+    "Each day I ask how your back feels (0–10) and give you the moves you have earned. "
+    "I never push you through pain.\n\n"
+    "<b>What I am not:</b> a doctor or physical therapist. This is coaching, not medical "
+    "advice; I can't diagnose anything. When in doubt, trust your doctor or physical therapist."
+)
+CONSENT = (
+    "To coach you I store your pain ratings, sessions, feedback on moves, screening answers, "
+    "time zone and settings — nothing else: no name, no username, no message texts. "
+    "You can export or delete it all at any time (/privacy).\n\n"
+    "Do you agree to me storing this health data?"
+)
+CONSENT_YES = "I agree"
+CONSENT_NO = "No thanks"
+CONSENT_DECLINED = (
+    "Understood: I have stored nothing about you. If you change your mind, send /start."
+)
+SCREENING_INTRO = "A few safety questions first, one at a time.\n\n"
+SCREENING_ITEMS = {
+    "pregnant": "Are you pregnant?",
+    "recent_spinal_surgery": "Have you had spinal surgery in the last 6 months?",
+    "osteoporosis": "Have you been diagnosed with osteoporosis?",
+    "under_18": "Are you under 18?",
+}
+SCREENING_HOLD = (
+    "Thank you. With that, please get a clinician's go-ahead before starting these exercises. "
+    "When you have it, press the button below. We'll finish setting up meanwhile."
+)
+CLINICIAN_OK = "A clinician has checked me and said exercise is OK"
+RED_FLAGS_EMERGENCY = (
+    "Do you have any of these{since}?\n"
+    "• numbness in the groin or saddle area\n"
+    "• new trouble controlling your bladder or bowel\n"
+    "• new or spreading weakness or numbness in the legs"
+)
+RED_FLAGS_URGENT = (
+    "And any of these{since}?\n"
+    "• fever or feeling unwell along with the back pain\n"
+    "• unexplained weight loss\n"
+    "• a history of cancer\n"
+    "• constant pain at night or at rest\n"
+    "• steroid use or a weakened immune system\n"
+    "• pain after a fall or accident\n"
+    "• new back pain and you are under 20 or over 50"
+)
+SINCE_CLEARED = " that are new or worse since a clinician saw you"
+YES = "Yes"
+NO = "No"
+EMERGENCY_NUMBER = "{number} ({country})"
+EMERGENCY_NUMBER_ALSO = "{number} or {also} ({country})"
+EMERGENCY_NUMBER_UNKNOWN = "your local emergency number (112 works from mobile phones in many countries)"
+EMERGENCY_ADVICE = (
+    "🚨 <b>Please go to an emergency department now</b>, or call {number}. "
+    "These symptoms need to be checked straight away.\n\n"
+    "I have paused your program and every reminder. When a clinician has checked you and "
+    "said exercise is OK, press the button below."
+)
+URGENT_ADVICE = (
+    "⚠️ <b>Please see a doctor in the next day or two</b> about these symptoms.\n\n"
+    "I have paused your program and every reminder. When a clinician has checked you and "
+    "said exercise is OK, press the button below."
+)
+PAUSED_FOR_RED_FLAG = (
+    "Your program is paused until a clinician has checked you. "
+    "When they have said exercise is OK, press the button below."
+)
+WAITING_FOR_SCREENING = (
+    "Your program waits for a clinician's go-ahead (from the safety questions). "
+    "When you have it, press the button below."
+)
+CLEARED = "Thank you. Your program is on again. Take it easy and listen to your back."
+NO_RED_FLAGS = "Thank you. No red flags."
+TIMEZONE_ASK = (
+    "Which time zone are you in, so reminders arrive on your clock? Send a city "
+    "(e.g. <i>Berlin</i>), a zone name (<i>Europe/Berlin</i>), a UTC offset (<i>UTC+2</i>), "
+    "or share your location with the button below."
+)
+SHARE_LOCATION = "📍 Share my location"
+TIMEZONE_CHOOSE = "Several places match. Which one?"
+TIMEZONE_NOT_FOUND = "I couldn't find that place or zone. {hint}"
+TIMEZONE_SET = "Time zone set: {zone} (it's {local} there now)."
+TIMEZONE_FIXED = (
+    "Note: a fixed UTC offset does not follow daylight saving. "
+    "A city or zone name will keep your reminders right all year."
+)
+CHECKIN_TIME_ASK = "When should I ask how your back feels each day? Pick one or type a time (HH:MM)."
+TIME_INVALID = "Please send a time as HH:MM (24-hour), for example 07:30."
+HANG_COUNT_ASK = (
+    "Cavaliere recommends a 60-second bar hang 2 to 3 times a day. "
+    "How many reminders a day would you like?"
+)
+HANG_TIMES_ASK = (
+    "At what times? Use my suggestion ({times}) or type {count} times, e.g. {example}."
+)
+HANG_TIMES_INVALID = "Please send {count} different times as HH:MM, separated by spaces."
+USE_THESE = "Use these"
+EQUIPMENT_ASK = "Do you have {item}?"
+GYM_ASK = "Are you experienced in the gym (comfortable with dumbbells and barbells)?"
+GYM_YES = "Yes, experienced"
+GYM_NO = "No, I'm fairly new"
+SETUP_DONE = (
+    "All set. I'll ask about your back at {checkin} and remind you to hang at {hangs} "
+    "({zone}). Let's do your first check-in now."
+)
+PAIN_ASK = "How does your back feel right now? 0 = no pain, 10 = worst imaginable."
+PAIN_INVALID = "Please pick a number from 0 to 10 with the buttons (0 = no pain, 10 = worst)."
+PLAN_TITLE = "<b>Today's plan</b> — pain {pain}/10"
+PLAN_DOSE_OURS = " <i>(Back Coach's starting dose)</i>"
+PLAN_CUES = "Cues"
+PLAN_FOOTER = (
+    "Press <b>Done</b> when you finish a move. If a move makes the pain exceedingly worse, "
+    "it's not worth doing (Cavaliere): press <b>Worse</b> and I'll leave it out for a week."
+)
+STATUS_NOTE = {
+    "gentle": "You said hangs made it worse: shorter holds for now.",
+    "rest": "Rests today: the lifts are every other day.",
+    "left_out": "Left out until {until}: you said it made things worse.",
+    "no_equipment": "Needs {equipment}, which you don't have. {alternative}",
+}
+NEW_MOVE = "🆕 "
+BTN_DONE = "✅ Done"
+BTN_DONE_ALREADY = "✔️ Done"
+BTN_WORSE = "😣 Worse"
+BTN_UNDO = "↩️ Undo worse"
+BTN_HOW = "❓ How?"
+DONE_ACK = "Nice work: {name} done."
+DONE_ALREADY = "Already marked done today."
+SESSION_COMPLETE = "🎉 Session complete: every move of today's plan is done."
+WORSE_ACK = (
+    "Thanks for telling me. {name} is left out for {days} days. If it was a mis-tap, "
+    "press Undo."
+)
+WORSE_HANG_ACK = (
+    "Thanks for telling me. Keep the bar hangs shorter, 20–30 seconds, feet firmly on the "
+    "ground, for the next week."
+)
+WORSE_AGAIN = (
+    "That's the second time {name} made things worse within a month. "
+    "Please consider seeing a clinician or physical therapist before going on with it."
+)
+UNDO_ACK = "Undone: {name} is back in your plan."
+NOTHING_TO_UNDO = "There is nothing to undo for that move."
+STALE_BUTTON = "That button is from {day}. Here is today: use /checkin or /today."
+INVALID_BUTTON = "That button isn't valid any more. Use /today for today's plan."
+OLD_QUESTION = "That question was already answered. Here's where we are:"
+NOT_NOW = "That isn't something I can do right now."
+NO_CHECKIN_TODAY = "You haven't checked in today yet."
+HOW_TITLE = "<b>How to do the {name}</b>"
+HOW_ARTICLE = "From Cavaliere's description in the article."
+HOW_OURS = "Back Coach's own guidance: the article gives no technique for this move."
+ESCALATE = {
+    "high_pain": (
+        "Your pain has been 7 or more on most days this week. Please see a doctor or "
+        "physical therapist: persistent high pain deserves a proper look."
+    ),
+    "no_improvement": (
+        "After six weeks your pain hasn't improved by 2 points. That's a good moment to "
+        "see a doctor or physical therapist, who can check what else might help."
+    ),
+}
+GROUP_ONLY_PRIVATE = (
+    "I coach people one to one, in a private chat: your health data stays between us. "
+    "Open a private chat with me and send /start."
+)
+UNKNOWN_COMMAND = "I don't know that command. /help lists what I can do."
+NOT_REGISTERED = "Let's set you up first: send /start."
+FINISH_SETUP = "Let's finish setting you up first."
+TOO_LONG = "That message is too long for me. Please answer in a few words."
+DONT_UNDERSTAND = "I didn't understand that. /help lists what I can do."
+UNEXPECTED_TEXT = "I'm not waiting for a message right now. Try /checkin, /today or /help."
+ALREADY_REGISTERED = (
+    "Welcome back! You're all set up, and your data is kept. /checkin to rate today, "
+    "/help for everything else."
+)
+ERROR = "Sorry, something went wrong on my side. Please try again in a moment."
+EXERCISES_TITLE = "<b>The seven moves</b> (you are in stage {stage}: {name})"
+EXERCISES_STAGE = "Stage {stage}"
+EXERCISES_NEED = "needs {equipment}"
+EXERCISES_YOU_LACK = " — you don't have it"
+EXERCISES_BEGINNER = " — not for people new to the gym"
+HELP = (
+    "<b>Back Coach</b>\n"
+    "/checkin — rate your back and get today's plan\n"
+    "/today — today's plan again\n"
+    "/why — your stage, why, and what unlocks the next\n"
+    "/exercises — all moves, cues and equipment\n"
+    "/redflags — the warning signs that need a doctor\n"
+    "/privacy — what I store and how to export or delete it\n"
+    "/help — this list"
+)
+PRIVACY = (
+    "<b>Privacy</b>\n"
+    "I store only what coaching needs: your chat id, time zone, settings and equipment, "
+    "pain ratings, sessions, feedback on moves, screening and red-flag answers, and your "
+    "consent (with its date and version {version}). No names, usernames or message texts.\n\n"
+    "Why: to decide your stage and plan, and to remind you on your own clock.\n"
+    "How long: while you use Back Coach. If you don't check in for 12 months, your data is "
+    "deleted, with a warning a week before.\n"
+    "Your rights: /export sends you everything I store; /deletedata erases it all."
+)
+COMMANDS = {
+    "start": "Set up, or see that you're set up",
+    "checkin": "Rate your back and get today's plan",
+    "today": "Today's plan again",
+    "why": "Your stage, and what unlocks the next",
+    "exercises": "All moves, cues and equipment",
+    "redflags": "Warning signs that need a doctor",
+    "privacy": "What is stored, export and deletion",
+    "help": "What I can do",
+}
+PLAN_REASON_AWAY_FIRST = (
+    "Welcome back! It's been a while, so before any exercise, two quick safety questions."
+)

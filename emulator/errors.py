@@ -38,9 +38,7 @@ def forbidden(reason: str) -> ApiError:
 
 def too_many_requests(retry_after: int) -> ApiError:
     """A 429 carrying ``parameters.retry_after`` like Telegram's flood control."""
-    return ApiError(
-        429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
-    )
+    return ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after)
 
 
 UNAUTHORIZED = ApiError(401, "Unauthorized")

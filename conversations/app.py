@@ -1,0 +1,131 @@
+"""Building the PTB Application: handlers, per-person ordering, commands, errors."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable
+from typing import Any
+from weakref import WeakValueDictionary
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from coach import texts
+from coach.program import Program
+from conversations import buttons, handlers
+from conversations.clock import Clock
+from conversations.context import Ctx, Deps
+from conversations.payload import Signer
+from conversations.replies import Reply, send_all
+from storage.unit_of_work import Store
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ["start", "checkin", "today", "why", "exercises", "redflags", "privacy", "help"]
+
+
+class PerPersonProcessor(BaseUpdateProcessor):
+    """Different people's updates run concurrently; one person's run in order."""
+
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = _person_key(update)
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        async with lock:
+            await coroutine
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+
+def _person_key(update: object) -> int:
+    if isinstance(update, Update) and update.effective_chat is not None:
+        return update.effective_chat.id
+    return 0
+
+
+def signing_key(token: str) -> bytes:
+    """A key for button payloads derived from the token (so no second secret to manage)."""
+    return hashlib.sha256(b"back-coach buttons\0" + token.encode()).digest()
+
+
+def build_application(
+    token: str,
+    base_url: str,
+    store: Store,
+    clock: Clock,
+    program: Program,
+    *,
+    rate_limit: bool = True,
+    poll_timeout: float = 30,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The whole bot, ready to run."""
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .context_types(ContextTypes(context=Ctx))
+        .concurrent_updates(PerPersonProcessor())
+        .get_updates_read_timeout(poll_timeout + 10)
+        .post_init(_post_init)
+    )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    app = builder.build()
+    app.bot_data["deps"] = Deps(store, clock, program, Signer(signing_key(token)))
+    add_handlers(app)
+    return app
+
+
+def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Every handler, private chats only; groups get one friendly answer."""
+    private = filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(~private & ~filters.UpdateType.EDITED, handlers.private_only))
+    app.add_handler(CommandHandler("start", handlers.start, filters=private))
+    app.add_handler(CommandHandler("checkin", handlers.checkin_command, filters=private))
+    app.add_handler(CommandHandler("today", handlers.today_command, filters=private))
+    app.add_handler(CommandHandler("why", handlers.why_command, filters=private))
+    app.add_handler(CommandHandler("exercises", handlers.exercises_command, filters=private))
+    app.add_handler(CommandHandler("redflags", handlers.redflags_command, filters=private))
+    app.add_handler(CommandHandler(["help", "privacy"], handlers.static_command, filters=private))
+    app.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
+    app.add_handler(MessageHandler(private & filters.LOCATION, handlers.location_message))
+    app.add_handler(MessageHandler(private & filters.TEXT, handlers.text_message))
+    app.add_handler(CallbackQueryHandler(buttons.button))
+    app.add_handler(MessageHandler(private & ~filters.UpdateType.EDITED, handlers.other_message))
+    app.add_error_handler(_on_error)
+
+
+async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Register the command list with Telegram."""
+    await app.bot.set_my_commands([BotCommand(c, texts.COMMANDS[c]) for c in COMMANDS])
+
+
+async def _on_error(update: object, ctx: Ctx) -> None:
+    """Log the failure (the token is redacted by the log filter) and apologise."""
+    log.error("handling an update failed", exc_info=ctx.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await send_all(ctx.bot, update.effective_chat.id, [Reply(texts.ERROR)])
+        except Exception:  # the error may be that Telegram is unreachable
+            log.warning("could not send the apology")

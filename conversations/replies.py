@@ -1,0 +1,23 @@
+"""Replies as data: handlers decide what to say, one function sends it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Bot, InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message to send: Telegram HTML text and an optional keyboard."""
+
+    text: str
+    markup: Markup | None = None
+
+
+async def send_all(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
+    """Send replies in order."""
+    for reply in replies:
+        await bot.send_message(chat_id, reply.text, parse_mode="HTML", reply_markup=reply.markup)

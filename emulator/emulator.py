@@ -1,0 +1,83 @@
+"""BotApiEmulator: a local Telegram Bot API server with a Python API for tests."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from aiohttp import web
+
+from emulator.faults import Fault, FaultKind, FaultQueue
+from emulator.server import build_app
+from emulator.users import UserActions
+
+DEFAULT_TOKEN = "123456789:EMULATOR-test-token"
+
+
+class BotApiEmulator(UserActions):
+    """A fake api.telegram.org on 127.0.0.1; point PTB at ``base_url``."""
+
+    def __init__(
+        self,
+        token: str = DEFAULT_TOKEN,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        bot_name: str = "Back Coach",
+        bot_username: str = "back_coach_bot",
+        strict_html: bool = True,
+    ) -> None:
+        super().__init__(
+            token, bot_name=bot_name, bot_username=bot_username, strict_html=strict_html
+        )
+        self.host = host
+        self.port = port
+        self.faults = FaultQueue()
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def base_url(self) -> str:
+        """PTB's ``base_url``: PTB appends the token and ``/<method>``."""
+        return f"http://{self.host}:{self.port}/bot"
+
+    async def start(self) -> None:
+        """Listen on ``host``:``port`` (port 0 picks a free one, then ``port`` is set)."""
+        # A short shutdown timeout: stop() must not wait for a scripted DELAY to finish.
+        runner = web.AppRunner(build_app(self, self.faults), access_log=None, shutdown_timeout=0.5)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port)
+        await site.start()
+        self._runner = runner
+        self.port = site.port
+
+    async def stop(self) -> None:
+        """Answer waiting long polls and stop listening."""
+        self.updates.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> BotApiEmulator:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    def fail(
+        self,
+        method: str,
+        kind: FaultKind | str,
+        *,
+        chat_id: int | None = None,
+        times: int = 1,
+        retry_after: int = 1,
+        delay: float = 1.0,
+    ) -> Fault:
+        """Script a fault for the next ``times`` calls of ``method`` (see emulator.faults)."""
+        fault = Fault(method, FaultKind(kind), chat_id, times, retry_after, delay)
+        return self.faults.add(fault)

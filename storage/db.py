@@ -1,0 +1,91 @@
+"""Engine factory and Alembic migrations, run programmatically at start-up.
+
+By hand, from the repository root (DATABASE_URL defaults to the app's SQLite file)::
+
+    DATABASE_URL=sqlite+aiosqlite:///data/backcoach.sqlite3 \\
+        .venv/bin/alembic -c storage/alembic.ini upgrade head
+    .venv/bin/alembic -c storage/alembic.ini downgrade base
+    .venv/bin/alembic -c storage/alembic.ini revision --autogenerate -m "what changed"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Final
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+DEFAULT_URL: Final = "sqlite+aiosqlite:///data/backcoach.sqlite3"
+ALEMBIC_INI: Final = Path(__file__).with_name("alembic.ini")
+
+# WAL lets readers run beside the one writer; busy_timeout makes writers queue, not fail.
+# The driver's default (BEGIN only at the first write) matters too: a unit never upgrades a
+# read snapshot to a write lock, which SQLite would refuse at once instead of waiting.
+SQLITE_PRAGMAS: Final = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA synchronous=NORMAL",
+)
+
+
+def normalize_url(url: str) -> str:
+    """Pick the async driver for a URL that names none (postgresql://, sqlite://)."""
+    parsed = make_url(url)
+    if parsed.drivername in {"postgres", "postgresql"}:
+        parsed = parsed.set(drivername="postgresql+asyncpg")
+    elif parsed.drivername == "sqlite":
+        parsed = parsed.set(drivername="sqlite+aiosqlite")
+    return parsed.render_as_string(hide_password=False)
+
+
+def create_engine(url: str = DEFAULT_URL) -> AsyncEngine:
+    """Create the async engine; for SQLite, make the file's directory and set the pragmas."""
+    engine = create_async_engine(normalize_url(url))
+    if engine.dialect.name == "sqlite":
+        database = engine.url.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
+    return engine
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Apply SQLITE_PRAGMAS to every new connection."""
+    cursor = dbapi_connection.cursor()
+    for pragma in SQLITE_PRAGMAS:
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def alembic_config() -> Config:
+    """The Alembic configuration of storage/alembic.ini."""
+    return Config(str(ALEMBIC_INI))
+
+
+async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
+    """Upgrade the database to ``revision`` (the newest by default)."""
+    await _run(engine, lambda config: command.upgrade(config, revision))
+
+
+async def downgrade(engine: AsyncEngine, revision: str = "base") -> None:
+    """Downgrade the database to ``revision`` (an empty database by default)."""
+    await _run(engine, lambda config: command.downgrade(config, revision))
+
+
+async def _run(engine: AsyncEngine, action: Callable[[Config], None]) -> None:
+    """Run an Alembic command on one connection of ``engine``; env.py commits."""
+    async with engine.connect() as connection:
+        await connection.run_sync(_with_connection, action)
+
+
+def _with_connection(connection: Connection, action: Callable[[Config], None]) -> None:
+    """Hand the connection to env.py through the config's attributes."""
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    action(config)

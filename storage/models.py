@@ -1,0 +1,121 @@
+"""SQLAlchemy tables. Rows stay inside storage/; repositories turn them into coach dataclasses."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Final
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.types import UTCDateTime
+
+# Named constraints let Alembic's batch mode find and alter them on SQLite.
+NAMING_CONVENTION: Final = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Surrogate keys: BIGINT on PostgreSQL, but INTEGER on SQLite so it aliases the rowid.
+SurrogateKey: Final = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    """Declarative base sharing one naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _person_fk(*, primary_key: bool = False, index: bool = False) -> Mapped[int]:
+    """A chat_id column pointing at people, deleted with the person."""
+    return mapped_column(
+        BigInteger,
+        ForeignKey("people.chat_id", ondelete="CASCADE"),
+        primary_key=primary_key,
+        index=index,
+        nullable=False,
+    )
+
+
+class PersonRow(Base):
+    """One person: settings, consent, screening, red flags and conversation state."""
+
+    __tablename__ = "people"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    checkin_time: Mapped[str | None] = mapped_column(String(5))
+    hang_times: Mapped[list[str]] = mapped_column(JSON)
+    equipment: Mapped[list[str]] = mapped_column(JSON)
+    gym_experienced: Mapped[bool]
+    consent_version: Mapped[str | None] = mapped_column(String(32))
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Screening answers; all None means not answered yet.
+    screening_pregnant: Mapped[bool | None]
+    screening_recent_spinal_surgery: Mapped[bool | None]
+    screening_osteoporosis: Mapped[bool | None]
+    screening_under_18: Mapped[bool | None]
+    screening_cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    red_flag: Mapped[str | None] = mapped_column(String(16))
+    red_flag_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    step: Mapped[str | None] = mapped_column(String(64))
+    step_data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    paused: Mapped[bool]
+    active: Mapped[bool]
+    registered: Mapped[bool]
+    escalation_suggested_on: Mapped[date | None] = mapped_column(Date)
+
+
+class RatingRow(Base):
+    """The final pain rating of one local day; re-rating the day replaces it."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (CheckConstraint("pain BETWEEN 0 AND 10", name="pain_range"),)
+
+    chat_id: Mapped[int] = _person_fk(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    pain: Mapped[int] = mapped_column(SmallInteger)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FeedbackRow(Base):
+    """A *Done* or *Made it worse* on one move on one day, at most once each."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("chat_id", "day", "move", "kind"),)
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    chat_id: Mapped[int] = _person_fk()
+    day: Mapped[date] = mapped_column(Date)
+    move: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SafetyEventRow(Base):
+    """One entry of the safety log, kept for the person's export."""
+
+    __tablename__ = "safety_events"
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    chat_id: Mapped[int] = _person_fk(index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,138 @@
+"""The people repository and the mapping between a Person and its row."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from sqlalchemy import Table, delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coach.model import Equipment, Person, Profile, RedFlagGroup, SafetyState, Screening
+from storage.models import Base, PersonRow
+from storage.repositories import affected_rows
+from storage.types import format_hhmm, parse_hhmm
+
+# Tables that hold nothing about a person; any other table must have a chat_id column,
+# so that delete_everything cannot silently miss a table added later.
+TABLES_WITHOUT_PERSON_DATA: Final[frozenset[str]] = frozenset()
+
+
+def person_tables() -> tuple[Table, ...]:
+    """Every table with a chat_id, children first; raise if a table can't be accounted for."""
+    tables = []
+    for table in reversed(Base.metadata.sorted_tables):
+        if "chat_id" in table.c:
+            tables.append(table)
+        elif table.name not in TABLES_WITHOUT_PERSON_DATA:
+            raise LookupError(f"table {table.name!r} has no chat_id and is not allowlisted")
+    return tuple(tables)
+
+
+def to_person(row: PersonRow) -> Person:
+    """Build a Person from its row."""
+    answers = (
+        row.screening_pregnant,
+        row.screening_recent_spinal_surgery,
+        row.screening_osteoporosis,
+        row.screening_under_18,
+    )
+    screening = None if all(a is None for a in answers) else Screening(*(bool(a) for a in answers))
+    return Person(
+        chat_id=row.chat_id,
+        created_at=row.created_at,
+        timezone=row.timezone,
+        checkin_time=None if row.checkin_time is None else parse_hhmm(row.checkin_time),
+        hang_times=tuple(parse_hhmm(text) for text in row.hang_times),
+        profile=Profile(
+            equipment=frozenset(Equipment(item) for item in row.equipment),
+            gym_experienced=row.gym_experienced,
+        ),
+        consent_version=row.consent_version,
+        consent_at=row.consent_at,
+        safety=SafetyState(
+            screening=screening,
+            screening_cleared_at=row.screening_cleared_at,
+            red_flag=None if row.red_flag is None else RedFlagGroup(row.red_flag),
+            red_flag_at=row.red_flag_at,
+            cleared_at=row.cleared_at,
+        ),
+        step=row.step,
+        step_data=dict(row.step_data),
+        paused=row.paused,
+        active=row.active,
+        registered=row.registered,
+        escalation_suggested_on=row.escalation_suggested_on,
+    )
+
+
+def write_person(row: PersonRow, person: Person) -> None:
+    """Copy every field of ``person`` onto ``row``."""
+    safety, screening = person.safety, person.safety.screening
+    row.created_at = person.created_at
+    row.timezone = person.timezone
+    row.checkin_time = None if person.checkin_time is None else format_hhmm(person.checkin_time)
+    row.hang_times = [format_hhmm(value) for value in person.hang_times]
+    row.equipment = sorted(item.value for item in person.profile.equipment)
+    row.gym_experienced = person.profile.gym_experienced
+    row.consent_version = person.consent_version
+    row.consent_at = person.consent_at
+    row.screening_pregnant = None if screening is None else screening.pregnant
+    row.screening_recent_spinal_surgery = (
+        None if screening is None else screening.recent_spinal_surgery
+    )
+    row.screening_osteoporosis = None if screening is None else screening.osteoporosis
+    row.screening_under_18 = None if screening is None else screening.under_18
+    row.screening_cleared_at = safety.screening_cleared_at
+    row.red_flag = None if safety.red_flag is None else safety.red_flag.value
+    row.red_flag_at = safety.red_flag_at
+    row.cleared_at = safety.cleared_at
+    row.step = person.step
+    row.step_data = dict(person.step_data)
+    row.paused = person.paused
+    row.active = person.active
+    row.registered = person.registered
+    row.escalation_suggested_on = person.escalation_suggested_on
+
+
+class PeopleRepository:
+    """People by chat id."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, chat_id: int) -> Person | None:
+        """The person with this chat id, or None."""
+        row = await self._session.get(PersonRow, chat_id)
+        return None if row is None else to_person(row)
+
+    async def add(self, person: Person) -> None:
+        """Insert a new person; IntegrityError if the chat id is taken."""
+        row = PersonRow(chat_id=person.chat_id)
+        write_person(row, person)
+        self._session.add(row)
+        await self._session.flush()
+
+    async def save(self, person: Person) -> None:
+        """Write every field of an existing person back; LookupError if there is none."""
+        row = await self._session.get(PersonRow, person.chat_id)
+        if row is None:
+            raise LookupError(f"no person with chat_id {person.chat_id}")
+        write_person(row, person)
+        await self._session.flush()
+
+    async def delete_everything(self, chat_id: int) -> int:
+        """Delete every row of this person in every table; return how many went."""
+        tables = person_tables()
+        await self._session.flush()
+        deleted = 0
+        for table in tables:
+            result = await self._session.execute(delete(table).where(table.c.chat_id == chat_id))
+            deleted += affected_rows(result)
+        # Rows loaded earlier in this unit are gone from the database; forget them too.
+        self._session.expunge_all()
+        return deleted
+
+    async def active_chat_ids(self) -> tuple[int, ...]:
+        """Chat ids of everyone still active, in order."""
+        query = select(PersonRow.chat_id).where(PersonRow.active).order_by(PersonRow.chat_id)
+        return tuple((await self._session.scalars(query)).all())

@@ -1,0 +1,132 @@
+"""Repositories for ratings, feedback and the safety log; each returns coach dataclasses."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Result, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coach.model import Feedback, MoveFeedback, Rating, SafetyEvent, SafetyEventKind
+from storage.models import Base, FeedbackRow, RatingRow, SafetyEventRow
+
+
+def affected_rows(result: Result[Any]) -> int:
+    """Rows an INSERT, UPDATE or DELETE touched."""
+    return cast("CursorResult[Any]", result).rowcount
+
+
+def upsert_insert(dialect: str, entity: type[Base]) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that supports ON CONFLICT, for the engine's dialect."""
+    if dialect == "postgresql":
+        return postgresql.insert(entity)
+    if dialect == "sqlite":
+        return sqlite.insert(entity)
+    raise NotImplementedError(f"no upsert for the {dialect!r} dialect")
+
+
+class RatingsRepository:
+    """Each day's final pain rating."""
+
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        self._session = session
+        self._dialect = dialect
+
+    async def set(self, chat_id: int, day: date, pain: int, at: datetime) -> None:
+        """Record the day's rating, replacing an earlier one of the same day."""
+        insert = upsert_insert(self._dialect, RatingRow).values(
+            chat_id=chat_id, day=day, pain=pain, updated_at=at
+        )
+        upsert = insert.on_conflict_do_update(
+            index_elements=[RatingRow.chat_id, RatingRow.day],
+            set_={"pain": insert.excluded.pain, "updated_at": insert.excluded.updated_at},
+        )
+        await self._session.execute(upsert)
+
+    async def get(self, chat_id: int, day: date) -> Rating | None:
+        """The day's rating, or None."""
+        row = await self._session.get(RatingRow, (chat_id, day))
+        return None if row is None else Rating(day=row.day, pain=row.pain)
+
+    async def all(self, chat_id: int) -> tuple[Rating, ...]:
+        """Every rating of the person, oldest day first."""
+        query = (
+            select(RatingRow.day, RatingRow.pain)
+            .where(RatingRow.chat_id == chat_id)
+            .order_by(RatingRow.day)
+        )
+        rows = await self._session.execute(query)
+        return tuple(Rating(day=day, pain=pain) for day, pain in rows)
+
+
+class FeedbackRepository:
+    """*Done* and *Made it worse* on moves."""
+
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        self._session = session
+        self._dialect = dialect
+
+    async def add(self, chat_id: int, feedback: MoveFeedback, at: datetime) -> bool:
+        """Record feedback once; False if the same feedback was already there."""
+        insert = upsert_insert(self._dialect, FeedbackRow).values(
+            chat_id=chat_id,
+            day=feedback.day,
+            move=feedback.move,
+            kind=feedback.kind.value,
+            at=at,
+        )
+        result = await self._session.execute(insert.on_conflict_do_nothing())
+        return affected_rows(result) == 1
+
+    async def remove(self, chat_id: int, day: date, move: str, kind: Feedback) -> bool:
+        """Undo one feedback; False if there was none."""
+        result = await self._session.execute(
+            delete(FeedbackRow).where(
+                FeedbackRow.chat_id == chat_id,
+                FeedbackRow.day == day,
+                FeedbackRow.move == move,
+                FeedbackRow.kind == kind.value,
+            )
+        )
+        return affected_rows(result) > 0
+
+    async def all(self, chat_id: int) -> tuple[MoveFeedback, ...]:
+        """Every feedback of the person, oldest day first."""
+        query = (
+            select(FeedbackRow.day, FeedbackRow.move, FeedbackRow.kind)
+            .where(FeedbackRow.chat_id == chat_id)
+            .order_by(FeedbackRow.day, FeedbackRow.id)
+        )
+        rows = await self._session.execute(query)
+        return tuple(
+            MoveFeedback(day=day, move=move, kind=Feedback(kind)) for day, move, kind in rows
+        )
+
+
+class SafetyRepository:
+    """The safety log: screening, red-flag answers and clinicians' all-clears."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def log(self, chat_id: int, event: SafetyEvent) -> None:
+        """Append one event."""
+        self._session.add(
+            SafetyEventRow(chat_id=chat_id, at=event.at, kind=event.kind.value, detail=event.detail)
+        )
+        await self._session.flush()
+
+    async def all(self, chat_id: int) -> tuple[SafetyEvent, ...]:
+        """Every event of the person, oldest first."""
+        query = (
+            select(SafetyEventRow.at, SafetyEventRow.kind, SafetyEventRow.detail)
+            .where(SafetyEventRow.chat_id == chat_id)
+            .order_by(SafetyEventRow.at, SafetyEventRow.id)
+        )
+        rows = await self._session.execute(query)
+        return tuple(
+            SafetyEvent(at=at, kind=SafetyEventKind(kind), detail=detail)
+            for at, kind, detail in rows
+        )

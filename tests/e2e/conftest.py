@@ -1,0 +1,146 @@
+"""End to end: the real PTB Application over real HTTP against the emulator, on a real SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coach.program import default_program
+from conversations.app import build_application
+from conversations.clock import ManualClock
+from emulator import BotApiEmulator
+from emulator.models import SentMessage
+from storage.unit_of_work import Store, open_store
+
+TIMEOUT = 15.0
+
+
+@dataclass
+class Bot:
+    """A running Back Coach: the emulator it talks to, its store and its clock."""
+
+    emu: BotApiEmulator
+    store: Store
+    clock: ManualClock
+    app: Any
+
+
+@dataclass
+class Person:
+    """A person chatting with the bot through the emulator."""
+
+    bot: Bot
+    user_id: int
+    seen: int = 0
+    log: list[str] = field(default_factory=list)
+
+    @property
+    def emu(self) -> BotApiEmulator:
+        return self.bot.emu
+
+    def messages(self) -> list[SentMessage]:
+        return self.emu.sent(self.user_id)
+
+    def _mark(self) -> None:
+        self.seen = len(self.messages())
+
+    async def say(self, text: str) -> None:
+        """Write a message; later ``expect`` calls look at replies after it."""
+        self._mark()
+        self.emu.send_text(self.user_id, text)
+
+    async def share_location(self, lat: float, lon: float) -> None:
+        self._mark()
+        self.emu.share_location(self.user_id, lat, lon)
+
+    def button(self, label: str) -> tuple[SentMessage, str]:
+        """The newest message with a button whose label contains ``label``."""
+        for message in reversed(self.messages()):
+            for button in message.buttons:
+                if label in button["text"]:
+                    return message, button["callback_data"]
+        raise AssertionError(f"no button {label!r}; messages: {[m.describe() for m in self.messages()]}")
+
+    async def press(self, label: str) -> None:
+        """Press the newest button whose label contains ``label``."""
+        message, data = self.button(label)
+        await self.press_data(message.message_id, data)
+
+    async def press_data(self, message_id: int, data: str) -> str | None:
+        """Press a button with any payload; returns the toast the bot answered with."""
+        self._mark()
+        before = len(self.emu.answered_callbacks)
+        self.emu.press_button(self.user_id, message_id, data)
+        answer = await self.emu.wait_until(
+            lambda: self.emu.answered_callbacks[before:] or None,
+            TIMEOUT,
+            lambda: "the bot never answered the button press",
+        )
+        return answer[0].text
+
+    async def expect(self, fragment: str) -> SentMessage:
+        """The first reply since the last action that contains ``fragment``."""
+        return await self.emu.wait_for(
+            self.user_id, lambda m: fragment in (m.text or ""), TIMEOUT, after=self.seen
+        )
+
+    async def onboard(self, *, zone: str = "Europe/Berlin", equipment: bool = True) -> None:
+        """Go through onboarding with no screening or red-flag "yes"."""
+        await self.say("/start")
+        await self.expect("Do you agree")
+        await self.press("I agree")
+        for question in ("pregnant", "spinal surgery", "osteoporosis", "under 18"):
+            await self.expect(question)
+            await self.press("No")
+        await self.expect("groin")
+        await self.press("No")
+        await self.expect("fever")
+        await self.press("No")
+        await self.expect("Which time zone")
+        await self.say(zone)
+        await self.expect("Time zone set")
+        await self.expect("When should I ask")
+        await self.press("08:00")
+        await self.expect("How many reminders")
+        await self.press("2")
+        await self.expect("At what times")
+        await self.press("Use these")
+        for _item in range(6):
+            await self.expect("Do you have")
+            await self.press("Yes" if equipment else "No")
+        await self.expect("experienced in the gym")
+        await self.press("Yes, experienced")
+        await self.expect("How does your back feel")
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, clock: ManualClock) -> AsyncIterator[Bot]:
+    async with BotApiEmulator() as emu:
+        store = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'coach.sqlite3'}")
+        app: Any = build_application(
+            emu.token, emu.base_url, store, clock, default_program(), poll_timeout=1
+        )
+        async with app:
+            await app.start()
+            await app.updater.start_polling(poll_interval=0, timeout=1)
+            try:
+                yield Bot(emu, store, clock, app)
+            finally:
+                await app.updater.stop()
+                await app.stop()
+        await store.close()
+
+
+@pytest.fixture
+def person(bot: Bot) -> Person:
+    return Person(bot, 5001)

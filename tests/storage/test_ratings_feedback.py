@@ -1,0 +1,134 @@
+"""Ratings, feedback and the safety log."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from coach.model import (
+    Feedback,
+    History,
+    MoveFeedback,
+    Rating,
+    SafetyEvent,
+    SafetyEventKind,
+)
+from storage import Store
+from storage.models import RatingRow
+from tests.storage.builders import NOW, bare_person, full_person
+
+DAY = date(2026, 3, 10)
+
+
+@pytest.fixture
+async def person(store: Store) -> int:
+    """A stored person's chat id."""
+    async with store.unit() as uow:
+        await uow.people.add(full_person(42))
+        await uow.commit()
+    return 42
+
+
+async def test_rating_a_day_again_replaces_the_rating(store: Store, person: int) -> None:
+    async with store.unit() as uow:
+        await uow.ratings.set(person, DAY, 7, NOW)
+        await uow.ratings.set(person, DAY - timedelta(days=1), 3, NOW)
+        await uow.commit()
+    async with store.unit() as uow:
+        await uow.ratings.set(person, DAY, 2, NOW + timedelta(hours=1))
+        await uow.commit()
+    async with store.unit() as uow:
+        assert await uow.ratings.get(person, DAY) == Rating(DAY, 2)
+        assert await uow.ratings.get(person, DAY + timedelta(days=1)) is None
+        assert await uow.ratings.all(person) == (Rating(DAY - timedelta(days=1), 3), Rating(DAY, 2))
+    async with store.engine.connect() as connection:
+        rows = (await connection.execute(select(RatingRow).where(RatingRow.day == DAY))).all()
+    assert len(rows) == 1
+    # Core reads skip the ORM, but the column type still restores the zone.
+    assert rows[0].updated_at == NOW + timedelta(hours=1)
+    assert rows[0].updated_at.tzinfo == UTC
+
+
+@pytest.mark.parametrize("pain", [-1, 11])
+async def test_the_database_refuses_pain_outside_0_to_10(
+    store: Store, person: int, pain: int
+) -> None:
+    async with store.unit() as uow:
+        with pytest.raises(IntegrityError):
+            await uow.ratings.set(person, DAY, pain, NOW)
+
+
+async def test_a_rating_needs_a_person(store: Store) -> None:
+    async with store.unit() as uow:
+        with pytest.raises(IntegrityError):
+            await uow.ratings.set(999, DAY, 3, NOW)
+
+
+async def test_feedback_is_recorded_once_and_can_be_undone(store: Store, person: int) -> None:
+    worse = MoveFeedback(DAY, "seated_row", Feedback.WORSE)
+    done = MoveFeedback(DAY, "seated_row", Feedback.DONE)
+    async with store.unit() as uow:
+        assert await uow.feedback.add(person, worse, NOW) is True
+        assert await uow.feedback.add(person, worse, NOW) is False
+        assert await uow.feedback.add(person, done, NOW) is True
+        await uow.commit()
+    async with store.unit() as uow:
+        assert await uow.feedback.add(person, worse, NOW) is False
+        assert await uow.feedback.all(person) == (worse, done)
+        assert await uow.feedback.remove(person, DAY, "seated_row", Feedback.WORSE) is True
+        assert await uow.feedback.remove(person, DAY, "seated_row", Feedback.WORSE) is False
+        await uow.commit()
+    async with store.unit() as uow:
+        assert await uow.feedback.all(person) == (done,)
+
+
+async def test_feedback_comes_back_ordered_by_day(store: Store, person: int) -> None:
+    later = MoveFeedback(DAY, "bar_hang", Feedback.DONE)
+    earlier = MoveFeedback(DAY - timedelta(days=3), "reverse_hyper", Feedback.DONE)
+    async with store.unit() as uow:
+        await uow.feedback.add(person, later, NOW)
+        await uow.feedback.add(person, earlier, NOW)
+        await uow.commit()
+    async with store.unit() as uow:
+        assert await uow.feedback.all(person) == (earlier, later)
+
+
+async def test_the_safety_log_keeps_events_in_order(store: Store, person: int) -> None:
+    first = SafetyEvent(datetime(2026, 3, 1, 9, tzinfo=UTC), SafetyEventKind.SCREENING, "clear")
+    second = SafetyEvent(NOW, SafetyEventKind.RED_FLAG, "urgent: fever")
+    async with store.unit() as uow:
+        await uow.safety.log(person, second)
+        await uow.safety.log(person, first)
+        await uow.commit()
+    async with store.unit() as uow:
+        events = await uow.safety.all(person)
+    assert events == (first, second)
+    assert all(event.at.tzinfo == UTC for event in events)
+
+
+async def test_history_assembles_profile_ratings_and_feedback(store: Store, person: int) -> None:
+    done = MoveFeedback(DAY, "bar_hang", Feedback.DONE)
+    async with store.unit() as uow:
+        await uow.ratings.set(person, DAY, 4, NOW)
+        await uow.feedback.add(person, done, NOW)
+        await uow.commit()
+    async with store.unit() as uow:
+        history = await uow.history(person)
+        with pytest.raises(LookupError):
+            await uow.history(12345)
+    assert history == History(full_person(42).profile, (Rating(DAY, 4),), (done,))
+
+
+async def test_a_persons_rows_go_with_them(store: Store) -> None:
+    async with store.unit() as uow:
+        await uow.people.add(bare_person(7))
+        await uow.ratings.set(7, DAY, 1, NOW)
+        await uow.commit()
+    async with store.unit() as uow:
+        await uow.people.delete_everything(7)
+        await uow.commit()
+    async with store.unit() as uow:
+        assert await uow.ratings.all(7) == ()
