@@ -1,6 +1,6 @@
 """Back Coach: wiring only. Settings, database, application, run.
 
-    python bot.py            run the bot (needs TELEGRAM_BOT_TOKEN; see README.md)
+python bot.py            run the bot (needs TELEGRAM_BOT_TOKEN; see README.md)
 """
 
 from __future__ import annotations

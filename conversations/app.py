@@ -90,7 +90,7 @@ def build_application(
         .post_init(_post_init)
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     app = builder.build()
     app.bot_data["deps"] = Deps(store, clock, program, Signer(signing_key(token)))
     add_handlers(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Update
@@ -104,10 +105,8 @@ def _stale(ctx: Ctx, person: object, payload: Payload) -> str | None:
 
 async def _drop_keyboard(query: object) -> None:
     """An answered question loses its buttons, so old presses are rare."""
-    try:
+    with contextlib.suppress(BadRequest):
         await query.edit_message_reply_markup(None)  # type: ignore[attr-defined]
-    except BadRequest:
-        pass
 
 
 async def _refresh_plan(ctx: Ctx, chat_id: int, query: object) -> None:

@@ -94,7 +94,9 @@ async def feedback(
     if item is None or not item.actionable:
         return texts.NOT_NOW, False
     if action == "dn":
-        added = await uow.feedback.add(person.chat_id, MoveFeedback(today, slug, Feedback.DONE), now)
+        added = await uow.feedback.add(
+            person.chat_id, MoveFeedback(today, slug, Feedback.DONE), now
+        )
         return (texts.DONE_ACK.format(name=name) if added else texts.DONE_ALREADY), added
     history = await uow.history(person.chat_id)
     again = worse_again(deps.program, history.feedback, slug, today)

@@ -6,22 +6,32 @@ import re
 from html import escape
 
 from telegram import Update
-from telegram.constants import ChatType
 
 from coach import texts
 from coach.explain import standing, why_text
 from coach.model import Person
-from coach.safety import clinician_cleared, hold
-from coach.model import SafetyEvent, SafetyEventKind
+from coach.safety import hold
 from conversations import checkin, onboarding, steps
 from conversations.context import Ctx
-from conversations.render import exercises_text, how_text
+from conversations.render import exercises_text
 from conversations.replies import Reply, send_all
 from storage.unit_of_work import UnitOfWork
 
 MAX_TEXT = 200  # no answer the bot waits for is longer; longer messages change nothing
 NUMBER = re.compile(r"^\s*[-+]?\d+([.,]\d+)?\s*$")
-NUMBER_WORDS = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+NUMBER_WORDS = {
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+}
 
 
 def _chat_id(update: Update) -> int:
@@ -70,7 +80,9 @@ async def _registered(update: Update, ctx: Ctx, uow: UnitOfWork) -> Person | Non
         await _reply(update, ctx, [Reply(texts.NOT_REGISTERED)])
         return None
     if not person.registered:
-        await _reply(update, ctx, [Reply(texts.FINISH_SETUP), steps.question(ctx.deps.signer, person)])
+        await _reply(
+            update, ctx, [Reply(texts.FINISH_SETUP), steps.question(ctx.deps.signer, person)]
+        )
         return None
     return person
 
@@ -140,7 +152,9 @@ async def static_command(update: Update, ctx: Ctx) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     command = message.text.split()[0].lstrip("/").split("@")[0].lower()
-    text = texts.PRIVACY.format(version=texts.CONSENT_VERSION) if command == "privacy" else texts.HELP
+    text = (
+        texts.PRIVACY.format(version=texts.CONSENT_VERSION) if command == "privacy" else texts.HELP
+    )
     await _reply(update, ctx, [Reply(text)])
 
 
@@ -169,9 +183,11 @@ async def text_message(update: Update, ctx: Ctx) -> None:
     await _reply(update, ctx, replies)
 
 
-async def _text_for_step(ctx: Ctx, uow: UnitOfWork, person: Person, text: str, now: object) -> list[Reply]:
+async def _text_for_step(
+    ctx: Ctx, uow: UnitOfWork, person: Person, text: str, now: object
+) -> list[Reply]:
     deps = ctx.deps
-    if person.step == steps.TIMEZONE or person.step == steps.TZ_CHOICE:
+    if person.step in (steps.TIMEZONE, steps.TZ_CHOICE):
         return onboarding.zone_text(deps, person, text)
     if person.step == steps.CHECKIN_TIME:
         chosen = onboarding.parse_time(text)

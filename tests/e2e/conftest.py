@@ -1,4 +1,4 @@
-"""End to end: the real PTB Application over real HTTP against the emulator, on a real SQLite file."""
+"""End to end: the real PTB Application over HTTP against the emulator, on a SQLite file."""
 
 from __future__ import annotations
 
@@ -64,7 +64,9 @@ class Person:
             for button in message.buttons:
                 if label in button["text"]:
                     return message, button["callback_data"]
-        raise AssertionError(f"no button {label!r}; messages: {[m.describe() for m in self.messages()]}")
+        raise AssertionError(
+            f"no button {label!r}; messages: {[m.describe() for m in self.messages()]}"
+        )
 
     async def press(self, label: str) -> None:
         """Press the newest button whose label contains ``label``."""
