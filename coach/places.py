@@ -197,7 +197,9 @@ def _index() -> _Index:
         )
         idx.by_country.setdefault(city.country, []).append(city)
         idx.by_name.setdefault(_fold(city.name), []).append(city)
-        for alias in {_fold(n) for n in raw["alternatenames"]} - {"", _fold(city.name)}:
+        # Three capitals are airport codes ("MUC"), which would answer "CET" with Cholet.
+        aliases = {_fold(n) for n in raw["alternatenames"] if not (len(n) == 3 and n.isupper())}
+        for alias in aliases - {"", _fold(city.name)}:
             idx.by_alias.setdefault(alias, []).append(city)
     return idx
 
@@ -259,6 +261,15 @@ def zone_from_location(latitude: float, longitude: float) -> str | None:
 
 
 # --- countries and emergency numbers ----------------------------------------------------
+
+
+def warm_up() -> None:
+    """Build the city index, the location finder and the zone tables now (about 1.5 s),
+    e.g. in a thread at start-up, rather than on some person's first answer."""
+    _index()
+    _finder()
+    _zone_countries()
+    _numbers()
 
 
 @functools.cache

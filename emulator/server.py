@@ -46,6 +46,7 @@ class BotApiHandler:
             return _error(error)
         call = ApiCall(method, params.logged())
         self.state.calls.append(call)
+        self.state.notify()  # tests may wait for a call to arrive, e.g. a long poll
         implementation = METHODS.get(method.lower())
         if implementation is None:
             call.outcome = "404 method not found"

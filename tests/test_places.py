@@ -227,9 +227,21 @@ def test_city_lookups_are_fast_once_the_index_is_built() -> None:
     assert (time.perf_counter() - start) / 100 < 0.01
 
 
+@pytest.fixture(scope="module")
+def warm() -> None:
+    """Build the index first, so the deadline below times lookups, not the build."""
+    places.warm_up()
+
+
 @settings(max_examples=300, deadline=timedelta(milliseconds=100))
-@given(st.one_of(st.text(max_size=4000), st.text(st.characters(), min_size=1, max_size=50)))
-def test_resolving_arbitrary_text_never_raises_and_returns_quickly(text: str) -> None:
+@given(
+    st.one_of(
+        st.text(max_size=4000),
+        st.text(st.characters(), min_size=1, max_size=50),
+        st.from_regex(r"\s*(utc|gmt|z)?\s*[+\-−]?\s*\d{0,5}(:\d{0,3})?\s*", fullmatch=True),
+    )
+)
+def test_resolving_arbitrary_text_never_raises_and_returns_quickly(warm: None, text: str) -> None:
     answer = resolve_zone(text)
     assert isinstance(answer, Zone | Choice | NotFound)
     if isinstance(answer, Zone):
@@ -245,8 +257,8 @@ def test_resolving_arbitrary_text_never_raises_and_returns_quickly(text: str) ->
 def test_every_kind_of_answer_stores_as_a_string_that_loads_again(text: str) -> None:
     answer = resolve_zone(text)
     assert isinstance(answer, Zone)
-    stored = str(answer.name)
-    assert load_zone(stored).utcoffset(WINTER) is not None or offset_of(stored) is not None
+    assert load_zone(answer.name) == load_zone(answer.name)
+    assert offset_of(answer.name) is not None
 
 
 def test_each_choice_candidate_zone_loads() -> None:

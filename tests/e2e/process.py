@@ -1,0 +1,57 @@
+"""Running bot.py as a real process against the emulator, for restart and logging tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class BotProcess:
+    """``python bot.py`` pointed at an emulator and a database file; stderr goes to a file."""
+
+    def __init__(self, base_url: str, token: str, database: Path, log: Path, level: str = "INFO"):
+        self.env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": token,
+            "TELEGRAM_BASE_URL": base_url,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+            "LOG_LEVEL": level,
+            "POLL_TIMEOUT": "1",
+        }
+        self.log = log
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        with self.log.open("ab") as err:
+            self.proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                str(ROOT / "bot.py"),
+                cwd=ROOT,
+                env=self.env,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=err,
+                stderr=err,
+            )
+
+    async def kill(self) -> None:
+        """SIGKILL: no clean shutdown, no flush, like a power cut."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        await self.proc.wait()
+
+    async def stop(self) -> int:
+        """SIGTERM and wait for a clean exit."""
+        assert self.proc is not None
+        if self.proc.returncode is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.proc.wait(), 20)
+            except TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+        return self.proc.returncode or 0

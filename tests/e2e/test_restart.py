@@ -1,0 +1,108 @@
+"""Kill the bot (SIGKILL) between any two steps: the person carries on, nothing stored is lost."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from emulator import BotApiEmulator
+from storage.unit_of_work import open_store
+from tests.e2e.conftest import Bot, Person
+from tests.e2e.process import BotProcess
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[BotApiEmulator]:
+    async with BotApiEmulator() as emulator:
+        yield emulator
+
+
+async def _wait_ready(emu: BotApiEmulator) -> None:
+    """The bot is up once it has registered its commands and started polling."""
+    before = len(emu.calls_of("getUpdates"))
+    await emu.wait_until(
+        lambda: len(emu.calls_of("getUpdates")) > before or None,
+        60,
+        lambda: "the bot process never started polling",
+    )
+
+
+async def test_onboarding_and_checkin_survive_sigkill_between_steps(
+    emu: BotApiEmulator, tmp_path: Path
+) -> None:
+    database = tmp_path / "coach.sqlite3"
+    bot = BotProcess(emu.base_url, emu.token, database, tmp_path / "bot.log")
+    person = Person(Bot(emu, None, None, None), 7001)  # type: ignore[arg-type]
+
+    await bot.start()
+    await _wait_ready(emu)
+    await person.say("/start")
+    await person.expect("Do you agree")
+    await person.press("I agree")
+    await person.expect("pregnant")
+
+    await bot.kill()  # in the middle of onboarding
+    await bot.start()
+    await _wait_ready(emu)
+
+    await person.press("No")  # the question asked before the crash still works
+    for question in ("spinal surgery", "osteoporosis", "under 18"):
+        await person.expect(question)
+        await person.press("No")
+    await person.expect("groin")
+    await person.press("No")
+    await person.expect("fever")
+    await person.press("No")
+    await person.expect("Which time zone")
+    await person.say("Europe/Berlin")
+    await person.expect("When should I ask")
+
+    await bot.kill()
+    await bot.start()
+    await _wait_ready(emu)
+
+    await person.say("/start")  # back after a crash: the bot picks up the current step
+    await person.expect("When should I ask")
+    await person.press("08:00")
+    await person.expect("How many reminders")
+    await person.press("3")
+    await person.expect("At what times")
+    await person.press("Use these")
+    for _ in range(6):
+        await person.expect("Do you have")
+        await person.press("Yes")
+    await person.expect("experienced in the gym")
+    await person.press("No")
+    await person.expect("How does your back feel")
+    await person.press("2")
+    plan = await person.expect("Today's plan")
+
+    await bot.kill()  # in the middle of a check-in: plan shown, nothing done yet
+    await bot.start()
+    await _wait_ready(emu)
+
+    done = next(b for b in plan.buttons if b["text"].startswith("✅"))
+    toast = await person.press_data(plan.message_id, done["callback_data"])
+    assert toast is not None and "done" in toast
+    assert await bot.stop() == 0
+
+    store = await open_store(f"sqlite+aiosqlite:///{database}")
+    try:
+        async with store.unit() as uow:
+            stored = await uow.people.get(7001)
+            ratings = await uow.ratings.all(7001)
+            feedback = await uow.feedback.all(7001)
+            safety = await uow.safety.all(7001)
+    finally:
+        await store.close()
+    assert stored is not None and stored.registered and stored.step is None
+    assert stored.timezone == "Europe/Berlin"
+    assert [f"{t:%H:%M}" for t in stored.hang_times] == ["08:30", "13:00", "19:00"]
+    assert stored.consent_at is not None and len(stored.profile.equipment) == 6
+    assert [r.pain for r in ratings] == [2]
+    assert [(f.move, f.kind.value) for f in feedback] == [("bar_hang", "done")]
+    assert len(safety) == 2  # the screening answers and "no red flags"

@@ -1,0 +1,39 @@
+"""At DEBUG logging, through a whole scenario and a failing request, the token is never logged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from emulator import BotApiEmulator
+from tests.e2e.conftest import Bot, Person
+from tests.e2e.process import BotProcess
+from tests.e2e.test_restart import _wait_ready
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_the_token_is_in_no_log_line_and_no_exception_text(tmp_path: Path) -> None:
+    log = tmp_path / "bot.log"
+    async with BotApiEmulator() as emu:
+        bot = BotProcess(emu.base_url, emu.token, tmp_path / "db.sqlite3", log, level="DEBUG")
+        await bot.start()
+        await _wait_ready(emu)
+        person = Person(Bot(emu, None, None, None), 8001)  # type: ignore[arg-type]
+        await person.say("/start")
+        await person.expect("Do you agree")
+        # A send that fails at the server: PTB raises, the error handler logs the traceback.
+        emu.fail("sendMessage", "bad_gateway", chat_id=8001, times=5)
+        await person.say("/help")
+        await emu.wait_until(
+            lambda: "handling an update failed" in log.read_text() or None,
+            30,
+            lambda: "the failure was never logged",
+        )
+        await bot.stop()
+    text = log.read_text()
+    assert "getUpdates" in text  # DEBUG output really was captured
+    assert "Traceback" in text  # and an exception with its text
+    assert emu.token not in text
+    assert emu.token.split(":")[1] not in text
