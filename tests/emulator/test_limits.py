@@ -67,7 +67,9 @@ async def test_caption_limit(emu: BotApiEmulator, raw: httpx.AsyncClient) -> Non
 
 async def test_callback_data_is_1_to_64_bytes(raw: httpx.AsyncClient) -> None:
     for data in ("x" * 65, "", "é" * 33):  # 66 bytes in UTF-8
-        assert await call(raw, "sendMessage", chat_id=USER, text="t", reply_markup=buttons(data)) == (
+        assert await call(
+            raw, "sendMessage", chat_id=USER, text="t", reply_markup=buttons(data)
+        ) == (
             400,
             bad("BUTTON_DATA_INVALID"),
         )
@@ -128,7 +130,7 @@ async def test_bad_html_is_rejected(raw: httpx.AsyncClient, html: str, reason: s
 
 async def test_good_html_is_accepted(emu: BotApiEmulator, raw: httpx.AsyncClient) -> None:
     html = (
-        '<b>b</b><strong>s</strong><i>i</i><em>e</em><u>u</u><ins>n</ins><s>s</s><strike>k</strike>'
+        "<b>b</b><strong>s</strong><i>i</i><em>e</em><u>u</u><ins>n</ins><s>s</s><strike>k</strike>"
         '<del>d</del><span class="tg-spoiler">p</span><tg-spoiler>q</tg-spoiler>'
         '<a href="https://example.org/?a=1&amp;b=2">l</a><code>c</code><pre>p</pre>'
         "<blockquote>q</blockquote> &lt;&gt;&amp;&quot;&#39;&#x41;"
@@ -173,10 +175,10 @@ async def test_get_and_form_requests_and_case_insensitive_names(raw: httpx.Async
 
 
 async def test_unknown_and_blocked_chats(emu: BotApiEmulator, bot: Bot) -> None:
-    with pytest.raises(BadRequest, match="(?i)chat not found"):
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await bot.send_message(777, "never wrote to the bot")
     emu.block_chat(USER)
-    with pytest.raises(Forbidden, match="(?i)bot was blocked by the user"):
+    with pytest.raises(Forbidden, match=r"(?i)bot was blocked by the user"):
         await bot.send_message(USER, "reminder")
     update = emu.updates.pending[-1]
     assert update["my_chat_member"]["new_chat_member"]["status"] == "kicked"

@@ -28,8 +28,8 @@ def tiny_png() -> bytes:
 
     header = struct.pack(">IIBBBBB", 3, 2, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"\x00" + b"\xff\x00\x00" * 3 + b"\x00" + b"\x00\xff\x00" * 3)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(
-        b"IEND", b""
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     )
 
 
@@ -76,7 +76,7 @@ async def test_edit_and_markup_and_callback_answer(emu: BotApiEmulator, bot: Bot
     assert await bot.answer_callback_query(query["id"], text="Saved")
     assert emu.answered_callbacks[0].text == "Saved"
     assert emu.answered_callbacks[0].data == "act:1"
-    with pytest.raises(BadRequest, match="(?i)query is too old"):
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
         await bot.answer_callback_query(query["id"])  # each query is answered once
 
     edited = await bot.edit_message_text(
@@ -92,15 +92,15 @@ async def test_edit_and_markup_and_callback_answer(emu: BotApiEmulator, bot: Bot
 
 async def test_edit_errors(emu: BotApiEmulator, bot: Bot) -> None:
     message = await bot.send_message(USER, "Same", reply_markup=keyboard("a"))
-    with pytest.raises(BadRequest, match="(?i)message to edit not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await bot.edit_message_text("x", chat_id=USER, message_id=99)
-    with pytest.raises(BadRequest, match="(?i)message is not modified"):
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
         await bot.edit_message_text(
             "Same", chat_id=USER, message_id=message.message_id, reply_markup=keyboard("a")
         )
-    with pytest.raises(BadRequest, match="(?i)message is not modified"):
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
         await bot.edit_message_reply_markup(USER, message.message_id, reply_markup=keyboard("a"))
-    with pytest.raises(BadRequest, match="(?i)message can't be edited"):
+    with pytest.raises(BadRequest, match=r"(?i)message can't be edited"):
         await bot.edit_message_text("x", chat_id=USER, message_id=1)  # the person's message
     # Leaving reply_markup out of editMessageText removes the keyboard, as on Telegram.
     await bot.edit_message_text("Same", chat_id=USER, message_id=message.message_id)
@@ -138,20 +138,18 @@ async def test_commands_actions_and_deletion(emu: BotApiEmulator, bot: Bot) -> N
     assert await bot.set_my_commands(commands)
     assert [c["command"] for c in emu.commands] == ["start", "checkin"]
     assert await bot.get_my_commands() == tuple(commands)
-    with pytest.raises(BadRequest, match="(?i)BOT_COMMAND_INVALID"):
+    with pytest.raises(BadRequest, match=r"(?i)BOT_COMMAND_INVALID"):
         await bot.set_my_commands([BotCommand("Check-In", "bad name")])
     assert await bot.send_chat_action(USER, "typing")
     message = await bot.send_message(USER, "bye")
     assert await bot.delete_message(USER, message.message_id)
     assert emu.sent(USER)[0].deleted
-    with pytest.raises(BadRequest, match="(?i)message to delete not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
         await bot.delete_message(USER, message.message_id)
     assert [c.method for c in emu.calls][-3:] == ["sendMessage", "deleteMessage", "deleteMessage"]
 
 
-async def test_wait_for_wakes_on_send_and_explains_timeouts(
-    emu: BotApiEmulator, bot: Bot
-) -> None:
+async def test_wait_for_wakes_on_send_and_explains_timeouts(emu: BotApiEmulator, bot: Bot) -> None:
     first = await bot.send_message(USER, "first")
     waiting = asyncio.create_task(emu.wait_for(USER, lambda m: "second" in (m.text or "")))
     await asyncio.sleep(0)
