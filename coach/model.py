@@ -121,6 +121,8 @@ class Person:
     active: bool = True
     registered: bool = False
     escalation_suggested_on: date | None = None
+    quiet: bool = False  # after 3 ignored check-in prompts: no prompts until they answer
+    weekly_summary: bool = True
 
 
 class SafetyEventKind(StrEnum):

@@ -134,10 +134,13 @@ def _offset_zone(sign: str | None, hours: str | None, minutes: str | None) -> Zo
 
 
 def load_zone(name: str) -> tzinfo:
-    """Load a zone string made by this module; ValueError if it is not one."""
+    """Load a stored zone: an IANA name or the fixed form "UTC+05:30"; else ValueError."""
     fixed = _FIXED.fullmatch(name)
     if fixed:
         sign, h, m = fixed.groups()
+        # Only the forms resolve_zone makes, so "UTC+00:75" cannot sneak in from storage.
+        if _offset_zone(sign, h, m) != Zone(name, follows_dst=False):
+            raise ValueError(f"unknown time zone {name!r}")
         delta = timedelta(hours=int(h), minutes=int(m))
         return timezone(-delta if sign == "-" else delta, name)
     try:
@@ -178,8 +181,10 @@ class _City:
 
 @dataclass(frozen=True)
 class _Index:
-    by_name: dict[str, list[_City]]  # folded own name → cities
-    by_alias: dict[str, list[_City]]  # folded alternate name → cities
+    # Tuples, not lists: almost every name has one city, and 275 000 lists would cost
+    # about 12 MB more than tuples.
+    by_name: dict[str, tuple[_City, ...]]  # folded own name → cities
+    by_alias: dict[str, tuple[_City, ...]]  # folded alternate name → cities
     by_country: dict[str, list[_City]]  # ISO code → cities
     countries: dict[str, str]  # folded country name or ISO code → ISO code
 
@@ -196,11 +201,12 @@ def _index() -> _Index:
             raw["geonameid"], raw["name"], raw["countrycode"], raw["population"], raw["timezone"]
         )
         idx.by_country.setdefault(city.country, []).append(city)
-        idx.by_name.setdefault(_fold(city.name), []).append(city)
-        # Three capitals are airport codes ("MUC"), which would answer "CET" with Cholet.
+        key = _fold(city.name)
+        idx.by_name[key] = (*idx.by_name.get(key, ()), city)
+        # Three capital letters are an airport code ("MUC"); "CET" would find Cholet.
         aliases = {_fold(n) for n in raw["alternatenames"] if not (len(n) == 3 and n.isupper())}
-        for alias in aliases - {"", _fold(city.name)}:
-            idx.by_alias.setdefault(alias, []).append(city)
+        for alias in aliases - {"", key}:
+            idx.by_alias[alias] = (*idx.by_alias.get(alias, ()), city)
     return idx
 
 
@@ -214,11 +220,11 @@ def _lookup_place(text: str) -> ZoneAnswer | None:
     head, comma, tail = text.rpartition(",")
     country = idx.countries.get(_fold(tail)) if comma else None
     key = _fold(head if country else text)
-    found = idx.by_name.get(key) or idx.by_alias.get(key, [])
+    found = [*(idx.by_name.get(key) or idx.by_alias.get(key, ()))]
     if country:
         found = [c for c in found if c.country == country]
     elif len(key) > 2 and key in idx.countries:  # a country's name, not a bare ISO code
-        found = found + idx.by_country.get(idx.countries[key], [])
+        found += idx.by_country.get(idx.countries[key], [])
     return _decide({c.gid: c for c in found}.values()) if found else None
 
 
@@ -260,9 +266,6 @@ def zone_from_location(latitude: float, longitude: float) -> str | None:
     return name if name and name.casefold() in _iana_names() else None
 
 
-# --- countries and emergency numbers ----------------------------------------------------
-
-
 def warm_up() -> None:
     """Build the city index, the location finder and the zone tables now (about 1.5 s),
     e.g. in a thread at start-up, rather than on some person's first answer."""
@@ -270,6 +273,9 @@ def warm_up() -> None:
     _finder()
     _zone_countries()
     _numbers()
+
+
+# --- countries and emergency numbers ----------------------------------------------------
 
 
 @functools.cache

@@ -233,7 +233,8 @@ def replay(program: Program, history: History, until: date) -> list[Day]:
         if change is not None:
             progress.stage += 1 if change is Change.ADVANCE else -1
             progress.entered, progress.sessions, progress.flares = day, 0, 0
-        progress.flares += flare
+        # The flare that moved a person down is not a flare "since entering" the new stage.
+        progress.flares += flare and change is not Change.FLARE
         needed = required_moves(program, history, progress.stage, day, flare)
         session = bool(needed) and set(needed) <= done.get(day, set())
         days.append(
@@ -250,9 +251,8 @@ def progress_after(program: Program, days: list[Day]) -> Progress:
         return Progress()
     last = days[-1]
     in_stage = [d for d in days if d.day >= last.entered]
-    return Progress(
-        last.stage, last.entered, sum(d.session for d in in_stage), sum(d.flare for d in in_stage)
-    )
+    flares = sum(d.flare and d.change is not Change.FLARE for d in in_stage)
+    return Progress(last.stage, last.entered, sum(d.session for d in in_stage), flares)
 
 
 def _change(

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from emulator.errors import bad_request, forbidden
 from emulator.models import ApiCall, CallbackAnswer, Chat, Edit, SentMessage, User
 from emulator.params import Params
 from emulator.updates import UpdateQueue
-
-T = TypeVar("T")
 
 
 def now() -> int:
@@ -50,8 +46,6 @@ class BotState:
         self._messages: dict[int, list[SentMessage]] = {}
         self._last_id: dict[int, int] = {}
         self._changed = asyncio.Event()
-
-    # -- bookkeeping used by the API methods ------------------------------------------------
 
     def notify(self) -> None:
         """Wake every ``wait_until``; called after any change."""
@@ -146,61 +140,3 @@ class BotState:
             "height": height,
             "file_size": len(data),
         }
-
-    # -- inspection for tests ---------------------------------------------------------------
-
-    def sent(self, chat_id: int) -> list[SentMessage]:
-        """The bot's messages to ``chat_id`` in order, as they are now (deleted ones flagged)."""
-        return list(self._messages.get(chat_id, []))
-
-    def calls_of(self, method: str) -> list[ApiCall]:
-        """Logged calls of one method (case-insensitive)."""
-        return [call for call in self.calls if call.method.lower() == method.lower()]
-
-    async def wait_until(
-        self,
-        condition: Callable[[], T | None],
-        timeout: float,  # noqa: ASYNC109 - part of the tests' API
-        explain: Callable[[], str],
-    ) -> T:
-        """First non-None result of ``condition``, re-checked after every change."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            changed = self._changed  # taken before the check so no change slips between
-            result = condition()
-            if result is not None:
-                return result
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise TimeoutError(explain())
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), remaining)
-
-    async def wait_for(
-        self,
-        chat_id: int,
-        predicate: Callable[[SentMessage], bool] | None = None,
-        timeout: float = 10.0,  # noqa: ASYNC109 - the tests' API; waiting is event-driven inside
-        after: int = 0,
-    ) -> SentMessage:
-        """First bot message to ``chat_id``, skipping ``after`` of them, matching ``predicate``."""
-
-        def find() -> SentMessage | None:
-            for message in self._messages.get(chat_id, [])[after:]:
-                if predicate is None or predicate(message):
-                    return message
-            return None
-
-        def explain() -> str:
-            lines = [m.describe() for m in self.sent(chat_id)] or ["(nothing)"]
-            calls = [c.describe() for c in self.calls if c.method != "getUpdates"][-8:]
-            return (
-                f"no bot message to chat {chat_id} after the first {after} matched "
-                f"{predicate} within {timeout}s.\nSent to that chat:\n  "
-                + "\n  ".join(lines)
-                + "\nLast calls:\n  "
-                + "\n  ".join(calls or ["(none)"])
-            )
-
-        return await self.wait_until(find, timeout, explain)

@@ -55,6 +55,10 @@ class UpdateQueue:
         self._closed = True
         self._wake()
 
+    def reopen(self) -> None:
+        """Let long polls wait again (the server is starting)."""
+        self._closed = False
+
     def _wake(self) -> None:
         self._changed.set()
         self._changed = asyncio.Event()

@@ -8,13 +8,14 @@ from typing import Any
 
 from emulator.html import utf16_len
 from emulator.models import Chat, User
-from emulator.state import BotState, now
+from emulator.state import now
+from emulator.waiting import Inspection
 
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,64}(@[A-Za-z0-9_]{3,64})?")
 _query_ids = itertools.count(4_000_000_000_000_000_001)
 
 
-class UserActions(BotState):
+class UserActions(Inspection):
     """People writing, pressing buttons, sharing locations and blocking the bot."""
 
     def add_user(

@@ -81,6 +81,8 @@ class PersonRow(Base):
     active: Mapped[bool]
     registered: Mapped[bool]
     escalation_suggested_on: Mapped[date | None] = mapped_column(Date)
+    quiet: Mapped[bool] = mapped_column(default=False)
+    weekly_summary: Mapped[bool] = mapped_column(default=True)
 
 
 class RatingRow(Base):
@@ -119,3 +121,49 @@ class SafetyEventRow(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     kind: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text)
+
+
+class ReminderRow(Base):
+    """A schedule row: one kind of message for one person and its next due instant (UTC)."""
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    chat_id: Mapped[int] = _person_fk(index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    slot: Mapped[int] = mapped_column(SmallInteger)
+    local_time: Mapped[str] = mapped_column(String(5))
+    due: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    day: Mapped[date] = mapped_column(Date)
+    once: Mapped[bool]
+
+
+class DeliveryRow(Base):
+    """The delivery ledger: each occurrence of a reminder, once, and what became of it."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("chat_id", "kind", "slot", "day", "attempt"),)
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    chat_id: Mapped[int] = _person_fk()
+    kind: Mapped[str] = mapped_column(String(16))
+    slot: Mapped[int] = mapped_column(SmallInteger)
+    day: Mapped[date] = mapped_column(Date)
+    attempt: Mapped[int] = mapped_column(SmallInteger)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    due: Mapped[datetime] = mapped_column(UTCDateTime)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(String(64))
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class HangMarkRow(Base):
+    """A bar-hang reminder answered with *Done* or *Skip* on a local day."""
+
+    __tablename__ = "hang_marks"
+
+    chat_id: Mapped[int] = _person_fk(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    slot: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    mark: Mapped[str] = mapped_column(String(8))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

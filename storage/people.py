@@ -62,6 +62,8 @@ def to_person(row: PersonRow) -> Person:
         active=row.active,
         registered=row.registered,
         escalation_suggested_on=row.escalation_suggested_on,
+        quiet=row.quiet,
+        weekly_summary=row.weekly_summary,
     )
 
 
@@ -92,6 +94,8 @@ def write_person(row: PersonRow, person: Person) -> None:
     row.active = person.active
     row.registered = person.registered
     row.escalation_suggested_on = person.escalation_suggested_on
+    row.quiet = person.quiet
+    row.weekly_summary = person.weekly_summary
 
 
 class PeopleRepository:

@@ -15,7 +15,7 @@ from hypothesis import settings
 from coach.explain import Standing, standing, why_text
 from coach.model import Equipment, Feedback, History, MoveFeedback, Profile, Rating
 from coach.plan import Plan, plan_for
-from coach.program import Program, default_program
+from coach.program import PROGRAM_FILE, Program, default_program
 from coach.rules import Day, replay, required_moves
 
 settings.register_profile("ci", deadline=None, max_examples=200, print_blob=True)
@@ -42,6 +42,12 @@ def number(value: date) -> int:
 def program() -> Program:
     """The program shipped with Back Coach."""
     return default_program()
+
+
+@pytest.fixture
+def program_text() -> str:
+    """The text of the shipped program file."""
+    return PROGRAM_FILE.read_text(encoding="utf-8")
 
 
 def mark_session(program: Program, history: History, on: date) -> History:

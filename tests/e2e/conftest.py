@@ -146,3 +146,103 @@ async def bot(tmp_path: Path, clock: ManualClock) -> AsyncIterator[Bot]:
 @pytest.fixture
 def person(bot: Bot) -> Person:
     return Person(bot, 5001)
+
+
+# --- Helpers for the conversation tests (added at the end; the fixtures above are unchanged).
+
+
+@dataclass(frozen=True)
+class Stored:
+    """Everything the bot keeps about one chat, read in one unit of work."""
+
+    person: Any
+    ratings: tuple[Any, ...]
+    feedback: tuple[Any, ...]
+    safety: tuple[Any, ...]
+
+
+async def stored(bot: Bot, chat_id: int) -> Stored:
+    """What the store holds for ``chat_id`` right now."""
+    async with bot.store.unit() as uow:
+        return Stored(
+            await uow.people.get(chat_id),
+            await uow.ratings.all(chat_id),
+            await uow.feedback.all(chat_id),
+            await uow.safety.all(chat_id),
+        )
+
+
+def texts_since(person: Person, count: int) -> list[str]:
+    """The texts of the bot's messages after the first ``count``."""
+    return [m.text or "" for m in person.messages()[count:]]
+
+
+async def settle(person: Person) -> list[str]:
+    """Everything the bot said since the last action, once it has handled it.
+
+    One person's updates are handled in order, so once the answer to a /help sent now
+    arrives, the earlier update is finished; its replies are the messages before that.
+    """
+    start = person.seen
+    await person.say("/help")
+    await person.expect("this list")
+    return texts_since(person, start)[:-1]
+
+
+def move_button(person: Person, action: str, slug: str) -> tuple[SentMessage, str]:
+    """The newest plan button for ``action`` (dn, wr, un, hw) on the move ``slug``."""
+    for message in reversed(person.messages()):
+        for button in message.buttons:
+            data = str(button.get("callback_data", ""))
+            parts = data.split("|")
+            if parts[0] == action and slug in parts[1:-1]:
+                return message, data
+    raise AssertionError(
+        f"no {action} button for {slug}; messages: {[m.describe() for m in person.messages()]}"
+    )
+
+
+async def press_move(person: Person, action: str, slug: str) -> str | None:
+    """Press a plan button of one move; returns the bot's toast."""
+    message, data = move_button(person, action, slug)
+    return await person.press_data(message.message_id, data)
+
+
+async def message_becomes(
+    person: Person, message_id: int, check: Any, what: str = "the expected edit"
+) -> SentMessage:
+    """Wait until the bot's message ``message_id`` satisfies ``check`` (e.g. after an edit)."""
+
+    def find() -> SentMessage | None:
+        for message in person.messages():
+            if message.message_id == message_id and check(message):
+                return message
+        return None
+
+    def explain() -> str:
+        now = [m.describe() for m in person.messages() if m.message_id == message_id]
+        return f"message {message_id} never showed {what}; it is now {now}"
+
+    return await person.emu.wait_until(find, TIMEOUT, explain)
+
+
+def labels(message: SentMessage) -> list[str]:
+    """The labels of a message's inline buttons."""
+    return [str(button.get("text")) for button in message.buttons]
+
+
+def send_sticker(bot: Bot, user_id: int) -> None:
+    """The person sends a sticker (the emulator has no helper for it, so build the update)."""
+    emu = bot.emu
+    message = emu._message(user_id, "private", None)
+    message["sticker"] = {
+        "file_id": "sticker-1",
+        "file_unique_id": "usticker-1",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+        "emoji": "👍",
+    }
+    emu.updates.push("message", message)

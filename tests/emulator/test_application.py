@@ -32,7 +32,7 @@ async def test_application_answers_start_over_http(emu: BotApiEmulator) -> None:
         reply = await emu.wait_for(42, timeout=5)
         assert reply.text == "Welcome to Back Coach"
         emu.press_button(42, reply.message_id, "anything")
-        answer = await emu.wait_until(lambda: emu.answered_callbacks or None, 5, repr)
+        answer = await emu.wait_until(lambda: emu.answered_callbacks or None, 5)
         assert answer[0].text == "got anything"
         await app.updater.stop()
         await app.stop()

@@ -7,7 +7,7 @@ import struct
 import zlib
 
 import pytest
-from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -82,6 +82,7 @@ async def test_edit_and_markup_and_callback_answer(emu: BotApiEmulator, bot: Bot
     edited = await bot.edit_message_text(
         "Pain 1 saved", chat_id=USER, message_id=message.message_id, reply_markup=keyboard("Undo")
     )
+    assert isinstance(edited, Message)
     assert edited.text == "Pain 1 saved"
     assert edited.edit_date is not None
     await bot.edit_message_reply_markup(USER, message.message_id, reply_markup=None)

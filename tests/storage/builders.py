@@ -42,4 +42,6 @@ def full_person(chat_id: int) -> Person:
         active=False,
         registered=True,
         escalation_suggested_on=date(2026, 3, 22),
+        quiet=True,
+        weekly_summary=False,
     )

@@ -19,7 +19,15 @@ from storage.db import ALEMBIC_INI, normalize_url
 from storage.models import Base
 
 REPO = Path(__file__).resolve().parents[2]
-APP_TABLES = {"people", "ratings", "feedback", "safety_events"}
+APP_TABLES = {
+    "people",
+    "ratings",
+    "feedback",
+    "safety_events",
+    "reminders",
+    "deliveries",
+    "hang_marks",
+}
 
 
 async def table_names(url: str) -> set[str]:

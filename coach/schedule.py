@@ -1,0 +1,133 @@
+"""When reminders are due: each person's local times, in their zone, as UTC instants.
+
+Pure functions with time passed in. A local time that doesn't exist on a spring-forward day
+(02:30 in Berlin) comes once, at the same distance past the gap; a local time that happens
+twice on a fall-back day (01:30) comes once, at its first occurrence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+
+from coach.places import load_zone
+
+
+class Kind(StrEnum):
+    """The kinds of scheduled message."""
+
+    CHECKIN = "checkin"
+    HANG = "hang"
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One due instant of a reminder, and the local day it belongs to."""
+
+    due: datetime  # aware, UTC
+    day: date  # the person's local calendar day
+
+
+def occurrence_on(day: date, at: time, zone: str) -> Occurrence:
+    """The UTC instant of local time ``at`` on ``day`` (gaps resolved forward)."""
+    local = datetime.combine(day, at, tzinfo=load_zone(zone))  # fold=0: the first 01:30
+    return Occurrence(local.astimezone(UTC), day)
+
+
+def next_occurrence(at: time, zone: str, after: datetime) -> Occurrence:
+    """The first occurrence of local time ``at`` strictly after the instant ``after``."""
+    start = after.astimezone(load_zone(zone)).date() - timedelta(days=1)
+    for offset in range(4):
+        found = occurrence_on(start + timedelta(days=offset), at, zone)
+        if found.due > after:
+            return found
+    raise AssertionError("a local time occurs at least once every day")  # pragma: no cover
+
+
+class Late(StrEnum):
+    """Why a due reminder is dropped after downtime."""
+
+    HANG_TOO_LATE = "hang_too_late"
+    CHECKIN_TOO_LATE = "checkin_too_late"
+    CHECKIN_TOO_LATE_IN_DAY = "checkin_after_21"
+
+
+HANG_GRACE = timedelta(minutes=60)
+CHECKIN_GRACE = timedelta(hours=4)
+CHECKIN_LAST_LOCAL = time(21, 0)
+
+
+def too_late(kind: Kind, due: datetime, now: datetime, zone: str) -> Late | None:
+    """After downtime: a hang over 60 min late is skipped; a check-in prompt is still sent
+    if at most 4 hours late and before 21:00 local."""
+    late = now - due
+    if kind is Kind.HANG:
+        return Late.HANG_TOO_LATE if late > HANG_GRACE else None
+    if late > CHECKIN_GRACE:
+        return Late.CHECKIN_TOO_LATE
+    if late > timedelta(0) and now.astimezone(load_zone(zone)).time() >= CHECKIN_LAST_LOCAL:
+        return Late.CHECKIN_TOO_LATE_IN_DAY
+    return None
+
+
+class State(StrEnum):
+    """Where one delivery stands in the ledger.
+
+    queued → sending → sent | failed | uncertain; or skipped straight away. A delivery left
+    in ``sending`` by a crash becomes ``uncertain`` and is never sent again (at most once);
+    one left ``queued`` was never written to the network and is sent after the restart.
+    """
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """A schedule row: a kind of message for one person, and its next due instant."""
+
+    id: int
+    chat_id: int
+    kind: Kind
+    slot: int  # which bar hang of the day (0, 1, 2); 0 for the check-in prompt
+    local_time: time
+    due: datetime
+    day: date
+    once: bool = False  # a snoozed reminder: sent once, then the row goes
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One ledger row: an occurrence of a reminder and what became of it."""
+
+    id: int
+    chat_id: int
+    kind: Kind
+    slot: int
+    day: date
+    attempt: int  # 0, then 1, 2, ... for each snooze of the same occurrence
+    state: State
+    due: datetime
+    at: datetime
+    reason: str | None = None
+    message_id: int | None = None
+
+
+def first_due(kind: Kind, slot: int, at: time, zone: str, now: datetime) -> Reminder:
+    """A new schedule row due at the next occurrence of ``at`` (id 0 until stored)."""
+    found = next_occurrence(at, zone, now)
+    return Reminder(0, 0, kind, slot, at, found.due, found.day)
+
+
+def reminders_for(times: dict[Kind, tuple[time, ...]], zone: str, now: datetime) -> list[Reminder]:
+    """A person's whole schedule from their settings."""
+    return [
+        first_due(kind, slot, at, zone, now)
+        for kind, chosen in times.items()
+        for slot, at in enumerate(chosen)
+    ]

@@ -1,0 +1,194 @@
+"""Safety: screening, red flags, escalation to a clinician."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import fields
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from coach import texts
+from coach.model import Person, Rating, RedFlagGroup, Screening
+from coach.program import Program
+from coach.safety import (
+    Escalation,
+    Hold,
+    clinician_cleared,
+    escalation,
+    hold,
+    record_red_flag,
+    record_screening,
+)
+from tests.coach.conftest import day
+
+NOW = datetime(2026, 2, 1, 9, 30, tzinfo=UTC)
+LATER = NOW + timedelta(days=3, hours=2)
+
+
+def newcomer() -> Person:
+    return Person(chat_id=7, created_at=NOW)
+
+
+def ratings(pains: Sequence[int], first: int = 1) -> tuple[Rating, ...]:
+    """Ratings on consecutive days from day ``first``."""
+    return tuple(Rating(day(first + i), p) for i, p in enumerate(pains))
+
+
+# --- escalation: high pain ------------------------------------------------------------------------
+
+
+def test_pain_7_on_5_of_the_last_7_days_suggests_a_clinician(program: Program) -> None:
+    assert escalation(program, ratings([7, 1, 7, 7, 1, 8, 10]), day(7), None) is (
+        Escalation.HIGH_PAIN
+    )
+
+
+def test_pain_7_on_4_of_the_last_7_days_does_not(program: Program) -> None:
+    assert escalation(program, ratings([7, 1, 7, 7, 1, 1, 10]), day(7), None) is None
+
+
+def test_pain_6_every_day_is_not_high_pain(program: Program) -> None:
+    assert escalation(program, ratings([6] * 7), day(7), None) is None
+
+
+def test_high_pain_counts_only_the_last_7_days(program: Program) -> None:
+    # Five days at 7, but the first of them is 7 days before today.
+    assert escalation(program, ratings([7, 7, 7, 7, 7, 1, 1, 1]), day(8), None) is None
+    assert escalation(program, ratings([7, 7, 7, 7, 7, 1, 1]), day(7), None) is (
+        Escalation.HIGH_PAIN
+    )
+
+
+# --- escalation: no improvement after 6 weeks -------------------------------------------------
+
+
+def six_weeks(last_week: int) -> tuple[Rating, ...]:
+    """A first week at pain 6, then 5, and ``last_week`` over the 7 days up to day 43."""
+    return ratings([6] * 7 + [5] * 29 + [last_week] * 7)
+
+
+def test_no_2_point_improvement_after_6_weeks_suggests_a_clinician(program: Program) -> None:
+    assert escalation(program, six_weeks(last_week=5), day(43), None) is (
+        Escalation.NO_IMPROVEMENT
+    )
+
+
+def test_a_2_point_improvement_after_6_weeks_does_not(program: Program) -> None:
+    assert escalation(program, six_weeks(last_week=4), day(43), None) is None
+
+
+def test_no_improvement_is_not_judged_before_6_weeks(program: Program) -> None:
+    assert escalation(program, six_weeks(last_week=5)[:-1], day(42), None) is None
+
+
+# --- escalation: once, then weekly at most ------------------------------------------------------
+
+
+def test_a_suggestion_is_not_repeated_within_7_days(program: Program) -> None:
+    history = ratings([8] * 20)
+    assert escalation(program, history, day(20), day(14)) is None
+    assert escalation(program, history, day(20), day(13)) is Escalation.HIGH_PAIN
+    assert escalation(program, six_weeks(5), day(43), day(37)) is None
+    assert escalation(program, six_weeks(5), day(43), day(36)) is Escalation.NO_IMPROVEMENT
+
+
+def test_no_ratings_suggest_nothing(program: Program) -> None:
+    assert escalation(program, (), date(2026, 1, 1), None) is None
+
+
+# --- screening -------------------------------------------------------------------------------------
+
+SCREENING_ITEMS = [f.name for f in fields(Screening)]
+
+
+def test_screening_asks_the_four_questions_of_the_design() -> None:
+    assert set(SCREENING_ITEMS) == {"pregnant", "recent_spinal_surgery", "osteoporosis", "under_18"}
+    assert set(texts.SCREENING_ITEMS) == set(SCREENING_ITEMS)
+
+
+@pytest.mark.parametrize("item", SCREENING_ITEMS)
+def test_any_yes_in_screening_holds_the_program_until_a_clinician_clears_it(item: str) -> None:
+    person = record_screening(newcomer(), Screening(**{item: True}))
+    assert hold(person) is Hold.SCREENING
+    cleared = clinician_cleared(person, LATER)
+    assert hold(cleared) is None
+    assert cleared.safety.screening_cleared_at == LATER
+    assert cleared.safety.cleared_at == LATER
+
+
+def test_all_no_in_screening_holds_nothing() -> None:
+    assert hold(record_screening(newcomer(), Screening())) is None
+
+
+def test_a_new_yes_in_screening_needs_a_new_go_ahead() -> None:
+    person = clinician_cleared(record_screening(newcomer(), Screening(osteoporosis=True)), NOW)
+    assert hold(person) is None
+    person = record_screening(person, Screening(pregnant=True))
+    assert hold(person) is Hold.SCREENING
+
+
+# --- red flags ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("group", list(RedFlagGroup))
+def test_a_yes_to_either_red_flag_group_holds_the_program(group: RedFlagGroup) -> None:
+    person = record_red_flag(newcomer(), group, NOW)
+    assert hold(person) is Hold.RED_FLAG
+    assert (person.safety.red_flag, person.safety.red_flag_at) == (group, NOW)
+
+
+def test_no_to_the_red_flags_holds_nothing() -> None:
+    person = record_red_flag(newcomer(), None, NOW)
+    assert hold(person) is None
+    assert person.safety.red_flag is None
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        (RedFlagGroup.EMERGENCY, RedFlagGroup.URGENT),
+        (RedFlagGroup.URGENT, RedFlagGroup.EMERGENCY),
+    ],
+)
+def test_emergency_wins_over_urgent_in_either_order(order: tuple[RedFlagGroup, ...]) -> None:
+    person = newcomer()
+    for group in order:
+        person = record_red_flag(person, group, NOW)
+    assert person.safety.red_flag is RedFlagGroup.EMERGENCY
+
+
+def test_a_red_flag_holds_even_after_screening_was_cleared() -> None:
+    person = clinician_cleared(record_screening(newcomer(), Screening(under_18=True)), NOW)
+    person = record_red_flag(person, RedFlagGroup.URGENT, LATER)
+    assert hold(person) is Hold.RED_FLAG
+
+
+@pytest.mark.parametrize("group", list(RedFlagGroup))
+def test_a_clinicians_all_clear_lifts_a_red_flag_and_stores_when(group: RedFlagGroup) -> None:
+    person = clinician_cleared(record_red_flag(newcomer(), group, NOW), LATER)
+    assert hold(person) is None
+    assert person.safety.red_flag is None
+    assert person.safety.cleared_at == LATER
+
+
+def test_a_red_flag_after_an_all_clear_holds_again() -> None:
+    person = clinician_cleared(record_red_flag(newcomer(), RedFlagGroup.EMERGENCY, NOW), NOW)
+    person = record_red_flag(person, RedFlagGroup.URGENT, LATER)
+    assert hold(person) is Hold.RED_FLAG
+    assert person.safety.red_flag is RedFlagGroup.URGENT
+    assert person.safety.cleared_at == NOW
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        (texts.RED_FLAGS_EMERGENCY, ["saddle", "bladder", "bowel", "legs"]),
+        (
+            texts.RED_FLAGS_URGENT,
+            ["fever", "weight loss", "cancer", "night", "steroid", "fall", "under 20", "over 50"],
+        ),
+    ],
+)
+def test_each_red_flag_group_asks_every_sign_of_the_design(question: str, words: list[str]) -> None:
+    assert all(word in question for word in words)

@@ -1,0 +1,362 @@
+"""Onboarding through every path: time-zone forms, screening, red flags, times, consent."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import pytest
+
+from coach.model import RedFlagGroup, SafetyEventKind
+from tests.e2e.conftest import Bot, Person, labels, settle, stored
+
+SCREENING = ("pregnant", "spinal surgery", "osteoporosis", "under 18")
+
+
+async def to_safety_questions(person: Person) -> None:
+    """/start and consent: the first screening question is waiting."""
+    await person.say("/start")
+    await person.expect("Do you agree")
+    await person.press("I agree")
+    await person.expect(SCREENING[0])
+
+
+async def to_time_zone(person: Person) -> None:
+    """Consent, no screening "yes", no red flag: the time-zone question is waiting."""
+    await to_safety_questions(person)
+    for question in SCREENING:
+        await person.expect(question)
+        await person.press("No")
+    await person.expect("groin")
+    await person.press("No")
+    await person.expect("fever")
+    await person.press("No")
+    await person.expect("Which time zone")
+
+
+async def finish_after_time_zone(person: Person) -> None:
+    """From the check-in time question to the end, with the suggested answers."""
+    await person.expect("When should I ask")
+    await person.press("08:00")
+    await person.expect("How many reminders")
+    await person.press("2")
+    await person.expect("At what times")
+    await person.press("Use these")
+    for _item in range(6):
+        await person.expect("Do you have")
+        await person.press("Yes")
+    await person.expect("experienced in the gym")
+    await person.press("Yes, experienced")
+    await person.expect("All set")
+
+
+# --- time zones ------------------------------------------------------------------------------
+
+
+async def test_an_iana_zone_name_is_stored_and_the_check_in_time_is_asked_next(
+    bot: Bot, person: Person
+) -> None:
+    await to_time_zone(person)
+    await person.say("Europe/Berlin")
+    set_ = await person.expect("Time zone set")
+    assert "Europe/Berlin" in (set_.text or "")
+    assert "it's 09:00 there now" in (set_.text or "")  # 08:00 UTC is 09:00 in Berlin in March
+    await person.expect("When should I ask")
+    saved = (await stored(bot, person.user_id)).person
+    assert saved.timezone == "Europe/Berlin"
+    assert saved.step == "checkin_time"
+
+
+async def test_a_city_name_finds_its_zone(bot: Bot, person: Person) -> None:
+    await to_time_zone(person)
+    await person.say("Berlin")
+    await person.expect("Time zone set: Europe/Berlin")
+    await person.expect("When should I ask")
+    assert (await stored(bot, person.user_id)).person.timezone == "Europe/Berlin"
+
+
+async def test_an_ambiguous_city_offers_a_choice_and_the_chosen_zone_is_stored(
+    bot: Bot, person: Person
+) -> None:
+    await to_time_zone(person)
+    await person.say("Springfield")
+    choice = await person.expect("Several places match")
+    options = labels(choice)
+    assert len(options) >= 2
+    assert all("Springfield" in option for option in options)
+    assert any("America/Chicago" in option for option in options)
+    saved = (await stored(bot, person.user_id)).person
+    assert saved.step == "tz_choice" and saved.timezone is None
+
+    await person.press("America/New_York")
+    await person.expect("Time zone set: America/New_York")
+    await person.expect("When should I ask")
+    saved = (await stored(bot, person.user_id)).person
+    assert saved.timezone == "America/New_York"
+    assert saved.step == "checkin_time"
+
+
+async def test_a_shared_location_sets_the_zone_of_that_place(bot: Bot, person: Person) -> None:
+    await to_time_zone(person)
+    question = person.messages()[-1]
+    assert question.reply_markup is not None
+    share = question.reply_markup["keyboard"][0][0]
+    assert share["request_location"] is True
+
+    await person.share_location(-33.87, 151.21)
+    await person.expect("Time zone set: Australia/Sydney")
+    await person.expect("When should I ask")
+    assert (await stored(bot, person.user_id)).person.timezone == "Australia/Sydney"
+
+
+async def test_a_utc_offset_is_stored_with_a_warning_about_daylight_saving(
+    bot: Bot, person: Person
+) -> None:
+    await to_time_zone(person)
+    await person.say("UTC+3")
+    set_ = await person.expect("Time zone set")
+    assert "UTC+3" in (set_.text or "")
+    assert "it's 11:00 there now" in (set_.text or "")
+    await person.expect("does not follow daylight saving")
+    await person.expect("When should I ask")
+    saved = (await stored(bot, person.user_id)).person
+    assert saved.timezone == "Etc/GMT-3"  # POSIX sign: three hours ahead of UTC
+
+
+async def test_an_unknown_place_is_answered_clearly_and_the_step_stays(
+    bot: Bot, person: Person
+) -> None:
+    await to_time_zone(person)
+    before = await stored(bot, person.user_id)
+    await person.say("Xyzzyville")
+    answer = await person.expect("couldn't find")
+    assert "Europe/Berlin" in (answer.text or "")  # the hint says what to try
+    after = await stored(bot, person.user_id)
+    assert after == before
+    assert after.person.step == "timezone"
+
+    await person.say("Berlin")  # the step still takes an answer
+    await person.expect("Time zone set: Europe/Berlin")
+
+
+# --- screening and red flags --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("item", ["pregnant", "recent_spinal_surgery", "osteoporosis", "under_18"])
+async def test_a_screening_yes_asks_for_a_clinicians_go_ahead_and_holds_the_plan(
+    bot: Bot, person: Person, item: str
+) -> None:
+    await to_safety_questions(person)
+    keys = ["pregnant", "recent_spinal_surgery", "osteoporosis", "under_18"]
+    for key, question in zip(keys, SCREENING, strict=True):
+        await person.expect(question)
+        await person.press("Yes" if key == item else "No")
+    hold = await person.expect("clinician's go-ahead")
+    assert any("A clinician has checked me" in label for label in labels(hold))
+    await person.expect("groin")
+    await person.press("No")
+    await person.press("No")  # urgent group
+    await person.expect("Which time zone")
+    await person.say("Europe/Berlin")
+    await finish_after_time_zone(person)
+
+    saved = (await stored(bot, person.user_id)).person
+    assert saved.registered
+    assert getattr(saved.safety.screening, item) is True
+    assert saved.safety.screening_cleared_at is None
+
+    await person.say("/checkin")
+    held = await person.expect("waits for a clinician's go-ahead")
+    assert not any(label.isdigit() for label in labels(held))  # no pain buttons
+    await person.say("/today")
+    await person.expect("waits for a clinician's go-ahead")
+    assert not any("Today's plan" in text for text in await settle(person))
+
+    await person.press("A clinician has checked me")
+    await person.expect("Your program is on again")
+    await person.expect("How does your back feel")
+    saved = (await stored(bot, person.user_id)).person
+    assert saved.safety.screening_cleared_at == bot.clock.now()
+    kinds = [event.kind for event in (await stored(bot, person.user_id)).safety]
+    assert SafetyEventKind.CLINICIAN_CLEARED in kinds
+
+    await person.press("3")
+    plan = await person.expect("Today's plan")
+    assert "Bar Hang" in (plan.text or "")
+
+
+async def test_after_a_screening_yes_onboarding_does_not_ask_for_a_rating_it_would_refuse(
+    bot: Bot, person: Person
+) -> None:
+    await to_safety_questions(person)
+    await person.press("Yes")  # pregnant
+    for question in SCREENING[1:]:
+        await person.expect(question)
+        await person.press("No")
+    await person.expect("groin")
+    await person.press("No")
+    await person.press("No")
+    await person.say("Berlin")
+    await finish_after_time_zone(person)
+    after = await settle(person)
+    assert not any("How does your back feel" in text for text in after)
+    assert any("clinician's go-ahead" in text for text in after)
+    assert (await stored(bot, person.user_id)).ratings == ()
+
+
+@pytest.mark.parametrize(
+    ("group", "presses", "advice"),
+    [
+        (RedFlagGroup.EMERGENCY, ["Yes"], "emergency department"),
+        (RedFlagGroup.URGENT, ["No", "Yes"], "see a doctor in the next day or two"),
+    ],
+)
+async def test_a_red_flag_at_onboarding_pauses_until_a_clinician_clears_it(
+    bot: Bot, person: Person, group: RedFlagGroup, presses: list[str], advice: str
+) -> None:
+    await to_safety_questions(person)
+    for question in SCREENING:
+        await person.expect(question)
+        await person.press("No")
+    await person.expect("groin")
+    for answer in presses:
+        await person.press(answer)
+    message = await person.expect(advice)
+    assert "paused your program" in (message.text or "")
+    assert labels(message) == ["A clinician has checked me and said exercise is OK"]
+
+    saved = await stored(bot, person.user_id)
+    assert saved.person.safety.red_flag is group
+    assert saved.person.safety.red_flag_at == bot.clock.now()
+    assert saved.person.step == "rf_hold"
+    assert [e.kind for e in saved.safety][-1] is SafetyEventKind.RED_FLAG
+    assert saved.safety[-1].detail == group.value
+
+    # Nothing goes on while paused: text, /checkin and /start all answer with the pause.
+    await person.say("Berlin")
+    await person.expect("paused until a clinician has checked you")
+    await person.say("/checkin")
+    await person.expect("paused until a clinician has checked you")
+    await person.say("/start")
+    await person.expect("paused until a clinician has checked you")
+    assert (await stored(bot, person.user_id)).person.timezone is None
+
+    bot.clock.advance(timedelta(days=2))
+    await person.press("A clinician has checked me")
+    await person.expect("Your program is on again")
+    await person.expect("Which time zone")
+    saved = await stored(bot, person.user_id)
+    assert saved.person.safety.red_flag is None
+    assert saved.person.safety.cleared_at == bot.clock.now()
+    assert saved.person.step == "timezone"
+    assert saved.safety[-1].kind is SafetyEventKind.CLINICIAN_CLEARED
+
+    await person.say("Berlin")
+    await finish_after_time_zone(person)
+    assert (await stored(bot, person.user_id)).person.registered
+
+
+async def test_the_emergency_advice_names_the_local_number_once_the_zone_is_known(
+    bot: Bot, person: Person
+) -> None:
+    await person.onboard(zone="Europe/Berlin")
+    await person.say("/redflags")
+    await person.expect("groin")
+    await person.press("Yes")
+    advice = await person.expect("emergency department")
+    assert "112 (Germany)" in (advice.text or "")
+
+
+# --- times --------------------------------------------------------------------------------
+
+
+async def test_a_typed_check_in_time_is_accepted_and_an_impossible_one_refused(
+    bot: Bot, person: Person
+) -> None:
+    await to_time_zone(person)
+    await person.say("Berlin")
+    await person.expect("When should I ask")
+
+    await person.say("25:00")
+    await person.expect("Please send a time as HH:MM")
+    await person.expect("When should I ask")
+    saved = (await stored(bot, person.user_id)).person
+    assert saved.checkin_time is None and saved.step == "checkin_time"
+
+    await person.say("7:45")
+    await person.expect("How many reminders")
+    saved = (await stored(bot, person.user_id)).person
+    assert saved.checkin_time == time(7, 45)
+    assert saved.step == "hang_count"
+
+
+async def test_typed_hang_times_are_stored_and_a_wrong_count_is_refused(
+    bot: Bot, person: Person
+) -> None:
+    await to_time_zone(person)
+    await person.say("Berlin")
+    await person.press("08:00")
+    await person.expect("How many reminders")
+    await person.press("3")
+    await person.expect("type 3 times")
+
+    await person.say("07:00 19:00")
+    await person.expect("Please send 3 different times")
+    assert (await stored(bot, person.user_id)).person.hang_times == ()
+
+    await person.say("7:15, 12:30 20:05")
+    await person.expect("Do you have")
+    saved = (await stored(bot, person.user_id)).person
+    assert saved.hang_times == (time(7, 15), time(12, 30), time(20, 5))
+    assert saved.step == "eq_pullup_bar"
+
+
+# --- consent and /start -------------------------------------------------------------------
+
+
+async def test_declining_consent_stores_nothing(bot: Bot, person: Person) -> None:
+    await person.say("/start")
+    await person.expect("Do you agree")
+    await person.press("No thanks")
+    await person.expect("I have stored nothing about you")
+    saved = await stored(bot, person.user_id)
+    assert saved.person is None
+    assert saved.ratings == saved.feedback == saved.safety == ()
+
+    await person.say("/start")  # changing one's mind starts afresh
+    await person.expect("Do you agree")
+
+
+async def test_start_again_never_wipes_a_registered_persons_data(bot: Bot, person: Person) -> None:
+    await person.onboard()
+    await person.press("4")
+    await person.expect("Today's plan")
+    before = await stored(bot, person.user_id)
+    assert len(before.ratings) == 1
+
+    await person.say("/start")
+    await person.expect("Welcome back")
+    after = await stored(bot, person.user_id)
+    assert after.ratings == before.ratings
+    assert after.person.registered
+    assert after.person.timezone == before.person.timezone
+    assert after.person.consent_at == before.person.consent_at
+
+
+async def test_start_in_the_middle_of_onboarding_asks_the_current_step_again(
+    bot: Bot, person: Person
+) -> None:
+    await to_time_zone(person)
+    await person.say("Berlin")
+    await person.press("08:00")
+    await person.expect("How many reminders")
+    before = await stored(bot, person.user_id)
+
+    await person.say("/start")
+    await person.expect("Let's finish setting you up")
+    question = await person.expect("How many reminders")
+    assert labels(question) == ["2", "3"]
+    assert await stored(bot, person.user_id) == before
+    assert before.person.consent_at is not None
+
+    await person.press("2")  # and the re-asked question works
+    await person.expect("At what times")
