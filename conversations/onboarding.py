@@ -41,6 +41,14 @@ def parse_times(text: str, count: int) -> tuple[time, ...] | None:
     return tuple(unique) if len(unique) == count else None
 
 
+def zone_label(zone: str | None) -> str:
+    """A zone as a person reads it: "Etc/GMT-3" (POSIX signs are inverted) is "UTC+3"."""
+    posix = re.fullmatch(r"Etc/GMT([+-])(\d{1,2})", zone or "")
+    if posix is None:
+        return zone or "UTC"
+    return f"UTC{'-' if posix[1] == '+' else '+'}{int(posix[2])}"
+
+
 def goto(deps: Deps, person: Person, step: str | None) -> list[Reply]:
     """Move to a step and ask its question (finishing setup after the last)."""
     person.step = step
@@ -56,7 +64,7 @@ def finish(deps: Deps, person: Person) -> list[Reply]:
     checkin = f"{person.checkin_time:%H:%M}" if person.checkin_time else "?"
     today = deps.clock.now().astimezone(places.load_zone(person.timezone or "UTC")).date()
     return [
-        Reply(texts.SETUP_DONE.format(checkin=checkin, hangs=hangs, zone=person.timezone)),
+        Reply(texts.SETUP_DONE.format(checkin=checkin, hangs=hangs, zone=zone_label(person.timezone))),
         Reply(texts.PAIN_ASK, pain_keyboard(deps.signer, person.chat_id, today)),
     ]
 
@@ -197,7 +205,10 @@ def set_zone(deps: Deps, person: Person, zone: str, *, fixed: bool = False) -> l
     person.timezone, person.step_data = zone, {}
     local = deps.clock.now().astimezone(places.load_zone(zone))
     replies = [
-        Reply(texts.TIMEZONE_SET.format(zone=zone, local=f"{local:%H:%M}"), ReplyKeyboardRemove())
+        Reply(
+            texts.TIMEZONE_SET.format(zone=zone_label(zone), local=f"{local:%H:%M}"),
+            ReplyKeyboardRemove(),
+        )
     ]
     if fixed:
         replies.append(Reply(texts.TIMEZONE_FIXED))

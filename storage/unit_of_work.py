@@ -11,6 +11,7 @@ from coach.model import History
 from storage.db import DEFAULT_URL, create_engine, migrate
 from storage.people import PeopleRepository
 from storage.repositories import FeedbackRepository, RatingsRepository, SafetyRepository
+from storage.schedule import ScheduleRepository
 
 
 class UnitOfWork:
@@ -22,6 +23,7 @@ class UnitOfWork:
         self.ratings = RatingsRepository(session, dialect)
         self.feedback = FeedbackRepository(session, dialect)
         self.safety = SafetyRepository(session)
+        self.schedule = ScheduleRepository(session, dialect)
 
     async def __aenter__(self) -> Self:
         return self

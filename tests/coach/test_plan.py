@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from coach.model import Equipment, Profile
-from coach.plan import Status, plan_for
+from coach.plan import Plan, Status, plan_for
 from coach.program import Program
-from coach.rules import required_moves
+from coach.rules import Change, required_moves
 from tests.coach.conftest import (
     BEGINNER,
     EVERYTHING,
@@ -31,8 +31,12 @@ ORDER = [
 ]
 
 
+def statuses_of(plan: Plan) -> dict[str, Status]:
+    return {i.move.slug: i.status for i in plan.items}
+
+
 def statuses(story: Story, n: int) -> dict[str, Status]:
-    return {i.move.slug: i.status for i in story.plan(day(n)).items}
+    return statuses_of(story.plan(day(n)))
 
 
 def test_there_is_no_plan_before_todays_check_in(program: Program) -> None:
@@ -44,9 +48,11 @@ def test_there_is_no_plan_before_todays_check_in(program: Program) -> None:
     ("stage", "first_day", "moves"),
     [(1, 1, 1), (2, 3, 3), (3, 7, 5), (4, 11, 6), (5, 17, 7)],
 )
-def test_each_stage_adds_its_moves_to_the_plan(stage: int, first_day: int, moves: int) -> None:
+def test_each_stage_adds_its_moves_to_the_plan(
+    program: Program, stage: int, first_day: int, moves: int
+) -> None:
     plan = coached([1] * first_day).plan()
-    assert (plan.stage, plan.stage_name) == (stage, plan.stage_name)
+    assert (plan.stage, plan.stage_name) == (stage, program.stage(stage).name)
     assert [i.move.slug for i in plan.items] == ORDER[:moves]
     assert all(i.status is Status.DO for i in plan.items)
 
@@ -62,7 +68,6 @@ def test_the_deadlift_rests_the_day_after_it_was_done() -> None:
         Status.DO,
         Status.REST,
     ]
-    assert "lifts rest" in story.plan(day(12)).items[0].move.name or True
 
 
 def test_a_resting_lift_is_not_required_for_a_session(program: Program) -> None:
@@ -129,7 +134,6 @@ def test_a_band_replaces_the_cable_for_the_rows_and_pull_through() -> None:
         plan = coached([1] * 8, profile=profile).plan()
         assert statuses_of(plan)["seated_row"] is Status.DO
         assert statuses_of(plan)["pull_through"] is Status.DO
-    assert plan.item("seated_row") is not None
 
 
 def test_the_hyper_row_needs_a_dumbbell_and_says_so() -> None:
@@ -155,13 +159,6 @@ def test_without_a_barbell_the_lifts_never_appear() -> None:
 
 def test_a_new_stage_is_announced_on_the_day_it_is_entered() -> None:
     plan = days(START, [2, 2, 2]).plan()
-    assert plan.change is not None
-    assert plan.change.value == "advance"
+    assert plan.change is Change.ADVANCE
     assert not plan.ask_red_flags
 
-
-def statuses_of(plan: object) -> dict[str, Status]:
-    from coach.plan import Plan
-
-    assert isinstance(plan, Plan)
-    return {i.move.slug: i.status for i in plan.items}

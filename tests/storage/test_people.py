@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from coach.model import Feedback, MoveFeedback, Person, SafetyEvent, SafetyEventKind
+from coach.schedule import Kind, State, reminders_for
 from storage import Store
 from storage.models import Base
 from storage.people import TABLES_WITHOUT_PERSON_DATA, person_tables
@@ -108,6 +109,11 @@ async def fill(store: Store, chat_id: int) -> None:
             chat_id, MoveFeedback(date(2026, 3, 3), "bar_hang", Feedback.DONE), NOW
         )
         await uow.safety.log(chat_id, SafetyEvent(NOW, SafetyEventKind.RED_FLAGS_NONE))
+        schedule = reminders_for({Kind.CHECKIN: (time(8),)}, "Europe/Berlin", NOW)
+        await uow.schedule.replace(chat_id, schedule)
+        due = replace(schedule[0], chat_id=chat_id)
+        await uow.schedule.record(due, State.SENT, NOW)
+        await uow.schedule.mark_hang(chat_id, date(2026, 3, 3), 0, "done", NOW)
         await uow.commit()
 
 

@@ -1,0 +1,175 @@
+"""The schedule (reminder rows), the delivery ledger and bar-hang marks."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coach.schedule import Delivery, Kind, Reminder, State
+from storage.models import DeliveryRow, HangMarkRow, ReminderRow
+from storage.repositories import affected_rows, upsert_insert
+from storage.types import format_hhmm, parse_hhmm
+
+
+def _reminder(row: ReminderRow) -> Reminder:
+    return Reminder(
+        row.id,
+        row.chat_id,
+        Kind(row.kind),
+        row.slot,
+        parse_hhmm(row.local_time),
+        row.due,
+        row.day,
+        row.once,
+    )
+
+
+def _delivery(row: DeliveryRow) -> Delivery:
+    return Delivery(
+        row.id,
+        row.chat_id,
+        Kind(row.kind),
+        row.slot,
+        row.day,
+        row.attempt,
+        State(row.state),
+        row.due,
+        row.at,
+        row.reason,
+        row.message_id,
+    )
+
+
+class ScheduleRepository:
+    """Reminder rows and their ledger; claiming is row by row, safe for several dispatchers."""
+
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        self._session = session
+        self._dialect = dialect
+
+    async def due(self, now: datetime, limit: int = 500) -> list[Reminder]:
+        """Rows due at ``now``, oldest first, locked against other dispatchers on PostgreSQL."""
+        query = select(ReminderRow).where(ReminderRow.due <= now).order_by(ReminderRow.due)
+        query = query.limit(limit)
+        if self._dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return [_reminder(row) for row in (await self._session.scalars(query)).all()]
+
+    async def of(self, chat_id: int) -> list[Reminder]:
+        """A person's schedule, in due order."""
+        query = select(ReminderRow).where(ReminderRow.chat_id == chat_id).order_by(ReminderRow.due)
+        return [_reminder(row) for row in (await self._session.scalars(query)).all()]
+
+    async def replace(self, chat_id: int, reminders: list[Reminder]) -> None:
+        """Rewrite a person's schedule (snoozes included) from their settings."""
+        await self._session.execute(delete(ReminderRow).where(ReminderRow.chat_id == chat_id))
+        for item in reminders:
+            await self.add(chat_id, item)
+
+    async def add(self, chat_id: int, item: Reminder) -> None:
+        """One more row (a snooze is a row with ``once``)."""
+        self._session.add(
+            ReminderRow(
+                chat_id=chat_id,
+                kind=item.kind.value,
+                slot=item.slot,
+                local_time=format_hhmm(item.local_time),
+                due=item.due,
+                day=item.day,
+                once=item.once,
+            )
+        )
+        await self._session.flush()
+
+    async def move(self, reminder_id: int, due: datetime, day: date) -> None:
+        """Set a row's next due instant."""
+        await self._session.execute(
+            update(ReminderRow).where(ReminderRow.id == reminder_id).values(due=due, day=day)
+        )
+
+    async def remove(self, reminder_id: int) -> None:
+        """Delete one row (a snooze that came due)."""
+        await self._session.execute(delete(ReminderRow).where(ReminderRow.id == reminder_id))
+
+    async def record(
+        self, item: Reminder, state: State, at: datetime, reason: str | None = None
+    ) -> Delivery:
+        """A ledger row for this occurrence; each snooze of it is a further attempt."""
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(DeliveryRow)
+            .where(
+                DeliveryRow.chat_id == item.chat_id,
+                DeliveryRow.kind == item.kind.value,
+                DeliveryRow.slot == item.slot,
+                DeliveryRow.day == item.day,
+            )
+        )
+        row = DeliveryRow(
+            chat_id=item.chat_id,
+            kind=item.kind.value,
+            slot=item.slot,
+            day=item.day,
+            attempt=count or 0,
+            state=state.value,
+            due=item.due,
+            at=at,
+            reason=reason,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return _delivery(row)
+
+    async def set_state(
+        self,
+        delivery_id: int,
+        state: State,
+        at: datetime,
+        *,
+        reason: str | None = None,
+        message_id: int | None = None,
+    ) -> None:
+        """Move a ledger row on."""
+        values: dict[str, object] = {"state": state.value, "at": at}
+        if reason is not None:
+            values["reason"] = reason
+        if message_id is not None:
+            values["message_id"] = message_id
+        await self._session.execute(
+            update(DeliveryRow).where(DeliveryRow.id == delivery_id).values(**values)
+        )
+
+    async def in_state(self, state: State, limit: int = 500) -> list[Delivery]:
+        """Ledger rows in one state, oldest first."""
+        query = select(DeliveryRow).where(DeliveryRow.state == state.value)
+        query = query.order_by(DeliveryRow.id).limit(limit)
+        return [_delivery(row) for row in (await self._session.scalars(query)).all()]
+
+    async def abandon_in_flight(self, at: datetime) -> int:
+        """After a crash: sends that may have reached Telegram are never repeated."""
+        result = await self._session.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.state == State.SENDING.value)
+            .values(state=State.UNCERTAIN.value, at=at, reason="in flight at a crash")
+        )
+        return affected_rows(result)
+
+    async def deliveries(self, chat_id: int) -> list[Delivery]:
+        """A person's ledger, oldest first."""
+        query = select(DeliveryRow).where(DeliveryRow.chat_id == chat_id).order_by(DeliveryRow.id)
+        return [_delivery(row) for row in (await self._session.scalars(query)).all()]
+
+    async def mark_hang(self, chat_id: int, day: date, slot: int, mark: str, at: datetime) -> bool:
+        """*Done* or *Skip* on a bar-hang reminder; False if that hang was already marked."""
+        insert = upsert_insert(self._dialect, HangMarkRow).values(
+            chat_id=chat_id, day=day, slot=slot, mark=mark, at=at
+        )
+        result = await self._session.execute(insert.on_conflict_do_nothing())
+        return affected_rows(result) == 1
+
+    async def hang_marks(self, chat_id: int, day: date) -> dict[int, str]:
+        """The day's marks by hang slot."""
+        query = select(HangMarkRow).where(HangMarkRow.chat_id == chat_id, HangMarkRow.day == day)
+        return {row.slot: row.mark for row in (await self._session.scalars(query)).all()}

@@ -1,0 +1,168 @@
+"""/why and the plan's reason: generated from the same table and replay as the decisions."""
+
+from __future__ import annotations
+
+from coach import texts
+from coach.explain import plan_reason, standing, why_text
+from coach.model import History, Profile
+from coach.program import Program, load_program_text
+from coach.rules import Change, Need
+from tests.coach.conftest import (
+    GYM,
+    NO_BARBELL,
+    START,
+    Story,
+    coached,
+    day,
+)
+
+
+def known() -> Story:
+    """Stage 2 from day 3; pain 5 on day 4 broke the pain <= 4 streak; sessions on 3-5."""
+    return coached([4, 4, 4, 5, 4])
+
+
+def test_why_names_the_stage_and_how_it_was_reached() -> None:
+    text = known().why(day(5))
+    assert day(3).isoformat() == "2026-01-07"
+    assert "stage 2: Activate" in text
+    assert "You moved up on Wed 7 Jan" in text
+
+
+def test_why_gives_the_days_and_sessions_still_missing() -> None:
+    text = known().why(day(5))
+    assert "To reach stage 3 (Hinge)" in text
+    assert "pain ≤ 4 on 5 days in a row: 1 of 5 — 4 more days" in text
+    assert "4 stage-2 sessions: 3 of 4 — 1 more session" in text
+    assert "1 more sessions" not in text
+
+
+def test_the_figures_of_why_come_true_on_the_day_they_promise() -> None:
+    story = known()
+    at = story.standing(day(5))
+    missing = {c.need: c.target - c.have for c in at.conditions if not c.met}
+    assert missing == {Need.PAIN_STREAK: 4, Need.SESSIONS: 1}
+    later = story.then([4] * 4, sessions=True)
+    assert later.stage(day(5 + 3)) == 2
+    assert later.stage(day(5 + 4)) == 3
+
+
+def test_why_says_everything_is_met_the_day_before_moving_up() -> None:
+    story = coached([2] * 6)
+    text = story.why()
+    assert texts.WHY_ALL_MET in text
+    assert texts.UNMET not in text
+    assert story.then([2]).stage() == 3
+
+
+def test_why_marks_each_condition_met_or_not() -> None:
+    lines = known().why(day(5)).splitlines()
+    conditions = [line for line in lines if line.startswith((texts.MET, texts.UNMET))]
+    assert [line.startswith(texts.MET) for line in conditions] == [False, False, True]
+
+
+def test_why_before_any_check_in_says_where_every_program_starts(program: Program) -> None:
+    at = standing(program, History(profile=GYM), START)
+    text = why_text(program, at)
+    assert "stage 1: Decompress" in text
+    assert texts.WHY_NO_CHECKINS in text
+    assert "0 of 3 — 3 more days" in text
+
+
+def test_why_after_a_flare_says_the_stage_dropped_because_of_it() -> None:
+    story = coached([1] * 12).then([7])
+    assert story.standing().entered_by is Change.FLARE
+    assert texts.ENTERED_BY["flare"].format(day=texts.day(day(13))) in story.why()
+
+
+def test_why_after_time_away_says_so() -> None:
+    story = coached([1] * 12).away(20).then([1])
+    assert texts.ENTERED_BY["away"].format(day=texts.day(day(33))) in story.why()
+
+
+def test_why_without_a_barbell_says_what_would_unlock_more() -> None:
+    story = coached([0] * 20, profile=Profile(equipment=NO_BARBELL, gym_experienced=True))
+    text = story.why()
+    assert "stage 3: Hinge" in text
+    assert f"{texts.UNMET} equipment for the next moves (missing: a barbell)" in text
+    assert "Without a barbell the program tops out at stage 3" in text
+
+
+def test_why_with_a_barbell_does_not_mention_a_cap() -> None:
+    assert "tops out" not in coached([0] * 8).why()
+
+
+def test_why_names_a_move_left_out() -> None:
+    story = coached([2] * 4).worse(day(4), "seated_row").then([2] * 2, sessions=True)
+    assert f"{texts.UNMET} no stage-2 move left out" in story.why()
+    assert "(left out now: Seated Row)" in story.why()
+
+
+def test_why_at_the_top_stage_says_it_is_the_last_and_then_maintenance() -> None:
+    story = coached([1] * 45)
+    assert texts.WHY_TOP in story.why(day(44))
+    assert texts.WHY_MAINTENANCE not in story.why(day(44))
+    assert texts.WHY_MAINTENANCE in story.why(day(45))
+
+
+def test_why_after_a_flare_at_stage_5_shows_the_way_back() -> None:
+    # Regression: the flare that moved a person down used to count as a flare in stage 4.
+    text = coached([1] * 20).then([7]).why()
+    assert f"{texts.MET} no flare since entering this stage (flares: 0)" in text
+
+
+# --- the plan's reason -------------------------------------------------------------------------------
+
+
+def test_the_plan_says_plainly_why_a_flare_day_is_bar_hangs_only(program: Program) -> None:
+    plan = coached([1] * 12).then([7]).plan()
+    reason = plan_reason(program, plan)
+    assert "Pain 7/10" in reason
+    assert "stage 3" in reason
+    assert "bar hangs only" in reason
+
+
+def test_the_plan_says_when_the_lifts_rest(program: Program) -> None:
+    story = coached([1] * 12)
+    assert plan_reason(program, story.plan(day(12))) == texts.PLAN_REASON["rest"].format(
+        stage=4, name="Deadlift"
+    )
+
+
+def test_the_plan_says_when_a_stage_was_earned(program: Program) -> None:
+    reason = plan_reason(program, coached([1] * 7).plan())
+    assert reason == texts.PLAN_REASON["advance"].format(stage=3, name="Hinge")
+
+
+# --- one number in the table changes the decision and the words ---------------------------------
+
+
+def test_changing_a_threshold_in_the_table_changes_the_decision_and_the_why_text(
+    program_text: str,
+) -> None:
+    assert program_text.count("days_in_row = 5") == 1
+    shipped = load_program_text(program_text)
+    changed = load_program_text(program_text.replace("days_in_row = 5", "days_in_row = 6"))
+    pains = [5, 5, 3, 3, 3, 3, 3, 3, 3]  # stage 2 on day 3, pain <= 4 from day 3
+
+    before = coached(pains, program=shipped)
+    after = coached(pains, program=changed)
+    assert before.entered(3) == 7
+    assert after.entered(3) == 8
+
+    assert "pain ≤ 4 on 5 days in a row: 4 of 5 — 1 more day" in before.why(day(6))
+    assert "pain ≤ 4 on 6 days in a row: 4 of 6 — 2 more days" in after.why(day(6))
+
+
+def test_changing_a_flare_rule_changes_the_decision_and_the_plan(program_text: str) -> None:
+    assert program_text.count("flare_pain = 7") == 1
+    changed = load_program_text(program_text.replace("flare_pain = 7", "flare_pain = 8"))
+    pains = [6, 6, 6, 6, 7]  # stage 2 on day 3; 7 is only 1 above the median
+    shipped = coached(pains)
+    relaxed = coached(pains, program=changed)
+    assert shipped.plan().flare
+    assert [i.move.slug for i in shipped.plan().items] == ["bar_hang"]
+    assert shipped.stage() == 1
+    assert not relaxed.plan().flare
+    assert relaxed.stage() == 2
+    assert len(relaxed.plan().items) == 3
