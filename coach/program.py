@@ -102,8 +102,12 @@ class Program(_Data):
     @model_validator(mode="after")
     def _consistent(self) -> Program:
         slugs = [m.slug for m in self.moves]
-        if len(set(slugs)) != len(slugs):
-            raise ValueError("move slugs must be unique")
+        twice = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+        if twice:
+            raise _FaultAt(
+                f"move slugs must be unique: {twice[0]} is defined twice",
+                rf'\s*slug\s*=\s*"{twice[0]}"',
+            )
         if [s.number for s in self.stages] != list(range(1, len(self.stages) + 1)):
             raise ValueError("stages must be numbered 1, 2, 3, ... in order")
         if self.stages[0].enter is not None or any(s.enter is None for s in self.stages[1:]):
@@ -111,9 +115,13 @@ class Program(_Data):
         added = [slug for s in self.stages for slug in s.adds]
         unknown = sorted(set(added) - set(slugs))
         if unknown:
-            raise ValueError(f"stages add unknown moves: {', '.join(unknown)}")
+            raise _FaultAt(
+                f"stages add unknown moves: {', '.join(unknown)}", rf'.*"{re.escape(unknown[0])}"'
+            )
         if sorted(added) != sorted(slugs):
-            raise ValueError("every move must be added by exactly one stage")
+            odd = next(slug for slug in slugs if added.count(slug) != 1)
+            where = rf'.*"{odd}"' if odd in added else rf'\s*slug\s*=\s*"{odd}"'
+            raise _FaultAt(f"every move must be added by exactly one stage: {odd}", where)
         return self
 
     def move(self, slug: str) -> Move:
@@ -140,6 +148,14 @@ class Program(_Data):
         return tuple(m for m in self.moves if self.stage_of(m.slug) <= stage)
 
 
+class _FaultAt(ValueError):
+    """A whole-program error that knows its line: the last one matching ``pattern``."""
+
+    def __init__(self, message: str, pattern: str) -> None:
+        super().__init__(message)
+        self.pattern = pattern
+
+
 class ProgramError(Exception):
     """The program file is malformed; the message names the line at fault."""
 
@@ -153,9 +169,14 @@ def load_program_text(text: str, name: str = "program.toml") -> Program:
     try:
         return Program.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        # A misspelt key is both "missing" and "extra": the extra one is on the line at fault.
+        first = min(exc.errors(), key=lambda error: error["type"] == "missing")
         where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        line = _line_of(text, first["loc"])
+        fault = first.get("ctx", {}).get("error")
+        if isinstance(fault, _FaultAt):
+            line = _line_of_fault(text, fault.pattern)
+        else:
+            line = _line_of(text, first["loc"])
         raise ProgramError(f"{name} line {line}: {where}: {first['msg']}") from exc
 
 
@@ -178,8 +199,13 @@ def _line_of(text: str, loc: tuple[int | str, ...]) -> int:
     while parts:
         part = parts.pop(0)
         if isinstance(part, str) and parts and isinstance(parts[0], int):
-            index = int(parts.pop(0))
             headers = [i for i in range(start, end) if re.match(rf"\s*\[\[{part}\]\]", lines[i])]
+            if not headers:  # an inline array: the error is on its key's line
+                while parts and isinstance(parts[0], int):
+                    parts.pop(0)
+                parts.insert(0, part)
+                continue
+            index = int(parts.pop(0))
             if index >= len(headers):
                 break
             start = headers[index]
@@ -193,3 +219,9 @@ def _line_of(text: str, loc: tuple[int | str, ...]) -> int:
             break
         start = found[0]
     return start + 1
+
+
+def _line_of_fault(text: str, pattern: str) -> int:
+    """The last line matching ``pattern`` (line 1 if none does)."""
+    found = [n for n, line in enumerate(text.splitlines(), 1) if re.match(pattern, line)]
+    return found[-1] if found else 1

@@ -133,7 +133,9 @@ YES = "Yes"
 NO = "No"
 EMERGENCY_NUMBER = "{number} ({country})"
 EMERGENCY_NUMBER_ALSO = "{number} or {also} ({country})"
-EMERGENCY_NUMBER_UNKNOWN = "your local emergency number (112 works from mobile phones in many countries)"
+EMERGENCY_NUMBER_UNKNOWN = (
+    "your local emergency number (112 works from mobile phones in many countries)"
+)
 EMERGENCY_ADVICE = (
     "🚨 <b>Please go to an emergency department now</b>, or call {number}. "
     "These symptoms need to be checked straight away.\n\n"
@@ -168,15 +170,15 @@ TIMEZONE_FIXED = (
     "Note: a fixed UTC offset does not follow daylight saving. "
     "A city or zone name will keep your reminders right all year."
 )
-CHECKIN_TIME_ASK = "When should I ask how your back feels each day? Pick one or type a time (HH:MM)."
+CHECKIN_TIME_ASK = (
+    "When should I ask how your back feels each day? Pick one or type a time (HH:MM)."
+)
 TIME_INVALID = "Please send a time as HH:MM (24-hour), for example 07:30."
 HANG_COUNT_ASK = (
     "Cavaliere recommends a 60-second bar hang 2 to 3 times a day. "
     "How many reminders a day would you like?"
 )
-HANG_TIMES_ASK = (
-    "At what times? Use my suggestion ({times}) or type {count} times, e.g. {example}."
-)
+HANG_TIMES_ASK = "At what times? Use my suggestion ({times}) or type {count} times, e.g. {example}."
 HANG_TIMES_INVALID = "Please send {count} different times as HH:MM, separated by spaces."
 USE_THESE = "Use these"
 EQUIPMENT_ASK = "Do you have {item}?"
@@ -186,6 +188,10 @@ GYM_NO = "No, I'm fairly new"
 SETUP_DONE = (
     "All set. I'll ask about your back at {checkin} and remind you to hang at {hangs} "
     "({zone}). Let's do your first check-in now."
+)
+SETUP_DONE_HELD = (
+    "All set. Once a clinician has given you the go-ahead, I'll ask about your back at "
+    "{checkin} and remind you to hang at {hangs} ({zone})."
 )
 PAIN_ASK = "How does your back feel right now? 0 = no pain, 10 = worst imaginable."
 PAIN_INVALID = "Please pick a number from 0 to 10 with the buttons (0 = no pain, 10 = worst)."
@@ -212,8 +218,7 @@ DONE_ACK = "Nice work: {name} done."
 DONE_ALREADY = "Already marked done today."
 SESSION_COMPLETE = "🎉 Session complete: every move of today's plan is done."
 WORSE_ACK = (
-    "Thanks for telling me. {name} is left out for {days} days. If it was a mis-tap, "
-    "press Undo."
+    "Thanks for telling me. {name} is left out for {days} days. If it was a mis-tap, press Undo."
 )
 WORSE_HANG_ACK = (
     "Thanks for telling me. Keep the bar hangs shorter, 20–30 seconds, feet firmly on the "
@@ -295,4 +300,49 @@ COMMANDS = {
 }
 PLAN_REASON_AWAY_FIRST = (
     "Welcome back! It's been a while, so before any exercise, two quick safety questions."
+)
+
+# --- Reminders ------------------------------------------------------------------------------
+
+REMINDER_CHECKIN = (
+    "Good morning! How does your back feel today? 0 = no pain, 10 = worst imaginable."
+)
+REMINDER_HANG = (
+    "⏰ Bar hang time: hang about 60 seconds with your feet on the ground, and let the lower "
+    "back relax (Cavaliere)."
+)
+REMINDER_HANG_GENTLE = (
+    "⏰ Bar hang time: a short one today, 20–30 seconds, feet firmly on the ground."
+)
+STILL_THERE = (
+    "Still there? I've asked about your back for a few days without an answer, so I'll stop "
+    "asking for now. Whenever you want to pick up again, send /checkin: your progress is kept."
+)
+BTN_HANG_DONE = "✅ Done"
+BTN_HANG_SNOOZE = "⏱ Snooze 15 min"
+BTN_HANG_SKIP = "Skip"
+HANG_DONE_ACK = "Nice: bar hang done. It counts toward today's plan."
+HANG_SKIP_ACK = "Skipped. No problem; the next one comes at its time."
+HANG_SNOOZE_ACK = "I'll remind you again in 15 minutes."
+HANG_ALREADY = "This bar hang is already marked."
+PAUSED = "Paused: no reminders or check-in prompts until you send /resume."
+ALREADY_PAUSED = "You're already paused. Send /resume to get reminders again."
+RESUMED = "Welcome back: reminders are on again. Next check-in prompt: {next}."
+NOT_PAUSED = "Reminders are already on."
+RESUME_HELD = "Reminders stay off until a clinician has checked you (see /redflags for the button)."
+SAVED = "Saved."
+REMINDERS_TITLE = (
+    "<b>Your reminders</b> ({zone})\nCheck-in prompt: {checkin}\nBar hangs: {hangs}\n{state}"
+)
+REMINDERS_ON = "Reminders are on."
+REMINDERS_OFF = "Reminders are paused (/resume)."
+BTN_CHANGE_CHECKIN = "Change check-in time"
+BTN_CHANGE_HANGS = "Change bar-hang times"
+BTN_CHANGE_ZONE = "Change time zone"
+BTN_CHANGE_EQUIPMENT = "Change equipment"
+BTN_WEEKLY_ON = "Weekly summary: on"
+BTN_WEEKLY_OFF = "Weekly summary: off"
+SETTINGS_TITLE = (
+    "<b>Settings</b>\nTime zone: {zone}\nCheck-in prompt: {checkin}\nBar hangs: {hangs}\n"
+    "Equipment: {equipment}\nGym experience: {gym}\nWeekly summary: {weekly}"
 )

@@ -10,6 +10,7 @@ from typing import Any
 from weakref import WeakValueDictionary
 
 from telegram import BotCommand, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -58,6 +59,18 @@ class PerPersonProcessor(BaseUpdateProcessor):
         """Nothing to tear down."""
 
 
+class BackCoachApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """PTB's Application, registering the command menu whenever it is initialised.
+
+    PTB calls ``post_init`` only from ``run_polling``/``run_webhook``; bot.py and the tests
+    start the application themselves, so the menu is registered here on every path.
+    """
+
+    async def initialize(self) -> None:
+        await super().initialize()
+        await register_commands(self)
+
+
 def _person_key(update: object) -> int:
     if isinstance(update, Update) and update.effective_chat is not None:
         return update.effective_chat.id
@@ -87,7 +100,7 @@ def build_application(
         .context_types(ContextTypes(context=Ctx))
         .concurrent_updates(PerPersonProcessor())
         .get_updates_read_timeout(poll_timeout + 10)
-        .post_init(_post_init)
+        .application_class(BackCoachApplication)
     )
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
@@ -116,9 +129,12 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_error_handler(_on_error)
 
 
-async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Register the command list with Telegram."""
-    await app.bot.set_my_commands([BotCommand(c, texts.COMMANDS[c]) for c in COMMANDS])
+async def register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Register the command list with Telegram (a failure only costs the menu)."""
+    try:
+        await app.bot.set_my_commands([BotCommand(c, texts.COMMANDS[c]) for c in COMMANDS])
+    except TelegramError:
+        log.warning("could not register the command list", exc_info=True)
 
 
 async def _on_error(update: object, ctx: Ctx) -> None:

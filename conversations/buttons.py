@@ -38,7 +38,7 @@ async def button(update: Update, ctx: Ctx) -> None:
         await _drop_keyboard(query)
     await send_all(ctx.bot, chat_id, replies)
     if payload.action in PLAN_ACTIONS and toast not in (texts.NOT_NOW, None):
-        await _refresh_plan(ctx, chat_id, query)
+        await _refresh_plan(ctx, chat_id, query, payload)
 
 
 async def _act(ctx: Ctx, chat_id: int, payload: Payload) -> tuple[str | None, list[Reply]]:
@@ -109,13 +109,16 @@ async def _drop_keyboard(query: object) -> None:
         await query.edit_message_reply_markup(None)  # type: ignore[attr-defined]
 
 
-async def _refresh_plan(ctx: Ctx, chat_id: int, query: object) -> None:
-    """Re-draw the plan message the button belonged to, with today's state."""
+async def _refresh_plan(ctx: Ctx, chat_id: int, query: object, payload: Payload) -> None:
+    """Re-draw the plan message the button belonged to, with today's state.
+
+    Only today's plan is re-drawn: an old day's message keeps what it said that day.
+    """
     async with ctx.deps.store.unit() as uow:
         person = await uow.people.get(chat_id)
         plan = await checkin.current_plan(ctx.deps, uow, person) if person else None
         feedback = await uow.feedback.all(chat_id)
-    if plan is None:
+    if plan is None or plan.day != payload.day():
         return
     markup = plan_keyboard(ctx.deps.signer, chat_id, plan, feedback)
     try:

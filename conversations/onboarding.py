@@ -16,7 +16,7 @@ from telegram import InlineKeyboardMarkup, ReplyKeyboardRemove
 from coach import places, texts
 from coach.model import Equipment, Person, Profile, RedFlagGroup, SafetyEvent, SafetyEventKind
 from coach.model import Screening as ScreeningAnswers
-from coach.safety import record_red_flag, record_screening
+from coach.safety import Hold, hold, record_red_flag, record_screening
 from conversations import steps
 from conversations.context import Deps
 from conversations.render import keyboard, pain_keyboard
@@ -63,8 +63,16 @@ def finish(deps: Deps, person: Person) -> list[Reply]:
     hangs = ", ".join(f"{t:%H:%M}" for t in person.hang_times)
     checkin = f"{person.checkin_time:%H:%M}" if person.checkin_time else "?"
     today = deps.clock.now().astimezone(places.load_zone(person.timezone or "UTC")).date()
+    zone = zone_label(person.timezone)
+    why = hold(person)
+    if why is not None:  # no rating is asked for while the program waits for a clinician
+        waiting = texts.PAUSED_FOR_RED_FLAG if why is Hold.RED_FLAG else texts.WAITING_FOR_SCREENING
+        return [
+            Reply(texts.SETUP_DONE_HELD.format(checkin=checkin, hangs=hangs, zone=zone)),
+            Reply(waiting, clear_button(deps, person)),
+        ]
     return [
-        Reply(texts.SETUP_DONE.format(checkin=checkin, hangs=hangs, zone=zone_label(person.timezone))),
+        Reply(texts.SETUP_DONE.format(checkin=checkin, hangs=hangs, zone=zone)),
         Reply(texts.PAIN_ASK, pain_keyboard(deps.signer, person.chat_id, today)),
     ]
 

@@ -183,16 +183,22 @@ def coached(
     return days(START, pains, profile=profile, program=program, sessions=True)
 
 
-def expected_entry_days(program: Program, days_in_stage_5: int = 0) -> dict[int, int]:
+def expected_entry_days(program: Program) -> dict[int, int]:
     """The day each stage is entered at pain 1 every day with every session done.
 
-    Derived from the table alone: stage s+1 needs a streak of ``days_in_row`` days (the
-    streak is the day number at constant low pain) and ``sessions`` sessions of stage s,
-    one a day from the day s was entered; at most one change a day.
+    Derived from the table alone: stage s+1 needs a streak of ``days_in_row`` days (at
+    constant low pain the streak is the day number) and ``sessions`` sessions of stage s,
+    one a day from the day s was entered (that day's included); a day that changed the
+    stage changes nothing more, while day 1 starts at stage 1 without a change. Stage 1's
+    plan is the bar hang alone, so it has no sessions and stage 2 can ask for none.
     """
     entered = {1: 1}
     for stage in program.stages[1:]:
         assert stage.enter is not None
         previous = entered[stage.number - 1]
-        entered[stage.number] = max(previous + max(stage.enter.sessions, 1), stage.enter.days_in_row)
+        assert stage.number > 2 or stage.enter.sessions == 0
+        changed_that_day = 1 if stage.number > 2 else 0
+        entered[stage.number] = max(
+            previous + stage.enter.sessions, previous + changed_that_day, stage.enter.days_in_row
+        )
     return entered

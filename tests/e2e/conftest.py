@@ -246,3 +246,63 @@ def send_sticker(bot: Bot, user_id: int) -> None:
         "emoji": "👍",
     }
     emu.updates.push("message", message)
+
+
+SCREENING = ("pregnant", "spinal surgery", "osteoporosis", "under 18")
+
+
+async def to_safety_questions(person: Person) -> None:
+    """/start and consent: the first screening question is waiting."""
+    await person.say("/start")
+    await person.expect("Do you agree")
+    await person.press("I agree")
+    await person.expect(SCREENING[0])
+
+
+async def to_time_zone(person: Person) -> None:
+    """Consent, no screening "yes", no red flag: the time-zone question is waiting."""
+    await to_safety_questions(person)
+    for question in SCREENING:
+        await person.expect(question)
+        await person.press("No")
+    await person.expect("groin")
+    await person.press("No")
+    await person.expect("fever")
+    await person.press("No")
+    await person.expect("Which time zone")
+
+
+async def finish_after_time_zone(person: Person) -> None:
+    """From the check-in time question to the end, with the suggested answers."""
+    await person.expect("When should I ask")
+    await person.press("08:00")
+    await person.expect("How many reminders")
+    await person.press("2")
+    await person.expect("At what times")
+    await person.press("Use these")
+    for _item in range(6):
+        await person.expect("Do you have")
+        await person.press("Yes")
+    await person.expect("experienced in the gym")
+    await person.press("Yes, experienced")
+    await person.expect("All set")
+
+
+def plan_slugs(person: Person, plan_id: int) -> list[str]:
+    """The moves a plan message has buttons for (Done or Undo)."""
+    message = next(m for m in person.messages() if m.message_id == plan_id)
+    slugs = []
+    for button in message.buttons:
+        action, *args, _sig = str(button["callback_data"]).split("|")
+        if action in ("dn", "un"):
+            slugs.append(args[1])
+    return slugs
+
+
+async def check_in(person: Person, pain: int) -> int:
+    """/checkin, press ``pain``; returns the plan message's id."""
+    await person.say("/checkin")
+    await person.expect("How does your back feel")
+    await person.press(str(pain))
+    plan = await person.expect("Today's plan")
+    return plan.message_id

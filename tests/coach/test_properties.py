@@ -1,0 +1,277 @@
+"""Properties of the replay over generated histories, and liveness from the table."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from hypothesis import find, given, settings, target
+from hypothesis import strategies as st
+
+from coach.model import Equipment, Feedback, History, MoveFeedback, Profile, Rating
+from coach.plan import Status, plan_for
+from coach.program import Program, default_program
+from coach.rules import Change, Day, done_by_day, equipment_cap, left_out, offered, replay
+from tests.coach.conftest import (
+    EVERYTHING,
+    GYM,
+    NO_BARBELL,
+    PROGRAM_FILE,
+    START,
+    coached,
+    expected_entry_days,
+)
+
+PROGRAM = default_program()
+SLUGS = [m.slug for m in PROGRAM.moves]
+LIFTS = {m.slug for m in PROGRAM.moves if m.every_other_day}
+
+
+@dataclass(frozen=True)
+class Case:
+    """A generated history and its replay, computed once."""
+
+    history: History
+    days: list[Day]
+
+    @property
+    def profile(self) -> Profile:
+        return self.history.profile
+
+    @property
+    def ratings(self) -> dict[date, int]:
+        return {r.day: r.pain for r in self.history.ratings}
+
+
+# Low pain, sessions and unbroken days often (so the upper stages are reached); anything
+# sometimes.
+PAIN = st.one_of(st.integers(0, 1), st.integers(0, 2), st.integers(0, 10))
+GAP = st.one_of(st.just(0), st.just(0), st.just(0), st.integers(1, 3), st.integers(12, 16))
+SEGMENT = st.tuples(
+    PAIN,
+    st.integers(1, 12),  # days in a row at that pain
+    st.sampled_from(["session", "session", "session", "some", "none"]),
+    GAP,  # calendar days without a check-in after the segment
+    st.none() | st.tuples(st.integers(0, 9), st.sampled_from(SLUGS)),  # a "worse"
+    st.frozensets(st.sampled_from(SLUGS)),  # the moves done on "some" days
+)
+EQUIPMENT = st.one_of(
+    st.just(EVERYTHING),
+    st.just(EVERYTHING),
+    st.just(NO_BARBELL),
+    st.frozensets(st.sampled_from(list(Equipment))),
+)
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> Case:
+    """Up to ~60 check-in days: pains, missed days and time away, Done and "worse"."""
+    profile = Profile(equipment=draw(EQUIPMENT), gym_experienced=draw(st.booleans()))
+    ratings: list[Rating] = []
+    feedback: list[MoveFeedback] = []
+    today = START
+    lifted_yesterday = False
+    for pain, length, behaviour, gap, worse, some in draw(st.lists(SEGMENT, min_size=1, max_size=10)):
+        for offset in range(length):
+            ratings.append(Rating(today, pain))
+            done: set[str] = set()
+            if behaviour == "session":  # everything, the lifts every other day
+                done = set(SLUGS) - (LIFTS if lifted_yesterday else set())
+            elif behaviour == "some":
+                done = set(some)
+            feedback += [MoveFeedback(today, slug, Feedback.DONE) for slug in sorted(done)]
+            if worse is not None and worse[0] == offset:
+                feedback.append(MoveFeedback(today, worse[1], Feedback.WORSE))
+            lifted_yesterday = bool(done & LIFTS)
+            today += timedelta(days=1)
+        if gap:
+            lifted_yesterday = False
+        today += timedelta(days=gap)
+    history = History(profile, tuple(ratings), tuple(feedback))
+    return Case(history, replay(PROGRAM, history, today))
+
+
+def pairs(days: list[Day]) -> list[tuple[Day, Day]]:
+    return list(zip(days, days[1:], strict=False))
+
+
+# --- safety of the path -------------------------------------------------------------------------
+
+
+@given(cases())
+def test_the_stage_never_rises_on_a_flare_day(case: Case) -> None:
+    for before, today in pairs(case.days):
+        if today.flare:
+            assert today.stage <= before.stage
+            assert today.stage == max(1, before.stage - 1)
+
+
+@given(cases())
+def test_the_stage_changes_by_at_most_one_between_check_ins_and_never_skips(case: Case) -> None:
+    assert case.days[0].stage == 1
+    for before, today in pairs(case.days):
+        assert abs(today.stage - before.stage) <= 1
+        assert (today.stage != before.stage) == (today.change is not None)
+        if today.change is Change.ADVANCE:
+            assert today.stage == before.stage + 1
+        elif today.change is not None:
+            assert today.stage == before.stage - 1
+
+
+@given(cases())
+def test_the_stage_stays_between_1_and_the_equipment_cap(case: Case) -> None:
+    cap = equipment_cap(PROGRAM, case.profile.equipment)
+    assert all(1 <= d.stage <= cap for d in case.days)
+    if Equipment.BARBELL not in case.profile.equipment:
+        assert all(d.stage <= 3 for d in case.days)
+
+
+@given(cases())
+def test_the_stage_never_rises_while_a_move_of_the_plan_is_left_out(case: Case) -> None:
+    for before, today in pairs(case.days):
+        if today.change is Change.ADVANCE:
+            plan = set(offered(PROGRAM, case.profile, before.stage))
+            out = {i.move for i in left_out(PROGRAM, case.history.feedback, today.day)}
+            assert not plan & out
+
+
+@given(cases())
+def test_every_rise_meets_every_condition_of_the_table(case: Case) -> None:
+    target(float(max(d.stage for d in case.days)), label="highest stage")
+    ratings = case.ratings
+    for index, (before, today) in enumerate(pairs(case.days), start=1):
+        if today.change is not Change.ADVANCE:
+            continue
+        enter = PROGRAM.stage(today.stage).enter
+        assert enter is not None
+        assert not today.flare and not today.away
+        in_a_row = 0
+        while ratings.get(today.day - timedelta(days=in_a_row), 11) <= enter.pain_max:
+            in_a_row += 1
+        assert in_a_row >= enter.days_in_row
+        sessions = sum(d.session for d in case.days[:index] if d.day >= before.entered)
+        assert sessions >= enter.sessions
+        assert set(enter.equipment) <= case.profile.equipment
+        if enter.no_flare_in_stage:
+            since = [d for d in case.days[:index] if d.day > before.entered]
+            assert not any(d.flare for d in since)
+
+
+@given(cases())
+def test_a_flare_or_time_away_drops_exactly_one_stage_and_nothing_else_does(case: Case) -> None:
+    for before, today in pairs(case.days):
+        if today.flare or today.away:
+            assert today.stage == max(1, before.stage - 1)
+            assert today.change is (
+                None if before.stage == 1 else Change.FLARE if today.flare else Change.AWAY
+            )
+        elif today.stage < before.stage:
+            raise AssertionError(f"dropped without a flare or time away on {today.day}")
+
+
+@given(cases())
+def test_replaying_more_days_never_changes_the_past(case: Case) -> None:
+    middle = case.days[len(case.days) // 2].day
+    assert replay(PROGRAM, case.history, middle) == [d for d in case.days if d.day <= middle]
+
+
+# --- the plans -------------------------------------------------------------------------------------
+
+
+@given(cases(), st.data())
+def test_no_plan_offers_a_lift_before_its_gate_or_a_hyper_row_to_a_beginner(
+    case: Case, data: st.DataObject
+) -> None:
+    done = done_by_day(case.history.feedback)
+    picks = data.draw(st.lists(st.sampled_from(case.days), max_size=3)) + [case.days[-1]]
+    for day in picks:
+        plan = plan_for(PROGRAM, case.history, day.day)
+        assert plan is not None
+        assert plan.stage == day.stage
+        slugs = {i.move.slug for i in plan.items}
+        if not case.profile.gym_experienced:
+            assert "hyper_row" not in slugs
+        if "deadlift" in slugs:
+            assert plan.stage >= 4
+            assert Equipment.BARBELL in case.profile.equipment
+        if "barbell_row" in slugs:
+            assert plan.stage >= 5
+        lifted_yesterday = bool(done.get(day.day - timedelta(days=1), set()) & LIFTS)
+        for item in plan.items:
+            if item.move.slug in LIFTS and item.status is Status.DO:
+                assert not lifted_yesterday
+        if plan.flare:
+            assert [i.move.slug for i in plan.items] == ["bar_hang"]
+
+
+@given(cases(), st.data())
+def test_a_session_is_every_actionable_move_of_the_plan_but_the_hang(
+    case: Case, data: st.DataObject
+) -> None:
+    done = done_by_day(case.history.feedback)
+    day = data.draw(st.sampled_from(case.days))
+    plan = plan_for(PROGRAM, case.history, day.day)
+    assert plan is not None
+    asked = {i.move.slug for i in plan.items if i.actionable and i.move.slug != "bar_hang"}
+    assert day.session == (bool(asked) and asked <= done.get(day.day, set()))
+
+
+@given(cases())
+def test_every_move_of_the_stage_is_in_the_plan_whatever_its_status(case: Case) -> None:
+    day = case.days[-1]
+    plan = plan_for(PROGRAM, case.history, day.day)
+    assert plan is not None
+    if not plan.flare:
+        named = [i.move.slug for i in plan.items]
+        assert named == offered(PROGRAM, case.profile, day.stage)
+        for item in plan.items:
+            if not item.move.possible_with(case.profile.equipment) and item.move.slug != "bar_hang":
+                assert item.status is Status.NO_EQUIPMENT
+
+
+def test_the_generated_histories_reach_the_top_stage_and_fall_from_it() -> None:
+    found = find(
+        cases(),
+        lambda c: any(d.change is Change.FLARE and d.stage == 4 for d in c.days),
+        settings=settings(max_examples=5000, database=None),
+    )
+    assert max(d.stage for d in found.days) == 5
+
+
+# --- liveness ---------------------------------------------------------------------------------------
+
+
+def test_a_person_who_does_everything_at_pain_1_reaches_each_stage_on_the_tables_day() -> None:
+    story = coached([1] * 50, profile=GYM)
+    expected = expected_entry_days(story.program)
+    assert expected == {1: 1, 2: 3, 3: 7, 4: 11, 5: 17}
+    assert {s: story.entered(s) for s in expected} == expected
+    maintenance = expected[5] + story.program.rules.maintenance_days
+    assert not story.standing(START + timedelta(days=maintenance - 2)).maintenance
+    assert story.standing(START + timedelta(days=maintenance - 1)).maintenance
+
+
+def table_program(changes: list[tuple[int, int]]) -> Program:
+    """The shipped program with other days_in_row and sessions for stages 2-5.
+
+    Stage 2 keeps asking for no sessions: stage 1 (the bar hang alone) has none to give.
+    """
+    raw: dict[str, Any] = tomllib.loads(PROGRAM_FILE.read_text(encoding="utf-8"))
+    for stage, (in_a_row, sessions) in zip(raw["stages"][1:], changes, strict=True):
+        stage["enter"]["days_in_row"] = in_a_row
+        stage["enter"]["sessions"] = sessions if stage["number"] > 2 else 0
+    return Program.model_validate(raw)
+
+
+@settings(max_examples=30)
+@given(
+    st.lists(st.tuples(st.integers(1, 9), st.integers(0, 7)), min_size=4, max_size=4),
+    st.booleans(),
+)
+def test_liveness_follows_any_table(changes: list[tuple[int, int]], gym: bool) -> None:
+    program = table_program(changes)
+    expected = expected_entry_days(program)
+    story = coached([1] * (expected[5] + 1), program=program, profile=Profile(EVERYTHING, gym))
+    assert {s: story.entered(s) for s in expected} == expected

@@ -1,0 +1,79 @@
+"""A dispatcher over a real SQLite store, sending through the emulator with PTB's real Bot."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+import pytest
+from telegram import Bot
+
+from coach.model import Equipment, Person, Profile
+from coach.program import default_program
+from conversations.app import signing_key
+from conversations.clock import ManualClock
+from conversations.context import Deps
+from conversations.dispatch import Dispatcher
+from conversations.payload import Signer
+from conversations.reminders import sync
+from emulator import BotApiEmulator
+from emulator.models import SentMessage
+from storage.unit_of_work import Store, open_store
+
+
+@dataclass
+class World:
+    emu: BotApiEmulator
+    store: Store
+    clock: ManualClock
+    deps: Deps
+    dispatcher: Dispatcher
+
+    async def person(
+        self,
+        chat_id: int,
+        zone: str = "Europe/Berlin",
+        checkin: time = time(8),
+        hangs: tuple[time, ...] = (time(8, 30), time(18, 30)),
+        **changes: object,
+    ) -> Person:
+        """A registered person with a schedule, as onboarding would leave them."""
+        self.emu.send_text(chat_id, "/start")  # the chat exists once the person wrote
+        person = Person(
+            chat_id=chat_id,
+            created_at=self.clock.now(),
+            timezone=zone,
+            checkin_time=checkin,
+            hang_times=hangs,
+            profile=Profile(frozenset(Equipment), gym_experienced=False),
+            registered=True,
+        )
+        for name, value in changes.items():
+            setattr(person, name, value)
+        async with self.store.unit() as uow:
+            await uow.people.add(person)
+            await sync(uow, person, self.clock.now())
+            await uow.commit()
+        return person
+
+    async def tick(self, when: datetime) -> None:
+        self.clock.current = when
+        await self.dispatcher.dispatch(when)
+
+    def sent(self, chat_id: int) -> list[SentMessage]:
+        return self.emu.sent(chat_id)
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    clock = ManualClock(datetime(2026, 3, 2, 5, 0, tzinfo=UTC))
+    async with BotApiEmulator() as emu:
+        store = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'coach.sqlite3'}")
+        deps = Deps(store, clock, default_program(), Signer(signing_key(emu.token)))
+        async with Bot(emu.token, base_url=emu.base_url) as bot:
+            # Retries back off for real, just faster, so the fault tests need no long waits.
+            dispatcher = Dispatcher(deps, bot, backoff=0.05)
+            yield World(emu, store, clock, deps, dispatcher)
+        await store.close()
