@@ -13,6 +13,7 @@ from typing import Any
 
 from telegram import Update
 
+from coach import places
 from coach.program import ProgramError, default_program
 from conversations.app import build_application
 from conversations.clock import SystemClock
@@ -44,7 +45,11 @@ async def run(settings: Settings) -> None:
         SystemClock(),
         program,
         poll_timeout=settings.poll_timeout,
+        dispatch_every=settings.dispatch_every,
+        dispatch_rate=settings.dispatch_rate,
     )
+    # The city index takes a second to build: build it now, off the event loop.
+    await asyncio.to_thread(places.warm_up)
     stop = asyncio.Event()
     try:
         async with app:

@@ -274,6 +274,9 @@ HELP = (
     "/today — today's plan again\n"
     "/why — your stage, why, and what unlocks the next\n"
     "/exercises — all moves, cues and equipment\n"
+    "/reminders — your reminder times\n"
+    "/settings — time zone, times, equipment, weekly summary\n"
+    "/pause, /resume — stop and restart every reminder\n"
     "/redflags — the warning signs that need a doctor\n"
     "/privacy — what I store and how to export or delete it\n"
     "/help — this list"
@@ -294,6 +297,10 @@ COMMANDS = {
     "today": "Today's plan again",
     "why": "Your stage, and what unlocks the next",
     "exercises": "All moves, cues and equipment",
+    "reminders": "Reminder times",
+    "settings": "Time zone, times, equipment, summary",
+    "pause": "Stop all reminders for now",
+    "resume": "Reminders on again",
     "redflags": "Warning signs that need a doctor",
     "privacy": "What is stored, export and deletion",
     "help": "What I can do",

@@ -17,6 +17,7 @@ from telegram.ext import (
     ApplicationBuilder,
     BaseUpdateProcessor,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -25,16 +26,30 @@ from telegram.ext import (
 
 from coach import texts
 from coach.program import Program
-from conversations import buttons, handlers
+from conversations import buttons, handlers, settings_flow
 from conversations.clock import Clock
 from conversations.context import Ctx, Deps
+from conversations.dispatch import Dispatcher
 from conversations.payload import Signer
 from conversations.replies import Reply, send_all
 from storage.unit_of_work import Store
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ["start", "checkin", "today", "why", "exercises", "redflags", "privacy", "help"]
+COMMANDS = [
+    "start",
+    "checkin",
+    "today",
+    "why",
+    "exercises",
+    "reminders",
+    "settings",
+    "pause",
+    "resume",
+    "redflags",
+    "privacy",
+    "help",
+]
 
 
 class PerPersonProcessor(BaseUpdateProcessor):
@@ -60,15 +75,18 @@ class PerPersonProcessor(BaseUpdateProcessor):
 
 
 class BackCoachApplication(Application[Any, Any, Any, Any, Any, Any]):
-    """PTB's Application, registering the command menu whenever it is initialised.
+    """PTB's Application, doing its start-up work whenever it is initialised.
 
     PTB calls ``post_init`` only from ``run_polling``/``run_webhook``; bot.py and the tests
-    start the application themselves, so the menu is registered here on every path.
+    start the application themselves, so start-up work happens here on every path: the
+    command menu, and settling the reminder sends a crash left in flight.
     """
 
     async def initialize(self) -> None:
         await super().initialize()
         await register_commands(self)
+        deps: Deps = self.bot_data["deps"]
+        await self.bot_data["dispatcher"].recover(deps.clock.now())
 
 
 def _person_key(update: object) -> int:
@@ -91,6 +109,8 @@ def build_application(
     *,
     rate_limit: bool = True,
     poll_timeout: float = 30,
+    dispatch_every: float | None = 20,
+    dispatch_rate: float = 25,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The whole bot, ready to run."""
     builder = (
@@ -105,9 +125,27 @@ def build_application(
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     app = builder.build()
-    app.bot_data["deps"] = Deps(store, clock, program, Signer(signing_key(token)))
+    deps = Deps(store, clock, program, Signer(signing_key(token)))
+    app.bot_data["deps"] = deps
+    app.bot_data["dispatcher"] = Dispatcher(deps, app.bot, rate=dispatch_rate)
     add_handlers(app)
+    if dispatch_every is not None:
+        assert app.job_queue is not None
+        # One repeating job for everyone; a late tick runs once (coalesce), never skipped.
+        app.job_queue.run_repeating(
+            _tick,
+            interval=dispatch_every,
+            first=1,
+            name="dispatch",
+            job_kwargs={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
+        )
     return app
+
+
+async def _tick(ctx: Ctx) -> None:
+    """The dispatcher's heartbeat: send whatever is due now."""
+    dispatcher: Dispatcher = ctx.application.bot_data["dispatcher"]
+    await dispatcher.dispatch(ctx.deps.clock.now())
 
 
 def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -121,6 +159,11 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("exercises", handlers.exercises_command, filters=private))
     app.add_handler(CommandHandler("redflags", handlers.redflags_command, filters=private))
     app.add_handler(CommandHandler(["help", "privacy"], handlers.static_command, filters=private))
+    app.add_handler(CommandHandler("pause", settings_flow.pause_command, filters=private))
+    app.add_handler(CommandHandler("resume", settings_flow.resume_command, filters=private))
+    app.add_handler(CommandHandler("reminders", settings_flow.reminders_command, filters=private))
+    app.add_handler(CommandHandler("settings", settings_flow.settings_command, filters=private))
+    app.add_handler(ChatMemberHandler(settings_flow.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
     app.add_handler(MessageHandler(private & filters.LOCATION, handlers.location_message))
     app.add_handler(MessageHandler(private & filters.TEXT, handlers.text_message))

@@ -18,8 +18,11 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     telegram_base_url: str = TELEGRAM_API
     log_level: str = "INFO"
-    # Seconds between dispatcher ticks; Telegram long-poll timeout.
+    # Telegram long-poll timeout, seconds.
     poll_timeout: int = 30
+    # Seconds between reminder dispatcher ticks, and reminders sent per second at most.
+    dispatch_every: float = 20
+    dispatch_rate: float = 25
 
     @property
     def token(self) -> str:

@@ -96,7 +96,9 @@ def test_a_skipped_lift_does_not_rest_the_next_day() -> None:
 def test_the_other_moves_are_daily() -> None:
     story = coached([1] * 20)
     for n in range(17, 21):
-        daily = {s: st for s, st in statuses(story, n).items() if s not in {"deadlift", "barbell_row"}}
+        daily = {
+            s: st for s, st in statuses(story, n).items() if s not in {"deadlift", "barbell_row"}
+        }
         assert set(daily.values()) == {Status.DO}
 
 
@@ -161,4 +163,3 @@ def test_a_new_stage_is_announced_on_the_day_it_is_entered() -> None:
     plan = days(START, [2, 2, 2]).plan()
     assert plan.change is Change.ADVANCE
     assert not plan.ask_red_flags
-

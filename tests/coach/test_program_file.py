@@ -116,7 +116,9 @@ def test_a_duplicate_slug_fails_naming_it_and_the_second_definition(program_text
 
 def test_a_move_added_by_two_stages_fails_at_the_second(program_text: str) -> None:
     line = line_of(program_text, 'adds = ["deadlift"]')
-    message = error_of(program_text.replace('adds = ["deadlift"]', 'adds = ["deadlift", "bar_hang"]'))
+    message = error_of(
+        program_text.replace('adds = ["deadlift"]', 'adds = ["deadlift", "bar_hang"]')
+    )
     assert "exactly one stage: bar_hang" in message
     assert f"line {line}:" in message
 

@@ -69,9 +69,7 @@ def six_weeks(last_week: int) -> tuple[Rating, ...]:
 
 
 def test_no_2_point_improvement_after_6_weeks_suggests_a_clinician(program: Program) -> None:
-    assert escalation(program, six_weeks(last_week=5), day(43), None) is (
-        Escalation.NO_IMPROVEMENT
-    )
+    assert escalation(program, six_weeks(last_week=5), day(43), None) is (Escalation.NO_IMPROVEMENT)
 
 
 def test_a_2_point_improvement_after_6_weeks_does_not(program: Program) -> None:

@@ -139,7 +139,10 @@ def test_a_beginner_reaches_each_stage_on_the_same_days_without_the_hyper_row() 
     [
         ("days_in_row = 5", "days_in_row = 9"),
         ("sessions = 6", "sessions = 2"),
-        ("sessions = 4\nno_move_left_out = true\nequipment", "sessions = 8\nno_move_left_out = true\nequipment"),
+        (
+            "sessions = 4\nno_move_left_out = true\nequipment",
+            "sessions = 8\nno_move_left_out = true\nequipment",
+        ),
     ],
 )
 def test_entry_days_follow_the_table_when_its_numbers_change(

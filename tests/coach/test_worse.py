@@ -1,4 +1,4 @@
-""""Made it worse": seven days left out, advancement blocked, Undo, repeats, the bar hang."""
+""" "Made it worse": seven days left out, advancement blocked, Undo, repeats, the bar hang."""
 
 from __future__ import annotations
 
@@ -43,9 +43,7 @@ def test_worse_blocks_advancement_while_the_move_is_left_out(worse_on_day_4: Sto
 
 def test_a_left_out_move_is_not_needed_for_a_session(worse_on_day_4: Story) -> None:
     story = worse_on_day_4
-    assert required_moves(story.program, story.history, 2, day(5), flare=False) == [
-        "reverse_hyper"
-    ]
+    assert required_moves(story.program, story.history, 2, day(5), flare=False) == ["reverse_hyper"]
     assert all(story.on(day(n)).session for n in range(4, 11))
 
 

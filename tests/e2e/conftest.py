@@ -130,7 +130,13 @@ async def bot(tmp_path: Path, clock: ManualClock) -> AsyncIterator[Bot]:
     async with BotApiEmulator() as emu:
         store = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'coach.sqlite3'}")
         app: Any = build_application(
-            emu.token, emu.base_url, store, clock, default_program(), poll_timeout=1
+            emu.token,
+            emu.base_url,
+            store,
+            clock,
+            default_program(),
+            poll_timeout=1,
+            dispatch_every=None,  # tests run the dispatcher themselves, at the clock they set
         )
         async with app:
             await app.start()

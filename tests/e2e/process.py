@@ -14,14 +14,24 @@ ROOT = Path(__file__).resolve().parents[2]
 class BotProcess:
     """``python bot.py`` pointed at an emulator and a database file; stderr goes to a file."""
 
-    def __init__(self, base_url: str, token: str, database: Path, log: Path, level: str = "INFO"):
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        database: Path,
+        log: Path,
+        level: str = "INFO",
+        **extra: str,
+    ) -> None:
         self.env = {
             **os.environ,
+            **extra,
             "TELEGRAM_BOT_TOKEN": token,
             "TELEGRAM_BASE_URL": base_url,
             "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
             "LOG_LEVEL": level,
             "POLL_TIMEOUT": "1",
+            "DISPATCH_EVERY": extra.get("DISPATCH_EVERY", "1"),
         }
         self.log = log
         self.proc: asyncio.subprocess.Process | None = None

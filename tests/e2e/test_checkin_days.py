@@ -1,19 +1,20 @@
-"""Several days of check-ins: stages, flares, red flags, feedback buttons and commands."""
+"""Several days of check-ins: stages, a flare, feedback buttons, re-rating and commands."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from coach import texts
-from coach.model import Feedback, Rating, RedFlagGroup, SafetyEventKind
+from coach.model import Feedback, Rating
 from coach.program import default_program
 from conversations.app import COMMANDS
 from tests.e2e.conftest import (
     Bot,
     Person,
+    check_in,
     labels,
     message_becomes,
-    move_button,
+    plan_slugs,
     press_move,
     settle,
     stored,

@@ -1,13 +1,12 @@
-"""Onboarding through every path: time-zone forms, screening, red flags, times, consent."""
+"""Onboarding through every path: time-zone forms, times, consent and /start again.
+
+Screening and red-flag answers at onboarding are in test_safety_flows.py."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import time
 
-import pytest
-
-from coach.model import RedFlagGroup, SafetyEventKind
-from tests.e2e.conftest import Bot, Person, labels, settle, stored
+from tests.e2e.conftest import Bot, Person, labels, stored, to_time_zone
 
 # --- time zones ------------------------------------------------------------------------------
 

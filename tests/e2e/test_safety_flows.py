@@ -1,0 +1,198 @@
+"""Safety: screening holds, red flags (at onboarding, on high pain, after time away, on
+request) and a clinician's all-clear; repeated "worse" and persistent pain escalate."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from coach import texts
+from coach.model import RedFlagGroup, SafetyEventKind
+from tests.e2e.conftest import (
+    SCREENING,
+    Bot,
+    Person,
+    finish_after_time_zone,
+    labels,
+    plan_slugs,
+    settle,
+    stored,
+    to_safety_questions,
+)
+
+
+@pytest.mark.parametrize("item", ["pregnant", "recent_spinal_surgery", "osteoporosis", "under_18"])
+async def test_a_screening_yes_asks_for_a_clinicians_go_ahead_and_holds_the_plan(
+    bot: Bot, person: Person, item: str
+) -> None:
+    await to_safety_questions(person)
+    keys = ["pregnant", "recent_spinal_surgery", "osteoporosis", "under_18"]
+    for key, question in zip(keys, SCREENING, strict=True):
+        await person.expect(question)
+        await person.press("Yes" if key == item else "No")
+    hold = await person.expect("clinician's go-ahead")
+    assert any("A clinician has checked me" in label for label in labels(hold))
+    await person.expect("groin")
+    await person.press("No")
+    await person.expect("fever")
+    await person.press("No")
+    await person.expect("Which time zone")
+    await person.say("Europe/Berlin")
+    await finish_after_time_zone(person)
+
+    saved = (await stored(bot, person.user_id)).person
+    assert saved.registered
+    assert getattr(saved.safety.screening, item) is True
+    assert saved.safety.screening_cleared_at is None
+
+    await person.say("/checkin")
+    held = await person.expect("waits for a clinician's go-ahead")
+    assert not any(label.isdigit() for label in labels(held))  # no pain buttons
+    await person.say("/today")
+    await person.expect("waits for a clinician's go-ahead")
+    assert not any("Today's plan" in text for text in await settle(person))
+
+    await person.press("A clinician has checked me")
+    await person.expect("Your program is on again")
+    await person.expect("How does your back feel")
+    saved = (await stored(bot, person.user_id)).person
+    assert saved.safety.screening_cleared_at == bot.clock.now()
+    kinds = [event.kind for event in (await stored(bot, person.user_id)).safety]
+    assert SafetyEventKind.CLINICIAN_CLEARED in kinds
+
+    await person.press("3")
+    plan = await person.expect("Today's plan")
+    assert "Bar Hang" in (plan.text or "")
+
+
+async def test_after_a_screening_yes_onboarding_does_not_ask_for_a_rating_it_would_refuse(
+    bot: Bot, person: Person
+) -> None:
+    await to_safety_questions(person)
+    await person.press("Yes")  # pregnant
+    for question in SCREENING[1:]:
+        await person.expect(question)
+        await person.press("No")
+    await person.expect("groin")
+    await person.press("No")
+    await person.expect("fever")
+    await person.press("No")
+    await person.expect("Which time zone")
+    await person.say("Berlin")
+    await finish_after_time_zone(person)
+    after = await settle(person)
+    assert not any("How does your back feel" in text for text in after)
+    assert any("clinician's go-ahead" in text for text in after)
+    assert (await stored(bot, person.user_id)).ratings == ()
+
+
+@pytest.mark.parametrize(
+    ("group", "presses", "advice"),
+    [
+        (RedFlagGroup.EMERGENCY, ["Yes"], "emergency department"),
+        (RedFlagGroup.URGENT, ["No", "Yes"], "see a doctor in the next day or two"),
+    ],
+)
+async def test_a_red_flag_at_onboarding_pauses_until_a_clinician_clears_it(
+    bot: Bot, person: Person, group: RedFlagGroup, presses: list[str], advice: str
+) -> None:
+    await to_safety_questions(person)
+    for question in SCREENING:
+        await person.expect(question)
+        await person.press("No")
+    for answer, question in zip(presses, ("groin", "fever"), strict=False):
+        await person.expect(question)
+        await person.press(answer)
+    message = await person.expect(advice)
+    assert "paused your program" in (message.text or "")
+    assert labels(message) == ["A clinician has checked me and said exercise is OK"]
+
+    saved = await stored(bot, person.user_id)
+    assert saved.person.safety.red_flag is group
+    assert saved.person.safety.red_flag_at == bot.clock.now()
+    assert saved.person.step == "rf_hold"
+    assert [e.kind for e in saved.safety][-1] is SafetyEventKind.RED_FLAG
+    assert saved.safety[-1].detail == group.value
+
+    # Nothing goes on while paused: text, /checkin and /start all answer with the pause.
+    await person.say("Berlin")
+    await person.expect("paused until a clinician has checked you")
+    await person.say("/checkin")
+    await person.expect("paused until a clinician has checked you")
+    await person.say("/start")
+    await person.expect("paused until a clinician has checked you")
+    assert (await stored(bot, person.user_id)).person.timezone is None
+
+    bot.clock.advance(timedelta(days=2))
+    await person.press("A clinician has checked me")
+    await person.expect("Your program is on again")
+    await person.expect("Which time zone")
+    saved = await stored(bot, person.user_id)
+    assert saved.person.safety.red_flag is None
+    assert saved.person.safety.cleared_at == bot.clock.now()
+    assert saved.person.step == "timezone"
+    assert saved.safety[-1].kind is SafetyEventKind.CLINICIAN_CLEARED
+
+    await person.say("Berlin")
+    await finish_after_time_zone(person)
+    assert (await stored(bot, person.user_id)).person.registered
+
+
+async def test_the_emergency_advice_names_the_local_number_once_the_zone_is_known(
+    bot: Bot, person: Person
+) -> None:
+    await person.onboard(zone="Europe/Berlin")
+    await person.say("/redflags")
+    await person.expect("groin")
+    await person.press("Yes")
+    advice = await person.expect("emergency department")
+    assert "112 (Germany)" in (advice.text or "")
+
+
+async def test_pain_of_8_asks_the_red_flags_with_the_plan_and_a_yes_pauses_until_cleared(
+    bot: Bot, person: Person
+) -> None:
+    await person.onboard()
+    await person.press("8")
+    plan = await person.expect("Today's plan")
+    assert plan_slugs(person, plan.message_id) == ["bar_hang"]
+    question = await person.expect("Do you have any of these")
+    assert labels(question) == ["Yes", "No"]
+    assert (await stored(bot, person.user_id)).person.step == "rf_emergency"
+
+    await person.press("Yes")
+    advice = await person.expect("emergency department")
+    assert "112 (Germany)" in (advice.text or "")
+    saved = await stored(bot, person.user_id)
+    assert saved.person.safety.red_flag is RedFlagGroup.EMERGENCY
+    assert saved.person.step is None
+    assert saved.safety[-1].kind is SafetyEventKind.RED_FLAG
+
+    for command in ("/checkin", "/today"):
+        await person.say(command)
+        held = await person.expect("paused until a clinician has checked you")
+        assert labels(held) == [texts.CLINICIAN_OK]
+    assert not any("Today's plan" in t for t in await settle(person))
+
+    bot.clock.advance(timedelta(days=1))
+    await person.press("A clinician has checked me")
+    await person.expect("Your program is on again")
+    await person.expect("How does your back feel")
+    saved = await stored(bot, person.user_id)
+    assert saved.person.safety.red_flag is None
+    assert saved.person.safety.cleared_at == bot.clock.now()
+    assert saved.safety[-1].kind is SafetyEventKind.CLINICIAN_CLEARED
+
+    # Later red-flag questions ask what is new since the clinician saw them.
+    await person.press("9")
+    await person.expect("Today's plan")
+    again = await person.expect("Do you have any of these")
+    assert "new or worse since a clinician saw you" in (again.text or "")
+    await person.press("No")
+    await person.expect("And any of these")
+    await person.press("No")
+    await person.expect("No red flags")
+    saved = await stored(bot, person.user_id)
+    assert saved.person.step is None and saved.person.safety.red_flag is None
+    assert saved.safety[-1].kind is SafetyEventKind.RED_FLAGS_NONE
