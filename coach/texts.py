@@ -353,3 +353,30 @@ SETTINGS_TITLE = (
     "<b>Settings</b>\nTime zone: {zone}\nCheck-in prompt: {checkin}\nBar hangs: {hangs}\n"
     "Equipment: {equipment}\nGym experience: {gym}\nWeekly summary: {weekly}"
 )
+
+# --- Progress -------------------------------------------------------------------------------
+
+PROGRESS_NO_WEEK = "No check-ins this week yet."
+PROGRESS_WEEK = "Average pain this week: {week}/10."
+PROGRESS_WEEKS = "Average pain this week: {week}/10 (last week: {last}/10)."
+PROGRESS_NEXT = "Next, stage {stage} needs: {needs}."
+PROGRESS_TOO_FEW = (
+    "I need at least two check-ins to draw your progress. Check in with /checkin, "
+    "and ask again in a day or two."
+)
+PROGRESS_USAGE = "Use /progress for the last 30 days, or /progress 90 (any number from 7 to 365)."
+CHART_TITLE = "Your back, last {days} days"
+CHART_PAIN = "Pain (0–10)"
+CHART_SESSION = "Session done"
+CHART_STAGE = "Stage {stage}"
+WEEKLY_TITLE = "<b>Your week with Back Coach</b>"
+WEEKLY_CHECKINS = "Check-ins: {checkins} of 7 days · sessions: {sessions}."
+CHEER_BETTER = (
+    "Your average pain is {drop} points lower than last week: what you're doing is working."
+)
+CHEER_SESSIONS = "{sessions} sessions this week: that consistency is what builds a stronger back."
+CHEER_HARDER = (
+    "A harder week than the last. That happens; keep the moves gentle and don't push through pain."
+)
+CHEER_RETURN = "A quiet week. Whenever you're ready, /checkin picks up right where you left off."
+CHEER_STEADY = "Steady week. Keep showing up: every check-in and hang counts."

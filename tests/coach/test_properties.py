@@ -65,17 +65,24 @@ EQUIPMENT = st.one_of(
 )
 
 
+RECOVERY_DAYS = 30
+
+
 @st.composite
-def cases(draw: st.DrawFn) -> Case:
-    """Up to ~60 check-in days: pains, missed days and time away, Done and "worse"."""
+def cases(draw: st.DrawFn, recover: bool = False) -> Case:
+    """Up to ~60 check-in days: pains, missed days and time away, Done and "worse".
+
+    With ``recover``, the history ends with RECOVERY_DAYS days at pain 1, every session done.
+    """
     profile = Profile(equipment=draw(EQUIPMENT), gym_experienced=draw(st.booleans()))
     ratings: list[Rating] = []
     feedback: list[MoveFeedback] = []
     today = START
     lifted_yesterday = False
-    for pain, length, behaviour, gap, worse, some in draw(
-        st.lists(SEGMENT, min_size=1, max_size=10)
-    ):
+    segments = draw(st.lists(SEGMENT, min_size=1, max_size=10))
+    if recover:
+        segments.append((1, RECOVERY_DAYS, "session", 0, None, frozenset()))
+    for pain, length, behaviour, gap, worse, some in segments:
         for offset in range(length):
             ratings.append(Rating(today, pain))
             done: set[str] = set()
@@ -231,6 +238,20 @@ def test_every_move_of_the_stage_is_in_the_plan_whatever_its_status(case: Case) 
         for item in plan.items:
             if not item.move.possible_with(case.profile.equipment) and item.move.slug != "bar_hang":
                 assert item.status is Status.NO_EQUIPMENT
+
+
+@given(cases(recover=True))
+def test_whatever_happened_every_session_at_pain_1_leads_to_the_top_the_equipment_allows(
+    case: Case,
+) -> None:
+    equipment = case.profile.equipment
+    cap = equipment_cap(PROGRAM, equipment)
+    can_train = any(
+        PROGRAM.move(slug).possible_with(equipment)
+        for slug in offered(PROGRAM, case.profile, 3)
+        if slug != "bar_hang"
+    )
+    assert case.days[-1].stage == (cap if can_train else min(cap, 2))
 
 
 def test_the_generated_histories_cover_every_stage_and_every_kind_of_change() -> None:

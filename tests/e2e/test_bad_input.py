@@ -210,3 +210,14 @@ async def test_a_plan_button_pressed_twice_counts_once(bot: Bot, person: Person)
     assert await press_move(person, "dn", "bar_hang") == texts.DONE_ACK.format(name="Bar Hang")
     assert await press_move(person, "dn", "bar_hang") == texts.DONE_ALREADY
     assert len((await stored(bot, person.user_id)).feedback) == 1
+
+
+async def test_a_location_outside_the_time_zone_step_changes_nothing(
+    bot: Bot, person: Person
+) -> None:
+    await registered_with_a_plan(person)
+    before = await stored(bot, person.user_id)
+    await person.share_location(-33.87, 151.21)
+    await person.expect("I'm not waiting for a message")
+    assert await stored(bot, person.user_id) == before
+    assert before.person.timezone == "Europe/Berlin"

@@ -34,7 +34,7 @@ async def test_every_reminder_not_in_flight_arrives_exactly_once_across_a_crash(
         for chat_id in PEOPLE:
             person = Person(chat_id, now, timezone="UTC", hang_times=(time(0),), registered=True)
             await uow.people.add(person)
-            due = now - timedelta(seconds=10)
+            due = now + timedelta(seconds=15)  # after the bot has answered everyone's "hi"
             await uow.schedule.add(
                 chat_id, Reminder(0, chat_id, Kind.HANG, 0, time(0), due, due.date())
             )

@@ -3,21 +3,25 @@ request) and a clinician's all-clear; repeated "worse" and persistent pain escal
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from coach import texts
-from coach.model import RedFlagGroup, SafetyEventKind
+from coach.model import Feedback, RedFlagGroup, SafetyEventKind
 from tests.e2e.conftest import (
     SCREENING,
     Bot,
     Person,
+    check_in,
     finish_after_time_zone,
     labels,
+    message_becomes,
     plan_slugs,
+    press_move,
     settle,
     stored,
+    texts_since,
     to_safety_questions,
 )
 
@@ -196,3 +200,122 @@ async def test_pain_of_8_asks_the_red_flags_with_the_plan_and_a_yes_pauses_until
     saved = await stored(bot, person.user_id)
     assert saved.person.step is None and saved.person.safety.red_flag is None
     assert saved.safety[-1].kind is SafetyEventKind.RED_FLAGS_NONE
+
+
+async def test_a_red_flag_from_redflags_pauses_and_only_the_clinician_button_lifts_it(
+    bot: Bot, person: Person
+) -> None:
+    await person.onboard()
+    await person.say("/redflags")
+    await person.expect("groin")
+    await person.press("No")
+    await person.expect("fever")
+    await person.press("Yes")
+    advice = await person.expect("see a doctor in the next day or two")
+    assert labels(advice) == [texts.CLINICIAN_OK]
+    assert (await stored(bot, person.user_id)).person.safety.red_flag is RedFlagGroup.URGENT
+
+    # While paused: /redflags, a typed rating and /today answer with the pause, no plan.
+    await person.say("/redflags")
+    await person.expect("paused until a clinician has checked you")
+    await person.say("4")
+    await person.expect("paused until a clinician has checked you")
+    await person.say("/today")
+    await person.expect("paused until a clinician has checked you")
+    assert not any("Today's plan" in t for t in await settle(person))
+
+    await person.press("A clinician has checked me")
+    await person.expect("Your program is on again")
+    message, data = person.button("A clinician has checked me")
+    toast = await person.press_data(message.message_id, data)
+    assert toast == texts.NOT_NOW  # pressed again: nothing to lift
+    cleared = [
+        e
+        for e in (await stored(bot, person.user_id)).safety
+        if e.kind is SafetyEventKind.CLINICIAN_CLEARED
+    ]
+    assert len(cleared) == 1
+
+
+async def test_after_two_weeks_away_the_red_flags_come_before_any_exercise(
+    bot: Bot, person: Person
+) -> None:
+    await person.onboard()
+    for _day in range(3):  # stage 2 on the third day
+        await check_in(person, 3)
+        bot.clock.advance(timedelta(days=1))
+    bot.clock.advance(timedelta(days=14))
+
+    await person.say("/checkin")
+    await person.expect("How does your back feel")
+    await person.press("3")
+    await person.expect("before any exercise, two quick safety questions")
+    await person.expect("Do you have any of these")
+    assert not any("Today's plan" in t for t in texts_since(person, person.seen))
+    saved = await stored(bot, person.user_id)
+    assert saved.person.step == "rf_emergency"
+    assert len(saved.ratings) == 4
+
+    await person.press("No")
+    await person.expect("And any of these")
+    await person.press("No")
+    await person.expect("No red flags")
+    plan = await person.expect("Today's plan")
+    assert "days away you restart one stage lower, at stage 1" in (plan.text or "")
+    assert plan_slugs(person, plan.message_id) == ["bar_hang"]
+    assert (await stored(bot, person.user_id)).person.step is None
+
+
+async def test_a_second_worse_on_a_move_within_a_month_suggests_a_clinician(
+    bot: Bot, person: Person
+) -> None:
+    await person.onboard()
+    for _day in range(3):
+        plan_id = await check_in(person, 3)
+        bot.clock.advance(timedelta(days=1))
+    bot.clock.advance(timedelta(days=-1))  # back to the stage-2 day
+    first = await press_move(person, "wr", "reverse_hyper")
+    assert first is not None and "left out for 7 days" in first
+    assert "second time" not in first
+    await message_becomes(person, plan_id, lambda m: "Left out" in (m.text or ""))
+
+    bot.clock.advance(timedelta(days=8))  # back in the plan after the week
+    plan_id = await check_in(person, 3)
+    assert "reverse_hyper" in plan_slugs(person, plan_id)
+    second = await press_move(person, "wr", "reverse_hyper")
+    assert second is not None
+    assert "second time Reverse Hyper made things worse" in second
+    assert "clinician" in second
+    worse = [f for f in (await stored(bot, person.user_id)).feedback if f.kind is Feedback.WORSE]
+    assert [f.move for f in worse] == ["reverse_hyper", "reverse_hyper"]
+
+
+async def test_worse_on_the_bar_hang_means_shorter_holds_not_leaving_it_out(
+    bot: Bot, person: Person
+) -> None:
+    await person.onboard()
+    plan_id = await check_in(person, 3)
+    toast = await press_move(person, "wr", "bar_hang")
+    assert toast == texts.WORSE_HANG_ACK
+    plan = await message_becomes(person, plan_id, lambda m: "Shorter holds" in (m.text or ""))
+    assert "20–30 seconds" in (plan.text or "")
+    assert f"{texts.BTN_DONE}: Bar Hang" in labels(plan)  # still to do, gently
+
+    bot.clock.advance(timedelta(days=1))
+    plan_id = await check_in(person, 3)
+    text = next(m.text or "" for m in person.messages() if m.message_id == plan_id)
+    assert "Shorter holds" in text
+
+
+async def test_high_pain_on_five_days_of_a_week_suggests_a_clinician_once(
+    bot: Bot, person: Person
+) -> None:
+    await person.onboard()
+    for day in range(1, 7):
+        await check_in(person, 7)
+        replies = await settle(person)
+        suggested = any("Please see a doctor or physical therapist" in t for t in replies)
+        assert suggested == (day == 5), day
+        bot.clock.advance(timedelta(days=1))
+    saved = await stored(bot, person.user_id)
+    assert saved.person.escalation_suggested_on == date(2026, 3, 6)

@@ -1,0 +1,96 @@
+"""Progress in figures and words: the chart's series, its caption and the weekly summary.
+
+All three take their figures from ``explain.standing``, the same function behind /why, so
+the chart, the summary and /why can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from coach import texts
+from coach.explain import Standing, condition_text
+from coach.program import Program
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """What the chart draws, one entry per calendar day of the window."""
+
+    days: tuple[date, ...]
+    pain: tuple[int | None, ...]  # None: no check-in that day
+    stage: tuple[int, ...]  # the stage coached that day (carried over days without check-in)
+    session: tuple[bool, ...]
+
+    @property
+    def checkins(self) -> int:
+        return sum(p is not None for p in self.pain)
+
+
+def series(at: Standing, window: int) -> Series:
+    """The last ``window`` days up to ``at.today``."""
+    by_day = {d.day: d for d in at.days}
+    first = at.today - timedelta(days=window - 1)
+    stage = next((d.stage for d in reversed(at.days) if d.day < first), 1)
+    days, pain, stages, sessions = [], [], [], []
+    for offset in range(window):
+        day = first + timedelta(days=offset)
+        found = by_day.get(day)
+        stage = found.stage if found else stage
+        days.append(day)
+        pain.append(found.pain if found else None)
+        stages.append(stage)
+        sessions.append(bool(found and found.session))
+    return Series(tuple(days), tuple(pain), tuple(stages), tuple(sessions))
+
+
+def _averages(at: Standing) -> str:
+    if at.week_average is None:
+        return texts.PROGRESS_NO_WEEK
+    if at.last_week_average is None:
+        return texts.PROGRESS_WEEK.format(week=at.week_average)
+    return texts.PROGRESS_WEEKS.format(week=at.week_average, last=at.last_week_average)
+
+
+def next_unlock(program: Program, at: Standing) -> str:
+    """What unlocks the next stage, as the unmet conditions in words."""
+    if at.next_stage is None:
+        return texts.WHY_TOP
+    missing = [condition_text(program, c) for c in at.conditions if not c.met]
+    if not missing:
+        return texts.WHY_ALL_MET
+    return texts.PROGRESS_NEXT.format(stage=at.next_stage, needs="; ".join(missing))
+
+
+def caption(program: Program, at: Standing) -> str:
+    """The chart's caption: this week vs last, the stage, what unlocks the next."""
+    stage = texts.WHY_STAGE.format(stage=at.stage, name=at.stage_name)
+    return "\n".join([_averages(at), stage, next_unlock(program, at)])
+
+
+def encouragement(at: Standing, sessions_this_week: int) -> str:
+    """One line grounded in the person's own numbers."""
+    week, last = at.week_average, at.last_week_average
+    if week is not None and last is not None and last - week >= 1:
+        return texts.CHEER_BETTER.format(drop=round(last - week, 1))
+    if sessions_this_week >= 3:
+        return texts.CHEER_SESSIONS.format(sessions=sessions_this_week)
+    if week is not None and last is not None and week - last >= 1:
+        return texts.CHEER_HARDER
+    if week is None:
+        return texts.CHEER_RETURN
+    return texts.CHEER_STEADY
+
+
+def weekly_summary(program: Program, at: Standing) -> str:
+    """The Sunday summary: the caption's figures and one line of encouragement."""
+    week = [d for d in at.days if 0 <= (at.today - d.day).days < 7]
+    sessions = sum(d.session for d in week)
+    lines = [
+        texts.WEEKLY_TITLE,
+        texts.WEEKLY_CHECKINS.format(checkins=len(week), sessions=sessions),
+        caption(program, at),
+        encouragement(at, sessions),
+    ]
+    return "\n".join(lines)

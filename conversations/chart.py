@@ -1,0 +1,89 @@
+"""The /progress chart: pain over time, stages shaded behind it, sessions marked.
+
+Rendered with matplotlib's Agg backend in a worker thread, so other people's updates are not
+held up while a chart draws. Sized for a phone: 1200×750 px with large type.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from coach import texts
+from coach.progress import Series
+
+# matplotlib writes a font cache on first import; give it a writable place of its own.
+os.environ.setdefault("MPLCONFIGDIR", str(Path(".cache/matplotlib").resolve()))
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates
+from matplotlib.figure import Figure
+
+STAGE_COLOURS = ["#f1f5f9", "#e0f2fe", "#dcfce7", "#fef9c3", "#fde2e4"]
+
+
+def render(series: Series) -> bytes:
+    """A PNG of the series (call it in a thread: it takes a few tenths of a second)."""
+    figure = Figure(figsize=(8, 5), dpi=150)
+    axes = figure.subplots()
+    days = list(series.days)
+    _shade_stages(axes, series)
+    points = [(d, p) for d, p in zip(days, series.pain, strict=True) if p is not None]
+    if points:
+        xs, ys = zip(*points, strict=True)
+        axes.plot(
+            xs, ys, color="#1d4ed8", linewidth=2.5, marker="o", markersize=5, label=texts.CHART_PAIN
+        )
+    done = [d for d, s in zip(days, series.session, strict=True) if s]
+    if done:
+        axes.scatter(
+            done,
+            [10.4] * len(done),
+            marker="*",
+            s=120,
+            color="#16a34a",
+            label=texts.CHART_SESSION,
+            clip_on=False,
+            zorder=3,
+        )
+    axes.set_ylim(0, 10.8)
+    axes.set_yticks(range(0, 11, 2))
+    axes.set_xlim(days[0], days[-1])
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    axes.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=6))
+    axes.tick_params(labelsize=12)
+    axes.set_ylabel(texts.CHART_PAIN, fontsize=13)
+    axes.set_title(texts.CHART_TITLE.format(days=len(days)), fontsize=15)
+    axes.grid(axis="y", alpha=0.3)
+    axes.legend(loc="upper left", fontsize=11, framealpha=0.9)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _shade_stages(axes: object, series: Series) -> None:
+    """One band per run of days at the same stage, labelled with the stage number."""
+    runs: list[tuple[int, int, int]] = []  # (start index, end index, stage)
+    for index, stage in enumerate(series.stage):
+        if runs and runs[-1][2] == stage:
+            runs[-1] = (runs[-1][0], index, stage)
+        else:
+            runs.append((index, index, stage))
+    half = 0.5
+    for start, end, stage in runs:
+        left = mdates.date2num(series.days[start]) - half
+        right = mdates.date2num(series.days[end]) + half
+        colour = STAGE_COLOURS[(stage - 1) % len(STAGE_COLOURS)]
+        axes.axvspan(left, right, color=colour, zorder=0)  # type: ignore[attr-defined]
+        axes.text(  # type: ignore[attr-defined]
+            (left + right) / 2,
+            0.3,
+            texts.CHART_STAGE.format(stage=stage),
+            ha="center",
+            fontsize=11,
+            color="#475569",
+        )
