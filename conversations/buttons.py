@@ -11,15 +11,17 @@ from telegram.error import BadRequest
 from coach import texts
 from coach.model import SafetyEvent, SafetyEventKind
 from coach.safety import clinician_cleared, hold
-from conversations import checkin, onboarding, steps
+from conversations import checkin, onboarding, settings_flow, steps
 from conversations.context import Ctx
 from conversations.payload import Payload
+from conversations.reminders import hang_answer, schedule_key, sync_if_changed
 from conversations.render import how_text, plan_keyboard, plan_text
 from conversations.replies import Reply, send_all
 
 log = logging.getLogger(__name__)
 
 PLAN_ACTIONS = {"dn", "wr", "un"}
+HANG_ACTIONS = {"hd", "hz", "hs"}
 
 
 async def button(update: Update, ctx: Ctx) -> None:
@@ -47,6 +49,7 @@ async def _act(ctx: Ctx, chat_id: int, payload: Payload) -> tuple[str | None, li
         person = await uow.people.get(chat_id)
         if person is None:
             return None, [Reply(texts.NOT_REGISTERED)]
+        before = schedule_key(person)
         action, args = payload.action, payload.args
         if action == "hw" and args and _known(ctx, args[0]):
             return None, [Reply(how_text(deps.program.move(args[0])))]
@@ -81,8 +84,15 @@ async def _act(ctx: Ctx, chat_id: int, payload: Payload) -> tuple[str | None, li
             toast, _changed = await checkin.feedback(deps, uow, person, action, args[1], now)
             await uow.commit()
             return toast, []
+        elif action in HANG_ACTIONS and person.registered:
+            toast = await hang_answer(deps, uow, person, payload, now)
+            await uow.commit()
+            return toast, []
+        elif action == "st" and person.registered:
+            replies = await settings_flow.settings_button(deps, uow, person, payload)
         else:
             return texts.INVALID_BUTTON, []
+        await sync_if_changed(uow, before, person, now)
         await uow.people.save(person)
         await uow.commit()
     return None, replies

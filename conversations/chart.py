@@ -29,8 +29,8 @@ def render(series: Series) -> bytes:
     """A PNG of the series (call it in a thread: it takes a few tenths of a second)."""
     figure = Figure(figsize=(8, 5), dpi=150)
     axes = figure.subplots()
-    days = list(series.days)
-    _shade_stages(axes, series)
+    days = _numbers(series)
+    _shade_stages(axes, series, days)
     points = [(d, p) for d, p in zip(days, series.pain, strict=True) if p is not None]
     if points:
         xs, ys = zip(*points, strict=True)
@@ -52,8 +52,8 @@ def render(series: Series) -> bytes:
     axes.set_ylim(0, 10.8)
     axes.set_yticks(range(0, 11, 2))
     axes.set_xlim(days[0], days[-1])
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-    axes.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=6))
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=6))  # type: ignore[no-untyped-call]
     axes.tick_params(labelsize=12)
     axes.set_ylabel(texts.CHART_PAIN, fontsize=13)
     axes.set_title(texts.CHART_TITLE.format(days=len(days)), fontsize=15)
@@ -65,7 +65,12 @@ def render(series: Series) -> bytes:
     return buffer.getvalue()
 
 
-def _shade_stages(axes: object, series: Series) -> None:
+def _numbers(series: Series) -> list[float]:
+    """Days as matplotlib's date numbers, so every axis call takes plain floats."""
+    return [float(x) for x in mdates.date2num(list(series.days))]  # type: ignore[no-untyped-call]
+
+
+def _shade_stages(axes: object, series: Series, days: list[float]) -> None:
     """One band per run of days at the same stage, labelled with the stage number."""
     runs: list[tuple[int, int, int]] = []  # (start index, end index, stage)
     for index, stage in enumerate(series.stage):
@@ -75,8 +80,7 @@ def _shade_stages(axes: object, series: Series) -> None:
             runs.append((index, index, stage))
     half = 0.5
     for start, end, stage in runs:
-        left = mdates.date2num(series.days[start]) - half
-        right = mdates.date2num(series.days[end]) + half
+        left, right = days[start] - half, days[end] + half
         colour = STAGE_COLOURS[(stage - 1) % len(STAGE_COLOURS)]
         axes.axvspan(left, right, color=colour, zorder=0)  # type: ignore[attr-defined]
         axes.text(  # type: ignore[attr-defined]

@@ -58,6 +58,7 @@ async def rate(
     """Store today's rating (replacing an earlier one) and answer with the plan."""
     today = today_of(deps, person)
     await uow.ratings.set(person.chat_id, today, pain, now)
+    person.quiet = False  # an answer: check-in prompts may come again
     held = hold_reply(deps, person)
     if held is not None:
         return [held]

@@ -13,6 +13,7 @@ from coach.model import Person
 from coach.safety import hold
 from conversations import checkin, onboarding, steps
 from conversations.context import Ctx
+from conversations.reminders import schedule_key, sync, sync_if_changed
 from conversations.render import exercises_text
 from conversations.replies import Reply, send_all
 from storage.unit_of_work import UnitOfWork
@@ -61,14 +62,18 @@ async def start(update: Update, ctx: Ctx) -> None:
             person = Person(chat_id=chat_id, created_at=now, step=steps.CONSENT)
             await uow.people.add(person)
             replies = [Reply(texts.WELCOME), steps.question(ctx.deps.signer, person)]
-        elif person.registered and person.step is None:
-            person.active = True
-            await uow.people.save(person)
-            replies = [Reply(texts.ALREADY_REGISTERED)]
         else:
-            person.active = True
+            if not person.active:  # back after blocking the bot: reminders from now on
+                person.active = True
+                await sync(uow, person, now)
+            person.quiet = False
             await uow.people.save(person)
-            replies = [Reply(texts.FINISH_SETUP), steps.question(ctx.deps.signer, person)]
+            if person.registered and person.step is None:
+                replies = [Reply(texts.ALREADY_REGISTERED)]
+            elif person.registered:  # a question is pending (red flags, a settings change)
+                replies = [steps.question(ctx.deps.signer, person)]
+            else:
+                replies = [Reply(texts.FINISH_SETUP), steps.question(ctx.deps.signer, person)]
         await uow.commit()
     await _reply(update, ctx, replies)
 
@@ -177,7 +182,9 @@ async def text_message(update: Update, ctx: Ctx) -> None:
         if person is None:
             replies = [Reply(texts.NOT_REGISTERED)]
         else:
+            before = schedule_key(person)
             replies = await _text_for_step(ctx, uow, person, text.strip(), now)
+            await sync_if_changed(uow, before, person, now)
             await uow.people.save(person)
             await uow.commit()
     await _reply(update, ctx, replies)
@@ -215,6 +222,7 @@ async def location_message(update: Update, ctx: Ctx) -> None:
     assert message is not None and message.location is not None
     async with ctx.deps.store.unit() as uow:
         person = await uow.people.get(_chat_id(update))
+        before = schedule_key(person) if person else ()
         if person is None or person.step not in (steps.TIMEZONE, steps.TZ_CHOICE):
             replies = [Reply(texts.UNEXPECTED_TEXT)]
         else:
@@ -225,6 +233,7 @@ async def location_message(update: Update, ctx: Ctx) -> None:
                 replies = [Reply(texts.TIMEZONE_NOT_FOUND.format(hint=""))]
             else:
                 replies = onboarding.set_zone(ctx.deps, person, zone)
+            await sync_if_changed(uow, before, person, ctx.deps.clock.now())
             await uow.people.save(person)
             await uow.commit()
     await _reply(update, ctx, replies)

@@ -57,8 +57,18 @@ def goto(deps: Deps, person: Person, step: str | None) -> list[Reply]:
     return [steps.question(deps.signer, person)]
 
 
+def then(deps: Deps, person: Person, step: str | None) -> list[Reply]:
+    """After a setting: onboarding goes on to ``step``; a change from /settings is done."""
+    if person.registered:
+        person.step, person.step_data = None, {}
+        return [Reply(texts.SAVED)]
+    return goto(deps, person, step)
+
+
 def finish(deps: Deps, person: Person) -> list[Reply]:
     """Setup is complete: register the person and ask for the first check-in."""
+    if person.registered:  # the last step of a change from /settings
+        return then(deps, person, None)
     person.registered, person.step, person.step_data = True, None, {}
     hangs = ", ".join(f"{t:%H:%M}" for t in person.hang_times)
     checkin = f"{person.checkin_time:%H:%M}" if person.checkin_time else "?"
@@ -220,16 +230,16 @@ def set_zone(deps: Deps, person: Person, zone: str, *, fixed: bool = False) -> l
     ]
     if fixed:
         replies.append(Reply(texts.TIMEZONE_FIXED))
-    return replies + (goto(deps, person, steps.CHECKIN_TIME) if not person.registered else [])
+    return replies + then(deps, person, steps.CHECKIN_TIME)
 
 
 def set_checkin_time(deps: Deps, person: Person, chosen: time) -> list[Reply]:
     """Store the daily check-in time."""
     person.checkin_time = chosen
-    return goto(deps, person, steps.HANG_COUNT)
+    return then(deps, person, steps.HANG_COUNT)
 
 
 def set_hang_times(deps: Deps, person: Person, chosen: tuple[time, ...]) -> list[Reply]:
     """Store the bar-hang reminder times and go on to equipment."""
     person.hang_times, person.step_data = chosen, {}
-    return goto(deps, person, steps.EQUIPMENT_STEPS[0])
+    return then(deps, person, steps.EQUIPMENT_STEPS[0])

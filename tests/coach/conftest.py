@@ -94,7 +94,7 @@ class Story:
 
     def rate(self, on: date, pain: int) -> Story:
         """Rate a day, replacing that day's rating if there was one (a re-rating)."""
-        ratings = tuple(r for r in self.history.ratings if r.day != on) + (Rating(on, pain),)
+        ratings = (*tuple(r for r in self.history.ratings if r.day != on), Rating(on, pain))
         return replace(self, history=replace(self.history, ratings=ratings))
 
     def session(self, on: date) -> Story:

@@ -111,7 +111,7 @@ def test_why_after_a_flare_at_stage_5_shows_the_way_back() -> None:
     assert f"{texts.MET} no flare since entering this stage (flares: 0)" in text
 
 
-# --- the plan's reason -------------------------------------------------------------------------------
+# --- the plan's reason ----------------------------------------------------------------------------
 
 
 def test_the_plan_says_plainly_why_a_flare_day_is_bar_hangs_only(program: Program) -> None:
@@ -134,7 +134,7 @@ def test_the_plan_says_when_a_stage_was_earned(program: Program) -> None:
     assert reason == texts.PLAN_REASON["advance"].format(stage=3, name="Hinge")
 
 
-# --- one number in the table changes the decision and the words ---------------------------------
+# --- one number in the table changes the decision and the words -----------------------------------
 
 
 def test_changing_a_threshold_in_the_table_changes_the_decision_and_the_why_text(

@@ -23,7 +23,7 @@ def flare(program: Program, ratings: dict[date, int]) -> bool:
     return is_flare(program, ratings, max(ratings))
 
 
-# --- what a flare is ----------------------------------------------------------------------------
+# --- what a flare is ------------------------------------------------------------------------------
 
 
 def test_pain_7_is_a_flare_by_itself_even_on_the_first_day(program: Program) -> None:
@@ -64,7 +64,7 @@ def test_only_ratings_of_the_previous_seven_days_count_toward_the_median(
     assert flare(program, {**recent, today: 6})
 
 
-# --- what a flare does ---------------------------------------------------------------------------
+# --- what a flare does ----------------------------------------------------------------------------
 
 
 def test_a_flare_drops_exactly_one_stage() -> None:
@@ -112,7 +112,7 @@ def test_consecutive_flares_drop_one_stage_each_day() -> None:
     assert story.stages()[-6:] == [4, 3, 2, 1, 1, 1]
 
 
-# --- re-rating: the replay -----------------------------------------------------------------------
+# --- re-rating: the replay ------------------------------------------------------------------------
 
 
 def test_re_rating_a_flare_day_down_removes_the_drop() -> None:

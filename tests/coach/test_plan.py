@@ -57,7 +57,7 @@ def test_each_stage_adds_its_moves_to_the_plan(
     assert all(i.status is Status.DO for i in plan.items)
 
 
-# --- the lifts: every other day ----------------------------------------------------------------
+# --- the lifts: every other day -------------------------------------------------------------------
 
 
 def test_the_deadlift_rests_the_day_after_it_was_done() -> None:
@@ -102,7 +102,7 @@ def test_the_other_moves_are_daily() -> None:
         assert set(daily.values()) == {Status.DO}
 
 
-# --- the hyper row -------------------------------------------------------------------------------
+# --- the hyper row --------------------------------------------------------------------------------
 
 
 def test_the_hyper_row_is_offered_only_to_gym_experienced_people() -> None:
@@ -111,7 +111,7 @@ def test_the_hyper_row_is_offered_only_to_gym_experienced_people() -> None:
         assert coached([1] * 20, profile=BEGINNER).plan(day(n)).item("hyper_row") is None
 
 
-# --- missing equipment ---------------------------------------------------------------------------
+# --- missing equipment ----------------------------------------------------------------------------
 
 
 def test_a_move_whose_equipment_is_missing_is_named_not_dropped() -> None:

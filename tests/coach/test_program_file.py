@@ -30,7 +30,7 @@ def error_of(text: str) -> str:
     return str(caught.value)
 
 
-# --- loading ------------------------------------------------------------------------------------
+# --- loading --------------------------------------------------------------------------------------
 
 
 def test_the_shipped_program_loads() -> None:
@@ -139,7 +139,7 @@ def test_stages_out_of_order_fail(program_text: str) -> None:
     assert "numbered" in error_of(program_text.replace("number = 4", "number = 6"))
 
 
-# --- content ----------------------------------------------------------------------------------------
+# --- content --------------------------------------------------------------------------------------
 
 
 def test_every_move_has_at_least_one_cue(program: Program) -> None:

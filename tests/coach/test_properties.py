@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -103,10 +104,10 @@ def cases(draw: st.DrawFn, recover: bool = False) -> Case:
 
 
 def pairs(days: list[Day]) -> list[tuple[Day, Day]]:
-    return list(zip(days, days[1:], strict=False))
+    return list(itertools.pairwise(days))
 
 
-# --- safety of the path -------------------------------------------------------------------------
+# --- safety of the path ---------------------------------------------------------------------------
 
 
 @given(cases())
@@ -186,7 +187,7 @@ def test_replaying_more_days_never_changes_the_past(case: Case) -> None:
     assert replay(PROGRAM, case.history, middle) == [d for d in case.days if d.day <= middle]
 
 
-# --- the plans -------------------------------------------------------------------------------------
+# --- the plans ------------------------------------------------------------------------------------
 
 
 @given(cases(), st.data())
@@ -194,7 +195,7 @@ def test_no_plan_offers_a_lift_before_its_gate_or_a_hyper_row_to_a_beginner(
     case: Case, data: st.DataObject
 ) -> None:
     done = done_by_day(case.history.feedback)
-    picks = data.draw(st.lists(st.sampled_from(case.days), max_size=3)) + [case.days[-1]]
+    picks = [*data.draw(st.lists(st.sampled_from(case.days), max_size=3)), case.days[-1]]
     for day in picks:
         plan = plan_for(PROGRAM, case.history, day.day)
         assert plan is not None
@@ -274,7 +275,7 @@ def test_the_generated_histories_cover_every_stage_and_every_kind_of_change() ->
     assert {"flare from 5", "flare from 4", "away from 3", "worse"} <= seen
 
 
-# --- liveness ---------------------------------------------------------------------------------------
+# --- liveness -------------------------------------------------------------------------------------
 
 
 def test_a_person_who_does_everything_at_pain_1_reaches_each_stage_on_the_tables_day() -> None:

@@ -29,7 +29,10 @@ def imported_roots(source: Path) -> set[str]:
 def test_the_import_checker_sees_nested_and_dotted_imports(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text(
-        "import os.path\ndef f():\n    from telegram.ext import Application\n    import sqlalchemy as sa\n"
+        "import os.path\n"
+        "def f():\n"
+        "    from telegram.ext import Application\n"
+        "    import sqlalchemy as sa\n"
     )
     assert imported_roots(sample) == {"os", "telegram", "sqlalchemy"}
 

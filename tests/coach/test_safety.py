@@ -60,7 +60,7 @@ def test_high_pain_counts_only_the_last_7_days(program: Program) -> None:
     )
 
 
-# --- escalation: no improvement after 6 weeks -------------------------------------------------
+# --- escalation: no improvement after 6 weeks -----------------------------------------------------
 
 
 def six_weeks(last_week: int) -> tuple[Rating, ...]:
@@ -80,7 +80,7 @@ def test_no_improvement_is_not_judged_before_6_weeks(program: Program) -> None:
     assert escalation(program, six_weeks(last_week=5)[:-1], day(42), None) is None
 
 
-# --- escalation: once, then weekly at most ------------------------------------------------------
+# --- escalation: once, then weekly at most --------------------------------------------------------
 
 
 def test_a_suggestion_is_not_repeated_within_7_days(program: Program) -> None:
@@ -95,7 +95,7 @@ def test_no_ratings_suggest_nothing(program: Program) -> None:
     assert escalation(program, (), date(2026, 1, 1), None) is None
 
 
-# --- screening -------------------------------------------------------------------------------------
+# --- screening ------------------------------------------------------------------------------------
 
 SCREENING_ITEMS = [f.name for f in fields(Screening)]
 
@@ -126,7 +126,7 @@ def test_a_new_yes_in_screening_needs_a_new_go_ahead() -> None:
     assert hold(person) is Hold.SCREENING
 
 
-# --- red flags ---------------------------------------------------------------------------------------
+# --- red flags ------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("group", list(RedFlagGroup))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from coach.model import Profile
@@ -10,7 +12,6 @@ from coach.rules import Change, equipment_cap
 from tests.coach.conftest import (
     BEGINNER,
     EVERYTHING,
-    GYM,
     NO_BARBELL,
     START,
     coached,
@@ -19,7 +20,7 @@ from tests.coach.conftest import (
     expected_entry_days,
 )
 
-# --- stage 2: pain <= 6 on 3 days in a row ---------------------------------------------------
+# --- stage 2: pain <= 6 on 3 days in a row --------------------------------------------------------
 
 
 def test_three_days_at_pain_6_reach_stage_2_on_the_third() -> None:
@@ -44,7 +45,7 @@ def test_a_missed_calendar_day_inside_a_streak_ends_it() -> None:
     assert story.then([6]).stage() == 2
 
 
-# --- stage 3: pain <= 4 on 5 days in a row, 4 stage-2 sessions, nothing left out ----------
+# --- stage 3: pain <= 4 on 5 days in a row, 4 stage-2 sessions, nothing left out ------------------
 
 
 def test_five_days_in_a_row_at_pain_4_reach_stage_3_and_four_do_not() -> None:
@@ -77,7 +78,7 @@ def test_sessions_count_only_days_on_which_every_required_move_was_done() -> Non
     assert not any(d.session for d in story.replay())
 
 
-# --- stage 4: pain <= 2 on 7 days in a row, 4 stage-3 sessions, a barbell ------------------
+# --- stage 4: pain <= 2 on 7 days in a row, 4 stage-3 sessions, a barbell -------------------------
 
 
 def test_seven_days_in_a_row_at_pain_2_reach_stage_4_and_six_do_not() -> None:
@@ -100,7 +101,7 @@ def test_without_a_barbell_the_program_never_goes_above_stage_3() -> None:
     assert equipment_cap(story.program, EVERYTHING) == 5
 
 
-# --- stage 5: 6 stage-4 sessions, pain <= 2 on 7 days in a row, no flare in stage 4 -------
+# --- stage 5: 6 stage-4 sessions, pain <= 2 on 7 days in a row, no flare in stage 4 ---------------
 
 
 def test_six_stage_4_sessions_reach_stage_5_and_five_do_not() -> None:
@@ -119,7 +120,7 @@ def test_a_person_dropped_from_stage_5_by_a_flare_can_climb_back() -> None:
     assert changes[-1] == (day(28), 5, Change.ADVANCE)
 
 
-# --- liveness, from the table -----------------------------------------------------------------
+# --- liveness, from the table ---------------------------------------------------------------------
 
 
 def test_a_person_at_pain_1_who_does_every_session_reaches_each_stage_when_the_table_says() -> None:
@@ -158,13 +159,13 @@ def test_entry_days_follow_the_table_when_its_numbers_change(
 def test_the_stage_changes_at_most_once_a_day_and_only_by_one() -> None:
     story = coached([1] * 20).away(15).then([9, 1, 1, 1], sessions=True)
     stages = story.stages()
-    assert all(abs(a - b) <= 1 for a, b in zip(stages, stages[1:], strict=False))
+    assert all(abs(a - b) <= 1 for a, b in itertools.pairwise(stages))
     back = story.on(day(36))
     assert back.away and back.flare
     assert (back.stage, back.change) == (4, Change.FLARE)
 
 
-# --- away -------------------------------------------------------------------------------------
+# --- away -----------------------------------------------------------------------------------------
 
 
 def test_fourteen_days_without_a_check_in_drop_one_stage_and_ask_the_red_flags() -> None:
@@ -187,7 +188,7 @@ def test_time_away_at_stage_1_drops_nothing_but_still_asks_the_red_flags() -> No
     assert story.plan().ask_red_flags
 
 
-# --- maintenance ------------------------------------------------------------------------------
+# --- maintenance ----------------------------------------------------------------------------------
 
 
 def test_maintenance_comes_28_days_after_entering_the_top_stage() -> None:

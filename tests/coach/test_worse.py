@@ -70,7 +70,7 @@ def test_worse_on_a_move_the_plan_does_not_offer_blocks_nothing() -> None:
     assert story.entered(4) == 11
 
 
-# --- a second "worse" ---------------------------------------------------------------------------
+# --- a second "worse" -----------------------------------------------------------------------------
 
 
 def test_a_second_worse_on_the_same_move_within_30_days_suggests_a_clinician(
@@ -98,7 +98,7 @@ def test_an_undone_worse_does_not_count_as_a_first(program: Program) -> None:
     assert not worse_again(program, story.history.feedback, "seated_row", day(6))
 
 
-# --- the bar hang ----------------------------------------------------------------------------------
+# --- the bar hang ---------------------------------------------------------------------------------
 
 
 def test_worse_on_the_bar_hang_gives_shorter_holds_instead_of_leaving_it_out() -> None:
