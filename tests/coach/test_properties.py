@@ -13,13 +13,12 @@ from hypothesis import strategies as st
 
 from coach.model import Equipment, Feedback, History, MoveFeedback, Profile, Rating
 from coach.plan import Status, plan_for
-from coach.program import Program, default_program
+from coach.program import PROGRAM_FILE, Program, default_program
 from coach.rules import Change, Day, done_by_day, equipment_cap, left_out, offered, replay
 from tests.coach.conftest import (
     EVERYTHING,
     GYM,
     NO_BARBELL,
-    PROGRAM_FILE,
     START,
     coached,
     expected_entry_days,
@@ -71,7 +70,7 @@ RECOVERY_DAYS = 30
 
 @st.composite
 def cases(draw: st.DrawFn, recover: bool = False) -> Case:
-    """Up to ~60 check-in days: pains, missed days and time away, Done and "worse".
+    """Up to 120 check-in days (mostly 10-60): pains, missed days, time away, Done, "worse".
 
     With ``recover``, the history ends with RECOVERY_DAYS days at pain 1, every session done.
     """

@@ -152,6 +152,7 @@ def test_entry_days_follow_the_table_when_its_numbers_change(
     assert program_text.count(old) == 1
     changed: Program = load_program_text(program_text.replace(old, new))
     expected = expected_entry_days(changed)
+    assert expected != expected_entry_days(load_program_text(program_text))
     story = coached([1] * 60, program=changed)
     assert {s: story.entered(s) for s in expected} == expected
 
