@@ -19,6 +19,13 @@ class Kind(StrEnum):
 
     CHECKIN = "checkin"
     HANG = "hang"
+    WEEKLY = "weekly"  # the Sunday summary
+    RETENTION = "retention"  # the warning a week before an inactive person's data is deleted
+
+
+# Kinds that come once a week, on this weekday (Monday is 0).
+WEEKDAYS = {Kind.WEEKLY: 6}
+WEEKLY_AT = time(18, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,14 +42,17 @@ def occurrence_on(day: date, at: time, zone: str) -> Occurrence:
     return Occurrence(local.astimezone(UTC), day)
 
 
-def next_occurrence(at: time, zone: str, after: datetime) -> Occurrence:
-    """The first occurrence of local time ``at`` strictly after the instant ``after``."""
+def next_occurrence(at: time, zone: str, after: datetime, weekday: int | None = None) -> Occurrence:
+    """The first occurrence of local time ``at`` (on ``weekday`` if given) after ``after``."""
     start = after.astimezone(load_zone(zone)).date() - timedelta(days=1)
-    for offset in range(4):
-        found = occurrence_on(start + timedelta(days=offset), at, zone)
+    for offset in range(10):
+        day = start + timedelta(days=offset)
+        if weekday is not None and day.weekday() != weekday:
+            continue
+        found = occurrence_on(day, at, zone)
         if found.due > after:
             return found
-    raise AssertionError("a local time occurs at least once every day")  # pragma: no cover
+    raise AssertionError("a local time occurs at least once a week")  # pragma: no cover
 
 
 class Late(StrEnum):
@@ -64,6 +74,7 @@ def too_late(kind: Kind, due: datetime, now: datetime, zone: str) -> Late | None
     late = now - due
     if kind is Kind.HANG:
         return Late.HANG_TOO_LATE if late > HANG_GRACE else None
+    # The check-in prompt and the weekly summary: sent late within limits.
     if late > CHECKIN_GRACE:
         return Late.CHECKIN_TOO_LATE
     if late > timedelta(0) and now.astimezone(load_zone(zone)).time() >= CHECKIN_LAST_LOCAL:
@@ -120,7 +131,7 @@ class Delivery:
 
 def first_due(kind: Kind, slot: int, at: time, zone: str, now: datetime) -> Reminder:
     """A new schedule row due at the next occurrence of ``at`` (id 0 until stored)."""
-    found = next_occurrence(at, zone, now)
+    found = next_occurrence(at, zone, now, WEEKDAYS.get(kind))
     return Reminder(0, 0, kind, slot, at, found.due, found.day)
 
 

@@ -15,10 +15,20 @@ from aiolimiter import AsyncLimiter
 from telegram import Bot, Message
 
 from coach import texts
-from coach.model import Feedback, Person
+from coach.explain import standing
+from coach.model import Feedback, History, Person
+from coach.progress import weekly_summary
 from coach.rules import gentle_hang
 from coach.safety import hold
-from coach.schedule import Delivery, Kind, Reminder, State, next_occurrence, too_late
+from coach.schedule import (
+    WEEKDAYS,
+    Delivery,
+    Kind,
+    Reminder,
+    State,
+    next_occurrence,
+    too_late,
+)
 from conversations.context import Deps
 from conversations.render import keyboard, pain_keyboard
 from conversations.sending import Outcome, send_with_retries
@@ -96,7 +106,8 @@ class Dispatcher:
             await uow.schedule.remove(item.id)
             return
         assert person.timezone is not None
-        found = next_occurrence(item.local_time, person.timezone, max(item.due, now))
+        weekday = WEEKDAYS.get(item.kind)
+        found = next_occurrence(item.local_time, person.timezone, max(item.due, now), weekday)
         await uow.schedule.move(item.id, found.due, found.day)
 
     async def _skip_reason(
@@ -114,6 +125,8 @@ class Dispatcher:
         late = too_late(item.kind, item.due, now, person.timezone)
         if late is not None:
             return late.value
+        if item.kind is Kind.WEEKLY:
+            return None if await uow.ratings.all(person.chat_id) else "no_checkins"
         if item.kind is Kind.CHECKIN:
             if person.quiet:
                 return "quiet"
@@ -166,9 +179,8 @@ class Dispatcher:
                 await uow.commit()
             if person is None or history is None:
                 return
-            gentle = gentle_hang(self.deps.program, history.feedback, delivery.day)
             result = await send_with_retries(
-                lambda: self._message(delivery, gentle), backoff=self.backoff
+                lambda: self._message(delivery, history), backoff=self.backoff
             )
             state = {
                 Outcome.SENT: State.SENT,
@@ -189,8 +201,11 @@ class Dispatcher:
                 await uow.commit()
             report.outcomes[result.outcome] = report.outcomes.get(result.outcome, 0) + 1
 
-    async def _message(self, delivery: Delivery, gentle: bool) -> Message:
-        chat, signer = delivery.chat_id, self.deps.signer
+    async def _message(self, delivery: Delivery, history: History) -> Message:
+        chat, signer, program = delivery.chat_id, self.deps.signer, self.deps.program
+        if delivery.kind is Kind.WEEKLY:
+            summary = weekly_summary(program, standing(program, history, delivery.day))
+            return await self.bot.send_message(chat, summary, parse_mode="HTML")
         if delivery.kind is Kind.CHECKIN and delivery.reason == STILL_THERE:
             return await self.bot.send_message(chat, texts.STILL_THERE)
         if delivery.kind is Kind.CHECKIN:
@@ -202,5 +217,6 @@ class Dispatcher:
             (texts.BTN_HANG_SNOOZE, signer.sign(chat, "hz", *args)),
             (texts.BTN_HANG_SKIP, signer.sign(chat, "hs", *args)),
         ]
+        gentle = gentle_hang(program, history.feedback, delivery.day)
         text = texts.REMINDER_HANG_GENTLE if gentle else texts.REMINDER_HANG
         return await self.bot.send_message(chat, text, reply_markup=keyboard([buttons]))

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 
 from coach import texts
 from coach.model import Feedback, MoveFeedback, Person
-from coach.schedule import Kind, Reminder, reminders_for
+from coach.schedule import WEEKLY_AT, Kind, Reminder, reminders_for
 from conversations.clock import local_today
 from conversations.context import Deps
 from conversations.payload import Payload
@@ -17,7 +17,13 @@ SNOOZE = timedelta(minutes=15)
 
 def schedule_key(person: Person) -> tuple[object, ...]:
     """What the schedule depends on: when it changes, the schedule is rebuilt."""
-    return (person.registered, person.timezone, person.checkin_time, person.hang_times)
+    return (
+        person.registered,
+        person.timezone,
+        person.checkin_time,
+        person.hang_times,
+        person.weekly_summary,
+    )
 
 
 def wanted(person: Person, now: datetime) -> list[Reminder]:
@@ -27,6 +33,8 @@ def wanted(person: Person, now: datetime) -> list[Reminder]:
     times: dict[Kind, tuple[time, ...]] = {Kind.HANG: person.hang_times}
     if person.checkin_time is not None:
         times[Kind.CHECKIN] = (person.checkin_time,)
+    if person.weekly_summary:
+        times[Kind.WEEKLY] = (WEEKLY_AT,)
     return reminders_for(times, person.timezone, now)
 
 

@@ -10,16 +10,12 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import settings
 
 from coach.explain import Standing, standing, why_text
 from coach.model import Equipment, Feedback, History, MoveFeedback, Profile, Rating
 from coach.plan import Plan, plan_for
 from coach.program import PROGRAM_FILE, Program, default_program
 from coach.rules import Day, replay, required_moves
-
-settings.register_profile("ci", deadline=None, max_examples=200, print_blob=True)
-settings.load_profile("ci")
 
 START = date(2026, 1, 5)  # a Monday
 EVERYTHING = frozenset(Equipment)

@@ -1,0 +1,10 @@
+"""Settings for the whole suite."""
+
+from __future__ import annotations
+
+from hypothesis import settings
+
+# No deadlines: a loaded 2-core machine makes timing-based failures flaky. Speed is measured
+# by the benchmarks in bench/, not by tests.
+settings.register_profile("ci", deadline=None, max_examples=200, print_blob=True)
+settings.load_profile("ci")
