@@ -312,3 +312,19 @@ async def check_in(person: Person, pain: int) -> int:
     await person.press(str(pain))
     plan = await person.expect("Today's plan")
     return plan.message_id
+
+
+@pytest.fixture
+async def bot_process() -> AsyncIterator[Any]:
+    """Makes BotProcess objects and kills whatever is left of them when the test ends."""
+    from tests.e2e.process import BotProcess
+
+    made: list[BotProcess] = []
+
+    def make(*args: Any, **kwargs: Any) -> BotProcess:
+        made.append(BotProcess(*args, **kwargs))
+        return made[-1]
+
+    yield make
+    for process in made:
+        await process.__aexit__()

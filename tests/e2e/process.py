@@ -48,6 +48,15 @@ class BotProcess:
                 stderr=err,
             )
 
+    async def __aenter__(self) -> BotProcess:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        """Never leave a bot behind: a stray one would poll a later test's emulator."""
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.kill()
+            await self.proc.wait()
+
     async def kill(self) -> None:
         """SIGKILL: no clean shutdown, no flush, like a power cut."""
         assert self.proc is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,6 @@ from coach.model import Person
 from coach.schedule import Kind, Reminder, State
 from emulator import BotApiEmulator
 from storage.unit_of_work import open_store
-from tests.e2e.process import BotProcess
 from tests.e2e.test_restart import _wait_ready
 
 pytestmark = pytest.mark.e2e
@@ -26,6 +26,7 @@ def hangs(emu: BotApiEmulator, chat_id: int) -> int:
 
 async def test_every_reminder_not_in_flight_arrives_exactly_once_across_a_crash(
     tmp_path: Path,
+    bot_process: Any,
 ) -> None:
     database = tmp_path / "coach.sqlite3"
     now = datetime.now(UTC)
@@ -47,7 +48,9 @@ async def test_every_reminder_not_in_flight_arrives_exactly_once_across_a_crash(
         for chat_id in IN_FLIGHT:  # these requests arrive but are never answered
             emu.fail("sendMessage", "delay", chat_id=chat_id, delay=60)
         # Two reminders a second: most are still queued when the process dies.
-        bot = BotProcess(emu.base_url, emu.token, database, tmp_path / "bot.log", DISPATCH_RATE="2")
+        bot = bot_process(
+            emu.base_url, emu.token, database, tmp_path / "bot.log", DISPATCH_RATE="2"
+        )
         await bot.start()
         await emu.wait_until(
             lambda: all(hangs(emu, c) for c in IN_FLIGHT) or None,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from emulator import BotApiEmulator
 from storage.unit_of_work import open_store
 from tests.e2e.conftest import Bot, Person
-from tests.e2e.process import BotProcess
 
 pytestmark = pytest.mark.e2e
 
@@ -32,10 +32,10 @@ async def _wait_ready(emu: BotApiEmulator) -> None:
 
 
 async def test_onboarding_and_checkin_survive_sigkill_between_steps(
-    emu: BotApiEmulator, tmp_path: Path
+    emu: BotApiEmulator, tmp_path: Path, bot_process: Any
 ) -> None:
     database = tmp_path / "coach.sqlite3"
-    bot = BotProcess(emu.base_url, emu.token, database, tmp_path / "bot.log")
+    bot = bot_process(emu.base_url, emu.token, database, tmp_path / "bot.log")
     person = Person(Bot(emu, None, None, None), 7001)  # type: ignore[arg-type]
 
     await bot.start()

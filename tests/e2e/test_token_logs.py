@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from emulator import BotApiEmulator
 from tests.e2e.conftest import Bot, Person
-from tests.e2e.process import BotProcess
 from tests.e2e.test_restart import _wait_ready
 
 pytestmark = pytest.mark.e2e
 
 
-async def test_the_token_is_in_no_log_line_and_no_exception_text(tmp_path: Path) -> None:
+async def test_the_token_is_in_no_log_line_and_no_exception_text(
+    tmp_path: Path, bot_process: Any
+) -> None:
     log = tmp_path / "bot.log"
     async with BotApiEmulator() as emu:
-        bot = BotProcess(emu.base_url, emu.token, tmp_path / "db.sqlite3", log, level="DEBUG")
+        bot = bot_process(emu.base_url, emu.token, tmp_path / "db.sqlite3", log, level="DEBUG")
         await bot.start()
         await _wait_ready(emu)
         person = Person(Bot(emu, None, None, None), 8001)  # type: ignore[arg-type]
