@@ -274,10 +274,13 @@ HELP = (
     "/today — today's plan again\n"
     "/why — your stage, why, and what unlocks the next\n"
     "/exercises — all moves, cues and equipment\n"
+    "/progress — your pain chart, stages and sessions (/progress 90)\n"
     "/reminders — your reminder times\n"
     "/settings — time zone, times, equipment, weekly summary\n"
     "/pause, /resume — stop and restart every reminder\n"
     "/redflags — the warning signs that need a doctor\n"
+    "/export — everything I store about you, as a CSV file\n"
+    "/deletedata — erase everything I store about you\n"
     "/privacy — what I store and how to export or delete it\n"
     "/help — this list"
 )
@@ -297,6 +300,9 @@ COMMANDS = {
     "today": "Today's plan again",
     "why": "Your stage, and what unlocks the next",
     "exercises": "All moves, cues and equipment",
+    "progress": "Your pain chart (/progress 90 for 90 days)",
+    "export": "All your data as a CSV file",
+    "deletedata": "Erase everything stored about you",
     "reminders": "Reminder times",
     "settings": "Time zone, times, equipment, summary",
     "pause": "Stop all reminders for now",
@@ -357,8 +363,8 @@ SETTINGS_TITLE = (
 # --- Progress -------------------------------------------------------------------------------
 
 PROGRESS_NO_WEEK = "No check-ins this week yet."
-PROGRESS_WEEK = "Average pain this week: {week}/10."
-PROGRESS_WEEKS = "Average pain this week: {week}/10 (last week: {last}/10)."
+PROGRESS_WEEK = "Average pain this week: {week:.1f}/10."
+PROGRESS_WEEKS = "Average pain this week: {week:.1f}/10 (last week: {last:.1f}/10)."
 PROGRESS_NEXT = "Next, stage {stage} needs: {needs}."
 PROGRESS_TOO_FEW = (
     "I need at least two check-ins to draw your progress. Check in with /checkin, "
@@ -380,3 +386,28 @@ CHEER_HARDER = (
 )
 CHEER_RETURN = "A quiet week. Whenever you're ready, /checkin picks up right where you left off."
 CHEER_STEADY = "Steady week. Keep showing up: every check-in and hang counts."
+
+# --- Your data ------------------------------------------------------------------------------
+
+EXPORT_CAPTION = (
+    "Everything I store about you, one row per event, dates in your time zone ({zone})."
+)
+EXPORT_FILENAME = "back-coach-data-{day}.csv"
+DELETE_ASK = (
+    "This erases everything I store about you: ratings, sessions, feedback, answers, settings "
+    "and every scheduled reminder. It can't be undone. (Consider /export first.)\n\n"
+    "Delete everything?"
+)
+BTN_DELETE = "Yes, delete everything"
+BTN_KEEP = "No, keep my data"
+DELETED = (
+    "Done: everything I stored about you is erased, and no reminder will come. "
+    "The chat history itself stays in your Telegram until you clear it there. "
+    "If you ever want to start again, send /start."
+)
+KEPT = "Nothing was deleted."
+RETENTION_WARNING = (
+    "You haven't checked in for almost a year. In 7 days I'll delete everything I store "
+    "about you, as /privacy says. To keep your data, just check in (/checkin) before then; "
+    "to keep a copy, send /export."
+)

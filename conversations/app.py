@@ -26,7 +26,7 @@ from telegram.ext import (
 
 from coach import texts
 from coach.program import Program
-from conversations import buttons, handlers, settings_flow
+from conversations import buttons, data_flow, handlers, settings_flow
 from conversations.clock import Clock
 from conversations.context import Ctx, Deps
 from conversations.dispatch import Dispatcher
@@ -42,10 +42,13 @@ COMMANDS = [
     "today",
     "why",
     "exercises",
+    "progress",
     "reminders",
     "settings",
     "pause",
     "resume",
+    "export",
+    "deletedata",
     "redflags",
     "privacy",
     "help",
@@ -159,6 +162,9 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("exercises", handlers.exercises_command, filters=private))
     app.add_handler(CommandHandler("redflags", handlers.redflags_command, filters=private))
     app.add_handler(CommandHandler(["help", "privacy"], handlers.static_command, filters=private))
+    app.add_handler(CommandHandler("progress", data_flow.progress_command, filters=private))
+    app.add_handler(CommandHandler("export", data_flow.export_command, filters=private))
+    app.add_handler(CommandHandler("deletedata", data_flow.delete_command, filters=private))
     app.add_handler(CommandHandler("pause", settings_flow.pause_command, filters=private))
     app.add_handler(CommandHandler("resume", settings_flow.resume_command, filters=private))
     app.add_handler(CommandHandler("reminders", settings_flow.reminders_command, filters=private))

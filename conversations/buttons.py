@@ -11,7 +11,7 @@ from telegram.error import BadRequest
 from coach import texts
 from coach.model import SafetyEvent, SafetyEventKind
 from coach.safety import clinician_cleared, hold
-from conversations import checkin, onboarding, settings_flow, steps
+from conversations import checkin, data_flow, onboarding, settings_flow, steps
 from conversations.context import Ctx
 from conversations.payload import Payload
 from conversations.reminders import hang_answer, schedule_key, sync_if_changed
@@ -88,6 +88,8 @@ async def _act(ctx: Ctx, chat_id: int, payload: Payload) -> tuple[str | None, li
             toast = await hang_answer(deps, uow, person, payload, now)
             await uow.commit()
             return toast, []
+        elif action == "dd":
+            return None, await data_flow.delete_button(deps, uow, person, payload)
         elif action == "st" and person.registered:
             replies = await settings_flow.settings_button(deps, uow, person, payload)
         else:

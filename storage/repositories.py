@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Result, delete, select
+from sqlalchemy import CursorResult, Result, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.model import Feedback, MoveFeedback, Rating, SafetyEvent, SafetyEventKind
-from storage.models import Base, FeedbackRow, RatingRow, SafetyEventRow
+from storage.models import Base, FeedbackRow, PersonRow, RatingRow, SafetyEventRow
 
 
 def affected_rows(result: Result[Any]) -> int:
@@ -60,6 +60,33 @@ class RatingsRepository:
         rows = await self._session.execute(query)
         return tuple(Rating(day=day, pain=pain) for day, pain in rows)
 
+    async def timed(self, chat_id: int) -> tuple[tuple[Rating, datetime], ...]:
+        """Every rating with when it was last given, for the person's export."""
+        query = (
+            select(RatingRow.day, RatingRow.pain, RatingRow.updated_at)
+            .where(RatingRow.chat_id == chat_id)
+            .order_by(RatingRow.day)
+        )
+        rows = await self._session.execute(query)
+        return tuple((Rating(day=day, pain=pain), at) for day, pain, at in rows)
+
+    async def last_activity(self, before: datetime) -> tuple[tuple[int, datetime], ...]:
+        """People whose latest check-in (or sign-up, without one) is older than ``before``."""
+        latest = (
+            select(RatingRow.chat_id, func.max(RatingRow.updated_at).label("at"))
+            .group_by(RatingRow.chat_id)
+            .subquery()
+        )
+        last = func.coalesce(latest.c.at, PersonRow.created_at)
+        query = (
+            select(PersonRow.chat_id, last)
+            .outerjoin(latest, latest.c.chat_id == PersonRow.chat_id)
+            .where(last < before)
+            .order_by(PersonRow.chat_id)
+        )
+        rows = await self._session.execute(query)
+        return tuple((chat_id, at) for chat_id, at in rows)
+
 
 class FeedbackRepository:
     """*Done* and *Made it worse* on moves."""
@@ -102,6 +129,19 @@ class FeedbackRepository:
         rows = await self._session.execute(query)
         return tuple(
             MoveFeedback(day=day, move=move, kind=Feedback(kind)) for day, move, kind in rows
+        )
+
+    async def timed(self, chat_id: int) -> tuple[tuple[MoveFeedback, datetime], ...]:
+        """Every feedback with when it was given, for the person's export."""
+        query = (
+            select(FeedbackRow.day, FeedbackRow.move, FeedbackRow.kind, FeedbackRow.at)
+            .where(FeedbackRow.chat_id == chat_id)
+            .order_by(FeedbackRow.day, FeedbackRow.id)
+        )
+        rows = await self._session.execute(query)
+        return tuple(
+            (MoveFeedback(day=day, move=move, kind=Feedback(kind)), at)
+            for day, move, kind, at in rows
         )
 
 

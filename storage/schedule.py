@@ -169,6 +169,12 @@ class ScheduleRepository:
         result = await self._session.execute(insert.on_conflict_do_nothing())
         return affected_rows(result) == 1
 
+    async def all_hang_marks(self, chat_id: int) -> list[tuple[date, int, str, datetime]]:
+        """Every hang mark of a person: day, slot, mark and when."""
+        query = select(HangMarkRow).where(HangMarkRow.chat_id == chat_id)
+        rows = (await self._session.scalars(query.order_by(HangMarkRow.day))).all()
+        return [(row.day, row.slot, row.mark, row.at) for row in rows]
+
     async def hang_marks(self, chat_id: int, day: date) -> dict[int, str]:
         """The day's marks by hang slot."""
         query = select(HangMarkRow).where(HangMarkRow.chat_id == chat_id, HangMarkRow.day == day)

@@ -1,0 +1,115 @@
+"""A person's data as CSV: one row per event, dates and times in their own time zone.
+
+Everything stored about a person is here: consent, settings, screening and red-flag answers,
+check-ins, per-move feedback, sessions and stage changes (with reasons), reminders sent, and
+bar-hang marks. Opens cleanly in a spreadsheet: a header row, UTF-8 with a byte-order mark.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from coach.model import History, MoveFeedback, Person, Rating, SafetyEvent
+from coach.places import load_zone
+from coach.program import Program
+from coach.rules import replay
+from coach.schedule import Delivery
+
+HEADER = ["event", "date", "time", "move", "value", "detail"]
+
+
+@dataclass(frozen=True, slots=True)
+class Everything:
+    """All stored data of one person, as the repositories return it."""
+
+    person: Person
+    ratings: tuple[tuple[Rating, datetime], ...]
+    feedback: tuple[tuple[MoveFeedback, datetime], ...]
+    safety: tuple[SafetyEvent, ...]
+    deliveries: tuple[Delivery, ...]
+    hang_marks: tuple[tuple[date, int, str, datetime], ...]
+
+
+def rows(program: Program, data: Everything, now: datetime) -> list[list[str]]:
+    """The export's rows, header first, events in time order."""
+    person = data.person
+    zone = load_zone(person.timezone or "UTC")
+
+    def when(at: datetime | None) -> tuple[str, str]:
+        if at is None:
+            return "", ""
+        local = at.astimezone(zone)
+        return local.date().isoformat(), local.isoformat(timespec="seconds")
+
+    events: list[tuple[str, list[str]]] = []
+
+    def add(
+        event: str, day: str, at: str, move: str = "", value: str = "", detail: str = ""
+    ) -> None:
+        events.append((at or day, [event, day, at, move, value, detail]))
+
+    add("consent", *when(person.consent_at), value=person.consent_version or "")
+    add("signed_up", *when(person.created_at))
+    for name, value in _settings(person):
+        add("setting", *when(now), value=value, detail=name)
+    for event in data.safety:
+        add(event.kind.value, *when(event.at), detail=event.detail)
+    for rating, at in data.ratings:
+        add("checkin", rating.day.isoformat(), when(at)[1], value=str(rating.pain))
+    for item, at in data.feedback:
+        add(f"move_{item.kind.value}", item.day.isoformat(), when(at)[1], move=item.move)
+    history = History(
+        person.profile, tuple(r for r, _ in data.ratings), tuple(f for f, _ in data.feedback)
+    )
+    previous = 1
+    for day in replay(program, history, now.astimezone(zone).date()):
+        iso = day.day.isoformat()
+        if day.change is not None:
+            add(
+                "stage_change", iso, "", value=f"{previous} -> {day.stage}", detail=day.change.value
+            )
+        if day.session:
+            add("session", iso, "", value=f"stage {day.stage}")
+        previous = day.stage
+    for delivery in data.deliveries:
+        detail = delivery.reason or ""
+        add(
+            f"reminder_{delivery.kind.value}",
+            delivery.day.isoformat(),
+            when(delivery.at)[1],
+            value=delivery.state.value,
+            detail=detail,
+        )
+    for marked, slot, mark, at in data.hang_marks:
+        add(
+            "bar_hang_reminder",
+            marked.isoformat(),
+            when(at)[1],
+            move="bar_hang",
+            value=mark,
+            detail=f"reminder {slot + 1}",
+        )
+    events.sort(key=lambda pair: pair[0])
+    return [HEADER, *(row for _, row in events)]
+
+
+def _settings(person: Person) -> list[tuple[str, str]]:
+    return [
+        ("time_zone", person.timezone or ""),
+        ("checkin_time", f"{person.checkin_time:%H:%M}" if person.checkin_time else ""),
+        ("bar_hang_times", " ".join(f"{t:%H:%M}" for t in person.hang_times)),
+        ("equipment", " ".join(sorted(e.value for e in person.profile.equipment))),
+        ("gym_experienced", "yes" if person.profile.gym_experienced else "no"),
+        ("weekly_summary", "on" if person.weekly_summary else "off"),
+        ("reminders_paused", "yes" if person.paused else "no"),
+    ]
+
+
+def to_csv(table: list[list[str]]) -> bytes:
+    """CSV bytes a spreadsheet opens as UTF-8."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(table)
+    return buffer.getvalue().encode("utf-8-sig")
