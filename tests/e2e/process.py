@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import signal
 import sys
 from pathlib import Path
@@ -74,3 +75,8 @@ class BotProcess:
                 self.proc.kill()
                 await self.proc.wait()
         return self.proc.returncode or 0
+
+
+def fresh_token() -> str:
+    """A token of this test's own: a bot process from any other test is refused (401)."""
+    return f"{secrets.randbelow(10**9) + 10**9}:{secrets.token_urlsafe(24)}"

@@ -12,6 +12,7 @@ from coach.model import Person
 from coach.schedule import Kind, Reminder, State
 from emulator import BotApiEmulator
 from storage.unit_of_work import open_store
+from tests.e2e.process import fresh_token
 from tests.e2e.test_restart import _wait_ready
 
 pytestmark = pytest.mark.e2e
@@ -42,7 +43,7 @@ async def test_every_reminder_not_in_flight_arrives_exactly_once_across_a_crash(
         await uow.commit()
     await store.close()
 
-    async with BotApiEmulator() as emu:
+    async with BotApiEmulator(fresh_token()) as emu:
         for chat_id in PEOPLE:
             emu.send_text(chat_id, "hi")  # each person has written to the bot before
         for chat_id in IN_FLIGHT:  # these requests arrive but are never answered

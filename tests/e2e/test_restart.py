@@ -11,13 +11,14 @@ import pytest
 from emulator import BotApiEmulator
 from storage.unit_of_work import open_store
 from tests.e2e.conftest import Bot, Person
+from tests.e2e.process import fresh_token
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 async def emu() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator() as emulator:
+    async with BotApiEmulator(fresh_token()) as emulator:
         yield emulator
 
 

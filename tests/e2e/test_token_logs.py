@@ -9,6 +9,7 @@ import pytest
 
 from emulator import BotApiEmulator
 from tests.e2e.conftest import Bot, Person
+from tests.e2e.process import fresh_token
 from tests.e2e.test_restart import _wait_ready
 
 pytestmark = pytest.mark.e2e
@@ -18,7 +19,7 @@ async def test_the_token_is_in_no_log_line_and_no_exception_text(
     tmp_path: Path, bot_process: Any
 ) -> None:
     log = tmp_path / "bot.log"
-    async with BotApiEmulator() as emu:
+    async with BotApiEmulator(fresh_token()) as emu:
         bot = bot_process(emu.base_url, emu.token, tmp_path / "db.sqlite3", log, level="DEBUG")
         await bot.start()
         await _wait_ready(emu)
