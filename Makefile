@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup clean
+.PHONY: run console test lint setup clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -17,6 +17,9 @@ setup: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/python bot.py
+
+console: $(STAMP)
+	$(BIN)/python bot.py --console
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

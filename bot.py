@@ -9,6 +9,8 @@ import argparse
 import asyncio
 import logging
 import sys
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from telegram import Update
@@ -31,6 +33,10 @@ Back Coach needs a Telegram bot token to run.
   3. Put it in a file named .env next to bot.py (see .env.example):
          TELEGRAM_BOT_TOKEN=123456:ABC-DEF...
      or export TELEGRAM_BOT_TOKEN in your shell, then run this again.
+
+To try Back Coach first without a token or a network, chat with it in this terminal:
+
+    python bot.py --console        (or: make console)
 """
 
 
@@ -77,7 +83,24 @@ async def _wait_for_signal(stop: asyncio.Event) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: check settings, then run."""
     parser = argparse.ArgumentParser(description="Back Coach, a Telegram coach for lower back pain")
-    parser.parse_args(argv)
+    parser.add_argument(
+        "--console", action="store_true", help="chat with the bot in this terminal (no token)"
+    )
+    parser.add_argument(
+        "--date", type=date.fromisoformat, help="the console's first day (YYYY-MM-DD)"
+    )
+    parser.add_argument(
+        "--database", type=Path, help="the console's database file (default console-data/)"
+    )
+    args = parser.parse_args(argv)
+    if args.console:
+        logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+        for noisy in ("httpx", "httpcore", "apscheduler", "telegram", "alembic"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+        from conversations.console_app import run_console
+
+        asyncio.run(run_console(args.date, args.database))
+        return 0
     settings = Settings()
     if settings.telegram_bot_token is None or not settings.token.strip():
         print(NO_TOKEN, file=sys.stderr)

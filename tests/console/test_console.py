@@ -1,0 +1,146 @@
+"""The console chat, driven as a person would: a subprocess, typed lines, printed replies."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+WAIT = 30.0
+
+
+class Terminal:
+    """``python bot.py --console`` with a pipe for stdin and everything it prints."""
+
+    def __init__(self, proc: asyncio.subprocess.Process) -> None:
+        self.proc = proc
+        self.screen = ""
+        self.read_upto = 0
+
+    async def expect(self, fragment: str, since: int | None = None) -> str:
+        """Wait until ``fragment`` is printed after the last thing expected (or ``since``)."""
+        if since is not None:
+            self.read_upto = since
+        assert self.proc.stdout is not None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + WAIT
+        while fragment not in self.screen[self.read_upto :]:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise AssertionError(f"never printed {fragment!r}; screen:\n{self.screen[-3000:]}")
+            try:
+                chunk = await asyncio.wait_for(self.proc.stdout.read(4096), remaining)
+            except TimeoutError:
+                continue
+            if not chunk:
+                raise AssertionError(f"the console ended; screen:\n{self.screen[-3000:]}")
+            self.screen += chunk.decode()
+        found = self.screen.index(fragment, self.read_upto)
+        shown = self.screen[self.read_upto : found + len(fragment)]
+        self.read_upto = found + len(fragment)
+        return shown
+
+    async def type(self, line: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(f"{line}\n".encode())
+        await self.proc.stdin.drain()
+
+
+@pytest.fixture
+async def terminal(tmp_path: Path):  # type: ignore[no-untyped-def]
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    env["MPLCONFIGDIR"] = str(tmp_path / "mpl")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "bot.py"),
+        "--console",
+        "--date",
+        "2026-03-02",
+        "--database",
+        str(tmp_path / "console" / "chat.sqlite3"),
+        cwd=tmp_path,
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    yield Terminal(proc)
+    if proc.returncode is None:
+        proc.kill()
+        await proc.wait()
+
+
+async def test_a_person_onboards_checks_in_and_walks_into_the_next_morning(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    await terminal.expect(":next-day")
+    await terminal.type("/start")
+    consent = await terminal.expect("[2] No thanks")
+    assert "[1] I agree" in consent
+    await terminal.type("1")
+    await terminal.expect("(you pressed: I agree)")
+    for _question in range(4):  # screening, one at a time
+        await terminal.expect("[2] No")
+        await terminal.type("2")
+    for _group in range(2):  # the two red-flag groups
+        await terminal.expect("[2] No")
+        await terminal.type("2")
+    await terminal.expect("Which time zone")
+    await terminal.type("Berlin")
+    await terminal.expect("Time zone set: Europe/Berlin")
+    await terminal.expect("[2] 08:00")
+    await terminal.type("2")
+    await terminal.expect("How many reminders")
+    await terminal.type("2")  # the button labelled 2
+    await terminal.expect("Use these")
+    await terminal.type("1")
+    for _item in range(6):
+        await terminal.expect("[1] Yes")
+        await terminal.type("1")
+    await terminal.expect("experienced in the gym")
+    await terminal.type("1")
+    pain = await terminal.expect("[11] 10")
+    assert "How does your back feel" in pain
+    await terminal.type("4")  # the button labelled 4
+    plan = await terminal.expect("Today's plan")
+    plan += await terminal.expect("[3] ❓ How?")
+    assert "Bar Hang" in plan and "[1] ✅ Done: Bar Hang" in plan
+    await terminal.type("1")
+    await terminal.expect("✔️ Done: Bar Hang")
+
+    mark = len(terminal.screen)
+    await terminal.type(":next-day")
+    await terminal.expect("the clock is now Tue 3 Mar 08:00 in Europe/Berlin")
+    await terminal.expect("Bar hang time", since=mark)  # yesterday's 18:30 hang, on the way
+    await terminal.expect("Good morning! How does your back feel today?")
+    await terminal.type("3")
+    await terminal.expect("Today's plan")
+
+    await terminal.type("/progress")
+    saved = await terminal.expect(".png]")
+    path = Path(saved.rsplit("saved to ", 1)[1].removesuffix("]"))
+    assert path.is_file() and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert path.is_relative_to(tmp_path / "console")
+    await terminal.type(":quit")
+    assert await asyncio.wait_for(terminal.proc.wait(), WAIT) == 0
+
+
+async def test_without_a_token_the_bot_explains_botfather_and_points_to_the_console(
+    tmp_path: Path,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "bot.py"),
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _out, err = await asyncio.wait_for(proc.communicate(), WAIT)
+    assert proc.returncode == 2
+    assert b"@BotFather" in err and b"--console" in err
