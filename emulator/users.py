@@ -32,6 +32,10 @@ class UserActions(Inspection):
         self.users[user_id] = user
         return user
 
+    def open_chat(self, user_id: int) -> None:
+        """The person started the bot some time ago: the bot may write to them, no update."""
+        self._chat(self._user(user_id), "private", None)
+
     def _user(self, user_id: int) -> User:
         return self.users.get(user_id) or self.add_user(user_id, username=f"tester{user_id}")
 

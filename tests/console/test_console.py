@@ -123,7 +123,8 @@ async def test_a_person_onboards_checks_in_and_walks_into_the_next_morning(
     await terminal.type("/progress")
     saved = await terminal.expect(".png]")
     path = Path(saved.rsplit("saved to ", 1)[1].removesuffix("]"))
-    assert path.is_file() and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    png = await asyncio.to_thread(path.read_bytes)  # a missing file fails here
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert path.is_relative_to(tmp_path / "console")
     await terminal.type(":quit")
     assert await asyncio.wait_for(terminal.proc.wait(), WAIT) == 0
