@@ -22,6 +22,7 @@ from coach.rules import (
     entry_conditions,
     equipment_cap,
     in_maintenance,
+    offered,
     progress_after,
     replay,
 )
@@ -44,6 +45,9 @@ class Standing:
     week_average: float | None
     last_week_average: float | None
     days: tuple[Day, ...]
+    # Moves of the stage the person has no equipment for, when none of them can be done:
+    # then no session can count, and /why says what would unlock them.
+    blocked_moves: tuple[str, ...] = ()
 
 
 def standing(program: Program, history: History, today: date) -> Standing:
@@ -70,7 +74,16 @@ def standing(program: Program, history: History, today: date) -> Standing:
         week_average=_average(ratings, today, 0),
         last_week_average=_average(ratings, today, 7),
         days=tuple(days),
+        blocked_moves=_blocked(program, history, progress.stage),
     )
+
+
+def _blocked(program: Program, history: History, stage: int) -> tuple[str, ...]:
+    """The stage's moves (beyond the bar hang) if the person's equipment fits none of them."""
+    moves = [program.move(s) for s in offered(program, history.profile, stage) if s != "bar_hang"]
+    if any(m.possible_with(history.profile.equipment) for m in moves):
+        return ()
+    return tuple(m.slug for m in moves)
 
 
 def _entered_by(days: list[Day]) -> Change | None:
@@ -135,6 +148,11 @@ def why_text(program: Program, at: Standing) -> str:
         lines.append(f"{mark} {condition_text(program, condition)}")
     if at.conditions and all(c.met for c in at.conditions):
         lines.append(texts.WHY_ALL_MET)
+    if at.blocked_moves:
+        needs = "; ".join(
+            f"{program.move(s).name}: {program.move(s).equipment_text}" for s in at.blocked_moves
+        )
+        lines.append(texts.WHY_NO_SESSION.format(needs=needs))
     if at.cap < program.top:
         lines.append(texts.WHY_CAP.format(cap=at.cap))
     return "\n".join(lines)

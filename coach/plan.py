@@ -37,6 +37,7 @@ class Item:
     move: Move
     status: Status
     until: date | None = None  # for LEFT_OUT: the day it comes back
+    needs_equipment: bool = False  # the bar hang without a pull-up bar: any sturdy bar works
 
     @property
     def dose(self) -> str:
@@ -92,7 +93,8 @@ def plan_for(program: Program, history: History, today: date) -> Plan | None:
 def _items(program: Program, history: History, day: Day) -> tuple[Item, ...]:
     hang = program.move("bar_hang")
     gentle = gentle_hang(program, history.feedback, day.day)
-    first = Item(hang, Status.GENTLE if gentle else Status.DO)
+    no_bar = not hang.possible_with(history.profile.equipment)
+    first = Item(hang, Status.GENTLE if gentle else Status.DO, needs_equipment=no_bar)
     if day.flare:
         return (first,)
     out = {i.move: i.until for i in left_out(program, history.feedback, day.day)}

@@ -51,6 +51,10 @@ WHY_MAINTENANCE = (
 WHY_TOP = "This is the last stage of the progression. Keep it up at a weight that moves cleanly."
 WHY_NEXT = "To reach stage {stage} ({name}), all of these must hold:"
 WHY_ALL_MET = "Everything is met: you move up at your next check-in."
+WHY_NO_SESSION = (
+    "Your equipment fits none of this stage's moves yet, so no session can count toward the "
+    "next stage. What they need: {needs}. Tell me in /settings when you have one."
+)
 WHY_CAP = (
     "Without a barbell the program tops out at stage {cap}. "
     "Tell me in /settings if you get access to one."
@@ -208,6 +212,7 @@ STATUS_NOTE = {
     "left_out": "Left out until {until}: you said it made things worse.",
     "no_equipment": "Needs {equipment}, which you don't have. {alternative}",
 }
+NEEDS = "Needs {equipment}."
 NEW_MOVE = "🆕 "
 BTN_DONE = "✅ Done"
 BTN_DONE_ALREADY = "✔️ Done"

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from coach import texts
 from coach.model import Feedback, MoveFeedback, Person
 from coach.plan import Plan, plan_for
+from coach.rules import replay
 from coach.safety import Hold, escalation, hold, worse_again
 from conversations import steps
 from conversations.clock import local_today
@@ -55,13 +56,17 @@ async def plan_replies(deps: Deps, uow: UnitOfWork, person: Person) -> list[Repl
 async def rate(
     deps: Deps, uow: UnitOfWork, person: Person, pain: int, now: datetime
 ) -> list[Reply]:
-    """Store today's rating (replacing an earlier one) and answer with the plan."""
-    today = today_of(deps, person)
-    await uow.ratings.set(person.chat_id, today, pain, now)
-    person.quiet = False  # an answer: check-in prompts may come again
+    """Store today's rating (replacing an earlier one) and answer with the plan.
+
+    While the program is on hold nothing is stored: the rating would count toward stages
+    of a program that is paused until a clinician has seen the person.
+    """
     held = hold_reply(deps, person)
     if held is not None:
         return [held]
+    today = today_of(deps, person)
+    await uow.ratings.set(person.chat_id, today, pain, now)
+    person.quiet = False  # an answer: check-in prompts may come again
     plan = await current_plan(deps, uow, person)
     assert plan is not None
     replies: list[Reply] = []
@@ -95,10 +100,12 @@ async def feedback(
     if item is None or not item.actionable:
         return texts.NOT_NOW, False
     if action == "dn":
-        added = await uow.feedback.add(
-            person.chat_id, MoveFeedback(today, slug, Feedback.DONE), now
-        )
-        return (texts.DONE_ACK.format(name=name) if added else texts.DONE_ALREADY), added
+        done = MoveFeedback(today, slug, Feedback.DONE)
+        if not await uow.feedback.add(person.chat_id, done, now):
+            return texts.DONE_ALREADY, False
+        days = replay(deps.program, await uow.history(person.chat_id), today)
+        complete = slug != "bar_hang" and bool(days) and days[-1].session
+        return (texts.SESSION_COMPLETE if complete else texts.DONE_ACK.format(name=name)), True
     history = await uow.history(person.chat_id)
     again = worse_again(deps.program, history.feedback, slug, today)
     await uow.feedback.add(person.chat_id, MoveFeedback(today, slug, Feedback.WORSE), now)

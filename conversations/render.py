@@ -38,6 +38,8 @@ def _item_text(program: Program, plan: Plan, number: int, item: Item, cues: int)
     if item.status in (Status.DO, Status.GENTLE):
         ours = texts.PLAN_DOSE_OURS if move.dose_source == "back_coach" else ""
         lines = [f"{head} — {escape(item.dose)}{ours}"]
+        if item.needs_equipment:
+            lines.append(f"   <i>{escape(texts.NEEDS.format(equipment=move.equipment_text))}</i>")
         if item.status is Status.GENTLE:
             lines.append(f"   <i>{escape(texts.STATUS_NOTE['gentle'])}</i>")
         lines += [f"   • {escape(cue)}" for cue in move.cues[:cues]]
@@ -75,8 +77,9 @@ def plan_keyboard(
     rows = []
     for item in plan.items:
         slug, name = item.move.slug, item.move.name
+        undo = (f"{texts.BTN_UNDO}: {name}", signer.sign(chat_id, "un", plan.day, slug))
         if (slug, Feedback.WORSE) in today and slug != "bar_hang":
-            rows.append([(f"{texts.BTN_UNDO}: {name}", signer.sign(chat_id, "un", plan.day, slug))])
+            rows.append([undo])
             continue
         if not item.actionable:
             continue
@@ -89,6 +92,8 @@ def plan_keyboard(
                 (texts.BTN_HOW, signer.sign(chat_id, "hw", slug)),
             ]
         )
+        if (slug, Feedback.WORSE) in today:  # the bar hang stays, with shorter holds
+            rows.append([undo])
     return keyboard(rows)
 
 

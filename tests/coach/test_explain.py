@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from coach import texts
 from coach.explain import plan_reason, standing, why_text
-from coach.model import History, Profile
+from coach.model import Equipment, History, Profile
 from coach.program import Program, load_program_text
 from coach.rules import Change, Need
 from tests.coach.conftest import (
@@ -14,6 +14,7 @@ from tests.coach.conftest import (
     Story,
     coached,
     day,
+    days,
 )
 
 
@@ -173,3 +174,13 @@ def test_changing_a_flare_rule_changes_the_decision_and_the_plan(program_text: s
     assert not relaxed.plan().flare
     assert relaxed.stage() == 2
     assert len(relaxed.plan().items) == 3
+
+
+def test_why_says_when_no_session_can_count_for_lack_of_equipment() -> None:
+    bare = days(START, [3, 3, 3], profile=Profile(frozenset({Equipment.PULLUP_BAR})))
+    why = bare.why()
+    assert bare.stage() == 2
+    assert "no session can count" in why
+    assert "Seated Row: a resistance band" in why and "Reverse Hyper: a flat bench" in why
+    banded = days(START, [3, 3, 3], profile=Profile(frozenset({Equipment.BAND})))
+    assert "no session can count" not in banded.why()

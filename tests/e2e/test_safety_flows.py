@@ -220,6 +220,7 @@ async def test_a_red_flag_from_redflags_pauses_and_only_the_clinician_button_lif
     await person.expect("paused until a clinician has checked you")
     await person.say("4")
     await person.expect("paused until a clinician has checked you")
+    assert (await stored(bot, person.user_id)).ratings == ()  # a paused program stores none
     await person.say("/today")
     await person.expect("paused until a clinician has checked you")
     assert not any("Today's plan" in t for t in await settle(person))

@@ -1,0 +1,53 @@
+"""The plan's buttons: a finished session is celebrated; "worse" on the bar hang can be undone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from coach import texts
+from tests.e2e.conftest import Bot, Person, check_in, labels, press_move, settle, stored
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_the_last_move_done_completes_the_session(bot: Bot, person: Person) -> None:
+    await person.onboard()
+    for _day in range(2):
+        await check_in(person, 3)
+        bot.clock.advance(timedelta(days=1))
+    await check_in(person, 3)  # day 3: stage 2, with seated row and reverse hyper
+    first = await press_move(person, "dn", "seated_row")
+    assert first == texts.DONE_ACK.format(name="Seated Row")
+    last = await press_move(person, "dn", "reverse_hyper")
+    assert last == texts.SESSION_COMPLETE
+
+
+async def test_worse_on_the_bar_hang_can_be_undone(bot: Bot, person: Person) -> None:
+    await person.onboard()
+    plan_id = await check_in(person, 3)
+    await press_move(person, "wr", "bar_hang")
+    plan = next(m for m in person.messages() if m.message_id == plan_id)
+    await settle(person)
+    plan = next(m for m in person.messages() if m.message_id == plan_id)
+    assert f"{texts.BTN_UNDO}: Bar Hang" in labels(plan)
+    assert "Shorter holds" in (plan.text or "")
+    toast = await press_move(person, "un", "bar_hang")
+    assert toast == texts.UNDO_ACK.format(name="Bar Hang")
+    assert (await stored(bot, person.user_id)).feedback == ()
+    await settle(person)
+    plan = next(m for m in person.messages() if m.message_id == plan_id)
+    assert "Shorter holds" not in (plan.text or "")
+
+
+async def test_without_a_pull_up_bar_the_plan_says_what_the_hang_needs(
+    bot: Bot, person: Person
+) -> None:
+    await person.onboard(equipment=False)
+    await person.press("2")
+    plan = await person.expect("Today's plan")
+    assert "Needs a pull-up bar or another sturdy bar" in (plan.text or "")
+    await person.say("/why")
+    why = await person.expect("You are in stage 1")
+    assert "Decompress" in (why.text or "")
