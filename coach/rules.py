@@ -120,13 +120,21 @@ def offered(program: Program, profile: Profile, stage: int) -> list[str]:
 
 
 def required_moves(
-    program: Program, history: History, stage: int, day: date, flare: bool
+    program: Program,
+    history: History,
+    stage: int,
+    day: date,
+    flare: bool,
+    done: dict[date, set[str]] | None = None,
 ) -> list[str]:
-    """The moves whose *Done* make a session: the plan's moves a person can do today."""
+    """The moves whose *Done* make a session: the plan's moves a person can do today.
+
+    ``done`` is ``done_by_day(history.feedback)``, passed in when the caller has it already.
+    """
     if flare:
         return []
     out = {item.move for item in left_out(program, history.feedback, day)}
-    resting = lifts_rest(program, done_by_day(history.feedback), day)
+    resting = lifts_rest(program, done_by_day(history.feedback) if done is None else done, day)
     return [
         slug
         for slug in offered(program, history.profile, stage)
@@ -222,6 +230,9 @@ def replay(program: Program, history: History, until: date) -> list[Day]:
     """Replay every check-in day up to ``until``; the last element is the latest stage."""
     ratings = {r.day: r.pain for r in history.ratings if r.day <= until}
     done = done_by_day(history.feedback)
+    # The rules below look up "worse" feedback for every day: keep only those rows, once.
+    worse = tuple(f for f in history.feedback if f.kind is Feedback.WORSE)
+    history = History(history.profile, history.ratings, worse)
     days: list[Day] = []
     progress = Progress()
     previous: date | None = None
@@ -235,7 +246,7 @@ def replay(program: Program, history: History, until: date) -> list[Day]:
             progress.entered, progress.sessions, progress.flares = day, 0, 0
         # The flare that moved a person down is not a flare "since entering" the new stage.
         progress.flares += flare and change is not Change.FLARE
-        needed = required_moves(program, history, progress.stage, day, flare)
+        needed = required_moves(program, history, progress.stage, day, flare, done)
         session = bool(needed) and set(needed) <= done.get(day, set())
         days.append(
             Day(day, ratings[day], progress.stage, change, flare, away, session, progress.entered)
