@@ -117,3 +117,56 @@ async def test_three_ignored_prompts_bring_one_still_there_and_an_answer_ends_th
     await person.expect("Today's plan")
     await tick(bot, datetime(2026, 3, 9, 7, 0, tzinfo=UTC))
     assert count(person, "Good morning") == 4
+
+
+async def test_three_hangs_and_a_new_time_zone_from_settings_apply_at_once(
+    bot: Bot, person: Person
+) -> None:
+    await person.onboard()  # Berlin; hangs at 08:30 and 18:30
+    await person.say("/reminders")
+    await person.expect("Your reminders")
+    await person.press("Change bar-hang times")
+    await person.expect("How many reminders")
+    await person.press("3")
+    await person.expect("At what times")
+    await person.say("07:10 12:00 21:45")
+    await person.expect("Saved")
+    async with bot.store.unit() as uow:
+        stored = await uow.people.get(person.user_id)
+    assert stored is not None and [f"{t:%H:%M}" for t in stored.hang_times] == [
+        "07:10",
+        "12:00",
+        "21:45",
+    ]
+    await tick(bot, datetime(2026, 3, 2, 20, 45, tzinfo=UTC))  # 21:45 Berlin
+    assert count(person, "Bar hang time") == 1
+
+    # Travel: the person moves to New York; the next check-in prompt follows them.
+    await person.say("/settings")
+    await person.expect("Settings")
+    await person.press("Change time zone")
+    await person.expect("Which time zone")
+    await person.say("America/New_York")
+    await person.expect("Saved")
+    await tick(bot, datetime(2026, 3, 3, 7, 0, tzinfo=UTC))  # 08:00 Berlin: nothing now
+    assert count(person, "Good morning") == 0
+    await tick(bot, datetime(2026, 3, 3, 13, 0, tzinfo=UTC))  # 08:00 New York
+    assert count(person, "Good morning") == 1
+
+
+async def test_equipment_can_be_changed_later_and_unlocks_moves(bot: Bot, person: Person) -> None:
+    await person.onboard(equipment=False)
+    await person.say("/settings")
+    await person.expect("Equipment: none")
+    await person.press("Change equipment")
+    for answer in ("Yes", "Yes", "No", "Yes", "No", "No"):  # bar, band, cable, bench, ...
+        await person.expect("Do you have")
+        await person.press(answer)
+    await person.expect("experienced in the gym")
+    await person.press("No, I'm fairly new")
+    await person.expect("Saved")
+    async with bot.store.unit() as uow:
+        stored = await uow.people.get(person.user_id)
+    assert stored is not None
+    assert {e.value for e in stored.profile.equipment} == {"pullup_bar", "band", "bench"}
+    assert not stored.profile.gym_experienced and stored.registered and stored.step is None
