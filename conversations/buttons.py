@@ -5,11 +5,11 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.error import BadRequest
 
 from coach import texts
-from coach.model import SafetyEvent, SafetyEventKind
+from coach.model import Person, SafetyEvent, SafetyEventKind
 from coach.safety import clinician_cleared, hold
 from conversations import checkin, data_flow, onboarding, settings_flow, steps
 from conversations.context import Ctx
@@ -104,10 +104,10 @@ def _known(ctx: Ctx, slug: str) -> bool:
     return any(m.slug == slug for m in ctx.deps.program.moves)
 
 
-def _stale(ctx: Ctx, person: object, payload: Payload) -> str | None:
+def _stale(ctx: Ctx, person: Person, payload: Payload) -> str | None:
     """A button from another day gets a clear answer instead of acting on today."""
     day = payload.day()
-    today = checkin.today_of(ctx.deps, person)  # type: ignore[arg-type]
+    today = checkin.today_of(ctx.deps, person)
     if day is None:
         return texts.INVALID_BUTTON
     if day != today:
@@ -115,13 +115,13 @@ def _stale(ctx: Ctx, person: object, payload: Payload) -> str | None:
     return None
 
 
-async def _drop_keyboard(query: object) -> None:
+async def _drop_keyboard(query: CallbackQuery) -> None:
     """An answered question loses its buttons, so old presses are rare."""
     with contextlib.suppress(BadRequest):
-        await query.edit_message_reply_markup(None)  # type: ignore[attr-defined]
+        await query.edit_message_reply_markup(None)
 
 
-async def _refresh_plan(ctx: Ctx, chat_id: int, query: object, payload: Payload) -> None:
+async def _refresh_plan(ctx: Ctx, chat_id: int, query: CallbackQuery, payload: Payload) -> None:
     """Re-draw the plan message the button belonged to, with today's state.
 
     Only today's plan is re-drawn: an old day's message keeps what it said that day.
@@ -134,7 +134,7 @@ async def _refresh_plan(ctx: Ctx, chat_id: int, query: object, payload: Payload)
         return
     markup = plan_keyboard(ctx.deps.signer, chat_id, plan, feedback)
     try:
-        await query.edit_message_text(  # type: ignore[attr-defined]
+        await query.edit_message_text(
             plan_text(ctx.deps.program, plan), parse_mode="HTML", reply_markup=markup
         )
     except BadRequest as exc:

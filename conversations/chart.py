@@ -20,6 +20,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.dates as mdates
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 STAGE_COLOURS = ["#f1f5f9", "#e0f2fe", "#dcfce7", "#fef9c3", "#fde2e4"]
@@ -70,7 +71,7 @@ def _numbers(series: Series) -> list[float]:
     return [float(x) for x in mdates.date2num(list(series.days))]  # type: ignore[no-untyped-call]
 
 
-def _shade_stages(axes: object, series: Series, days: list[float]) -> None:
+def _shade_stages(axes: Axes, series: Series, days: list[float]) -> None:
     """One band per run of days at the same stage, labelled with the stage number."""
     runs: list[tuple[int, int, int]] = []  # (start index, end index, stage)
     for index, stage in enumerate(series.stage):
@@ -82,8 +83,8 @@ def _shade_stages(axes: object, series: Series, days: list[float]) -> None:
     for start, end, stage in runs:
         left, right = days[start] - half, days[end] + half
         colour = STAGE_COLOURS[(stage - 1) % len(STAGE_COLOURS)]
-        axes.axvspan(left, right, color=colour, zorder=0)  # type: ignore[attr-defined]
-        axes.text(  # type: ignore[attr-defined]
+        axes.axvspan(left, right, color=colour, zorder=0)
+        axes.text(
             (left + right) / 2,
             0.3,
             texts.CHART_STAGE.format(stage=stage),

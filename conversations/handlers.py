@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from html import escape
 
 from telegram import Update
@@ -191,7 +192,7 @@ async def text_message(update: Update, ctx: Ctx) -> None:
 
 
 async def _text_for_step(
-    ctx: Ctx, uow: UnitOfWork, person: Person, text: str, now: object
+    ctx: Ctx, uow: UnitOfWork, person: Person, text: str, now: datetime
 ) -> list[Reply]:
     deps = ctx.deps
     if person.step in (steps.TIMEZONE, steps.TZ_CHOICE):
@@ -210,7 +211,7 @@ async def _text_for_step(
     if person.step is not None:
         return [steps.question(deps.signer, person)]
     if text.isdigit() and 0 <= int(text) <= 10:
-        return await checkin.rate(deps, uow, person, int(text), now)  # type: ignore[arg-type]
+        return await checkin.rate(deps, uow, person, int(text), now)
     if NUMBER.match(text) or text.lower() in NUMBER_WORDS:
         return [Reply(texts.PAIN_INVALID), checkin.ask_pain(deps, person)]
     return [Reply(texts.UNEXPECTED_TEXT)]

@@ -157,7 +157,8 @@ async def screening_answer(
     """One screening answer; after the last, a "yes" asks for a clinician's go-ahead."""
     step = person.step or ""
     key = step.removeprefix("sc_")
-    answers = dict(person.step_data.get("screening", {}))  # type: ignore[call-overload]
+    so_far = person.step_data.get("screening", {})
+    answers = {str(k): bool(v) for k, v in so_far.items()} if isinstance(so_far, dict) else {}
     answers[key] = yes
     person.step_data = {"screening": answers}
     following = steps.SCREENING_STEPS.index(step) + 1
