@@ -16,7 +16,7 @@ from telegram import Bot, Message
 
 from coach import texts
 from coach.explain import standing
-from coach.model import Feedback, History, Person
+from coach.model import Feedback, History, MoveFeedback, Person
 from coach.places import load_zone
 from coach.progress import weekly_summary
 from coach.rules import gentle_hang
@@ -173,10 +173,8 @@ class Dispatcher:
         if item.slot in marks:
             return "hang_marked"
         done = sum(mark == "done" for mark in marks.values())
-        feedback = await uow.feedback.all(person.chat_id)
-        plan_done = any(
-            f.day == item.day and f.move == "bar_hang" and f.kind is Feedback.DONE for f in feedback
-        )
+        hang = MoveFeedback(item.day, "bar_hang", Feedback.DONE)
+        plan_done = await uow.feedback.exists(person.chat_id, hang)
         if max(done, int(plan_done)) > item.slot:
             return "hang_done"
         return None
@@ -186,14 +184,11 @@ class Dispatcher:
 
         "In a row" starts after the person's latest check-in and after the last "still there?".
         """
-        ratings = await uow.ratings.all(person.chat_id)
-        prompts = [
-            d for d in await uow.schedule.deliveries(person.chat_id) if d.kind is Kind.CHECKIN
-        ]
-        since = max(
-            [r.day for r in ratings] + [d.day for d in prompts if d.reason == STILL_THERE],
-            default=None,
-        )
+        latest = await uow.ratings.latest_day(person.chat_id)
+        # The latest few prompts are enough: "in a row" never reaches further back.
+        prompts = await uow.schedule.recent(person.chat_id, Kind.CHECKIN, 3 * IGNORED_PROMPTS)
+        quieted = [d.day for d in prompts if d.reason == STILL_THERE]
+        since = max(([latest] if latest else []) + quieted, default=None)
         ignored = [
             d
             for d in prompts

@@ -60,6 +60,12 @@ class RatingsRepository:
         rows = await self._session.execute(query)
         return tuple(Rating(day=day, pain=pain) for day, pain in rows)
 
+    async def latest_day(self, chat_id: int) -> date | None:
+        """The day of the person's latest check-in."""
+        query = select(func.max(RatingRow.day)).where(RatingRow.chat_id == chat_id)
+        latest: date | None = await self._session.scalar(query)
+        return latest
+
     async def timed(self, chat_id: int) -> tuple[tuple[Rating, datetime], ...]:
         """Every rating with when it was last given, for the person's export."""
         query = (
@@ -106,6 +112,16 @@ class FeedbackRepository:
         )
         result = await self._session.execute(insert.on_conflict_do_nothing())
         return affected_rows(result) == 1
+
+    async def exists(self, chat_id: int, feedback: MoveFeedback) -> bool:
+        """Whether this exact feedback was given."""
+        query = select(FeedbackRow.id).where(
+            FeedbackRow.chat_id == chat_id,
+            FeedbackRow.day == feedback.day,
+            FeedbackRow.move == feedback.move,
+            FeedbackRow.kind == feedback.kind.value,
+        )
+        return await self._session.scalar(query) is not None
 
     async def remove(self, chat_id: int, day: date, move: str, kind: Feedback) -> bool:
         """Undo one feedback; False if there was none."""

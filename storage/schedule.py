@@ -156,6 +156,17 @@ class ScheduleRepository:
         )
         return affected_rows(result)
 
+    async def recent(self, chat_id: int, kind: Kind, limit: int) -> list[Delivery]:
+        """A person's latest ledger rows of one kind, oldest of them first."""
+        query = (
+            select(DeliveryRow)
+            .where(DeliveryRow.chat_id == chat_id, DeliveryRow.kind == kind.value)
+            .order_by(DeliveryRow.id.desc())
+            .limit(limit)
+        )
+        rows = (await self._session.scalars(query)).all()
+        return [_delivery(row) for row in reversed(rows)]
+
     async def deliveries(self, chat_id: int) -> list[Delivery]:
         """A person's ledger, oldest first."""
         query = select(DeliveryRow).where(DeliveryRow.chat_id == chat_id).order_by(DeliveryRow.id)
