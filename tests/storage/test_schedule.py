@@ -1,0 +1,61 @@
+"""The schedule rows and ledger on both backends; on PostgreSQL, dispatchers never share a row."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from coach.model import Person
+from coach.schedule import Kind, Reminder, State, reminders_for
+from storage.unit_of_work import Store
+
+NOW = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # 07:00 in Berlin
+
+
+async def person_with_schedule(store: Store, chat_id: int) -> list[Reminder]:
+    async with store.unit() as uow:
+        await uow.people.add(Person(chat_id, NOW, timezone="Europe/Berlin", registered=True))
+        times = {Kind.CHECKIN: (time(8),), Kind.HANG: (time(8, 30), time(18, 30))}
+        await uow.schedule.replace(chat_id, reminders_for(times, "Europe/Berlin", NOW))
+        await uow.commit()
+        return await uow.schedule.of(chat_id)
+
+
+async def test_due_rows_come_oldest_first_and_only_when_due(store: Store) -> None:
+    rows = await person_with_schedule(store, 1)
+    assert [(r.kind, r.slot) for r in rows] == [(Kind.CHECKIN, 0), (Kind.HANG, 0), (Kind.HANG, 1)]
+    async with store.unit() as uow:
+        assert await uow.schedule.due(NOW) == []
+        due = await uow.schedule.due(NOW + timedelta(hours=1))
+        all_morning = await uow.schedule.due(NOW + timedelta(hours=2))
+    assert [(r.kind, r.due) for r in due] == [(Kind.CHECKIN, NOW + timedelta(hours=1))]
+    assert [(r.kind, r.slot) for r in all_morning] == [(Kind.CHECKIN, 0), (Kind.HANG, 0)]
+
+
+async def test_each_snooze_of_an_occurrence_is_a_new_attempt_in_the_ledger(store: Store) -> None:
+    [checkin, *_] = await person_with_schedule(store, 1)
+    async with store.unit() as uow:
+        first = await uow.schedule.record(checkin, State.QUEUED, NOW)
+        again = await uow.schedule.record(checkin, State.QUEUED, NOW)
+        await uow.schedule.set_state(first.id, State.SENDING, NOW)
+        assert await uow.schedule.abandon_in_flight(NOW) == 1
+        await uow.commit()
+        states = [(d.attempt, d.state) for d in await uow.schedule.deliveries(1)]
+    assert (first.attempt, again.attempt) == (0, 1)
+    assert states == [(0, State.UNCERTAIN), (1, State.QUEUED)]
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_two_dispatchers_on_postgresql_never_claim_the_same_row(store: Store) -> None:
+    await person_with_schedule(store, 1)
+    await person_with_schedule(store, 2)
+    later = NOW + timedelta(days=1)
+    async with store.unit() as first, store.unit() as second:
+        claimed = await first.schedule.due(later)  # locks what it returns until it commits
+        others = await second.schedule.due(later)  # skips the locked rows
+        assert len(claimed) == 6 and others == []
+        await first.commit()
+    async with store.unit() as third:
+        assert len(await third.schedule.due(later)) == 6  # nothing moved them: due again
+    assert {r.day for r in claimed} == {date(2026, 3, 2)}
