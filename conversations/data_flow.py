@@ -13,6 +13,7 @@ from coach.explain import standing
 from coach.export import Everything, rows, to_csv
 from coach.model import Person
 from coach.progress import caption, series
+from conversations.access import chat_id, registered
 from conversations.checkin import today_of
 from conversations.context import Ctx, Deps
 from conversations.payload import Payload
@@ -26,19 +27,6 @@ DEFAULT_WINDOW, MIN_WINDOW, MAX_WINDOW = 30, 7, 365
 CAPTION_LIMIT = 1024  # Telegram's limit on a photo caption
 
 
-def _chat(update: Update) -> int:
-    assert update.effective_chat is not None
-    return update.effective_chat.id
-
-
-async def _registered(update: Update, ctx: Ctx, uow: UnitOfWork) -> Person | None:
-    person = await uow.people.get(_chat(update))
-    if person is None or not person.registered:
-        await send_all(ctx.bot, _chat(update), [Reply(texts.NOT_REGISTERED)])
-        return None
-    return person
-
-
 def window_of(args: list[str]) -> int | None:
     """``/progress`` → 30 days; ``/progress 90`` → 90; anything else → None."""
     if not args:
@@ -50,13 +38,13 @@ def window_of(args: list[str]) -> int | None:
 
 async def progress_command(update: Update, ctx: Ctx) -> None:
     """Send the pain chart with stages and sessions, and its caption in words."""
-    chat = _chat(update)
+    chat = chat_id(update)
     window = window_of(list(ctx.args or []))
     if window is None:
         await send_all(ctx.bot, chat, [Reply(texts.PROGRESS_USAGE)])
         return
     async with ctx.deps.store.unit() as uow:
-        person = await _registered(update, ctx, uow)
+        person = await registered(update, ctx, uow)
         if person is None:
             return
         history = await uow.history(chat)
@@ -74,7 +62,7 @@ async def progress_command(update: Update, ctx: Ctx) -> None:
 
 async def export_command(update: Update, ctx: Ctx) -> None:
     """Send everything stored about the person as a CSV file."""
-    chat, now = _chat(update), ctx.deps.clock.now()
+    chat, now = chat_id(update), ctx.deps.clock.now()
     async with ctx.deps.store.unit() as uow:
         person = await uow.people.get(chat)
         if person is None:
@@ -107,7 +95,7 @@ async def everything(uow: UnitOfWork, person: Person) -> Everything:
 
 async def delete_command(update: Update, ctx: Ctx) -> None:
     """Ask for confirmation before erasing everything."""
-    chat = _chat(update)
+    chat = chat_id(update)
     async with ctx.deps.store.unit() as uow:
         person = await uow.people.get(chat)
     if person is None:

@@ -13,10 +13,11 @@ from coach.explain import standing, why_text
 from coach.model import Person
 from coach.safety import hold
 from conversations import checkin, onboarding, steps
+from conversations.access import chat_id, registered, reply
 from conversations.context import Ctx
 from conversations.reminders import schedule_key, sync, sync_if_changed
 from conversations.render import exercises_text
-from conversations.replies import Reply, send_all
+from conversations.replies import Reply
 from storage.unit_of_work import UnitOfWork
 
 MAX_TEXT = 200  # no answer the bot waits for is longer; longer messages change nothing
@@ -36,31 +37,21 @@ NUMBER_WORDS = {
 }
 
 
-def _chat_id(update: Update) -> int:
-    chat = update.effective_chat
-    assert chat is not None
-    return chat.id
-
-
-async def _reply(update: Update, ctx: Ctx, replies: list[Reply]) -> None:
-    await send_all(ctx.bot, _chat_id(update), replies)
-
-
 async def private_only(update: Update, ctx: Ctx) -> None:
     """Answer anything from a group: Back Coach works one to one."""
     if update.callback_query:
         await update.callback_query.answer(texts.GROUP_ONLY_PRIVATE, show_alert=True)
         return
-    await _reply(update, ctx, [Reply(texts.GROUP_ONLY_PRIVATE)])
+    await reply(update, ctx, [Reply(texts.GROUP_ONLY_PRIVATE)])
 
 
 async def start(update: Update, ctx: Ctx) -> None:
     """Begin onboarding, or pick up where the person left off; never wipe a registered person."""
-    chat_id, now = _chat_id(update), ctx.deps.clock.now()
+    chat, now = chat_id(update), ctx.deps.clock.now()
     async with ctx.deps.store.unit() as uow:
-        person = await uow.people.get(chat_id)
+        person = await uow.people.get(chat)
         if person is None:
-            person = Person(chat_id=chat_id, created_at=now, step=steps.CONSENT)
+            person = Person(chat_id=chat, created_at=now, step=steps.CONSENT)
             await uow.people.add(person)
             replies = [Reply(texts.WELCOME), steps.question(ctx.deps.signer, person)]
         else:
@@ -76,71 +67,57 @@ async def start(update: Update, ctx: Ctx) -> None:
             else:
                 replies = [Reply(texts.FINISH_SETUP), steps.question(ctx.deps.signer, person)]
         await uow.commit()
-    await _reply(update, ctx, replies)
-
-
-async def _registered(update: Update, ctx: Ctx, uow: UnitOfWork) -> Person | None:
-    """The person, if registered; otherwise say what to do and return None."""
-    person = await uow.people.get(_chat_id(update))
-    if person is None:
-        await _reply(update, ctx, [Reply(texts.NOT_REGISTERED)])
-        return None
-    if not person.registered:
-        await _reply(
-            update, ctx, [Reply(texts.FINISH_SETUP), steps.question(ctx.deps.signer, person)]
-        )
-        return None
-    return person
+    await reply(update, ctx, replies)
 
 
 async def checkin_command(update: Update, ctx: Ctx) -> None:
     """Ask for today's pain rating."""
     async with ctx.deps.store.unit() as uow:
-        person = await _registered(update, ctx, uow)
+        person = await registered(update, ctx, uow)
         if person is None:
             return
         held = checkin.hold_reply(ctx.deps, person)
-    await _reply(update, ctx, [held or checkin.ask_pain(ctx.deps, person)])
+    await reply(update, ctx, [held or checkin.ask_pain(ctx.deps, person)])
 
 
 async def today_command(update: Update, ctx: Ctx) -> None:
     """Show today's plan again."""
     async with ctx.deps.store.unit() as uow:
-        person = await _registered(update, ctx, uow)
+        person = await registered(update, ctx, uow)
         if person is None:
             return
         held = checkin.hold_reply(ctx.deps, person)
         replies = [held] if held else await checkin.plan_replies(ctx.deps, uow, person)
-    await _reply(update, ctx, replies)
+    await reply(update, ctx, replies)
 
 
 async def why_command(update: Update, ctx: Ctx) -> None:
     """Explain the stage, why, and what unlocks the next."""
     async with ctx.deps.store.unit() as uow:
-        person = await _registered(update, ctx, uow)
+        person = await registered(update, ctx, uow)
         if person is None:
             return
         history = await uow.history(person.chat_id)
     at = standing(ctx.deps.program, history, checkin.today_of(ctx.deps, person))
-    await _reply(update, ctx, [Reply(escape(why_text(ctx.deps.program, at)))])
+    await reply(update, ctx, [Reply(escape(why_text(ctx.deps.program, at)))])
 
 
 async def exercises_command(update: Update, ctx: Ctx) -> None:
     """List every move with its cue and equipment."""
     async with ctx.deps.store.unit() as uow:
-        person = await _registered(update, ctx, uow)
+        person = await registered(update, ctx, uow)
         if person is None:
             return
         history = await uow.history(person.chat_id)
     at = standing(ctx.deps.program, history, checkin.today_of(ctx.deps, person))
     text = exercises_text(ctx.deps.program, at.stage, person.profile.equipment)
-    await _reply(update, ctx, [Reply(text)])
+    await reply(update, ctx, [Reply(text)])
 
 
 async def redflags_command(update: Update, ctx: Ctx) -> None:
     """Ask the red-flag questions now."""
     async with ctx.deps.store.unit() as uow:
-        person = await _registered(update, ctx, uow)
+        person = await registered(update, ctx, uow)
         if person is None:
             return
         if hold(person) is not None:
@@ -150,7 +127,7 @@ async def redflags_command(update: Update, ctx: Ctx) -> None:
             await uow.people.save(person)
             await uow.commit()
             replies = [steps.question(ctx.deps.signer, person)]
-    await _reply(update, ctx, replies)
+    await reply(update, ctx, replies)
 
 
 async def static_command(update: Update, ctx: Ctx) -> None:
@@ -161,12 +138,12 @@ async def static_command(update: Update, ctx: Ctx) -> None:
     text = (
         texts.PRIVACY.format(version=texts.CONSENT_VERSION) if command == "privacy" else texts.HELP
     )
-    await _reply(update, ctx, [Reply(text)])
+    await reply(update, ctx, [Reply(text)])
 
 
 async def unknown_command(update: Update, ctx: Ctx) -> None:
     """Any command the bot doesn't have."""
-    await _reply(update, ctx, [Reply(texts.UNKNOWN_COMMAND)])
+    await reply(update, ctx, [Reply(texts.UNKNOWN_COMMAND)])
 
 
 async def text_message(update: Update, ctx: Ctx) -> None:
@@ -175,11 +152,11 @@ async def text_message(update: Update, ctx: Ctx) -> None:
     assert message is not None
     text = message.text or ""
     if len(text) > MAX_TEXT:
-        await _reply(update, ctx, [Reply(texts.TOO_LONG)])
+        await reply(update, ctx, [Reply(texts.TOO_LONG)])
         return
     now = ctx.deps.clock.now()
     async with ctx.deps.store.unit() as uow:
-        person = await uow.people.get(_chat_id(update))
+        person = await uow.people.get(chat_id(update))
         if person is None:
             replies = [Reply(texts.NOT_REGISTERED)]
         else:
@@ -188,7 +165,7 @@ async def text_message(update: Update, ctx: Ctx) -> None:
             await sync_if_changed(uow, before, person, now)
             await uow.people.save(person)
             await uow.commit()
-    await _reply(update, ctx, replies)
+    await reply(update, ctx, replies)
 
 
 async def _text_for_step(
@@ -222,7 +199,7 @@ async def location_message(update: Update, ctx: Ctx) -> None:
     message = update.effective_message
     assert message is not None and message.location is not None
     async with ctx.deps.store.unit() as uow:
-        person = await uow.people.get(_chat_id(update))
+        person = await uow.people.get(chat_id(update))
         before = schedule_key(person) if person else ()
         if person is None or person.step not in (steps.TIMEZONE, steps.TZ_CHOICE):
             replies = [Reply(texts.UNEXPECTED_TEXT)]
@@ -237,9 +214,9 @@ async def location_message(update: Update, ctx: Ctx) -> None:
             await sync_if_changed(uow, before, person, ctx.deps.clock.now())
             await uow.people.save(person)
             await uow.commit()
-    await _reply(update, ctx, replies)
+    await reply(update, ctx, replies)
 
 
 async def other_message(update: Update, ctx: Ctx) -> None:
     """Stickers, photos, voice: say what the bot understands."""
-    await _reply(update, ctx, [Reply(texts.DONT_UNDERSTAND)])
+    await reply(update, ctx, [Reply(texts.DONT_UNDERSTAND)])

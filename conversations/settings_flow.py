@@ -10,6 +10,7 @@ from coach import texts
 from coach.model import Person
 from coach.safety import hold
 from conversations import steps
+from conversations.access import registered
 from conversations.context import Ctx, Deps
 from conversations.payload import Payload
 from conversations.reminders import next_prompt, sync
@@ -87,20 +88,10 @@ async def settings_button(
     return [steps.question(deps.signer, person)]
 
 
-async def _person(update: Update, ctx: Ctx, uow: UnitOfWork) -> Person | None:
-    chat = update.effective_chat
-    assert chat is not None
-    person = await uow.people.get(chat.id)
-    if person is None or not person.registered:
-        await send_all(ctx.bot, chat.id, [Reply(texts.NOT_REGISTERED)])
-        return None
-    return person
-
-
 async def pause_command(update: Update, ctx: Ctx) -> None:
     """Stop every reminder and prompt until /resume."""
     async with ctx.deps.store.unit() as uow:
-        person = await _person(update, ctx, uow)
+        person = await registered(update, ctx, uow)
         if person is None:
             return
         reply = texts.ALREADY_PAUSED if person.paused else texts.PAUSED
@@ -114,7 +105,7 @@ async def resume_command(update: Update, ctx: Ctx) -> None:
     """Reminders on again, from now on (nothing missed is sent in a burst)."""
     now = ctx.deps.clock.now()
     async with ctx.deps.store.unit() as uow:
-        person = await _person(update, ctx, uow)
+        person = await registered(update, ctx, uow)
         if person is None:
             return
         if hold(person) is not None:
@@ -133,7 +124,7 @@ async def resume_command(update: Update, ctx: Ctx) -> None:
 async def reminders_command(update: Update, ctx: Ctx) -> None:
     """Show reminder times and offer changes."""
     async with ctx.deps.store.unit() as uow:
-        person = await _person(update, ctx, uow)
+        person = await registered(update, ctx, uow)
     if person is not None:
         await send_all(ctx.bot, person.chat_id, [reminders_reply(ctx.deps, person)])
 
@@ -141,7 +132,7 @@ async def reminders_command(update: Update, ctx: Ctx) -> None:
 async def settings_command(update: Update, ctx: Ctx) -> None:
     """Show every setting and offer changes."""
     async with ctx.deps.store.unit() as uow:
-        person = await _person(update, ctx, uow)
+        person = await registered(update, ctx, uow)
     if person is not None:
         await send_all(ctx.bot, person.chat_id, [settings_reply(ctx.deps, person)])
 
