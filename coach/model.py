@@ -123,6 +123,7 @@ class Person:
     escalation_suggested_on: date | None = None
     quiet: bool = False  # after 3 ignored check-in prompts: no prompts until they answer
     weekly_summary: bool = True
+    checkin_weekly: bool = False  # in maintenance a person may check in once a week
 
 
 class SafetyEventKind(StrEnum):

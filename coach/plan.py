@@ -13,6 +13,7 @@ from coach.rules import (
     Day,
     done_by_day,
     gentle_hang,
+    in_maintenance,
     left_out,
     lifts_rest,
     offered,
@@ -64,6 +65,7 @@ class Plan:
     change: Change | None
     away: bool
     ask_red_flags: bool
+    maintenance: bool = False  # four weeks at the top with no flare (DESIGN.md §2)
 
     def item(self, slug: str) -> Item | None:
         """The plan's entry for a move, if the plan names it."""
@@ -87,6 +89,7 @@ def plan_for(program: Program, history: History, today: date) -> Plan | None:
         change=last.change,
         away=last.away,
         ask_red_flags=last.pain >= program.rules.red_flag_pain or last.away,
+        maintenance=in_maintenance(program, days, today),
     )
 
 

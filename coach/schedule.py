@@ -18,13 +18,15 @@ class Kind(StrEnum):
     """The kinds of scheduled message."""
 
     CHECKIN = "checkin"
+    WEEKLY_CHECKIN = "weekly_checkin"  # the check-in prompt, once a week, in maintenance
     HANG = "hang"
     WEEKLY = "weekly"  # the Sunday summary
     RETENTION = "retention"  # the warning a week before an inactive person's data is deleted
 
 
 # Kinds that come once a week, on this weekday (Monday is 0).
-WEEKDAYS = {Kind.WEEKLY: 6}
+WEEKDAYS = {Kind.WEEKLY: 6, Kind.WEEKLY_CHECKIN: 0}
+PROMPTS = (Kind.CHECKIN, Kind.WEEKLY_CHECKIN)  # kinds that ask for a pain rating
 WEEKLY_AT = time(18, 0)
 
 

@@ -46,7 +46,11 @@ ENTERED_BY = {
 }
 WHY_MAINTENANCE = (
     "Four weeks at the top with no flare: you are in maintenance. "
-    "A weekly check-in is enough now, if you prefer."
+    "A weekly check-in is enough now, if you prefer: switch in /settings."
+)
+BACK_TO_DAILY = (
+    "While you build back up, I'll ask about your back every day again. "
+    "Weekly check-ins come back as an option once you're in maintenance."
 )
 WHY_TOP = "This is the last stage of the progression. Keep it up at a weight that moves cleanly."
 WHY_NEXT = "To reach stage {stage} ({name}), all of these must hold:"
@@ -358,10 +362,13 @@ BTN_CHANGE_CHECKIN = "Change check-in time"
 BTN_CHANGE_HANGS = "Change bar-hang times"
 BTN_CHANGE_ZONE = "Change time zone"
 BTN_CHANGE_EQUIPMENT = "Change equipment"
+BTN_CHECKIN_WEEKLY = "Check in weekly (maintenance)"
+BTN_CHECKIN_DAILY = "Check in daily"
 BTN_WEEKLY_ON = "Weekly summary: on"
 BTN_WEEKLY_OFF = "Weekly summary: off"
 SETTINGS_TITLE = (
-    "<b>Settings</b>\nTime zone: {zone}\nCheck-in prompt: {checkin}\nBar hangs: {hangs}\n"
+    "<b>Settings</b>\nTime zone: {zone}\nCheck-in prompt: {checkin} ({often})\n"
+    "Bar hangs: {hangs}\n"
     "Equipment: {equipment}\nGym experience: {gym}\nWeekly summary: {weekly}"
 )
 

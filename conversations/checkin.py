@@ -75,6 +75,9 @@ async def rate(
         person.step, person.step_data = steps.RF_EMERGENCY, {"then": "plan"}
         return [Reply(texts.PLAN_REASON_AWAY_FIRST), steps.question(deps.signer, person)]
     replies += await plan_replies(deps, uow, person)
+    if person.checkin_weekly and not plan.maintenance:
+        person.checkin_weekly = False  # rebuilding after a flare needs daily check-ins
+        replies.append(Reply(texts.BACK_TO_DAILY))
     if plan.ask_red_flags:
         person.step, person.step_data = steps.RF_EMERGENCY, {}
         replies.append(steps.question(deps.signer, person))

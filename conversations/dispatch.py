@@ -22,6 +22,7 @@ from coach.progress import weekly_summary
 from coach.rules import gentle_hang
 from coach.safety import hold
 from coach.schedule import (
+    PROMPTS,
     WEEKDAYS,
     Delivery,
     Kind,
@@ -163,7 +164,7 @@ class Dispatcher:
             return late.value
         if item.kind is Kind.WEEKLY:
             return None if await uow.ratings.all(person.chat_id) else "no_checkins"
-        if item.kind is Kind.CHECKIN:
+        if item.kind in PROMPTS:
             if person.quiet:
                 return "quiet"
             if await uow.ratings.get(person.chat_id, item.day) is not None:
@@ -241,7 +242,7 @@ class Dispatcher:
             return await self.bot.send_message(chat, summary, parse_mode="HTML")
         if delivery.kind is Kind.CHECKIN and delivery.reason == STILL_THERE:
             return await self.bot.send_message(chat, texts.STILL_THERE)
-        if delivery.kind is Kind.CHECKIN:
+        if delivery.kind in PROMPTS:
             markup = pain_keyboard(signer, chat, delivery.day)
             return await self.bot.send_message(chat, texts.REMINDER_CHECKIN, reply_markup=markup)
         args = (delivery.day, delivery.slot)

@@ -23,6 +23,7 @@ def schedule_key(person: Person) -> tuple[object, ...]:
         person.checkin_time,
         person.hang_times,
         person.weekly_summary,
+        person.checkin_weekly,
     )
 
 
@@ -32,7 +33,8 @@ def wanted(person: Person, now: datetime) -> list[Reminder]:
         return []
     times: dict[Kind, tuple[time, ...]] = {Kind.HANG: person.hang_times}
     if person.checkin_time is not None:
-        times[Kind.CHECKIN] = (person.checkin_time,)
+        prompt = Kind.WEEKLY_CHECKIN if person.checkin_weekly else Kind.CHECKIN
+        times[prompt] = (person.checkin_time,)
     if person.weekly_summary:
         times[Kind.WEEKLY] = (WEEKLY_AT,)
     return reminders_for(times, person.timezone, now)

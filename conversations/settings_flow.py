@@ -7,10 +7,12 @@ from html import escape
 from telegram import Update
 
 from coach import texts
+from coach.explain import standing
 from coach.model import Person
 from coach.safety import hold
 from conversations import steps
 from conversations.access import registered
+from conversations.checkin import today_of
 from conversations.context import Ctx, Deps
 from conversations.payload import Payload
 from conversations.reminders import next_prompt, sync
@@ -49,8 +51,8 @@ def reminders_reply(deps: Deps, person: Person) -> Reply:
     return Reply(text, keyboard(rows))
 
 
-def settings_reply(deps: Deps, person: Person) -> Reply:
-    """Every setting, with buttons to change each."""
+def settings_reply(deps: Deps, person: Person, maintenance: bool) -> Reply:
+    """Every setting, with buttons to change each (weekly check-ins only in maintenance)."""
     checkin, hangs = _times(person)
     owned = sorted(texts.EQUIPMENT[e.value] for e in person.profile.equipment)
     text = texts.SETTINGS_TITLE.format(
@@ -60,6 +62,7 @@ def settings_reply(deps: Deps, person: Person) -> Reply:
         equipment=escape(", ".join(owned) or "none"),
         gym="yes" if person.profile.gym_experienced else "new to the gym",
         weekly="on" if person.weekly_summary else "off",
+        often="weekly, Mondays" if person.checkin_weekly else "daily",
     )
     sign = deps.signer.sign
     weekly = texts.BTN_WEEKLY_OFF if person.weekly_summary else texts.BTN_WEEKLY_ON
@@ -70,6 +73,10 @@ def settings_reply(deps: Deps, person: Person) -> Reply:
         [(texts.BTN_CHANGE_EQUIPMENT, sign(person.chat_id, "st", "eq"))],
         [(weekly, sign(person.chat_id, "st", "ws"))],
     ]
+    if person.checkin_weekly:
+        rows.append([(texts.BTN_CHECKIN_DAILY, sign(person.chat_id, "st", "cw"))])
+    elif maintenance:
+        rows.append([(texts.BTN_CHECKIN_WEEKLY, sign(person.chat_id, "st", "cw"))])
     return Reply(text, keyboard(rows))
 
 
@@ -78,14 +85,24 @@ async def settings_button(
 ) -> list[Reply]:
     """A settings button: start changing one setting, or flip the weekly summary."""
     choice = payload.args[0] if payload.args else ""
+    maintenance = await in_maintenance_now(deps, uow, person)
     if choice == "ws":
         person.weekly_summary = not person.weekly_summary
-        return [Reply(texts.SAVED), settings_reply(deps, person)]
+        return [Reply(texts.SAVED), settings_reply(deps, person, maintenance)]
+    if choice == "cw" and (person.checkin_weekly or maintenance):
+        person.checkin_weekly = not person.checkin_weekly
+        return [Reply(texts.SAVED), settings_reply(deps, person, maintenance)]
     step = CHANGES.get(choice)
     if step is None:
         return [Reply(texts.INVALID_BUTTON)]
     person.step, person.step_data = step, {"settings": True}
     return [steps.question(deps.signer, person)]
+
+
+async def in_maintenance_now(deps: Deps, uow: UnitOfWork, person: Person) -> bool:
+    """Whether the person is in maintenance today (four weeks at the top, no flare)."""
+    history = await uow.history(person.chat_id)
+    return standing(deps.program, history, today_of(deps, person)).maintenance
 
 
 async def pause_command(update: Update, ctx: Ctx) -> None:
@@ -133,8 +150,10 @@ async def settings_command(update: Update, ctx: Ctx) -> None:
     """Show every setting and offer changes."""
     async with ctx.deps.store.unit() as uow:
         person = await registered(update, ctx, uow)
-    if person is not None:
-        await send_all(ctx.bot, person.chat_id, [settings_reply(ctx.deps, person)])
+        if person is None:
+            return
+        maintenance = await in_maintenance_now(ctx.deps, uow, person)
+    await send_all(ctx.bot, person.chat_id, [settings_reply(ctx.deps, person, maintenance)])
 
 
 async def membership(update: Update, ctx: Ctx) -> None:

@@ -83,6 +83,7 @@ class PersonRow(Base):
     escalation_suggested_on: Mapped[date | None] = mapped_column(Date)
     quiet: Mapped[bool] = mapped_column(default=False)
     weekly_summary: Mapped[bool] = mapped_column(default=True)
+    checkin_weekly: Mapped[bool] = mapped_column(default=False)
 
 
 class RatingRow(Base):

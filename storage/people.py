@@ -64,6 +64,7 @@ def to_person(row: PersonRow) -> Person:
         escalation_suggested_on=row.escalation_suggested_on,
         quiet=row.quiet,
         weekly_summary=row.weekly_summary,
+        checkin_weekly=row.checkin_weekly,
     )
 
 
@@ -96,6 +97,7 @@ def write_person(row: PersonRow, person: Person) -> None:
     row.escalation_suggested_on = person.escalation_suggested_on
     row.quiet = person.quiet
     row.weekly_summary = person.weekly_summary
+    row.checkin_weekly = person.checkin_weekly
 
 
 class PeopleRepository:

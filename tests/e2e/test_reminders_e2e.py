@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -170,3 +170,47 @@ async def test_equipment_can_be_changed_later_and_unlocks_moves(bot: Bot, person
     assert stored is not None
     assert {e.value for e in stored.profile.equipment} == {"pullup_bar", "band", "bench"}
     assert not stored.profile.gym_experienced and stored.registered and stored.step is None
+
+
+async def test_in_maintenance_check_ins_can_go_weekly_and_a_flare_brings_daily_back(
+    bot: Bot, person: Person
+) -> None:
+    from coach.model import Feedback, History, MoveFeedback, Rating
+    from coach.program import default_program
+    from coach.rules import in_maintenance, replay, required_moves
+
+    await person.onboard()  # Monday 2 March 2026, everything owned
+    program, start = default_program(), date(2026, 3, 2)
+    async with bot.store.unit() as uow:  # 50 days of low pain, every session done
+        profile = (await uow.people.get(person.user_id)).profile  # type: ignore[union-attr]
+        history = History(profile)
+        for offset in range(50):
+            day = start + timedelta(days=offset)
+            await uow.ratings.set(person.user_id, day, 1, bot.clock.now())
+            history = History(profile, (*history.ratings, Rating(day, 1)), history.feedback)
+            last = replay(program, history, day)[-1]
+            for slug in required_moves(program, history, last.stage, day, last.flare):
+                done = MoveFeedback(day, slug, Feedback.DONE)
+                await uow.feedback.add(person.user_id, done, bot.clock.now())
+                history = History(profile, history.ratings, (*history.feedback, done))
+        await uow.commit()
+    last_day = start + timedelta(days=49)
+    assert in_maintenance(program, replay(program, history, last_day), last_day)
+    bot.clock.current = datetime(2026, 4, 20, 6, 0, tzinfo=UTC)  # Monday, day 50, 08:00 Berlin
+
+    await person.say("/settings")
+    await person.expect("Check-in prompt: 08:00 (daily)")
+    await person.press("Check in weekly")
+    await person.expect("Saved")
+    await tick(bot, datetime(2026, 4, 21, 6, 0, tzinfo=UTC))  # Tuesday: no prompt
+    assert count(person, "Good morning") == 0
+    await tick(bot, datetime(2026, 4, 27, 6, 0, tzinfo=UTC))  # Monday: the weekly prompt
+    assert count(person, "Good morning") == 1
+
+    await person.press("8")  # a flare: out of maintenance, daily again
+    await person.expect("every day again")
+    async with bot.store.unit() as uow:
+        stored = await uow.people.get(person.user_id)
+    assert stored is not None and not stored.checkin_weekly
+    await tick(bot, datetime(2026, 4, 28, 6, 0, tzinfo=UTC))  # Tuesday: daily prompts are back
+    assert count(person, "Good morning") == 2

@@ -44,4 +44,5 @@ def full_person(chat_id: int) -> Person:
         escalation_suggested_on=date(2026, 3, 22),
         quiet=True,
         weekly_summary=False,
+        checkin_weekly=True,
     )
