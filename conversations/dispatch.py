@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from aiolimiter import AsyncLimiter
 from telegram import Bot, Message
@@ -17,7 +17,6 @@ from telegram import Bot, Message
 from coach import texts
 from coach.explain import standing
 from coach.model import Feedback, History, MoveFeedback, Person
-from coach.places import load_zone
 from coach.progress import weekly_summary
 from coach.rules import gentle_hang
 from coach.safety import hold
@@ -33,16 +32,14 @@ from coach.schedule import (
 )
 from conversations.context import Deps
 from conversations.render import keyboard, pain_keyboard
+from conversations.retention import sweep
 from conversations.sending import Outcome, send_with_retries
 from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 IGNORED_PROMPTS = 3  # then one "still there?" and no more prompts until the person answers
-# Inactive people's data is deleted after 12 months without a check-in, warned a week before.
-KEEP_FOR = timedelta(days=365)
-NOTICE = timedelta(days=7)
-RETENTION_EVERY = timedelta(hours=1)
+RETENTION_EVERY = timedelta(hours=1)  # how often inactive people's data is looked at
 STILL_THERE = "still_there"
 
 
@@ -82,7 +79,7 @@ class Dispatcher:
         async with self._lock:  # a slow tick and the next never overlap
             report = Report()
             if self._retention_at is None or now - self._retention_at >= RETENTION_EVERY:
-                await self.retention(now, report)
+                report.deleted += await sweep(self.deps.store, now)
                 self._retention_at = now
             await self._claim(now, report)
             async with self.deps.store.unit() as uow:
@@ -108,32 +105,6 @@ class Dispatcher:
                     report.skipped[reason or ""] = report.skipped.get(reason or "", 0) + 1
                     log.info("skipped %s for a person: %s", item.kind, reason)
             await uow.commit()
-
-    async def retention(self, now: datetime, report: Report) -> None:
-        """Warn people a week before their data's 12 months are up; then delete it all."""
-        async with self.deps.store.unit() as uow:
-            stale = await uow.ratings.last_activity(now - (KEEP_FOR - NOTICE))
-        for chat_id, last in stale:
-            async with self.deps.store.unit() as uow:
-                warned = [
-                    d.due
-                    for d in await uow.schedule.deliveries(chat_id)
-                    if d.kind is Kind.RETENTION and d.due > last
-                ]
-                if warned and last <= now - KEEP_FOR and min(warned) <= now - NOTICE:
-                    await uow.people.delete_everything(chat_id)
-                    report.deleted += 1
-                    log.info("deleted an inactive person's data after 12 months")
-                elif not warned:
-                    person = await uow.people.get(chat_id)
-                    zone = (person.timezone if person else None) or "UTC"
-                    day = now.astimezone(load_zone(zone)).date()
-                    item = Reminder(0, chat_id, Kind.RETENTION, 0, time(0), now, day)
-                    state = State.QUEUED if person and person.active else State.SKIPPED
-                    await uow.schedule.record(
-                        item, state, now, None if state is State.QUEUED else "inactive"
-                    )
-                await uow.commit()
 
     async def _advance(
         self, uow: UnitOfWork, item: Reminder, person: Person, now: datetime
