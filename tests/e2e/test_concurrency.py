@@ -11,8 +11,8 @@ pytestmark = pytest.mark.e2e
 
 async def test_a_slow_reply_to_one_person_does_not_hold_up_another(bot: Bot) -> None:
     slow, quick = Person(bot, 7101), Person(bot, 7102)
-    # /start answers with two messages; Telegram takes 2 s to confirm the first one.
-    bot.emu.fail("sendMessage", "delay", chat_id=slow.user_id, delay=2.0)
+    # /start answers with two messages; Telegram takes 4 s to confirm the first one.
+    bot.emu.fail("sendMessage", "delay", chat_id=slow.user_id, delay=4.0)
     await slow.say("/start")
     await slow.expect("Back Coach")  # the welcome is in, its answer still on the way
     await quick.say("/help")
