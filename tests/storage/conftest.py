@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import itertools
 import os
 import shutil
@@ -19,7 +20,7 @@ import pytest
 
 from storage import Store, create_engine, migrate
 
-FALLBACK_BINDIR = Path("/usr/lib/postgresql/15/bin")
+DEBIAN_BINDIRS = "/usr/lib/postgresql/*/bin"  # Debian's layout, newest version first
 _database_numbers = itertools.count()
 
 
@@ -48,7 +49,7 @@ class PostgresServer:
 
 
 def _postgres_bindir() -> Path | None:
-    """Where initdb and pg_ctl live: `pg_config --bindir`, else the Debian path."""
+    """Where initdb and pg_ctl live: `pg_config --bindir`, else Debian's layout."""
     pg_config = shutil.which("pg_config")
     if pg_config:
         found = subprocess.run(
@@ -56,7 +57,16 @@ def _postgres_bindir() -> Path | None:
         ).stdout.strip()
         if found and (Path(found) / "initdb").exists():
             return Path(found)
-    return FALLBACK_BINDIR if (FALLBACK_BINDIR / "initdb").exists() else None
+    on_path = shutil.which("initdb")
+    if on_path:
+        return Path(on_path).resolve().parent
+
+    def version(bindir: str) -> int:
+        name = Path(bindir).parent.name
+        return int(name) if name.isdigit() else 0
+
+    found_dirs = sorted(glob.glob(DEBIAN_BINDIRS), key=version)
+    return next((Path(d) for d in reversed(found_dirs) if (Path(d) / "initdb").exists()), None)
 
 
 def _missing(reason: str) -> NoReturn:
@@ -79,7 +89,7 @@ def postgres_server() -> Iterator[PostgresServer]:
     """Start PostgreSQL in a temporary directory and remove it at the end of the session."""
     bindir = _postgres_bindir()
     if bindir is None:
-        _missing("no initdb (pg_config --bindir or /usr/lib/postgresql/15/bin)")
+        _missing(f"no initdb (pg_config --bindir, PATH or {DEBIAN_BINDIRS})")
     # initdb refuses to run as root: run the server as the postgres user instead.
     as_user: list[str] = []
     if os.geteuid() == 0:
