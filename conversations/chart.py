@@ -23,6 +23,8 @@ import matplotlib.dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+# A stage's band gets "Stage N" when it spans this share of the chart, "N" when narrower.
+WORD_LABEL_SHARE, MIN_LABEL_SHARE = 0.12, 0.03
 STAGE_COLOURS = ["#f1f5f9", "#e0f2fe", "#dcfce7", "#fef9c3", "#fde2e4"]
 
 
@@ -50,7 +52,7 @@ def render(series: Series) -> bytes:
             clip_on=False,
             zorder=3,
         )
-    axes.set_ylim(0, 10.8)
+    axes.set_ylim(-0.4, 10.8)  # a day at pain 0 sits visibly above the axis
     axes.set_yticks(range(0, 11, 2))
     axes.set_xlim(days[0], days[-1])
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
@@ -59,7 +61,8 @@ def render(series: Series) -> bytes:
     axes.set_ylabel(texts.CHART_PAIN, fontsize=13)
     axes.set_title(texts.CHART_TITLE.format(days=len(days)), fontsize=15)
     axes.grid(axis="y", alpha=0.3)
-    axes.legend(loc="upper left", fontsize=11, framealpha=0.9)
+    # Below the plot, where it hides neither the line nor the session stars.
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=11, frameon=False)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
@@ -84,11 +87,8 @@ def _shade_stages(axes: Axes, series: Series, days: list[float]) -> None:
         left, right = days[start] - half, days[end] + half
         colour = STAGE_COLOURS[(stage - 1) % len(STAGE_COLOURS)]
         axes.axvspan(left, right, color=colour, zorder=0)
-        axes.text(
-            (left + right) / 2,
-            0.3,
-            texts.CHART_STAGE.format(stage=stage),
-            ha="center",
-            fontsize=11,
-            color="#475569",
-        )
+        share = (end - start + 1) / len(series.days)
+        if share < MIN_LABEL_SHARE:
+            continue  # too narrow for any label; the colour still shows the stage
+        label = texts.CHART_STAGE.format(stage=stage) if share >= WORD_LABEL_SHARE else str(stage)
+        axes.text((left + right) / 2, 9.5, label, ha="center", fontsize=11, color="#475569")
