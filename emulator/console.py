@@ -41,6 +41,7 @@ class Console:
     _printed: int = 0
     _edits: int = 0
     _saved: dict[str, Path] = field(default_factory=dict)
+    _shown: dict[int, str | None] = field(default_factory=dict)  # message id → text printed
 
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
@@ -68,6 +69,9 @@ class Console:
         return len(self.emu.sent(self.user_id)) > self._printed or edits > self._edits
 
     def _print(self, message: SentMessage, *, edited: bool = False) -> None:
+        if edited and not message.buttons and self._shown.get(message.message_id) == message.text:
+            return  # an answered question lost its buttons: nothing new to read
+        self._shown[message.message_id] = message.text
         head = "Back Coach (updated):" if edited else "Back Coach:"
         if message.kind in ("photo", "document"):
             path = self._save(message)
