@@ -128,11 +128,12 @@ async def _refresh_plan(ctx: Ctx, chat_id: int, query: CallbackQuery, payload: P
     """
     async with ctx.deps.store.unit() as uow:
         person = await uow.people.get(chat_id)
-        plan = await checkin.current_plan(ctx.deps, uow, person) if person else None
-        feedback = await uow.feedback.all(chat_id)
+        if person is None:
+            return
+        plan, history = await checkin.current_plan(ctx.deps, uow, person)
     if plan is None or plan.day != payload.day():
         return
-    markup = plan_keyboard(ctx.deps.signer, chat_id, plan, feedback)
+    markup = plan_keyboard(ctx.deps.signer, chat_id, plan, history.feedback)
     try:
         await query.edit_message_text(
             plan_text(ctx.deps.program, plan), parse_mode="HTML", reply_markup=markup

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from coach import texts
-from coach.model import Feedback, MoveFeedback, Person
+from coach.model import Feedback, History, MoveFeedback, Person
 from coach.plan import Plan, plan_for
 from coach.rules import replay
 from coach.safety import Hold, escalation, hold, worse_again
@@ -37,20 +37,24 @@ def ask_pain(deps: Deps, person: Person) -> Reply:
     return Reply(texts.PAIN_ASK, pain_keyboard(deps.signer, person.chat_id, today_of(deps, person)))
 
 
-async def current_plan(deps: Deps, uow: UnitOfWork, person: Person) -> Plan | None:
-    """Today's plan from the stored history (None before today's check-in)."""
+async def current_plan(deps: Deps, uow: UnitOfWork, person: Person) -> tuple[Plan | None, History]:
+    """Today's plan (None before today's check-in) and the history it was made from."""
     history = await uow.history(person.chat_id)
-    return plan_for(deps.program, history, today_of(deps, person))
+    return plan_for(deps.program, history, today_of(deps, person)), history
+
+
+def plan_message(deps: Deps, person: Person, plan: Plan, history: History) -> Reply:
+    """The plan as one message with its buttons."""
+    markup = plan_keyboard(deps.signer, person.chat_id, plan, history.feedback)
+    return Reply(plan_text(deps.program, plan), markup)
 
 
 async def plan_replies(deps: Deps, uow: UnitOfWork, person: Person) -> list[Reply]:
-    """Today's plan as a message with its buttons."""
-    plan = await current_plan(deps, uow, person)
+    """Today's plan, or the check-in question when there is none yet."""
+    plan, history = await current_plan(deps, uow, person)
     if plan is None:
         return [Reply(texts.NO_CHECKIN_TODAY), ask_pain(deps, person)]
-    feedback = await uow.feedback.all(person.chat_id)
-    markup = plan_keyboard(deps.signer, person.chat_id, plan, feedback)
-    return [Reply(plan_text(deps.program, plan), markup)]
+    return [plan_message(deps, person, plan, history)]
 
 
 async def rate(
@@ -67,22 +71,20 @@ async def rate(
     today = today_of(deps, person)
     await uow.ratings.set(person.chat_id, today, pain, now)
     person.quiet = False  # an answer: check-in prompts may come again
-    plan = await current_plan(deps, uow, person)
+    plan, history = await current_plan(deps, uow, person)
     assert plan is not None
-    replies: list[Reply] = []
     if plan.away:
         # After time away, the red flags come before any exercise.
         person.step, person.step_data = steps.RF_EMERGENCY, {"then": "plan"}
         return [Reply(texts.PLAN_REASON_AWAY_FIRST), steps.question(deps.signer, person)]
-    replies += await plan_replies(deps, uow, person)
+    replies = [plan_message(deps, person, plan, history)]
     if person.checkin_weekly and not plan.maintenance:
         person.checkin_weekly = False  # rebuilding after a flare needs daily check-ins
         replies.append(Reply(texts.BACK_TO_DAILY))
     if plan.ask_red_flags:
         person.step, person.step_data = steps.RF_EMERGENCY, {}
         replies.append(steps.question(deps.signer, person))
-    ratings = await uow.ratings.all(person.chat_id)
-    why = escalation(deps.program, ratings, today, person.escalation_suggested_on)
+    why = escalation(deps.program, history.ratings, today, person.escalation_suggested_on)
     if why is not None:
         person.escalation_suggested_on = today
         replies.append(Reply(texts.ESCALATE[why.value]))
@@ -94,7 +96,7 @@ async def feedback(
 ) -> tuple[str, bool]:
     """A plan button: Done, Worse or Undo. Returns the toast and whether the plan changed."""
     today = today_of(deps, person)
-    plan = await current_plan(deps, uow, person)
+    plan, _history = await current_plan(deps, uow, person)
     name = deps.program.move(slug).name
     if action == "un":
         removed = await uow.feedback.remove(person.chat_id, today, slug, Feedback.WORSE)

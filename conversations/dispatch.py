@@ -177,11 +177,13 @@ class Dispatcher:
             await self._pace.acquire()
             async with self.deps.store.unit() as uow:
                 person = await uow.people.get(delivery.chat_id)
+                if person is None:  # deleted since the claim: its ledger rows went with it
+                    return
                 await uow.schedule.set_state(delivery.id, State.SENDING, self.deps.clock.now())
-                history = await uow.history(delivery.chat_id) if person else None
+                # Only the summary and the hang (gentle or not) read the person's history.
+                needs_history = delivery.kind in (Kind.WEEKLY, Kind.HANG)
+                history = await uow.history(person.chat_id) if needs_history else History()
                 await uow.commit()
-            if person is None or history is None:
-                return
             result = await send_with_retries(
                 lambda: self._message(delivery, history), backoff=self.backoff
             )
