@@ -4,52 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from coach.model import History
-from coach.program import Move, Program
-from coach.rules import (
-    Change,
-    Day,
-    done_by_day,
-    gentle_hang,
-    in_maintenance,
-    left_out,
-    lifts_rest,
-    offered,
-    replay,
-)
+from coach.program import Program
+from coach.rules import Change, Item, Status, day_items, in_maintenance, replay
 
-
-class Status(StrEnum):
-    """What the plan says about one move today."""
-
-    DO = "do"
-    GENTLE = "gentle"  # the bar hang after "made it worse": shorter holds
-    REST = "rest"  # a lift on the day after lifting
-    LEFT_OUT = "left_out"  # "made it worse" in the last 7 days
-    NO_EQUIPMENT = "no_equipment"
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One move in the day's plan."""
-
-    move: Move
-    status: Status
-    until: date | None = None  # for LEFT_OUT: the day it comes back
-    needs_equipment: bool = False  # the bar hang without a pull-up bar: any sturdy bar works
-
-    @property
-    def dose(self) -> str:
-        if self.status is Status.GENTLE and self.move.gentle_dose:
-            return self.move.gentle_dose
-        return self.move.dose
-
-    @property
-    def actionable(self) -> bool:
-        """Whether the plan asks for this move today (and shows *Done*)."""
-        return self.status in (Status.DO, Status.GENTLE)
+__all__ = ["Item", "Plan", "Status", "plan_for"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +38,7 @@ def plan_for(program: Program, history: History, today: date) -> Plan | None:
     if not days or days[-1].day != today:
         return None
     last = days[-1]
-    items = _items(program, history, last)
+    items = day_items(program, history, last.stage, today, last.flare)
     return Plan(
         day=today,
         pain=last.pain,
@@ -91,28 +51,3 @@ def plan_for(program: Program, history: History, today: date) -> Plan | None:
         ask_red_flags=last.pain >= program.rules.red_flag_pain or last.away,
         maintenance=in_maintenance(program, days, today),
     )
-
-
-def _items(program: Program, history: History, day: Day) -> tuple[Item, ...]:
-    hang = program.move("bar_hang")
-    gentle = gentle_hang(program, history.feedback, day.day)
-    no_bar = not hang.possible_with(history.profile.equipment)
-    first = Item(hang, Status.GENTLE if gentle else Status.DO, needs_equipment=no_bar)
-    if day.flare:
-        return (first,)
-    out = {i.move: i.until for i in left_out(program, history.feedback, day.day)}
-    resting = lifts_rest(program, done_by_day(history.feedback), day.day)
-    items = [first]
-    for slug in offered(program, history.profile, day.stage):
-        move = program.move(slug)
-        if slug == "bar_hang":
-            continue
-        if not move.possible_with(history.profile.equipment):
-            items.append(Item(move, Status.NO_EQUIPMENT))
-        elif slug in out:
-            items.append(Item(move, Status.LEFT_OUT, out[slug]))
-        elif resting and move.every_other_day:
-            items.append(Item(move, Status.REST))
-        else:
-            items.append(Item(move, Status.DO))
-    return tuple(items)

@@ -14,7 +14,7 @@ from enum import StrEnum
 from statistics import median
 
 from coach.model import Equipment, Feedback, History, MoveFeedback, Profile
-from coach.program import Program
+from coach.program import Move, Program
 
 
 class Change(StrEnum):
@@ -119,6 +119,74 @@ def offered(program: Program, profile: Profile, stage: int) -> list[str]:
     ]
 
 
+class Status(StrEnum):
+    """What the day's plan says about one move."""
+
+    DO = "do"
+    GENTLE = "gentle"  # the bar hang after "made it worse": shorter holds
+    REST = "rest"  # a lift on the day after lifting
+    LEFT_OUT = "left_out"  # "made it worse" in the last 7 days
+    NO_EQUIPMENT = "no_equipment"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One move in the day's plan."""
+
+    move: Move
+    status: Status
+    until: date | None = None  # for LEFT_OUT: the day it comes back
+    needs_equipment: bool = False  # the bar hang without a pull-up bar: any sturdy bar works
+
+    @property
+    def dose(self) -> str:
+        if self.status is Status.GENTLE and self.move.gentle_dose:
+            return self.move.gentle_dose
+        return self.move.dose
+
+    @property
+    def actionable(self) -> bool:
+        """Whether the plan asks for this move today (and shows *Done*)."""
+        return self.status in (Status.DO, Status.GENTLE)
+
+
+def day_items(
+    program: Program,
+    history: History,
+    stage: int,
+    day: date,
+    flare: bool,
+    done: dict[date, set[str]] | None = None,
+) -> tuple[Item, ...]:
+    """The one decision of what a day holds: each move to do, left out, resting or lacking
+    equipment. The plan shows it; the session rule counts its actionable moves.
+
+    ``done`` is ``done_by_day(history.feedback)``, passed in when the caller has it already.
+    """
+    hang = program.move("bar_hang")
+    gentle = gentle_hang(program, history.feedback, day)
+    no_bar = not hang.possible_with(history.profile.equipment)
+    first = Item(hang, Status.GENTLE if gentle else Status.DO, needs_equipment=no_bar)
+    if flare:
+        return (first,)
+    out = {i.move: i.until for i in left_out(program, history.feedback, day)}
+    resting = lifts_rest(program, done_by_day(history.feedback) if done is None else done, day)
+    items = [first]
+    for slug in offered(program, history.profile, stage):
+        move = program.move(slug)
+        if slug == "bar_hang":
+            continue
+        if not move.possible_with(history.profile.equipment):
+            items.append(Item(move, Status.NO_EQUIPMENT))
+        elif slug in out:
+            items.append(Item(move, Status.LEFT_OUT, out[slug]))
+        elif resting and move.every_other_day:
+            items.append(Item(move, Status.REST))
+        else:
+            items.append(Item(move, Status.DO))
+    return tuple(items)
+
+
 def required_moves(
     program: Program,
     history: History,
@@ -127,22 +195,9 @@ def required_moves(
     flare: bool,
     done: dict[date, set[str]] | None = None,
 ) -> list[str]:
-    """The moves whose *Done* make a session: the plan's moves a person can do today.
-
-    ``done`` is ``done_by_day(history.feedback)``, passed in when the caller has it already.
-    """
-    if flare:
-        return []
-    out = {item.move for item in left_out(program, history.feedback, day)}
-    resting = lifts_rest(program, done_by_day(history.feedback) if done is None else done, day)
-    return [
-        slug
-        for slug in offered(program, history.profile, stage)
-        if slug != "bar_hang"
-        and slug not in out
-        and program.move(slug).possible_with(history.profile.equipment)
-        and not (resting and program.move(slug).every_other_day)
-    ]
+    """The moves whose *Done* make a session: the day's actionable moves, bar hang aside."""
+    items = day_items(program, history, stage, day, flare, done)
+    return [i.move.slug for i in items if i.actionable and i.move.slug != "bar_hang"]
 
 
 def equipment_cap(program: Program, equipment: frozenset[Equipment]) -> int:
