@@ -15,13 +15,10 @@ from typing import Any
 
 from telegram import Update
 
+from bootstrap import Settings, open_application
 from coach import places
 from coach.program import ProgramError, default_program
-from conversations.app import build_application
-from conversations.clock import SystemClock
 from conversations.logs import setup_logging
-from conversations.settings import Settings
-from storage.unit_of_work import open_store
 
 log = logging.getLogger("backcoach")
 
@@ -42,18 +39,7 @@ To try Back Coach first without a token or a network, chat with it in this termi
 
 async def run(settings: Settings) -> None:
     """Open the database (migrating it), then poll Telegram until stopped."""
-    program = default_program()
-    store = await open_store(settings.database_url)
-    app: Any = build_application(
-        settings.token,
-        settings.telegram_base_url,
-        store,
-        SystemClock(),
-        program,
-        poll_timeout=settings.poll_timeout,
-        dispatch_every=settings.dispatch_every,
-        dispatch_rate=settings.dispatch_rate,
-    )
+    app: Any = await open_application(settings)
     # The city index takes a second to build: build it now, off the event loop.
     await asyncio.to_thread(places.warm_up)
     stop = asyncio.Event()
@@ -68,7 +54,7 @@ async def run(settings: Settings) -> None:
             await app.updater.stop()
             await app.stop()
     finally:
-        await store.close()
+        await app.deps.store.close()
 
 
 async def _wait_for_signal(stop: asyncio.Event) -> None:

@@ -20,15 +20,15 @@ from pathlib import Path
 
 from telegram import Bot
 
+from bootstrap import signing_key
 from coach.model import Person
 from coach.program import default_program
-from conversations.app import signing_key
-from conversations.clock import ManualClock
 from conversations.context import Deps
 from conversations.dispatch import Dispatcher
 from conversations.payload import Signer
-from conversations.reminders import sync
 from emulator import BotApiEmulator
+from services.clock import ManualClock
+from services.unit import wanted
 from storage.unit_of_work import open_store
 
 START = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
@@ -56,7 +56,7 @@ async def run(people: int, folder: Path) -> None:
                     registered=True,
                 )
                 await uow.people.add(person)
-                await sync(uow, person, START)
+                await uow.schedule.replace(chat_id, wanted(person, START))
             await uow.commit()
         before = peak_mb()
         async with Bot(emu.token, base_url=emu.base_url) as bot:

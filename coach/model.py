@@ -8,7 +8,7 @@ from enum import StrEnum
 
 
 class Equipment(StrEnum):
-    """Equipment asked item by item at onboarding (DESIGN.md §1)."""
+    """Equipment a person may have; each move names what it needs."""
 
     PULLUP_BAR = "pullup_bar"
     BAND = "band"
@@ -26,7 +26,7 @@ class Feedback(StrEnum):
 
 
 class RedFlagGroup(StrEnum):
-    """The two red-flag groups of DESIGN.md §2."""
+    """The two red-flag groups: go to emergency care now, or see a doctor soon."""
 
     EMERGENCY = "emergency"
     URGENT = "urgent"
@@ -71,7 +71,7 @@ class History:
 
 @dataclass(frozen=True, slots=True)
 class Screening:
-    """Onboarding screening answers (DESIGN.md §2): any True needs a clinician's go-ahead."""
+    """Onboarding screening answers: any True needs a clinician's go-ahead."""
 
     pregnant: bool = False
     recent_spinal_surgery: bool = False
@@ -102,7 +102,7 @@ class SafetyState:
 class Person:
     """One person the bot coaches: settings, consent, safety, and where they are in a dialogue.
 
-    ``step`` and ``step_data`` are the conversation state (DESIGN.md §4): the step a person
+    ``step`` and ``step_data`` are the conversation state (``services/steps.py``): the step a person
     is in is stored with them, in the same transaction as their answer.
     """
 

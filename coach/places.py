@@ -1,5 +1,5 @@
 """Where a person is: their time zone, from what they type or share, and the local
-emergency number for the red-flag advice (DESIGN.md §2-3).
+emergency number for the red-flag advice.
 
 Every zone this module hands out is a string that `load_zone` turns back into a tzinfo:
 an IANA name ("Europe/Berlin", "Etc/GMT-2", "UTC") or, for offsets that are not whole

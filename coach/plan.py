@@ -25,7 +25,7 @@ class Plan:
     change: Change | None
     away: bool
     ask_red_flags: bool
-    maintenance: bool = False  # four weeks at the top with no flare (DESIGN.md §2)
+    maintenance: bool = False  # four weeks at the top with no flare
 
     def item(self, slug: str) -> Item | None:
         """The plan's entry for a move, if the plan names it."""

@@ -71,7 +71,7 @@ class Move(_Data):
 
 
 class Entry(_Data):
-    """Every condition that must hold to enter a stage (DESIGN.md §2)."""
+    """Every condition that must hold to enter a stage."""
 
     pain_max: Pain
     days_in_row: Days

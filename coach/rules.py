@@ -1,4 +1,4 @@
-"""The stage rules of DESIGN.md §2, as a replay over a person's history.
+"""The stage rules (the table in program.toml), as a replay over a person's history.
 
 The stage on any day is derived by replaying the final rating of every check-in day in
 order, so re-rating a day can never skip a regression and nothing about stages is stored.

@@ -205,7 +205,6 @@ PAIN_ASK = "How does your back feel right now? 0 = no pain, 10 = worst imaginabl
 PAIN_INVALID = "Please pick a number from 0 to 10 with the buttons (0 = no pain, 10 = worst)."
 PLAN_TITLE = "<b>Today's plan</b> — pain {pain}/10"
 PLAN_DOSE_OURS = " <i>(Back Coach's starting dose)</i>"
-PLAN_CUES = "Cues"
 PLAN_FOOTER = (
     "Press <b>Done</b> when you finish a move. If a move makes the pain exceedingly worse, "
     "it's not worth doing (Cavaliere): press <b>Worse</b> and I'll leave it out for a week."

@@ -1,9 +1,8 @@
-"""Building the PTB Application: handlers, per-person ordering, commands, errors."""
+"""The PTB Application's parts: handlers, per-person ordering, the command menu, errors."""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections.abc import Awaitable
 from typing import Any
@@ -12,27 +11,20 @@ from weakref import WeakValueDictionary
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
-    ApplicationBuilder,
     BaseUpdateProcessor,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     filters,
 )
 
 from coach import texts
-from coach.program import Program
-from conversations import buttons, data_flow, handlers, settings_flow
-from conversations.clock import Clock
+from conversations import buttons, commands, data, settings
 from conversations.context import Ctx, Deps
 from conversations.dispatch import Dispatcher
-from conversations.payload import Signer
 from conversations.replies import Reply, send_all
-from storage.unit_of_work import Store
 
 log = logging.getLogger(__name__)
 
@@ -78,18 +70,20 @@ class PerPersonProcessor(BaseUpdateProcessor):
 
 
 class BackCoachApplication(Application[Any, Any, Any, Any, Any, Any]):
-    """PTB's Application, doing its start-up work whenever it is initialised.
+    """PTB's Application, holding the bot's parts as typed attributes (set by bootstrap).
 
     PTB calls ``post_init`` only from ``run_polling``/``run_webhook``; bot.py and the tests
     start the application themselves, so start-up work happens here on every path: the
     command menu, and settling the reminder sends a crash left in flight.
     """
 
+    deps: Deps
+    dispatcher: Dispatcher
+
     async def initialize(self) -> None:
         await super().initialize()
         await register_commands(self)
-        deps: Deps = self.bot_data["deps"]
-        await self.bot_data["dispatcher"].recover(deps.clock.now())
+        await self.dispatcher.recover(self.deps.clock.now())
 
 
 def _person_key(update: object) -> int:
@@ -98,83 +92,35 @@ def _person_key(update: object) -> int:
     return 0
 
 
-def signing_key(token: str) -> bytes:
-    """A key for button payloads derived from the token (so no second secret to manage)."""
-    return hashlib.sha256(b"back-coach buttons\0" + token.encode()).digest()
-
-
-def build_application(
-    token: str,
-    base_url: str,
-    store: Store,
-    clock: Clock,
-    program: Program,
-    *,
-    rate_limit: bool = True,
-    poll_timeout: float = 30,
-    dispatch_every: float | None = 20,
-    dispatch_rate: float = 25,
-) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The whole bot, ready to run."""
-    builder = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(base_url)
-        .context_types(ContextTypes(context=Ctx))
-        .concurrent_updates(PerPersonProcessor())
-        .get_updates_read_timeout(poll_timeout + 10)
-        .application_class(BackCoachApplication)
-    )
-    if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
-    app = builder.build()
-    deps = Deps(store, clock, program, Signer(signing_key(token)))
-    app.bot_data["deps"] = deps
-    app.bot_data["dispatcher"] = Dispatcher(deps, app.bot, rate=dispatch_rate)
-    add_handlers(app)
-    if dispatch_every is not None:
-        assert app.job_queue is not None
-        # One repeating job for everyone; a late tick runs once (coalesce), never skipped.
-        app.job_queue.run_repeating(
-            _tick,
-            interval=dispatch_every,
-            first=1,
-            name="dispatch",
-            job_kwargs={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
-        )
-    return app
-
-
-async def _tick(ctx: Ctx) -> None:
+async def tick(ctx: Ctx) -> None:
     """The dispatcher's heartbeat: send whatever is due now."""
-    dispatcher: Dispatcher = ctx.application.bot_data["dispatcher"]
-    await dispatcher.dispatch(ctx.deps.clock.now())
+    await ctx.app.dispatcher.dispatch(ctx.deps.clock.now())
 
 
 def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Every handler, private chats only; groups get one friendly answer."""
     private = filters.ChatType.PRIVATE
-    app.add_handler(MessageHandler(~private & ~filters.UpdateType.EDITED, handlers.private_only))
-    app.add_handler(CommandHandler("start", handlers.start, filters=private))
-    app.add_handler(CommandHandler("checkin", handlers.checkin_command, filters=private))
-    app.add_handler(CommandHandler("today", handlers.today_command, filters=private))
-    app.add_handler(CommandHandler("why", handlers.why_command, filters=private))
-    app.add_handler(CommandHandler("exercises", handlers.exercises_command, filters=private))
-    app.add_handler(CommandHandler("redflags", handlers.redflags_command, filters=private))
-    app.add_handler(CommandHandler(["help", "privacy"], handlers.static_command, filters=private))
-    app.add_handler(CommandHandler("progress", data_flow.progress_command, filters=private))
-    app.add_handler(CommandHandler("export", data_flow.export_command, filters=private))
-    app.add_handler(CommandHandler("deletedata", data_flow.delete_command, filters=private))
-    app.add_handler(CommandHandler("pause", settings_flow.pause_command, filters=private))
-    app.add_handler(CommandHandler("resume", settings_flow.resume_command, filters=private))
-    app.add_handler(CommandHandler("reminders", settings_flow.reminders_command, filters=private))
-    app.add_handler(CommandHandler("settings", settings_flow.settings_command, filters=private))
-    app.add_handler(ChatMemberHandler(settings_flow.membership, ChatMemberHandler.MY_CHAT_MEMBER))
-    app.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
-    app.add_handler(MessageHandler(private & filters.LOCATION, handlers.location_message))
-    app.add_handler(MessageHandler(private & filters.TEXT, handlers.text_message))
+    app.add_handler(MessageHandler(~private & ~filters.UpdateType.EDITED, commands.private_only))
+    app.add_handler(CommandHandler("start", commands.start, filters=private))
+    app.add_handler(CommandHandler("checkin", commands.checkin_command, filters=private))
+    app.add_handler(CommandHandler("today", commands.today_command, filters=private))
+    app.add_handler(CommandHandler("why", commands.why_command, filters=private))
+    app.add_handler(CommandHandler("exercises", commands.exercises_command, filters=private))
+    app.add_handler(CommandHandler("redflags", commands.redflags_command, filters=private))
+    app.add_handler(CommandHandler(["help", "privacy"], commands.static_command, filters=private))
+    app.add_handler(CommandHandler("progress", data.progress_command, filters=private))
+    app.add_handler(CommandHandler("export", data.export_command, filters=private))
+    app.add_handler(CommandHandler("deletedata", data.delete_command, filters=private))
+    app.add_handler(CommandHandler("pause", settings.pause_command, filters=private))
+    app.add_handler(CommandHandler("resume", settings.resume_command, filters=private))
+    app.add_handler(CommandHandler("reminders", settings.reminders_command, filters=private))
+    app.add_handler(CommandHandler("settings", settings.settings_command, filters=private))
+    app.add_handler(ChatMemberHandler(settings.membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(private & filters.COMMAND, commands.unknown_command))
+    app.add_handler(MessageHandler(private & filters.LOCATION, commands.location_message))
+    app.add_handler(MessageHandler(private & filters.TEXT, commands.text_message))
     app.add_handler(CallbackQueryHandler(buttons.button))
-    app.add_handler(MessageHandler(private & ~filters.UpdateType.EDITED, handlers.other_message))
+    app.add_handler(MessageHandler(private & ~filters.UpdateType.EDITED, commands.other_message))
     app.add_error_handler(_on_error)
 
 

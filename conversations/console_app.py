@@ -14,28 +14,30 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
+from bootstrap import Settings, open_application
 from coach import places, texts
 from coach.places import load_zone
-from coach.program import default_program
-from conversations.app import build_application
-from conversations.clock import ManualClock
+from conversations.app import BackCoachApplication
 from emulator.console import USER_ID, Console
 from emulator.emulator import BotApiEmulator
-from storage.unit_of_work import Store, open_store
+from services.clock import ManualClock
 
 CONSOLE_DIR = Path("console-data")
 MAX_TICKS = 100  # reminders in one :next-day, at most
 
 
-async def next_morning(app: Any, store: Store, clock: ManualClock) -> str:
+async def next_morning(app: BackCoachApplication, clock: ManualClock) -> str:
     """Move the clock to the next local morning, running every reminder due on the way."""
+    store = app.deps.store
     async with store.unit() as uow:
         person = await uow.people.get(USER_ID)
     zone = (person.timezone if person else None) or "UTC"
     at = (person.checkin_time if person else None) or time(8)
     tomorrow = clock.now().astimezone(load_zone(zone)).date() + timedelta(days=1)
     target = datetime.combine(tomorrow, at, tzinfo=load_zone(zone)).astimezone(UTC)
-    dispatcher = app.bot_data["dispatcher"]
+    dispatcher = app.dispatcher
     for _ in range(MAX_TICKS):
         async with store.unit() as uow:
             due = [r.due for r in await uow.schedule.of(USER_ID) if r.due <= target]
@@ -58,21 +60,19 @@ async def run_console(start: date | None, database: Path | None) -> None:
     clock = ManualClock(datetime.combine(day, time(9), tzinfo=UTC))
     await asyncio.to_thread(places.warm_up)  # the city index, before the first question
     async with BotApiEmulator(token) as emu:
-        store = await open_store(f"sqlite+aiosqlite:///{database}")
-        app: Any = build_application(
-            token,
-            emu.base_url,
-            store,
-            clock,
-            default_program(),
+        settings = Settings(
+            telegram_bot_token=SecretStr(token),
+            telegram_base_url=emu.base_url,
+            database_url=f"sqlite+aiosqlite:///{database}",
             poll_timeout=1,
             dispatch_every=None,
             rate_limit=False,
         )
+        app: Any = await open_application(settings, clock)
         console = Console(
             emu,
             files=database.parent / "files",
-            next_day=lambda: next_morning(app, store, clock),
+            next_day=lambda: next_morning(app, clock),
         )
         try:
             async with app:
@@ -82,4 +82,4 @@ async def run_console(start: date | None, database: Path | None) -> None:
                 await app.updater.stop()
                 await app.stop()
         finally:
-            await store.close()
+            await app.deps.store.close()

@@ -1,25 +1,23 @@
-"""What every handler can reach: the store, the clock, the program and the payload signer."""
+"""What every handler can reach, typed: the decisions' parts, and the payload signer."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from coach.program import Program
-from conversations.clock import Clock
 from conversations.payload import Signer
-from storage.unit_of_work import Store
+from services.core import Core
+
+if TYPE_CHECKING:
+    from conversations.app import BackCoachApplication
 
 
 @dataclass(frozen=True)
-class Deps:
-    """The application's parts, built once by bootstrap."""
+class Deps(Core):
+    """The application's parts, built once by bootstrap: the core and the button signer."""
 
-    store: Store
-    clock: Clock
-    program: Program
     signer: Signer
 
 
@@ -35,6 +33,9 @@ class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
 
     @property
+    def app(self) -> BackCoachApplication:
+        return cast("BackCoachApplication", self.application)
+
+    @property
     def deps(self) -> Deps:
-        deps: Deps = self.application.bot_data["deps"]
-        return deps
+        return self.app.deps

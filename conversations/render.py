@@ -1,12 +1,18 @@
-"""Turning the coach's decisions into Telegram HTML messages and inline keyboards."""
+"""Turning the services' results into Telegram HTML messages and keyboards."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
 from html import escape
+from typing import TYPE_CHECKING
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 
 from coach import texts
 from coach.explain import plan_reason
@@ -15,6 +21,12 @@ from coach.plan import Item, Plan, Status
 from coach.program import Move, Program
 from coach.rules import Change
 from conversations.payload import Signer
+from conversations.replies import Markup, Reply, send_all
+from services.actions import Action
+from services.outcome import Keyboard, Message, Rows, Say, ShowExercises, ShowHow, ShowPlan
+
+if TYPE_CHECKING:
+    from conversations.context import Ctx
 
 LIMIT = 4096  # Telegram's limit on a message's text
 
@@ -26,9 +38,42 @@ def keyboard(rows: Iterable[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
     )
 
 
-def equipment_words(move: Move) -> str:
-    """What a move needs, in words."""
-    return move.equipment_text
+def buttons(signer: Signer, chat_id: int, rows: Rows) -> InlineKeyboardMarkup:
+    """Inline buttons, each signed for this chat."""
+    return keyboard(
+        [(b.label, signer.sign(chat_id, b.action.value, *b.args)) for b in row] for row in rows
+    )
+
+
+def reply(signer: Signer, program: Program, chat_id: int, message: Message) -> Reply:
+    """One service message as Telegram text and markup."""
+    if isinstance(message, ShowPlan):
+        return Reply(
+            plan_text(program, message.plan),
+            plan_keyboard(signer, chat_id, message.plan, message.feedback),
+        )
+    if isinstance(message, ShowHow):
+        return Reply(how_text(program.move(message.slug)))
+    if isinstance(message, ShowExercises):
+        return Reply(exercises_text(program, message.stage, message.equipment))
+    return Reply(message.text, _markup(signer, chat_id, message))
+
+
+async def send(ctx: Ctx, chat_id: int, messages: list[Message]) -> None:
+    """Render the services' messages for this chat and send them in order."""
+    deps = ctx.deps
+    await send_all(
+        ctx.bot, chat_id, [reply(deps.signer, deps.program, chat_id, m) for m in messages]
+    )
+
+
+def _markup(signer: Signer, chat_id: int, message: Say) -> Markup | None:
+    if message.keyboard is Keyboard.SHARE_LOCATION:
+        share = KeyboardButton(texts.SHARE_LOCATION, request_location=True)
+        return ReplyKeyboardMarkup([[share]], one_time_keyboard=True, resize_keyboard=True)
+    if message.keyboard is Keyboard.REMOVE:
+        return ReplyKeyboardRemove()
+    return buttons(signer, chat_id, message.buttons) if message.buttons else None
 
 
 def _item_text(program: Program, plan: Plan, number: int, item: Item, cues: int) -> str:
@@ -77,7 +122,7 @@ def plan_keyboard(
     rows = []
     for item in plan.items:
         slug, name = item.move.slug, item.move.name
-        undo = (f"{texts.BTN_UNDO}: {name}", signer.sign(chat_id, "un", plan.day, slug))
+        undo = (f"{texts.BTN_UNDO}: {name}", signer.sign(chat_id, Action.UNDO, plan.day, slug))
         if (slug, Feedback.WORSE) in today and slug != "bar_hang":
             rows.append([undo])
             continue
@@ -87,20 +132,14 @@ def plan_keyboard(
         label = f"{texts.BTN_DONE_ALREADY if done else texts.BTN_DONE}: {name}"
         rows.append(
             [
-                (label, signer.sign(chat_id, "dn", plan.day, slug)),
-                (texts.BTN_WORSE, signer.sign(chat_id, "wr", plan.day, slug)),
-                (texts.BTN_HOW, signer.sign(chat_id, "hw", slug)),
+                (label, signer.sign(chat_id, Action.DONE, plan.day, slug)),
+                (texts.BTN_WORSE, signer.sign(chat_id, Action.WORSE, plan.day, slug)),
+                (texts.BTN_HOW, signer.sign(chat_id, Action.HOW, slug)),
             ]
         )
         if (slug, Feedback.WORSE) in today:  # the bar hang stays, with shorter holds
             rows.append([undo])
     return keyboard(rows)
-
-
-def pain_keyboard(signer: Signer, chat_id: int, day: date) -> InlineKeyboardMarkup:
-    """0-10 buttons for a day's rating."""
-    buttons = [(str(n), signer.sign(chat_id, "pn", day, n)) for n in range(11)]
-    return keyboard([buttons[:6], buttons[6:]])
 
 
 def how_text(move: Move) -> str:

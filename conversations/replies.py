@@ -1,4 +1,4 @@
-"""Replies as data: handlers decide what to say, one function sends it."""
+"""Replies as Telegram text and markup, and the one function that sends them."""
 
 from __future__ import annotations
 

@@ -1,32 +1,39 @@
-"""Settings from the environment or `.env` (DESIGN.md §4). The token is a secret: never logged."""
+"""Telegram handlers of /pause, /resume, /reminders, /settings, and blocking the bot."""
 
 from __future__ import annotations
 
-from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from telegram import Update
 
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/backcoach.sqlite3"
-TELEGRAM_API = "https://api.telegram.org/bot"
+from conversations.commands import answer, chat_id
+from conversations.context import Ctx
+from services import settings
 
 
-class Settings(BaseSettings):
-    """Back Coach's configuration."""
+async def pause_command(update: Update, ctx: Ctx) -> None:
+    """Stop every reminder and prompt until /resume."""
+    await answer(update, ctx, await settings.pause(ctx.deps, chat_id(update)))
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    telegram_bot_token: SecretStr | None = None
-    database_url: str = DEFAULT_DATABASE_URL
-    telegram_base_url: str = TELEGRAM_API
-    log_level: str = "INFO"
-    # Telegram long-poll timeout, seconds.
-    poll_timeout: int = 30
-    # Seconds between reminder dispatcher ticks, and reminders sent per second at most.
-    dispatch_every: float = 20
-    dispatch_rate: float = 25
+async def resume_command(update: Update, ctx: Ctx) -> None:
+    """Reminders on again, from now on (nothing missed is sent in a burst)."""
+    await answer(update, ctx, await settings.resume(ctx.deps, chat_id(update)))
 
-    @property
-    def token(self) -> str:
-        """The bot token; callers must have checked it is set."""
-        if self.telegram_bot_token is None:
-            raise RuntimeError("TELEGRAM_BOT_TOKEN is not set")
-        return self.telegram_bot_token.get_secret_value()
+
+async def reminders_command(update: Update, ctx: Ctx) -> None:
+    """Show reminder times and offer changes."""
+    await answer(update, ctx, await settings.reminders(ctx.deps, chat_id(update)))
+
+
+async def settings_command(update: Update, ctx: Ctx) -> None:
+    """Show every setting and offer changes."""
+    await answer(update, ctx, await settings.settings(ctx.deps, chat_id(update)))
+
+
+async def membership(update: Update, ctx: Ctx) -> None:
+    """Blocking the bot marks the person inactive; nothing more is sent to them."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != "private":
+        return
+    if change.new_chat_member.status not in ("kicked", "left"):
+        return  # coming back is /start's job: it greets the person and picks up where they were
+    await settings.blocked(ctx.deps, change.chat.id)

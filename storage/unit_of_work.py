@@ -42,10 +42,6 @@ class UnitOfWork:
         """Make the unit's writes durable."""
         await self._session.commit()
 
-    async def rollback(self) -> None:
-        """Discard the unit's writes so far."""
-        await self._session.rollback()
-
     async def history(self, chat_id: int) -> History:
         """Profile, ratings and feedback of a person, for the stage rules."""
         person = await self.people.get(chat_id)

@@ -1,4 +1,4 @@
-"""Stage rules of DESIGN.md §2 at their boundaries: pain limits, streaks, sessions, gates."""
+"""Stage rules at their boundaries: pain limits, streaks, sessions, gates."""
 
 from __future__ import annotations
 

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from bootstrap import build_application
 from coach.program import default_program
-from conversations.app import build_application
-from conversations.clock import ManualClock
 from emulator import BotApiEmulator
 from emulator.models import SentMessage
+from services.clock import ManualClock
 from storage.unit_of_work import Store, open_store
 
 TIMEOUT = 15.0

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 
 async def tick(bot: Bot, when: datetime) -> None:
     bot.clock.current = when
-    await bot.app.bot_data["dispatcher"].dispatch(when)
+    await bot.app.dispatcher.dispatch(when)
 
 
 async def days_of_checkins(bot: Bot, person: Person, pains: list[int]) -> None:

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e
 async def tick(bot: Bot, when: datetime) -> None:
     """Move the clock and run one dispatcher tick, as the JobQueue job would."""
     bot.clock.current = when
-    await bot.app.bot_data["dispatcher"].dispatch(when)
+    await bot.app.dispatcher.dispatch(when)
 
 
 def count(person: Person, fragment: str) -> int:

@@ -19,7 +19,7 @@ from coach.model import (
 )
 from coach.program import default_program
 from coach.schedule import Kind, Reminder, State
-from conversations.data_flow import everything
+from services.data import everything
 from storage.unit_of_work import open_store
 
 # Kiritimati is UTC+14: 00:05 there on 3 March is 10:05 UTC on 2 March.

@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 from telegram import Bot
 
+from bootstrap import signing_key
 from coach.model import Equipment, Person, Profile
 from coach.program import default_program
-from conversations.app import signing_key
-from conversations.clock import ManualClock
 from conversations.context import Deps
 from conversations.dispatch import Dispatcher
 from conversations.payload import Signer
-from conversations.reminders import sync
 from emulator import BotApiEmulator
 from emulator.models import SentMessage
+from services.clock import ManualClock
+from services.unit import unit
 from storage.unit_of_work import Store, open_store
 
 
@@ -52,10 +52,10 @@ class World:
         )
         for name, value in changes.items():
             setattr(person, name, value)
-        async with self.store.unit() as uow:
-            await uow.people.add(person)
-            await sync(uow, person, self.clock.now())
-            await uow.commit()
+        async with unit(self.deps) as work:
+            await work.add(person)
+            await work.save(person, resync=True)
+            await work.commit()
         return person
 
     async def tick(self, when: datetime) -> None:

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from coach.model import Feedback, MoveFeedback, RedFlagGroup, SafetyState
 from coach.schedule import Delivery, Kind, State
-from conversations.payload import Payload
-from conversations.reminders import hang_answer
+from services.actions import Action
+from services.reminders import hang_answer
+from services.unit import unit
 from tests.reminders.conftest import World
 
 # 2 March 2026: Berlin is UTC+1. The person's check-in is 08:00 local = 07:00 UTC.
@@ -109,35 +110,22 @@ async def test_a_hang_marked_done_or_done_in_the_plan_gets_no_reminder(world: Wo
 
 
 async def test_snooze_brings_the_hang_back_15_minutes_later_and_done_stops_it(world: World) -> None:
-    person = await world.person(1, checkin=None)
+    await world.person(1, checkin=None)
     await world.tick(HANG_1)
-    async with world.store.unit() as uow:
-        toast = await hang_answer(
-            world.deps, uow, person, Payload("hz", ("20260302", "0")), HANG_1 + timedelta(minutes=1)
-        )
-        await uow.commit()
+    world.clock.current = HANG_1 + timedelta(minutes=1)
+    toast = (await hang_answer(world.deps, 1, Action.HANG_SNOOZE, date(2026, 3, 2), "0")).toast
+    assert toast is not None
     assert "15 minutes" in toast
     await world.tick(HANG_1 + timedelta(minutes=15))
     assert len(texts(world, 1)) == 1
     await world.tick(HANG_1 + timedelta(minutes=16))
     assert len(texts(world, 1)) == 2 and "Bar hang time" in texts(world, 1)[1]
+    world.clock.current = HANG_1 + timedelta(minutes=17)
+    toast = (await hang_answer(world.deps, 1, Action.HANG_DONE, date(2026, 3, 2), "0")).toast
+    again = (await hang_answer(world.deps, 1, Action.HANG_SNOOZE, date(2026, 3, 2), "0")).toast
     async with world.store.unit() as uow:
-        toast = await hang_answer(
-            world.deps,
-            uow,
-            person,
-            Payload("hd", ("20260302", "0")),
-            HANG_1 + timedelta(minutes=17),
-        )
-        again = await hang_answer(
-            world.deps,
-            uow,
-            person,
-            Payload("hz", ("20260302", "0")),
-            HANG_1 + timedelta(minutes=17),
-        )
         feedback = await uow.feedback.all(1)
-        await uow.commit()
+    assert toast is not None and again is not None
     assert "done" in toast and "already" in again
     assert MoveFeedback(date(2026, 3, 2), "bar_hang", Feedback.DONE) in feedback
     assert [r[:3] for r in await ledger(world, 1)] == [("hang", 0, "sent"), ("hang", 0, "sent")]
@@ -185,14 +173,14 @@ async def test_three_ignored_prompts_bring_one_still_there_and_then_silence(worl
 
 
 async def test_a_changed_time_applies_to_the_very_next_reminder(world: World) -> None:
-    from conversations.reminders import sync
-
-    person = await world.person(1, hangs=())
-    person.checkin_time = time(7, 15)
-    async with world.store.unit() as uow:
-        await uow.people.save(person)
-        await sync(uow, person, CHECKIN - timedelta(hours=2))
-        await uow.commit()
+    await world.person(1, hangs=())
+    world.clock.current = CHECKIN - timedelta(hours=2)
+    async with unit(world.deps) as work:
+        person = await work.person(1)
+        assert person is not None
+        person.checkin_time = time(7, 15)
+        await work.save(person)
+        await work.commit()
     await world.tick(datetime(2026, 3, 2, 6, 15, tzinfo=UTC))
     assert len(texts(world, 1)) == 1
     await world.tick(CHECKIN)

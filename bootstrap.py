@@ -1,0 +1,115 @@
+"""Building Back Coach: settings, store, program, signer, clock, dispatcher and the PTB
+Application. ``bot.py``, the console and the tests all build the bot here."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
+
+from coach.program import Program, default_program
+from conversations.app import BackCoachApplication, PerPersonProcessor, add_handlers, tick
+from conversations.context import Ctx, Deps
+from conversations.dispatch import Dispatcher
+from conversations.payload import Signer
+from services.clock import Clock, SystemClock
+from storage.db import DEFAULT_URL
+from storage.unit_of_work import Store, open_store
+
+TELEGRAM_API = "https://api.telegram.org/bot"
+
+
+class Settings(BaseSettings):
+    """Back Coach's configuration, from the environment or `.env`. The token is a secret:
+    never logged."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    database_url: str = DEFAULT_URL
+    telegram_base_url: str = TELEGRAM_API
+    log_level: str = "INFO"
+    # Telegram long-poll timeout, seconds.
+    poll_timeout: int = 30
+    # Seconds between reminder dispatcher ticks (None: no ticks, as in the console), and
+    # reminders sent per second at most.
+    dispatch_every: float | None = 20
+    dispatch_rate: float = 25
+    # PTB's rate limiter keeps every request under Telegram's limits.
+    rate_limit: bool = True
+
+    @property
+    def token(self) -> str:
+        """The bot token; callers must have checked it is set."""
+        if self.telegram_bot_token is None:
+            raise RuntimeError("TELEGRAM_BOT_TOKEN is not set")
+        return self.telegram_bot_token.get_secret_value()
+
+
+def signing_key(token: str) -> bytes:
+    """A key for button payloads derived from the token (so no second secret to manage)."""
+    return hashlib.sha256(b"back-coach buttons\0" + token.encode()).digest()
+
+
+def build_application(
+    token: str,
+    base_url: str,
+    store: Store,
+    clock: Clock,
+    program: Program,
+    *,
+    rate_limit: bool = True,
+    poll_timeout: float = 30,
+    dispatch_every: float | None = 20,
+    dispatch_rate: float = 25,
+) -> BackCoachApplication:
+    """The whole bot over an open store, ready to run."""
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .context_types(ContextTypes(context=Ctx))
+        .concurrent_updates(PerPersonProcessor())
+        .get_updates_read_timeout(poll_timeout + 10)
+        .application_class(BackCoachApplication)
+    )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    app: Any = builder.build()
+    assert isinstance(app, BackCoachApplication)
+    app.deps = Deps(store, clock, program, Signer(signing_key(token)))
+    app.dispatcher = Dispatcher(app.deps, app.bot, rate=dispatch_rate)
+    add_handlers(app)
+    if dispatch_every is not None:
+        assert app.job_queue is not None
+        # One repeating job for everyone; a late tick runs once (coalesce), never skipped.
+        app.job_queue.run_repeating(
+            tick,
+            interval=dispatch_every,
+            first=1,
+            name="dispatch",
+            job_kwargs={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
+        )
+    return app
+
+
+async def open_application(
+    settings: Settings, clock: Clock | None = None, program: Program | None = None
+) -> BackCoachApplication:
+    """Open the database named by the settings (migrating it) and build the bot over it.
+    ``app.deps.store`` is closed by the caller."""
+    store = await open_store(settings.database_url)
+    return build_application(
+        settings.token,
+        settings.telegram_base_url,
+        store,
+        clock or SystemClock(),
+        program or default_program(),
+        rate_limit=settings.rate_limit,
+        poll_timeout=settings.poll_timeout,
+        dispatch_every=settings.dispatch_every,
+        dispatch_rate=settings.dispatch_rate,
+    )

@@ -1,0 +1,43 @@
+"""Telegram handlers of a person's data: /progress (chart), /export (CSV), /deletedata."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Update
+
+from conversations.commands import answer, chat_id
+from conversations.context import Ctx
+from services import data
+
+
+async def progress_command(update: Update, ctx: Ctx) -> None:
+    """Send the pain chart with stages and sessions, and its caption in words."""
+    found = await data.progress(ctx.deps, chat_id(update), list(ctx.args or []))
+    if not isinstance(found, data.Chart):
+        await answer(update, ctx, found)
+        return
+    from conversations.chart import render  # matplotlib loads on first use, not at start
+
+    png = await asyncio.to_thread(render, found.series)  # off the event loop
+    await ctx.bot.send_photo(chat_id(update), png, caption=found.caption, parse_mode="HTML")
+
+
+async def export_command(update: Update, ctx: Ctx) -> None:
+    """Send everything stored about the person as a CSV file."""
+    found = await data.export(ctx.deps, chat_id(update))
+    if not isinstance(found, data.Export):
+        await answer(update, ctx, found)
+        return
+    await ctx.bot.send_document(
+        chat_id(update),
+        found.content,
+        filename=found.filename,
+        caption=found.caption,
+        parse_mode="HTML",
+    )
+
+
+async def delete_command(update: Update, ctx: Ctx) -> None:
+    """Ask for confirmation before erasing everything."""
+    await answer(update, ctx, await data.delete_ask(ctx.deps, chat_id(update)))

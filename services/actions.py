@@ -1,0 +1,27 @@
+"""What a button asks for. The value is what a button's payload carries (two letters, so
+payloads stay within Telegram's 64 bytes); routing reads the enum, never the letters."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    """Every kind of inline button the bot sends."""
+
+    ANSWER = "ob"  # an answer to the current onboarding or settings step
+    CLEAR_HOLD = "cl"  # a clinician said exercise is OK
+    PAIN = "pn"  # a pain rating for a day
+    DONE = "dn"  # a move of the day's plan done
+    WORSE = "wr"  # a move made it worse
+    UNDO = "un"  # undo a "worse"
+    HOW = "hw"  # how to do a move
+    HANG_DONE = "hd"  # a bar-hang reminder: done
+    HANG_SNOOZE = "hz"  # … snooze 15 minutes
+    HANG_SKIP = "hs"  # … skip
+    DELETE = "dd"  # the answer to "delete everything?"
+    SETTINGS = "st"  # a settings menu button
+
+
+PLAN_FEEDBACK = frozenset({Action.DONE, Action.WORSE, Action.UNDO})
+HANG_ANSWERS = frozenset({Action.HANG_DONE, Action.HANG_SNOOZE, Action.HANG_SKIP})

@@ -1,0 +1,220 @@
+"""The daily check-in: a pain rating, the day's plan, and the plan's buttons."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from coach import texts
+from coach.explain import standing, why_text
+from coach.model import Feedback, History, MoveFeedback, Person
+from coach.plan import Plan, plan_for
+from coach.rules import replay
+from coach.safety import Hold, escalation, hold, worse_again
+from services.access import registered
+from services.actions import Action
+from services.core import Core
+from services.outcome import (
+    Message,
+    Outcome,
+    Say,
+    ShowExercises,
+    ShowHow,
+    ShowPlan,
+    hold_notice,
+    pain_question,
+)
+from services.steps import Step, question
+from services.unit import Work, unit
+
+
+def held(person: Person) -> Say | None:
+    """While a hold is on, the only thing to say is why, with the button that lifts it."""
+    why = hold(person)
+    if why is None:
+        return None
+    return hold_notice(
+        texts.PAUSED_FOR_RED_FLAG if why is Hold.RED_FLAG else texts.WAITING_FOR_SCREENING
+    )
+
+
+async def current_plan(work: Work, person: Person) -> tuple[Plan | None, History]:
+    """Today's plan (None before today's check-in) and the history it was made from."""
+    history = await work.uow.history(person.chat_id)
+    return plan_for(work.core.program, history, work.core.today(person)), history
+
+
+async def plan_messages(work: Work, person: Person) -> list[Message]:
+    """Today's plan, or the check-in question when there is none yet."""
+    plan, history = await current_plan(work, person)
+    if plan is None:
+        return [Say(texts.NO_CHECKIN_TODAY), pain_question(work.core.today(person))]
+    return [ShowPlan(plan, history.feedback)]
+
+
+async def checkin(core: Core, chat_id: int) -> Outcome:
+    """/checkin: ask for today's pain rating."""
+    async with unit(core) as work:
+        person, refusal = await registered(work, chat_id)
+    if person is None:
+        return refusal
+    return Outcome([held(person) or pain_question(core.today(person))])
+
+
+async def today(core: Core, chat_id: int) -> Outcome:
+    """/today: today's plan again."""
+    async with unit(core) as work:
+        person, refusal = await registered(work, chat_id)
+        if person is None:
+            return refusal
+        notice = held(person)
+        return Outcome([notice] if notice else await plan_messages(work, person))
+
+
+async def why(core: Core, chat_id: int) -> Outcome:
+    """/why: the stage, why, and what unlocks the next."""
+    async with unit(core) as work:
+        person, refusal = await registered(work, chat_id)
+        if person is None:
+            return refusal
+        history = await work.uow.history(chat_id)
+    at = standing(core.program, history, core.today(person))
+    return Outcome([Say(escape(why_text(core.program, at)))])
+
+
+async def exercises(core: Core, chat_id: int) -> Outcome:
+    """/exercises: every move, with the person's stage and equipment marked."""
+    async with unit(core) as work:
+        person, refusal = await registered(work, chat_id)
+        if person is None:
+            return refusal
+        history = await work.uow.history(chat_id)
+    at = standing(core.program, history, core.today(person))
+    return Outcome([ShowExercises(at.stage, person.profile.equipment)])
+
+
+async def plan_view(core: Core, chat_id: int) -> ShowPlan | None:
+    """Today's plan as it stands now, to redraw a plan message (None without one)."""
+    async with unit(core) as work:
+        person = await work.person(chat_id)
+        if person is None:
+            return None
+        plan, history = await current_plan(work, person)
+    return ShowPlan(plan, history.feedback) if plan else None
+
+
+def stale(core: Core, person: Person, day: date | None) -> str | None:
+    """A button from another day gets a clear answer instead of acting on today."""
+    if day is None:
+        return texts.INVALID_BUTTON
+    if day != core.today(person):
+        return texts.STALE_BUTTON.format(day=texts.day(day))
+    return None
+
+
+async def rate_button(core: Core, chat_id: int, day: date | None, pain: int) -> Outcome:
+    """A press on a pain keyboard: today's rating (replacing an earlier one)."""
+    async with unit(core) as work:
+        person = await work.person(chat_id)
+        if person is None:
+            return Outcome([Say(texts.NOT_REGISTERED)])
+        if not person.registered:
+            return Outcome([Say(texts.FINISH_SETUP), question(person)])
+        refusal = stale(core, person, day)
+        if refusal:
+            return Outcome(toast=refusal)
+        messages = await rate(work, person, pain)
+        await work.save(person)
+        await work.commit()
+    return Outcome(messages)
+
+
+async def rate(work: Work, person: Person, pain: int) -> list[Message]:
+    """Store today's rating (replacing an earlier one) and answer with the plan.
+
+    While the program is on hold nothing is stored: the rating would count toward stages
+    of a program that is paused until a clinician has seen the person. The caller saves
+    the person and commits.
+    """
+    notice = held(person)
+    if notice is not None:
+        return [notice]
+    core = work.core
+    day = core.today(person)
+    await work.ratings.set(person.chat_id, day, pain, work.now)
+    person.quiet = False  # an answer: check-in prompts may come again
+    plan, history = await current_plan(work, person)
+    assert plan is not None
+    if plan.away:
+        # After time away, the red flags come before any exercise.
+        person.step, person.step_data = Step.RF_EMERGENCY, {"then": "plan"}
+        return [Say(texts.PLAN_REASON_AWAY_FIRST), question(person)]
+    messages: list[Message] = [ShowPlan(plan, history.feedback)]
+    if person.checkin_weekly and not plan.maintenance:
+        person.checkin_weekly = False  # rebuilding after a flare needs daily check-ins
+        messages.append(Say(texts.BACK_TO_DAILY))
+    if plan.ask_red_flags:
+        person.step, person.step_data = Step.RF_EMERGENCY, {}
+        messages.append(question(person))
+    reason = escalation(core.program, history.ratings, day, person.escalation_suggested_on)
+    if reason is not None:
+        person.escalation_suggested_on = day
+        messages.append(Say(texts.ESCALATE[reason.value]))
+    return messages
+
+
+async def feedback(
+    core: Core, chat_id: int, action: Action, slug: str, day: date | None
+) -> Outcome:
+    """A plan button: *Done*, *Worse* or *Undo* on a move of the day's plan."""
+    if slug not in {m.slug for m in core.program.moves}:
+        return Outcome(toast=texts.INVALID_BUTTON)
+    async with unit(core) as work:
+        person = await work.person(chat_id)
+        if person is None:
+            return Outcome([Say(texts.NOT_REGISTERED)])
+        refusal = stale(core, person, day)
+        if refusal:
+            return Outcome(toast=refusal)
+        toast = await _feedback(work, person, action, slug)
+        await work.commit()
+    return Outcome(toast=toast, redraw_plan=None if toast == texts.NOT_NOW else day)
+
+
+async def _feedback(work: Work, person: Person, action: Action, slug: str) -> str:
+    program, today_ = work.core.program, work.core.today(person)
+    plan, _history = await current_plan(work, person)
+    name = program.move(slug).name
+    if action is Action.UNDO:
+        removed = await work.feedback.remove(person.chat_id, today_, slug, Feedback.WORSE)
+        return texts.UNDO_ACK.format(name=name) if removed else texts.NOTHING_TO_UNDO
+    item = plan.item(slug) if plan else None
+    if item is None or not item.actionable:
+        return texts.NOT_NOW
+    if action is Action.DONE:
+        done = MoveFeedback(today_, slug, Feedback.DONE)
+        if not await work.feedback.add(person.chat_id, done, work.now):
+            return texts.DONE_ALREADY
+        days = replay(program, await work.uow.history(person.chat_id), today_)
+        complete = slug != "bar_hang" and bool(days) and days[-1].session
+        return texts.SESSION_COMPLETE if complete else texts.DONE_ACK.format(name=name)
+    history = await work.uow.history(person.chat_id)
+    again = worse_again(program, history.feedback, slug, today_)
+    await work.feedback.add(person.chat_id, MoveFeedback(today_, slug, Feedback.WORSE), work.now)
+    if slug == "bar_hang":
+        toast = texts.WORSE_HANG_ACK
+    else:
+        toast = texts.WORSE_ACK.format(name=name, days=program.rules.worse_leave_out_days)
+    if again:
+        toast = f"{toast}\n\n{texts.WORSE_AGAIN.format(name=name)}"
+    return toast
+
+
+async def how(core: Core, chat_id: int, slug: str) -> Outcome:
+    """*How?* on a move: its technique, with where it comes from."""
+    if slug not in {m.slug for m in core.program.moves}:
+        return Outcome(toast=texts.INVALID_BUTTON)
+    async with unit(core) as work:
+        if await work.person(chat_id) is None:
+            return Outcome([Say(texts.NOT_REGISTERED)])
+    return Outcome([ShowHow(slug)])

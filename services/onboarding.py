@@ -1,0 +1,378 @@
+"""Onboarding and settings answers: consent, screening, red flags, time zone, times,
+equipment, gym; /start, /redflags, typed messages and shared locations.
+
+Every step's question and accepted answers are in ``services.steps``; here is what an
+answer does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import time
+from html import escape
+
+from coach import places, texts
+from coach.model import Equipment, Person, Profile, RedFlagGroup, SafetyEvent, SafetyEventKind
+from coach.model import Screening as ScreeningAnswers
+from coach.safety import Hold, clinician_cleared, hold, record_red_flag, record_screening
+from services import checkin
+from services.access import registered
+from services.core import Core
+from services.outcome import Keyboard, Message, Outcome, Say, hold_notice, pain_question
+from services.steps import (
+    EQUIPMENT,
+    HANG_SUGGESTIONS,
+    RED_FLAGS,
+    SCREENING,
+    SETTINGS_CHANGES,
+    STEPS,
+    ZONE,
+    Step,
+    accepts,
+    hang_count,
+    parse_hhmm,
+    parse_time,
+    parse_times,
+    question,
+    step_of,
+    zone_choices,
+)
+from services.unit import Work, unit
+
+MAX_TEXT = 200  # no answer the bot waits for is longer; longer messages change nothing
+NUMBER = re.compile(r"^\s*[-+]?\d+([.,]\d+)?\s*$")
+NUMBER_WORDS = {
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+}
+
+
+def zone_label(zone: str | None) -> str:
+    """A zone as a person reads it: "Etc/GMT-3" (POSIX signs are inverted) is "UTC+3"."""
+    posix = re.fullmatch(r"Etc/GMT([+-])(\d{1,2})", zone or "")
+    if posix is None:
+        return zone or "UTC"
+    return f"UTC{'-' if posix[1] == '+' else '+'}{int(posix[2])}"
+
+
+def emergency_words(zone: str | None) -> str:
+    """The local emergency number, from the country of the person's time zone."""
+    found = places.emergency_number(zone or "UTC")
+    if not found.number:
+        return texts.EMERGENCY_NUMBER_UNKNOWN
+    template = texts.EMERGENCY_NUMBER_ALSO if found.also else texts.EMERGENCY_NUMBER
+    return template.format(number=found.number, also=found.also, country=found.country)
+
+
+# Moving between steps -------------------------------------------------------------------
+
+
+def goto(work: Work, person: Person, step: Step | None) -> list[Message]:
+    """Move to a step and ask its question (finishing setup after the last)."""
+    person.step = step
+    if step is None:
+        return finish(work, person)
+    return [question(person)]
+
+
+def after(work: Work, person: Person, step: Step) -> list[Message]:
+    """After answering ``step``: the next step, or the end of a change from /settings."""
+    if person.registered and STEPS[step].ends_change:
+        person.step, person.step_data = None, {}
+        return [Say(texts.SAVED)]
+    return goto(work, person, STEPS[step].next)
+
+
+def finish(work: Work, person: Person) -> list[Message]:
+    """Setup is complete: register the person and ask for the first check-in."""
+    if person.registered:  # the last step of a change from /settings
+        person.step, person.step_data = None, {}
+        return [Say(texts.SAVED)]
+    person.registered, person.step, person.step_data = True, None, {}
+    hangs = ", ".join(f"{t:%H:%M}" for t in person.hang_times)
+    checkin_at = f"{person.checkin_time:%H:%M}" if person.checkin_time else "?"
+    zone = zone_label(person.timezone)
+    why = hold(person)
+    if why is not None:  # no rating is asked for while the program waits for a clinician
+        waiting = texts.PAUSED_FOR_RED_FLAG if why is Hold.RED_FLAG else texts.WAITING_FOR_SCREENING
+        return [
+            Say(texts.SETUP_DONE_HELD.format(checkin=checkin_at, hangs=hangs, zone=zone)),
+            hold_notice(waiting),
+        ]
+    return [
+        Say(texts.SETUP_DONE.format(checkin=checkin_at, hangs=hangs, zone=zone)),
+        pain_question(work.core.today(person)),
+    ]
+
+
+# Use cases ------------------------------------------------------------------------------
+
+
+async def start(core: Core, chat_id: int) -> Outcome:
+    """/start: begin onboarding, or pick up where the person left off; never wipe anyone."""
+    async with unit(core) as work:
+        person = await work.person(chat_id)
+        if person is None:
+            person = Person(chat_id=chat_id, created_at=work.now, step=Step.CONSENT)
+            await work.add(person)
+            messages: list[Message] = [Say(texts.WELCOME), question(person)]
+        else:
+            reactivated = not person.active  # back after blocking the bot
+            person.active = True
+            person.quiet = False
+            await work.save(person, resync=reactivated)  # reminders from now on
+            if person.registered and person.step is None:
+                messages = [Say(texts.ALREADY_REGISTERED)]
+            elif person.registered:  # a question is pending (red flags, a settings change)
+                messages = [question(person)]
+            else:
+                messages = [Say(texts.FINISH_SETUP), question(person)]
+        await work.commit()
+    return Outcome(messages)
+
+
+async def redflags(core: Core, chat_id: int) -> Outcome:
+    """/redflags: ask the red-flag questions now (while no hold is on)."""
+    async with unit(core) as work:
+        person, refusal = await registered(work, chat_id)
+        if person is None:
+            return refusal
+        if hold(person) is not None:
+            return Outcome([checkin.held(person) or Say(texts.NOT_NOW)])
+        person.step, person.step_data = Step.RF_EMERGENCY, {}
+        await work.save(person)
+        await work.commit()
+    return Outcome([question(person)])
+
+
+async def answer(core: Core, chat_id: int, step: str, value: str) -> Outcome:
+    """A button answer to a step's question."""
+    async with unit(core) as work:
+        person = await work.person(chat_id)
+        if person is None:
+            return Outcome([Say(texts.NOT_REGISTERED)], answered=True)
+        if person.step != step:
+            return Outcome([Say(texts.OLD_QUESTION), question(person)], answered=True)
+        messages = await _answer(work, person, value)
+        if not (person.step is None and not person.registered):  # declined: nothing is kept
+            await work.save(person)
+        await work.commit()
+    return Outcome(messages, answered=bool(messages))
+
+
+async def _answer(work: Work, person: Person, value: str) -> list[Message]:
+    step = step_of(person)
+    if step is None or not accepts(person, step, value):
+        return [question(person)]
+    yes = value == "y"
+    if step is Step.CONSENT:
+        if not yes:
+            await work.people.delete_everything(person.chat_id)
+            person.step = None
+            return [Say(texts.CONSENT_DECLINED)]
+        person.consent_version, person.consent_at = texts.CONSENT_VERSION, work.now
+        return goto(work, person, STEPS[step].next)
+    if step in SCREENING:
+        return await _screening(work, person, step, yes)
+    if step in RED_FLAGS:
+        return await _red_flags(work, person, step, yes)
+    if step is Step.TZ_CHOICE:
+        return _set_zone(work, person, zone_choices(person)[int(value)][1])
+    if step is Step.CHECKIN_TIME:
+        return _set_checkin_time(work, person, parse_hhmm(f"{value[:2]}:{value[2:]}"))
+    if step is Step.HANG_COUNT:
+        person.step_data = {"hang_count": int(value)}
+        return goto(work, person, STEPS[step].next)
+    if step is Step.HANG_TIMES:
+        chosen = tuple(map(parse_hhmm, HANG_SUGGESTIONS[hang_count(person)]))
+        return _set_hang_times(work, person, chosen)
+    if step in EQUIPMENT:
+        item = Equipment(step.removeprefix("eq_"))
+        owned = person.profile.equipment | {item} if yes else person.profile.equipment - {item}
+        person.profile = replace(person.profile, equipment=frozenset(owned))
+        return goto(work, person, STEPS[step].next)
+    if step is Step.GYM:
+        person.profile = Profile(person.profile.equipment, gym_experienced=yes)
+        return goto(work, person, None)
+    return [question(person)]
+
+
+async def _screening(work: Work, person: Person, step: Step, yes: bool) -> list[Message]:
+    """One screening answer; after the last, a "yes" asks for a clinician's go-ahead."""
+    so_far = person.step_data.get("screening", {})
+    answers = {str(k): bool(v) for k, v in so_far.items()} if isinstance(so_far, dict) else {}
+    answers[step.removeprefix("sc_")] = yes
+    person.step_data = {"screening": answers}
+    if step is not SCREENING[-1]:
+        return goto(work, person, STEPS[step].next)
+    screening = ScreeningAnswers(**{k: bool(v) for k, v in answers.items()})
+    record_screening(person, screening)
+    detail = ",".join(k for k, v in sorted(answers.items()) if v) or "none"
+    await work.safety.log(person.chat_id, SafetyEvent(work.now, SafetyEventKind.SCREENING, detail))
+    person.step_data = {}
+    notice: list[Message] = [hold_notice(texts.SCREENING_HOLD)] if screening.needs_clearance else []
+    return notice + goto(work, person, STEPS[step].next)
+
+
+async def _red_flags(work: Work, person: Person, step: Step, yes: bool) -> list[Message]:
+    """An answer to one red-flag group: a "yes" pauses everything, with the advice."""
+    emergency = step is Step.RF_EMERGENCY
+    group = (RedFlagGroup.EMERGENCY if emergency else RedFlagGroup.URGENT) if yes else None
+    if group is not None:
+        record_red_flag(person, group, work.now)
+        await work.safety.log(
+            person.chat_id, SafetyEvent(work.now, SafetyEventKind.RED_FLAG, group)
+        )
+        advice = texts.EMERGENCY_ADVICE if emergency else texts.URGENT_ADVICE
+        person.step = None if person.registered else Step.RF_HOLD
+        person.step_data = {}
+        number = escape(emergency_words(person.timezone))
+        return [hold_notice(advice.format(number=number))]
+    if emergency:
+        return goto(work, person, Step.RF_URGENT)
+    await work.safety.log(person.chat_id, SafetyEvent(work.now, SafetyEventKind.RED_FLAGS_NONE))
+    then = person.step_data.get("then")
+    person.step_data = {}
+    if not person.registered:
+        return goto(work, person, STEPS[step].next)
+    person.step = None
+    if then == "plan":
+        return [Say(texts.NO_RED_FLAGS), *await checkin.plan_messages(work, person)]
+    return [Say(texts.NO_RED_FLAGS)]
+
+
+async def clear_hold(core: Core, chat_id: int) -> Outcome:
+    """ "A clinician said exercise is OK": the hold is lifted and the program goes on."""
+    async with unit(core) as work:
+        person = await work.person(chat_id)
+        if person is None:
+            return Outcome([Say(texts.NOT_REGISTERED)])
+        if hold(person) is None:
+            return Outcome(toast=texts.NOT_NOW)
+        clinician_cleared(person, work.now)
+        await work.safety.log(chat_id, SafetyEvent(work.now, SafetyEventKind.CLINICIAN_CLEARED))
+        messages: list[Message] = [Say(texts.CLEARED)]
+        if person.step == Step.RF_HOLD:
+            messages += goto(work, person, STEPS[Step.RF_HOLD].next)
+        elif person.registered:
+            messages.append(pain_question(core.today(person)))
+        await work.save(person)
+        await work.commit()
+    return Outcome(messages)
+
+
+async def typed(core: Core, chat_id: int, text: str) -> Outcome:
+    """Free text: the answer to the current step, a typed pain rating, or a friendly nudge."""
+    if len(text) > MAX_TEXT:
+        return Outcome([Say(texts.TOO_LONG)])
+    async with unit(core) as work:
+        person = await work.person(chat_id)
+        if person is None:
+            return Outcome([Say(texts.NOT_REGISTERED)])
+        messages = await _typed(work, person, text.strip())
+        await work.save(person)
+        await work.commit()
+    return Outcome(messages)
+
+
+async def _typed(work: Work, person: Person, text: str) -> list[Message]:
+    step = step_of(person)
+    if step in ZONE:
+        return _zone_text(work, person, text)
+    if step is Step.CHECKIN_TIME:
+        chosen = parse_time(text)
+        if chosen is None:
+            return [Say(texts.TIME_INVALID), question(person)]
+        return _set_checkin_time(work, person, chosen)
+    if step is Step.HANG_TIMES:
+        count = hang_count(person)
+        times = parse_times(text, count)
+        if times is None:
+            return [Say(texts.HANG_TIMES_INVALID.format(count=count))]
+        return _set_hang_times(work, person, times)
+    if person.step is not None:
+        return [question(person)]
+    if text.isdigit() and 0 <= int(text) <= 10:
+        return await checkin.rate(work, person, int(text))
+    if NUMBER.match(text) or text.lower() in NUMBER_WORDS:
+        return [Say(texts.PAIN_INVALID), pain_question(work.core.today(person))]
+    return [Say(texts.UNEXPECTED_TEXT)]
+
+
+async def location(core: Core, chat_id: int, latitude: float, longitude: float) -> Outcome:
+    """A shared location: the time zone, during the time-zone step."""
+    async with unit(core) as work:
+        person = await work.person(chat_id)
+        if person is None or step_of(person) not in ZONE:
+            return Outcome([Say(texts.UNEXPECTED_TEXT)])
+        zone = places.zone_from_location(latitude, longitude)
+        messages: list[Message]
+        if zone is None:
+            messages = [Say(texts.TIMEZONE_NOT_FOUND.format(hint=""))]
+        else:
+            messages = _set_zone(work, person, zone)
+        await work.save(person)
+        await work.commit()
+    return Outcome(messages)
+
+
+async def settings_change(work: Work, person: Person, choice: str) -> list[Message] | None:
+    """A settings-menu button that starts a step (None if ``choice`` is not one)."""
+    step = SETTINGS_CHANGES.get(choice)
+    if step is None:
+        return None
+    person.step, person.step_data = step, {"settings": True}
+    return [question(person)]
+
+
+# Storing answers ------------------------------------------------------------------------
+
+
+def _zone_text(work: Work, person: Person, text: str) -> list[Message]:
+    """A typed time zone, city or UTC offset."""
+    found = places.resolve_zone(text)
+    if isinstance(found, places.Zone):
+        return _set_zone(work, person, found.name, fixed=not found.follows_dst)
+    if isinstance(found, places.Choice):
+        person.step_data = {
+            "choices": [[f"{c.city}, {c.country} ({c.zone})", c.zone] for c in found.candidates]
+        }
+        return goto(work, person, Step.TZ_CHOICE)
+    return [Say(texts.TIMEZONE_NOT_FOUND.format(hint=escape(found.hint)))]
+
+
+def _set_zone(work: Work, person: Person, zone: str, *, fixed: bool = False) -> list[Message]:
+    """Store the person's zone and go on to the check-in time."""
+    person.timezone, person.step_data = zone, {}
+    local = work.now.astimezone(places.load_zone(zone))
+    messages: list[Message] = [
+        Say(
+            texts.TIMEZONE_SET.format(zone=zone_label(zone), local=f"{local:%H:%M}"),
+            keyboard=Keyboard.REMOVE,
+        )
+    ]
+    if fixed:
+        messages.append(Say(texts.TIMEZONE_FIXED))
+    return messages + after(work, person, Step.TIMEZONE)
+
+
+def _set_checkin_time(work: Work, person: Person, chosen: time) -> list[Message]:
+    """Store the daily check-in time."""
+    person.checkin_time = chosen
+    return after(work, person, Step.CHECKIN_TIME)
+
+
+def _set_hang_times(work: Work, person: Person, chosen: tuple[time, ...]) -> list[Message]:
+    """Store the bar-hang reminder times and go on to equipment."""
+    person.hang_times, person.step_data = chosen, {}
+    return after(work, person, Step.HANG_TIMES)

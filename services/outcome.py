@@ -1,0 +1,96 @@
+"""What a service returns: what happened and what to say, as plain data.
+
+``conversations/render.py`` turns each message into Telegram text and keyboards; nothing
+here knows Telegram.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from coach import texts
+from coach.model import Equipment, MoveFeedback
+from coach.plan import Plan
+from services.actions import Action
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """An inline button: its label, and the action (with arguments) a press asks for."""
+
+    label: str
+    action: Action
+    args: tuple[str | int | date, ...] = ()
+
+
+Rows = tuple[tuple[Button, ...], ...]
+
+
+class Keyboard(StrEnum):
+    """The reply keyboard under the input field, when a message changes it."""
+
+    SHARE_LOCATION = "share_location"
+    REMOVE = "remove"
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    """One message: Telegram-HTML text, and inline buttons or a reply keyboard."""
+
+    text: str
+    buttons: Rows = ()
+    keyboard: Keyboard | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShowPlan:
+    """The day's plan, with the day's feedback that decides its buttons."""
+
+    plan: Plan
+    feedback: tuple[MoveFeedback, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ShowHow:
+    """How to do a move."""
+
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShowExercises:
+    """Every move by stage, marking what the person's equipment allows."""
+
+    stage: int
+    equipment: frozenset[Equipment]
+
+
+Message = Say | ShowPlan | ShowHow | ShowExercises
+
+
+@dataclass(slots=True)
+class Outcome:
+    """The result of a use case: messages to send, a button's toast, what to redraw."""
+
+    messages: list[Message] = field(default_factory=list)
+    toast: str | None = None
+    answered: bool = False  # a question was answered: its buttons can go
+    redraw_plan: date | None = None  # a plan button changed this day's plan
+
+
+def say(*messages: Message, toast: str | None = None) -> Outcome:
+    """An outcome that only says something."""
+    return Outcome(list(messages), toast)
+
+
+def pain_question(day: date, text: str = texts.PAIN_ASK) -> Say:
+    """The 0-10 question for a day's rating."""
+    buttons = tuple(Button(str(n), Action.PAIN, (day, n)) for n in range(11))
+    return Say(text, (buttons[:6], buttons[6:]))
+
+
+def hold_notice(text: str) -> Say:
+    """A hold's explanation, with the one button that lifts it."""
+    return Say(text, ((Button(texts.CLINICIAN_OK, Action.CLEAR_HOLD),),))

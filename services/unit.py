@@ -1,0 +1,83 @@
+"""A use case's unit of work: one transaction, and a person's reminders kept in step.
+
+``save`` rebuilds the person's reminder schedule whenever a setting it depends on changed
+since the person was loaded, so no use case can forget it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime, time
+
+from coach.model import Person
+from coach.schedule import WEEKLY_AT, Kind, Reminder, reminders_for
+from services.core import Core
+from storage.unit_of_work import UnitOfWork
+
+
+def schedule_key(person: Person) -> tuple[object, ...]:
+    """What the schedule depends on: when it changes, the schedule is rebuilt."""
+    return (
+        person.registered,
+        person.timezone,
+        person.checkin_time,
+        person.hang_times,
+        person.weekly_summary,
+        person.checkin_weekly,
+    )
+
+
+def wanted(person: Person, now: datetime) -> list[Reminder]:
+    """The schedule a person's settings ask for (nothing before setup is complete)."""
+    if not person.registered or person.timezone is None:
+        return []
+    times: dict[Kind, tuple[time, ...]] = {Kind.HANG: person.hang_times}
+    if person.checkin_time is not None:
+        prompt = Kind.WEEKLY_CHECKIN if person.checkin_weekly else Kind.CHECKIN
+        times[prompt] = (person.checkin_time,)
+    if person.weekly_summary:
+        times[Kind.WEEKLY] = (WEEKLY_AT,)
+    return reminders_for(times, person.timezone, now)
+
+
+class Work:
+    """The repositories of one transaction, the instant it started, and person tracking."""
+
+    def __init__(self, core: Core, uow: UnitOfWork) -> None:
+        self.core, self.uow, self.now = core, uow, core.clock.now()
+        self.people, self.ratings, self.feedback = uow.people, uow.ratings, uow.feedback
+        self.safety, self.schedule = uow.safety, uow.schedule
+        self._loaded: dict[int, tuple[object, ...]] = {}
+
+    async def person(self, chat_id: int) -> Person | None:
+        """Load a person, remembering what their schedule was built from."""
+        person = await self.uow.people.get(chat_id)
+        if person is not None:
+            self._loaded[chat_id] = schedule_key(person)
+        return person
+
+    async def add(self, person: Person) -> None:
+        """Store a new person (their schedule comes once setup is complete)."""
+        await self.uow.people.add(person)
+        self._loaded[person.chat_id] = schedule_key(person)
+
+    async def save(self, person: Person, *, resync: bool = False) -> None:
+        """Store the person; rebuild their schedule if a setting it depends on changed (or
+        ``resync``: from now on, as after /resume)."""
+        key = schedule_key(person)
+        if resync or self._loaded.get(person.chat_id) != key:
+            await self.uow.schedule.replace(person.chat_id, wanted(person, self.now))
+            self._loaded[person.chat_id] = key
+        await self.uow.people.save(person)
+
+    async def commit(self) -> None:
+        """Make the use case's writes durable: once, at its end."""
+        await self.uow.commit()
+
+
+@asynccontextmanager
+async def unit(core: Core) -> AsyncIterator[Work]:
+    """``async with unit(core) as work:`` one transaction, rolled back unless committed."""
+    async with core.store.unit() as uow:
+        yield Work(core, uow)

@@ -1,0 +1,158 @@
+"""The dispatcher's decisions without Telegram: what is claimed, what is skipped and why,
+quieting down, and the retention sweep, on a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from coach.model import Feedback, MoveFeedback, RedFlagGroup, SafetyState
+from coach.schedule import Kind, State
+from services import reminders
+from services.clock import ManualClock
+from services.core import Core
+from services.reminders import KEEP_FOR, NOTICE, STILL_THERE, Report
+from services.unit import unit
+from tests.services.conftest import registered
+
+CHECKIN = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # 08:00 in Berlin
+HANG_1 = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)  # 08:30 in Berlin
+
+
+async def claim_at(core: Core, when: datetime) -> Report:
+    assert isinstance(core.clock, ManualClock)
+    core.clock.current = when
+    report = Report()
+    await reminders.claim(core, when, report)
+    return report
+
+
+async def ledger(core: Core, chat_id: int) -> list[tuple[str, int, str, str | None]]:
+    async with core.store.unit() as uow:
+        rows = await uow.schedule.deliveries(chat_id)
+    return [(d.kind.value, d.slot, d.state.value, d.reason) for d in rows]
+
+
+async def test_a_due_prompt_is_queued_once_and_its_row_moves_to_tomorrow(core: Core) -> None:
+    await registered(core, 1, hang_times=())
+    assert (await claim_at(core, CHECKIN - timedelta(minutes=1))).claimed == 0
+    report = await claim_at(core, CHECKIN)
+    assert report.claimed == 1 and report.skipped == {}
+    assert await ledger(core, 1) == [("checkin", 0, "queued", None)]
+    assert (await claim_at(core, CHECKIN + timedelta(minutes=1))).claimed == 0
+    async with core.store.unit() as uow:
+        rows = [r for r in await uow.schedule.of(1) if r.kind is Kind.CHECKIN]
+    assert [r.day for r in rows] == [date(2026, 3, 3)]
+
+
+async def test_each_skip_reason_is_recorded(core: Core) -> None:
+    await registered(core, 1, hang_times=(), active=False)
+    await registered(core, 2, hang_times=(), paused=True)
+    flagged = SafetyState(red_flag=RedFlagGroup.URGENT, red_flag_at=CHECKIN)
+    await registered(core, 3, hang_times=(), safety=flagged)
+    await registered(core, 4, hang_times=())
+    async with unit(core) as work:
+        await work.ratings.set(4, date(2026, 3, 2), 3, CHECKIN - timedelta(hours=1))
+        await work.commit()
+    report = await claim_at(core, CHECKIN)
+    assert report.skipped == {"inactive": 1, "paused": 1, "on_hold": 1, "checked_in": 1}
+    assert (await ledger(core, 4))[0][2:] == ("skipped", "checked_in")
+
+
+async def test_a_hang_done_in_the_plan_or_marked_is_not_reminded(core: Core) -> None:
+    await registered(core, 1, checkin_time=None)
+    await registered(core, 2, checkin_time=None)
+    async with unit(core) as work:
+        done = MoveFeedback(date(2026, 3, 2), "bar_hang", Feedback.DONE)
+        await work.feedback.add(1, done, CHECKIN)
+        await work.schedule.mark_hang(2, date(2026, 3, 2), 0, "skip", CHECKIN)
+        await work.commit()
+    report = await claim_at(core, HANG_1)
+    assert report.skipped == {"hang_done": 1, "hang_marked": 1}
+
+
+async def test_a_late_hang_after_downtime_is_skipped(core: Core) -> None:
+    await registered(core, 1, checkin_time=None)
+    report = await claim_at(core, HANG_1 + timedelta(hours=5))
+    assert sum(report.skipped.values()) == 1
+    assert (await ledger(core, 1))[0][2] == "skipped"
+
+
+async def test_three_ignored_prompts_bring_one_still_there_and_then_quiet(core: Core) -> None:
+    await registered(core, 1, hang_times=())
+    for day in range(3):
+        await claim_at(core, CHECKIN + timedelta(days=day))
+        for delivery in await reminders.queued(core):
+            await reminders.record_send(
+                core, delivery, State.SENT, reason=None, message_id=day + 1, blocked=False
+            )
+    await claim_at(core, CHECKIN + timedelta(days=3))
+    assert [row[3] for row in await ledger(core, 1)] == [None, None, None, STILL_THERE]
+    async with core.store.unit() as uow:
+        person = await uow.people.get(1)
+    assert person is not None and person.quiet
+    report = await claim_at(core, CHECKIN + timedelta(days=4))
+    assert report.skipped == {"quiet": 1}
+
+
+async def test_a_blocked_send_marks_the_person_inactive_and_clears_their_schedule(
+    core: Core,
+) -> None:
+    await registered(core, 1, hang_times=())
+    await claim_at(core, CHECKIN)
+    [delivery] = await reminders.queued(core)
+    assert await reminders.begin_send(core, delivery) is not None
+    await reminders.record_send(
+        core, delivery, State.FAILED, reason="blocked", message_id=None, blocked=True
+    )
+    async with core.store.unit() as uow:
+        person = await uow.people.get(1)
+        rows = await uow.schedule.of(1)
+    assert person is not None and not person.active and rows == []
+    assert (await ledger(core, 1))[0][2:] == ("failed", "blocked")
+
+
+async def test_recover_makes_in_flight_sends_uncertain(core: Core) -> None:
+    await registered(core, 1, hang_times=())
+    await claim_at(core, CHECKIN)
+    [delivery] = await reminders.queued(core)
+    await reminders.begin_send(core, delivery)
+    assert await reminders.recover(core, CHECKIN + timedelta(seconds=5)) == 1
+    assert (await ledger(core, 1))[0][2] == "uncertain"
+
+
+async def test_retention_warns_after_358_days_and_deletes_a_week_after_the_warning(
+    core: Core,
+) -> None:
+    await registered(core, 1, hang_times=())
+    await registered(core, 2, hang_times=())
+    last = datetime(2025, 1, 10, 8, tzinfo=UTC)
+    async with unit(core) as work:
+        await work.ratings.set(1, date(2025, 1, 10), 2, last)
+        await work.ratings.set(2, date(2025, 6, 1), 2, last + timedelta(days=142))
+        await work.commit()
+    warn_at = last + KEEP_FOR - NOTICE + timedelta(hours=1)
+    assert await reminders.sweep(core, warn_at) == 0
+    assert [row[:3] for row in await ledger(core, 1)] == [("retention", 0, "queued")]
+    assert await ledger(core, 2) == []
+    assert await reminders.sweep(core, warn_at + timedelta(days=3)) == 0  # warned once only
+    assert len(await ledger(core, 1)) == 1
+    assert await reminders.sweep(core, warn_at + NOTICE) == 1
+    async with core.store.unit() as uow:
+        assert await uow.people.get(1) is None
+        assert await uow.people.get(2) is not None
+
+
+async def test_a_checkin_after_the_warning_resets_retention(core: Core) -> None:
+    await registered(core, 1, hang_times=())
+    last = datetime(2025, 1, 10, 8, tzinfo=UTC)
+    async with unit(core) as work:
+        await work.ratings.set(1, date(2025, 1, 10), 2, last)
+        await work.commit()
+    warn_at = last + KEEP_FOR - NOTICE + timedelta(hours=1)
+    await reminders.sweep(core, warn_at)
+    async with unit(core) as work:
+        await work.ratings.set(1, warn_at.date(), 1, warn_at + timedelta(hours=1))
+        await work.commit()
+    assert await reminders.sweep(core, warn_at + NOTICE + timedelta(days=1)) == 0
+    async with core.store.unit() as uow:
+        assert await uow.people.get(1) is not None
