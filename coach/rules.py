@@ -137,6 +137,8 @@ class Item:
     status: Status
     until: date | None = None  # for LEFT_OUT: the day it comes back
     needs_equipment: bool = False  # the bar hang without a pull-up bar: any sturdy bar works
+    # LEFT_OUT by a "worse" given on this very day: the day's session still asked for it.
+    left_today: bool = False
 
     @property
     def dose(self) -> str:
@@ -148,6 +150,11 @@ class Item:
     def actionable(self) -> bool:
         """Whether the plan asks for this move today (and shows *Done*)."""
         return self.status in (Status.DO, Status.GENTLE)
+
+    @property
+    def required(self) -> bool:
+        """Whether the day's session needs this move *Done* (a *Worse* is not a *Done*)."""
+        return self.actionable or self.left_today
 
 
 def day_items(
@@ -169,7 +176,7 @@ def day_items(
     first = Item(hang, Status.GENTLE if gentle else Status.DO, needs_equipment=no_bar)
     if flare:
         return (first,)
-    out = {i.move: i.until for i in left_out(program, history.feedback, day)}
+    out = {i.move: i for i in left_out(program, history.feedback, day)}
     resting = lifts_rest(program, done_by_day(history.feedback) if done is None else done, day)
     items = [first]
     for slug in offered(program, history.profile, stage):
@@ -179,7 +186,8 @@ def day_items(
         if not move.possible_with(history.profile.equipment):
             items.append(Item(move, Status.NO_EQUIPMENT))
         elif slug in out:
-            items.append(Item(move, Status.LEFT_OUT, out[slug]))
+            gone = out[slug]
+            items.append(Item(move, Status.LEFT_OUT, gone.until, left_today=gone.since == day))
         elif resting and move.every_other_day:
             items.append(Item(move, Status.REST))
         else:
@@ -195,9 +203,10 @@ def required_moves(
     flare: bool,
     done: dict[date, set[str]] | None = None,
 ) -> list[str]:
-    """The moves whose *Done* make a session: the day's actionable moves, bar hang aside."""
+    """The moves whose *Done* make a session: the day's actionable moves, bar hang aside,
+    and any left out by a *Worse* given that same day (which is not a *Done*)."""
     items = day_items(program, history, stage, day, flare, done)
-    return [i.move.slug for i in items if i.actionable and i.move.slug != "bar_hang"]
+    return [i.move.slug for i in items if i.required and i.move.slug != "bar_hang"]
 
 
 def equipment_cap(program: Program, equipment: frozenset[Equipment]) -> int:
@@ -287,6 +296,9 @@ def replay(program: Program, history: History, until: date) -> list[Day]:
     done = done_by_day(history.feedback)
     # The rules below look up "worse" feedback for every day: keep only those rows, once.
     worse = tuple(f for f in history.feedback if f.kind is Feedback.WORSE)
+    worse_on: dict[date, set[str]] = defaultdict(set)
+    for item in worse:
+        worse_on[item.day].add(item.move)
     history = History(history.profile, history.ratings, worse)
     days: list[Day] = []
     progress = Progress()
@@ -302,7 +314,7 @@ def replay(program: Program, history: History, until: date) -> list[Day]:
         # The flare that moved a person down is not a flare "since entering" the new stage.
         progress.flares += flare and change is not Change.FLARE
         needed = required_moves(program, history, progress.stage, day, flare, done)
-        session = bool(needed) and set(needed) <= done.get(day, set())
+        session = bool(needed) and set(needed) <= done.get(day, set()) - worse_on[day]
         days.append(
             Day(day, ratings[day], progress.stage, change, flare, away, session, progress.entered)
         )

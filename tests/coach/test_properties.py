@@ -216,15 +216,20 @@ def test_no_plan_offers_a_lift_before_its_gate_or_a_hyper_row_to_a_beginner(
 
 
 @given(cases(), st.data())
-def test_a_session_is_every_actionable_move_of_the_plan_but_the_hang(
+def test_a_session_is_done_on_every_move_the_plan_asks_for_but_the_hang(
     case: Case, data: st.DataObject
 ) -> None:
     done = done_by_day(case.history.feedback)
     day = data.draw(st.sampled_from(case.days))
     plan = plan_for(PROGRAM, case.history, day.day)
     assert plan is not None
-    asked = {i.move.slug for i in plan.items if i.actionable and i.move.slug != "bar_hang"}
-    assert day.session == (bool(asked) and asked <= done.get(day.day, set()))
+    asked = {i.move.slug for i in plan.items if i.required and i.move.slug != "bar_hang"}
+    worse = {f.move for f in case.history.feedback if f.kind is Feedback.WORSE and f.day == day.day}
+    assert day.session == (bool(asked) and asked <= done.get(day.day, set()) - worse)
+    if day.session:  # every move the plan asks for is Done, and none was "worse"
+        actionable = {i.move.slug for i in plan.items if i.actionable} - {"bar_hang"}
+        assert actionable <= done.get(day.day, set())
+        assert not asked & worse
 
 
 @given(cases())
