@@ -18,6 +18,7 @@ from coach.rules import (
     Change,
     Condition,
     Day,
+    FlareKind,
     Need,
     entry_conditions,
     equipment_cap,
@@ -136,7 +137,7 @@ def why_text(program: Program, at: Standing) -> str:
         lines.append(texts.WHY_NO_CHECKINS)
     else:
         reason = texts.ENTERED_BY[at.entered_by.value if at.entered_by else "start"]
-        lines.append(reason.format(day=texts.day(at.entered)))
+        lines.append(reason.format(day=texts.day(at.entered), what=_flare_what(at)))
     if at.maintenance:
         lines.append(texts.WHY_MAINTENANCE)
     if at.next_stage is None:
@@ -158,11 +159,31 @@ def why_text(program: Program, at: Standing) -> str:
     return "\n".join(lines)
 
 
+def usual_text(value: float | None) -> str:
+    """A median in words: '2', or '2.5' between two ratings."""
+    if value is None:
+        return ""
+    return str(int(value)) if value == int(value) else f"{value:.1f}"
+
+
+def _flare_what(at: Standing) -> str:
+    """What the flare that moved a person down was, in the words of the rule that fired."""
+    flared = next((d for d in reversed(at.days) if d.change is not None), None)
+    if flared is None or flared.flare_kind is None:
+        return ""
+    return texts.FLARE_WHAT[flared.flare_kind.value].format(
+        pain=flared.pain, usual=usual_text(flared.usual)
+    )
+
+
 def plan_reason(program: Program, plan: Plan) -> str:
     """Why today's plan is what it is, in one or two sentences."""
     if plan.flare:
-        key = "flare_drop" if plan.change is Change.FLARE else "flare"
-        return texts.PLAN_REASON[key].format(pain=plan.pain, stage=plan.stage)
+        key = "flare_rise" if plan.flare_kind is FlareKind.RISE else "flare"
+        key += "_drop" if plan.change is Change.FLARE else ""
+        return texts.PLAN_REASON[key].format(
+            pain=plan.pain, stage=plan.stage, usual=usual_text(plan.usual)
+        )
     if plan.change is Change.AWAY:
         return texts.PLAN_REASON["away"].format(days=program.rules.away_days, stage=plan.stage)
     if plan.change is Change.ADVANCE:

@@ -25,6 +25,21 @@ class Change(StrEnum):
     AWAY = "away"
 
 
+class FlareKind(StrEnum):
+    """Which flare rule fired: pain high by itself, or up from the person's usual."""
+
+    HIGH = "high"  # pain >= flare_pain
+    RISE = "rise"  # pain >= flare_rise_floor and flare_rise above the recent median
+
+
+@dataclass(frozen=True, slots=True)
+class Flare:
+    """A flare and the rule behind it; ``usual`` is the median the relative rule used."""
+
+    kind: FlareKind
+    usual: float | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Day:
     """One check-in day after the replay: the stage it was coached at and what happened."""
@@ -37,6 +52,8 @@ class Day:
     away: bool
     session: bool
     entered: date  # when the person last entered ``stage``
+    flare_kind: FlareKind | None = None  # which flare rule fired, if one did
+    usual: float | None = None  # for a RISE flare: the median of the previous days
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,22 +65,29 @@ class LeftOut:
     until: date
 
 
-def is_flare(program: Program, ratings: dict[date, int], day: date) -> bool:
-    """Today's pain >= 7, or >= 4 and 2 above the median of the previous 7 days (>= 3 of them)."""
+def flare_of(program: Program, ratings: dict[date, int], day: date) -> Flare | None:
+    """Today's pain >= 7 (HIGH), or >= 4 and 2 above the median of the previous 7 days, which
+    needs >= 3 of them (RISE, with that median as the person's usual); else None."""
     rules = program.rules
     pain = ratings[day]
     if pain >= rules.flare_pain:
-        return True
+        return Flare(FlareKind.HIGH)
     if pain < rules.flare_rise_floor:
-        return False
+        return None
     window = [
         ratings[d]
         for offset in range(1, rules.flare_window_days + 1)
         if (d := day - timedelta(days=offset)) in ratings
     ]
     if len(window) < rules.flare_min_ratings:
-        return False
-    return pain - median(window) >= rules.flare_rise
+        return None
+    usual = median(window)
+    return Flare(FlareKind.RISE, usual) if pain - usual >= rules.flare_rise else None
+
+
+def is_flare(program: Program, ratings: dict[date, int], day: date) -> bool:
+    """Whether either flare rule fires on ``day``."""
+    return flare_of(program, ratings, day) is not None
 
 
 def streak(ratings: dict[date, int], day: date, pain_max: int) -> int:
@@ -305,7 +329,8 @@ def replay(program: Program, history: History, until: date) -> list[Day]:
     previous: date | None = None
     for day in sorted(ratings):
         progress.entered = progress.entered or day
-        flare = is_flare(program, ratings, day)
+        fired = flare_of(program, ratings, day)
+        flare = fired is not None
         away = previous is not None and (day - previous).days - 1 >= program.rules.away_days
         change = _change(program, history, ratings, progress, day, flare, away)
         if change is not None:
@@ -316,7 +341,18 @@ def replay(program: Program, history: History, until: date) -> list[Day]:
         needed = required_moves(program, history, progress.stage, day, flare, done)
         session = bool(needed) and set(needed) <= done.get(day, set()) - worse_on[day]
         days.append(
-            Day(day, ratings[day], progress.stage, change, flare, away, session, progress.entered)
+            Day(
+                day,
+                ratings[day],
+                progress.stage,
+                change,
+                flare,
+                away,
+                session,
+                progress.entered,
+                fired.kind if fired else None,
+                fired.usual if fired else None,
+            )
         )
         progress.sessions += session
         previous = day

@@ -41,7 +41,7 @@ WHY_NO_CHECKINS = "Every program starts here. Check in with /checkin to begin."
 ENTERED_BY = {
     "start": "You started the program on {day}.",
     "advance": "You moved up on {day}: you met every condition of this stage.",
-    "flare": "You moved down on {day} because of a flare (a sharp rise in pain).",
+    "flare": "You moved down on {day} because of a flare: {what}.",
     "away": "You moved down on {day} after time away, to restart gently.",
 }
 WHY_MAINTENANCE = (
@@ -66,13 +66,11 @@ WHY_CAP = (
 
 PLAN_REASON = {
     "flare": (
-        "Pain {pain}/10 today is a flare, a sharp rise for you. Today is bar hangs only; "
-        "don't push through pain."
+        "Pain {pain}/10 is high pain today. Today is bar hangs only; don't push through pain."
     ),
     "flare_drop": (
-        "Pain {pain}/10 today is a flare, a sharp rise for you, so you move back to "
-        "stage {stage} and today is bar hangs only. Don't push through pain; "
-        "this is a normal part of recovery."
+        "Pain {pain}/10 is high pain today, so you move back to stage {stage} and today is "
+        "bar hangs only. Don't push through pain; this is a normal part of recovery."
     ),
     "away": (
         "Welcome back. After {days}+ days away you restart one stage lower, at stage {stage}, "
@@ -81,6 +79,15 @@ PLAN_REASON = {
     "advance": "You earned stage {stage}: {name}. New moves are marked below.",
     "rest": "Stage {stage}: {name}. The lifts rest today (every other day).",
     "same": "Stage {stage}: {name}.",
+    "flare_rise": (
+        "Pain {pain}/10 today is a flare: up from your usual {usual}. Today is bar hangs only; "
+        "don't push through pain."
+    ),
+    "flare_rise_drop": (
+        "Pain {pain}/10 today is a flare: up from your usual {usual}, so you move back to "
+        "stage {stage} and today is bar hangs only. Don't push through pain; "
+        "this is a normal part of recovery."
+    ),
 }
 
 
@@ -423,3 +430,10 @@ RETENTION_WARNING = (
     "about you, as /privacy says. To keep your data, just check in (/checkin) before then; "
     "to keep a copy, send /export."
 )
+
+# --- v2: the words of the rule that fired ----------------------------------------------------
+
+FLARE_WHAT = {
+    "high": "high pain that day ({pain}/10)",
+    "rise": "pain {pain}/10, up from your usual {usual}",
+}

@@ -77,7 +77,8 @@ def test_why_before_any_check_in_says_where_every_program_starts(program: Progra
 def test_why_after_a_flare_says_the_stage_dropped_because_of_it() -> None:
     story = coached([1] * 12).then([7])
     assert story.standing().entered_by is Change.FLARE
-    assert texts.ENTERED_BY["flare"].format(day=texts.day(day(13))) in story.why()
+    what = texts.FLARE_WHAT["high"].format(pain=7)  # v2: the words of the rule that fired
+    assert texts.ENTERED_BY["flare"].format(day=texts.day(day(13)), what=what) in story.why()
 
 
 def test_why_after_time_away_says_so() -> None:
