@@ -188,6 +188,10 @@ def plan_reason(program: Program, plan: Plan) -> str:
         return texts.PLAN_REASON["away"].format(days=program.rules.away_days, stage=plan.stage)
     if plan.change is Change.ADVANCE:
         return texts.PLAN_REASON["advance"].format(stage=plan.stage, name=plan.stage_name)
+    if any(i.status is Status.PAIN_REST for i in plan.items):
+        return texts.PLAN_REASON["pain_rest"].format(
+            stage=plan.stage, name=plan.stage_name, pain_max=program.rules.lift_pain_max
+        )
     if any(i.status is Status.REST for i in plan.items):
         return texts.PLAN_REASON["rest"].format(stage=plan.stage, name=plan.stage_name)
     return texts.PLAN_REASON["same"].format(stage=plan.stage, name=plan.stage_name)

@@ -45,6 +45,7 @@ class Rules(_Data):
     escalate_repeat_days: Days
     away_days: Days
     maintenance_days: Days
+    lift_pain_max: Pain
 
 
 class Move(_Data):

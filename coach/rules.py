@@ -149,6 +149,7 @@ class Status(StrEnum):
     DO = "do"
     GENTLE = "gentle"  # the bar hang after "made it worse": shorter holds
     REST = "rest"  # a lift on the day after lifting
+    PAIN_REST = "pain_rest"  # a lift on a day with pain above lift_pain_max
     LEFT_OUT = "left_out"  # "made it worse" in the last 7 days
     NO_EQUIPMENT = "no_equipment"
 
@@ -188,12 +189,17 @@ def day_items(
     day: date,
     flare: bool,
     done: dict[date, set[str]] | None = None,
+    pain: int | None = None,
 ) -> tuple[Item, ...]:
     """The one decision of what a day holds: each move to do, left out, resting or lacking
-    equipment. The plan shows it; the session rule counts its actionable moves.
+    equipment. The plan shows it; the session rule counts its required moves.
 
-    ``done`` is ``done_by_day(history.feedback)``, passed in when the caller has it already.
+    ``done`` is ``done_by_day(history.feedback)``, passed in when the caller has it already;
+    ``pain`` is the day's rating (default: looked up in the history; none: the lifts rest).
     """
+    if pain is None:
+        pain = next((r.pain for r in history.ratings if r.day == day), None)
+    sore = pain is None or pain > program.rules.lift_pain_max
     hang = program.move("bar_hang")
     gentle = gentle_hang(program, history.feedback, day)
     no_bar = not hang.possible_with(history.profile.equipment)
@@ -212,6 +218,8 @@ def day_items(
         elif slug in out:
             gone = out[slug]
             items.append(Item(move, Status.LEFT_OUT, gone.until, left_today=gone.since == day))
+        elif sore and move.every_other_day:
+            items.append(Item(move, Status.PAIN_REST))
         elif resting and move.every_other_day:
             items.append(Item(move, Status.REST))
         else:
@@ -226,10 +234,11 @@ def required_moves(
     day: date,
     flare: bool,
     done: dict[date, set[str]] | None = None,
+    pain: int | None = None,
 ) -> list[str]:
     """The moves whose *Done* make a session: the day's actionable moves, bar hang aside,
     and any left out by a *Worse* given that same day (which is not a *Done*)."""
-    items = day_items(program, history, stage, day, flare, done)
+    items = day_items(program, history, stage, day, flare, done, pain)
     return [i.move.slug for i in items if i.required and i.move.slug != "bar_hang"]
 
 
@@ -338,7 +347,7 @@ def replay(program: Program, history: History, until: date) -> list[Day]:
             progress.entered, progress.sessions, progress.flares = day, 0, 0
         # The flare that moved a person down is not a flare "since entering" the new stage.
         progress.flares += flare and change is not Change.FLARE
-        needed = required_moves(program, history, progress.stage, day, flare, done)
+        needed = required_moves(program, history, progress.stage, day, flare, done, ratings[day])
         session = bool(needed) and set(needed) <= done.get(day, set()) - worse_on[day]
         days.append(
             Day(

@@ -88,6 +88,10 @@ PLAN_REASON = {
         "stage {stage} and today is bar hangs only. Don't push through pain; "
         "this is a normal part of recovery."
     ),
+    "pain_rest": (
+        "Stage {stage}: {name}. The lifts rest today: they need a day with pain "
+        "{pain_max}/10 or less."
+    ),
 }
 
 
@@ -222,6 +226,7 @@ STATUS_NOTE = {
     "rest": "Rests today: the lifts are every other day.",
     "left_out": "Left out until {until}: you said it made things worse.",
     "no_equipment": "Needs {equipment}, which you don't have. {alternative}",
+    "pain_rest": "Rests today: the lifts wait for a day with less pain.",
 }
 NEEDS = "Needs {equipment}."
 NEW_MOVE = "🆕 "

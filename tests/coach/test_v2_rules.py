@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from coach import texts
 from coach.explain import plan_reason
-from coach.program import Program
-from coach.rules import FlareKind
-from tests.coach.conftest import START, coached, day, days
+from coach.program import Program, default_program
+from coach.rules import FlareKind, Status, required_moves
+from tests.coach.conftest import START, Story, coached, day, days, expected_entry_days
 
 # --- a session is Done on every move the day's plan asks for ----------------------------------
 
@@ -71,3 +73,44 @@ def test_why_after_a_flare_names_the_rule_that_fired() -> None:
     assert "rise" not in high.why()
     rise = coached([2] * 12).then([4])
     assert "up from your usual 2" in rise.why()
+
+
+# --- the lifts need a low-pain day ------------------------------------------------------------
+
+ENTRY = expected_entry_days(default_program())
+
+
+def lifting_at(pains: list[int], *, sessions: bool = False) -> Story:
+    """Stage 4 from its table day at pain 1, then five days at 3 (sessions done), then
+    ``pains``: 4 is then only one above the usual 3, not a flare."""
+    return coached([1] * ENTRY[4]).then([3] * 5, sessions=True).then(pains, sessions=sessions)
+
+
+def test_a_lift_rests_on_a_day_with_pain_above_3_and_has_its_own_reason(
+    program: Program,
+) -> None:
+    story = lifting_at([4])
+    plan = story.plan()
+    assert (plan.stage, plan.flare) == (4, False)
+    deadlift = plan.item("deadlift")
+    assert deadlift is not None
+    assert deadlift.status is Status.PAIN_REST
+    assert not deadlift.actionable
+    assert texts.STATUS_NOTE["pain_rest"]
+    assert plan_reason(program, plan) == texts.PLAN_REASON["pain_rest"].format(
+        stage=4, name="Deadlift", pain_max=3
+    )
+
+
+def test_a_lift_is_in_the_plan_on_a_day_at_pain_3() -> None:
+    story = lifting_at([3, 3], sessions=True)
+    statuses = {story.plan(story.last - timedelta(days=n)).item("deadlift") for n in (0, 1)}
+    assert {i.status for i in statuses if i is not None} == {Status.DO, Status.REST}
+
+
+def test_a_day_whose_lifts_rest_for_pain_is_still_a_session(program: Program) -> None:
+    story = lifting_at([4])
+    needed = required_moves(program, story.history, 4, story.last, flare=False)
+    assert "deadlift" not in needed
+    assert needed
+    assert story.session(story.last).on(story.last).session
