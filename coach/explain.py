@@ -186,6 +186,17 @@ def plan_reason(program: Program, plan: Plan) -> str:
         )
     if plan.change is Change.AWAY:
         return texts.PLAN_REASON["away"].format(days=program.rules.away_days, stage=plan.stage)
+    if plan.change is Change.SUSTAINED:
+        rules = program.rules
+        enter = program.stage(plan.stage + 1).enter
+        assert enter is not None
+        return texts.PLAN_REASON["sustained"].format(
+            pain=enter.pain_max + rules.sustained_rise,
+            days=rules.sustained_days,
+            window=rules.sustained_window,
+            stage=plan.stage,
+            name=plan.stage_name,
+        )
     if plan.change is Change.ADVANCE:
         return texts.PLAN_REASON["advance"].format(stage=plan.stage, name=plan.stage_name)
     if any(i.status is Status.PAIN_REST for i in plan.items):

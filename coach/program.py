@@ -46,6 +46,9 @@ class Rules(_Data):
     away_days: Days
     maintenance_days: Days
     lift_pain_max: Pain
+    sustained_rise: Annotated[int, Field(ge=1, le=10)]
+    sustained_days: Days
+    sustained_window: Days
 
 
 class Move(_Data):

@@ -8,7 +8,7 @@ Time is an argument: callers pass ``today`` in the person's own zone.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from statistics import median
@@ -23,6 +23,11 @@ class Change(StrEnum):
     ADVANCE = "advance"
     FLARE = "flare"
     AWAY = "away"
+    SUSTAINED = "sustained"  # pain stayed well above the stage's entry limit
+
+
+# The rules that step a person back one stage (at most one a day, in this order).
+STEP_BACKS = (Change.FLARE, Change.AWAY, Change.SUSTAINED)
 
 
 class FlareKind(StrEnum):
@@ -90,12 +95,27 @@ def is_flare(program: Program, ratings: dict[date, int], day: date) -> bool:
     return flare_of(program, ratings, day) is not None
 
 
-def streak(ratings: dict[date, int], day: date, pain_max: int) -> int:
-    """Consecutive calendar days ending on ``day`` with a check-in at pain <= pain_max."""
+def streak(ratings: dict[date, int], day: date, pain_max: int, after: date | None = None) -> int:
+    """Consecutive calendar days ending on ``day`` with a check-in at pain <= pain_max,
+    counting only days after ``after`` (the last step back: that day never counts)."""
     count = 0
-    while ratings.get(day - timedelta(days=count), 99) <= pain_max:
+    while ratings.get(current := day - timedelta(days=count), 99) <= pain_max and (
+        after is None or current > after
+    ):
         count += 1
     return count
+
+
+def sustained_rise(program: Program, stage: int, recent: list[int]) -> bool:
+    """Pain >= the stage's entry pain_max + 2 on 3 of the last 5 check-in days since entering
+    it (``recent``, today's included). Stage 1 has no entry limit and never steps back."""
+    enter = program.stage(stage).enter
+    if enter is None:
+        return False
+    rules = program.rules
+    high = enter.pain_max + rules.sustained_rise
+    window = recent[-rules.sustained_window :]
+    return sum(pain >= high for pain in window) >= rules.sustained_days
 
 
 def left_out(program: Program, feedback: tuple[MoveFeedback, ...], day: date) -> list[LeftOut]:
@@ -284,6 +304,8 @@ class Progress:
     entered: date | None = None
     sessions: int = 0
     flares: int = 0
+    stepped_back: date | None = None  # the last step back: entry streaks count days after it
+    recent: list[int] = field(default_factory=list)  # pains of check-ins since entering
 
 
 def entry_conditions(
@@ -295,7 +317,8 @@ def entry_conditions(
     found = [
         Condition(
             Need.PAIN_STREAK,
-            (have := streak(ratings, day, enter.pain_max)) >= enter.days_in_row,
+            (have := streak(ratings, day, enter.pain_max, progress.stepped_back))
+            >= enter.days_in_row,
             enter.days_in_row,
             have,
             enter.pain_max,
@@ -341,10 +364,14 @@ def replay(program: Program, history: History, until: date) -> list[Day]:
         fired = flare_of(program, ratings, day)
         flare = fired is not None
         away = previous is not None and (day - previous).days - 1 >= program.rules.away_days
+        progress.recent.append(ratings[day])
         change = _change(program, history, ratings, progress, day, flare, away)
         if change is not None:
             progress.stage += 1 if change is Change.ADVANCE else -1
             progress.entered, progress.sessions, progress.flares = day, 0, 0
+            progress.recent = []  # the day of a change is not "since entering"
+            if change in STEP_BACKS:
+                progress.stepped_back = day
         # The flare that moved a person down is not a flare "since entering" the new stage.
         progress.flares += flare and change is not Change.FLARE
         needed = required_moves(program, history, progress.stage, day, flare, done, ratings[day])
@@ -375,7 +402,15 @@ def progress_after(program: Program, days: list[Day]) -> Progress:
     last = days[-1]
     in_stage = [d for d in days if d.day >= last.entered]
     flares = sum(d.flare and d.change is not Change.FLARE for d in in_stage)
-    return Progress(last.stage, last.entered, sum(d.session for d in in_stage), flares)
+    back = [d.day for d in days if d.change in STEP_BACKS]
+    return Progress(
+        last.stage,
+        last.entered,
+        sum(d.session for d in in_stage),
+        flares,
+        back[-1] if back else None,
+        [d.pain for d in in_stage if d.day > last.entered],
+    )
 
 
 def _change(
@@ -387,9 +422,17 @@ def _change(
     flare: bool,
     away: bool,
 ) -> Change | None:
-    """At most one stage change a day: a drop on a flare or after time away, else a rise."""
+    """At most one stage change a day: one step back (a flare, time away or a sustained rise,
+    whichever fires first), else a rise."""
+    if progress.stage > 1:
+        if flare:
+            return Change.FLARE
+        if away:
+            return Change.AWAY
+        if sustained_rise(program, progress.stage, progress.recent):
+            return Change.SUSTAINED
     if flare or away:
-        return (Change.FLARE if flare else Change.AWAY) if progress.stage > 1 else None
+        return None
     if progress.stage >= program.top:
         return None
     conditions = entry_conditions(program, history, ratings, progress, day)

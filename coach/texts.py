@@ -43,6 +43,10 @@ ENTERED_BY = {
     "advance": "You moved up on {day}: you met every condition of this stage.",
     "flare": "You moved down on {day} because of a flare: {what}.",
     "away": "You moved down on {day} after time away, to restart gently.",
+    "sustained": (
+        "You moved down on {day}: your pain has stayed higher than this stage suits, "
+        "so you build up again from here."
+    ),
 }
 WHY_MAINTENANCE = (
     "Four weeks at the top with no flare: you are in maintenance. "
@@ -87,6 +91,10 @@ PLAN_REASON = {
         "Pain {pain}/10 today is a flare: up from your usual {usual}, so you move back to "
         "stage {stage} and today is bar hangs only. Don't push through pain; "
         "this is a normal part of recovery."
+    ),
+    "sustained": (
+        "Your pain has stayed higher than this stage suits (≥ {pain}/10 on {days} of your last "
+        "{window} check-ins), so you move back to stage {stage}: {name}, to build up again."
     ),
     "pain_rest": (
         "Stage {stage}: {name}. The lifts rest today: they need a day with pain "

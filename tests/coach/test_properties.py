@@ -169,13 +169,17 @@ def test_every_rise_meets_every_condition_of_the_table(case: Case) -> None:
 
 
 @given(cases())
-def test_a_flare_or_time_away_drops_exactly_one_stage_and_nothing_else_does(case: Case) -> None:
+def test_a_flare_time_away_or_sustained_rise_drops_exactly_one_stage_and_nothing_else_does(
+    case: Case,
+) -> None:
     for before, today in pairs(case.days):
         if today.flare or today.away:
             assert today.stage == max(1, before.stage - 1)
             assert today.change is (
                 None if before.stage == 1 else Change.FLARE if today.flare else Change.AWAY
             )
+        elif today.change is Change.SUSTAINED:  # v2
+            assert today.stage == before.stage - 1 >= 1
         elif today.stage < before.stage:
             raise AssertionError(f"dropped without a flare or time away on {today.day}")
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from coach import texts
 from coach.explain import plan_reason
 from coach.program import Program, default_program
-from coach.rules import FlareKind, Status, required_moves
+from coach.rules import Change, FlareKind, Need, Status, required_moves, sustained_rise
 from tests.coach.conftest import START, Story, coached, day, days, expected_entry_days
 
 # --- a session is Done on every move the day's plan asks for ----------------------------------
@@ -114,3 +114,61 @@ def test_a_day_whose_lifts_rest_for_pain_is_still_a_session(program: Program) ->
     assert "deadlift" not in needed
     assert needed
     assert story.session(story.last).on(story.last).session
+
+
+# --- a sustained rise steps back one stage --------------------------------------------------------
+
+
+def test_pain_2_above_the_stages_limit_on_3_check_ins_steps_back_one_stage() -> None:
+    story = lifting_at([4, 4])
+    assert story.stage() == 4, "two days are one too few"
+    story = story.then([4])
+    stepped = story.on(story.last)
+    assert (stepped.flare, stepped.change, stepped.stage) == (False, Change.SUSTAINED, 3)
+
+
+def test_3_of_the_last_5_check_ins_are_enough_and_2_of_5_are_not() -> None:
+    assert lifting_at([4, 3, 4, 3]).stage() == 4
+    story = lifting_at([4, 3, 4, 3, 4])
+    assert story.on(story.last).change is Change.SUSTAINED
+
+
+def test_only_check_ins_since_entering_the_stage_count_toward_a_sustained_rise() -> None:
+    # Stages 4 and 5 share the limit 4: the days that stepped back from 5 don't count in 4.
+    story = coached([1] * ENTRY[5]).then([3] * 5, sessions=True).then([4, 4, 4, 4, 4])
+    assert story.stages()[-5:] == [5, 5, 4, 4, 4]
+    assert story.then([4]).stages()[-1] == 3
+
+
+def test_stage_1_never_steps_back_for_a_sustained_rise(program: Program) -> None:
+    assert not sustained_rise(program, 1, [10] * 5)
+    assert sustained_rise(program, 2, [8, 0, 8, 0, 8])
+    assert not sustained_rise(program, 2, [8, 8, 0, 0, 0, 8])  # only the last 5 count
+
+
+def test_a_flare_that_is_also_a_sustained_rise_steps_back_only_once() -> None:
+    story = lifting_at([4, 4, 7])
+    assert story.stages()[-4:] == [4, 4, 4, 3]
+    assert story.on(story.last).change is Change.FLARE
+
+
+def test_the_sustained_rise_is_said_plainly(program: Program) -> None:
+    story = lifting_at([4, 4, 4])
+    assert "pain has stayed higher than this stage suits" in plan_reason(program, story.plan())
+    assert "pain has stayed higher than this stage suits" in story.why()
+
+
+# --- after a step back, the entry streak starts again --------------------------------------------
+
+
+def test_after_a_flare_the_streak_back_counts_only_days_after_it() -> None:
+    story = coached([1] * 5).then([5])  # stage 2 from day 3; 5 is up from the usual 1
+    assert (story.on(day(6)).change, story.stage()) == (Change.FLARE, 1)
+    back = story.then([1, 1, 1])
+    assert back.stages()[-4:] == [1, 1, 1, 2]
+
+
+def test_why_after_a_step_back_counts_the_streak_from_the_next_day() -> None:
+    story = coached([1] * 5).then([5, 1])
+    streak = [c for c in story.standing().conditions if c.need is Need.PAIN_STREAK]
+    assert [(c.have, c.target) for c in streak] == [(1, 3)]
