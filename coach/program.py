@@ -43,6 +43,8 @@ class Rules(_Data):
     escalate_improvement: Annotated[int, Field(ge=1, le=10)]
     escalate_after_days: Days
     escalate_repeat_days: Days
+    escalate_floor: Pain
+    escalate_done: Pain
     away_days: Days
     maintenance_days: Days
     lift_pain_max: Pain
