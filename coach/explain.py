@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from statistics import mean
 
 from coach import texts
-from coach.model import History
+from coach.model import History, profile_on
 from coach.plan import Plan, Status
 from coach.program import Program
 from coach.rules import (
@@ -70,19 +70,20 @@ def standing(program: Program, history: History, today: date) -> Standing:
         next_stage=nxt,
         next_name=program.stage(nxt).name if nxt else None,
         conditions=conditions,
-        cap=equipment_cap(program, history.profile.equipment),
+        cap=equipment_cap(program, profile_on(history, today).equipment),
         maintenance=in_maintenance(program, days, today),
         week_average=_average(ratings, today, 0),
         last_week_average=_average(ratings, today, 7),
         days=tuple(days),
-        blocked_moves=_blocked(program, history, progress.stage),
+        blocked_moves=_blocked(program, history, progress.stage, today),
     )
 
 
-def _blocked(program: Program, history: History, stage: int) -> tuple[str, ...]:
+def _blocked(program: Program, history: History, stage: int, today: date) -> tuple[str, ...]:
     """The stage's moves (beyond the bar hang) if the person's equipment fits none of them."""
-    moves = [program.move(s) for s in offered(program, history.profile, stage) if s != "bar_hang"]
-    if any(m.possible_with(history.profile.equipment) for m in moves):
+    profile = profile_on(history, today)
+    moves = [program.move(s) for s in offered(program, profile, stage) if s != "bar_hang"]
+    if any(m.possible_with(profile.equipment) for m in moves):
         return ()
     return tuple(m.slug for m in moves)
 
@@ -137,7 +138,7 @@ def why_text(program: Program, at: Standing) -> str:
         lines.append(texts.WHY_NO_CHECKINS)
     else:
         reason = texts.ENTERED_BY[at.entered_by.value if at.entered_by else "start"]
-        lines.append(reason.format(day=texts.day(at.entered), what=_flare_what(at)))
+        lines.append(reason.format(day=texts.day(at.entered), what=_entered_what(program, at)))
     if at.maintenance:
         lines.append(texts.WHY_MAINTENANCE)
     if at.next_stage is None:
@@ -166,9 +167,14 @@ def usual_text(value: float | None) -> str:
     return str(int(value)) if value == int(value) else f"{value:.1f}"
 
 
-def _flare_what(at: Standing) -> str:
-    """What the flare that moved a person down was, in the words of the rule that fired."""
+def _entered_what(program: Program, at: Standing) -> str:
+    """What moved a person down: the flare, in the words of the rule that fired, or the
+    equipment the stage above the cap needs."""
     flared = next((d for d in reversed(at.days) if d.change is not None), None)
+    if flared is not None and flared.change is Change.EQUIPMENT and at.cap < program.top:
+        enter = program.stage(at.cap + 1).enter
+        assert enter is not None
+        return " and ".join(texts.EQUIPMENT[e.value] for e in enter.equipment)
     if flared is None or flared.flare_kind is None:
         return ""
     return texts.FLARE_WHAT[flared.flare_kind.value].format(
@@ -186,6 +192,8 @@ def plan_reason(program: Program, plan: Plan) -> str:
         )
     if plan.change is Change.AWAY:
         return texts.PLAN_REASON["away"].format(days=program.rules.away_days, stage=plan.stage)
+    if plan.change is Change.EQUIPMENT:
+        return texts.PLAN_REASON["equipment"].format(stage=plan.stage, name=plan.stage_name)
     if plan.change is Change.SUSTAINED:
         rules = program.rules
         enter = program.stage(plan.stage + 1).enter

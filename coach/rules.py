@@ -8,12 +8,12 @@ Time is an argument: callers pass ``today`` in the person's own zone.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from statistics import median
 
-from coach.model import Equipment, Feedback, History, MoveFeedback, Profile
+from coach.model import Equipment, Feedback, History, MoveFeedback, Profile, profile_on
 from coach.program import Move, Program
 
 
@@ -24,6 +24,7 @@ class Change(StrEnum):
     FLARE = "flare"
     AWAY = "away"
     SUSTAINED = "sustained"  # pain stayed well above the stage's entry limit
+    EQUIPMENT = "equipment"  # equipment removed: capped at the top stage it allows
 
 
 # The rules that step a person back one stage (at most one a day, in this order).
@@ -220,20 +221,21 @@ def day_items(
     if pain is None:
         pain = next((r.pain for r in history.ratings if r.day == day), None)
     sore = pain is None or pain > program.rules.lift_pain_max
+    profile = profile_on(history, day)
     hang = program.move("bar_hang")
     gentle = gentle_hang(program, history.feedback, day)
-    no_bar = not hang.possible_with(history.profile.equipment)
+    no_bar = not hang.possible_with(profile.equipment)
     first = Item(hang, Status.GENTLE if gentle else Status.DO, needs_equipment=no_bar)
     if flare:
         return (first,)
     out = {i.move: i for i in left_out(program, history.feedback, day)}
     resting = lifts_rest(program, done_by_day(history.feedback) if done is None else done, day)
     items = [first]
-    for slug in offered(program, history.profile, stage):
+    for slug in offered(program, profile, stage):
         move = program.move(slug)
         if slug == "bar_hang":
             continue
-        if not move.possible_with(history.profile.equipment):
+        if not move.possible_with(profile.equipment):
             items.append(Item(move, Status.NO_EQUIPMENT))
         elif slug in out:
             gone = out[slug]
@@ -314,6 +316,7 @@ def entry_conditions(
     """Every condition of entering the stage after ``progress.stage``, evaluated on ``day``."""
     enter = program.stage(progress.stage + 1).enter
     assert enter is not None
+    profile = profile_on(history, day)
     found = [
         Condition(
             Need.PAIN_STREAK,
@@ -335,11 +338,11 @@ def entry_conditions(
             )
         )
     if enter.no_move_left_out:
-        plan = set(offered(program, history.profile, progress.stage))
+        plan = set(offered(program, profile, progress.stage))
         out = tuple(i.move for i in left_out(program, history.feedback, day) if i.move in plan)
         found.append(Condition(Need.NO_LEFT_OUT, not out, items=out, stage=progress.stage))
     if enter.equipment:
-        missing = tuple(e.value for e in enter.equipment if e not in history.profile.equipment)
+        missing = tuple(e.value for e in enter.equipment if e not in profile.equipment)
         found.append(Condition(Need.EQUIPMENT, not missing, items=missing))
     if enter.no_flare_in_stage:
         found.append(Condition(Need.NO_FLARE, progress.flares == 0, have=progress.flares))
@@ -355,7 +358,7 @@ def replay(program: Program, history: History, until: date) -> list[Day]:
     worse_on: dict[date, set[str]] = defaultdict(set)
     for item in worse:
         worse_on[item.day].add(item.move)
-    history = History(history.profile, history.ratings, worse)
+    history = replace(history, feedback=worse)
     days: list[Day] = []
     progress = Progress()
     previous: date | None = None
@@ -366,14 +369,19 @@ def replay(program: Program, history: History, until: date) -> list[Day]:
         away = previous is not None and (day - previous).days - 1 >= program.rules.away_days
         progress.recent.append(ratings[day])
         change = _change(program, history, ratings, progress, day, flare, away)
+        stage = progress.stage + (1 if change is Change.ADVANCE else -1 if change else 0)
+        if change in STEP_BACKS:
+            progress.stepped_back = day
+        # Equipment removed on this day or before: the stage is capped from that day.
+        cap = equipment_cap(program, profile_on(history, day).equipment)
+        if stage > cap:
+            stage, change = cap, Change.EQUIPMENT
         if change is not None:
-            progress.stage += 1 if change is Change.ADVANCE else -1
+            progress.stage = stage
             progress.entered, progress.sessions, progress.flares = day, 0, 0
             progress.recent = []  # the day of a change is not "since entering"
-            if change in STEP_BACKS:
-                progress.stepped_back = day
-        # The flare that moved a person down is not a flare "since entering" the new stage.
-        progress.flares += flare and change is not Change.FLARE
+        # The flare that moved a person down (or on a capped day) is not one "since entering".
+        progress.flares += flare and change is None
         needed = required_moves(program, history, progress.stage, day, flare, done, ratings[day])
         session = bool(needed) and set(needed) <= done.get(day, set()) - worse_on[day]
         days.append(
@@ -401,7 +409,7 @@ def progress_after(program: Program, days: list[Day]) -> Progress:
         return Progress()
     last = days[-1]
     in_stage = [d for d in days if d.day >= last.entered]
-    flares = sum(d.flare and d.change is not Change.FLARE for d in in_stage)
+    flares = sum(d.flare and d.change is None for d in in_stage)
     back = [d.day for d in days if d.change in STEP_BACKS]
     return Progress(
         last.stage,

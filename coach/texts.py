@@ -47,6 +47,7 @@ ENTERED_BY = {
         "You moved down on {day}: your pain has stayed higher than this stage suits, "
         "so you build up again from here."
     ),
+    "equipment": "You moved down on {day}: without {what}, the program tops out at this stage.",
 }
 WHY_MAINTENANCE = (
     "Four weeks at the top with no flare: you are in maintenance. "
@@ -95,6 +96,10 @@ PLAN_REASON = {
     "sustained": (
         "Your pain has stayed higher than this stage suits (≥ {pain}/10 on {days} of your last "
         "{window} check-ins), so you move back to stage {stage}: {name}, to build up again."
+    ),
+    "equipment": (
+        "With the equipment you have now, the program tops out at stage {stage}: {name}. "
+        "/why says what would unlock more."
     ),
     "pain_rest": (
         "Stage {stage}: {name}. The lifts rest today: they need a day with pain "

@@ -12,7 +12,15 @@ from datetime import date, timedelta
 import pytest
 
 from coach.explain import Standing, standing, why_text
-from coach.model import Equipment, Feedback, History, MoveFeedback, Profile, Rating
+from coach.model import (
+    Equipment,
+    Feedback,
+    History,
+    MoveFeedback,
+    Profile,
+    ProfileChange,
+    Rating,
+)
 from coach.plan import Plan, plan_for
 from coach.program import PROGRAM_FILE, Program, default_program
 from coach.rules import Day, replay, required_moves
@@ -96,6 +104,18 @@ class Story:
     def session(self, on: date) -> Story:
         """Do the whole session of ``on``."""
         return replace(self, history=mark_session(self.program, self.history, on))
+
+    def change_profile(self, on: date, profile: Profile) -> Story:
+        """Change equipment or gym experience from ``on`` (a dated event; the first change
+        also dates the profile held until then, from the first check-in)."""
+        changes = self.history.profile_changes
+        if not changes:
+            first = min((r.day for r in self.history.ratings), default=START)
+            changes = (ProfileChange(first, self.history.profile),)
+        changes = (*changes, ProfileChange(on, profile))
+        return replace(
+            self, history=replace(self.history, profile=profile, profile_changes=changes)
+        )
 
     def done(self, on: date, *moves: str) -> Story:
         return self._feedback(on, moves, Feedback.DONE)

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from coach import texts
 from coach.explain import plan_reason
+from coach.model import Equipment, History, Profile, ProfileChange, profile_on
 from coach.program import Program, default_program
 from coach.rules import Change, FlareKind, Need, Status, required_moves, sustained_rise
-from tests.coach.conftest import START, Story, coached, day, days, expected_entry_days
+from tests.coach.conftest import (
+    EVERYTHING,
+    START,
+    Story,
+    coached,
+    day,
+    days,
+    expected_entry_days,
+)
 
 # --- a session is Done on every move the day's plan asks for ----------------------------------
 
@@ -172,3 +182,69 @@ def test_why_after_a_step_back_counts_the_streak_from_the_next_day() -> None:
     story = coached([1] * 5).then([5, 1])
     streak = [c for c in story.standing().conditions if c.need is Need.PAIN_STREAK]
     assert [(c.have, c.target) for c in streak] == [(1, 3)]
+
+
+# --- the profile as of the day ----------------------------------------------------------------
+
+BAR_BENCH_BARBELL = Profile(frozenset({Equipment.PULLUP_BAR, Equipment.BENCH, Equipment.BARBELL}))
+
+
+def at_stage_5() -> Story:
+    """A beginner with a bar, a bench and a barbell (no band): stage 5 on its table day."""
+    story = coached([1] * (ENTRY[5] + 2), profile=BAR_BENCH_BARBELL)
+    assert story.stage() == 5
+    return story
+
+
+def test_adding_a_band_keeps_the_stage_and_the_past() -> None:
+    before = at_stage_5()
+    story = before.change_profile(before.next_day, replace(BAR_BENCH_BARBELL, equipment=EVERYTHING))
+    story = story.then([1])
+    assert story.replay(before.last) == before.replay()
+    assert story.stage() == 5
+    assert "sessions: 0 of" not in story.why()
+    assert story.plan().item("seated_row") is not None
+
+
+def test_answering_experienced_later_keeps_the_stage() -> None:
+    before = at_stage_5()
+    story = before.change_profile(before.next_day, replace(BAR_BENCH_BARBELL, gym_experienced=True))
+    story = story.then([1, 1])
+    assert story.stages()[-3:] == [5, 5, 5]
+    assert story.plan().item("hyper_row") is not None  # offered from the day of the change
+
+
+def test_removing_the_barbell_caps_the_stage_from_that_day_and_says_why(
+    program: Program,
+) -> None:
+    before = at_stage_5()
+    removed = replace(
+        BAR_BENCH_BARBELL, equipment=BAR_BENCH_BARBELL.equipment - {Equipment.BARBELL}
+    )
+    story = before.change_profile(before.next_day, removed).then([1, 1])
+    assert story.replay(before.last) == before.replay()
+    capped = story.on(before.next_day)
+    assert (capped.stage, capped.change) == (3, Change.EQUIPMENT)
+    assert story.stage() == 3
+    assert story.plan().item("deadlift") is None
+    assert plan_reason(program, story.plan(before.next_day)) == texts.PLAN_REASON[
+        "equipment"
+    ].format(stage=3, name="Hinge")
+    why = story.why()
+    assert (
+        texts.ENTERED_BY["equipment"].format(
+            day=texts.day(before.next_day), what=texts.EQUIPMENT["barbell"]
+        )
+        in why
+    )
+    assert texts.WHY_CAP.format(cap=3) in why
+
+
+def test_profile_on_is_the_latest_change_on_or_before_the_day() -> None:
+    a, b = Profile(), Profile(frozenset({Equipment.BAND}))
+    history = History(
+        profile=b, profile_changes=(ProfileChange(day(1), a), ProfileChange(day(5), b))
+    )
+    assert [profile_on(history, day(n)) for n in (1, 4, 5, 9)] == [a, a, b, b]
+    assert profile_on(History(profile=b), day(1)) == b
+    assert profile_on(history, day(0)) == b  # before any change: the current profile
