@@ -120,6 +120,14 @@ def condition_text(program: Program, condition: Condition) -> str:
                 have=min(condition.have, condition.target),
                 more=f" — {texts.plural(more, 'more session')}" if more > 0 else "",
             )
+        case Need.MIN_DAYS:
+            more = condition.target - condition.have
+            return texts.NEED_MIN_DAYS.format(
+                target=condition.target,
+                stage=condition.stage,
+                have=min(condition.have, condition.target),
+                more=f" — {texts.plural(more, 'more day')}" if more > 0 else "",
+            )
         case Need.NO_LEFT_OUT:
             names = ", ".join(program.move(m).name for m in condition.items) or "none"
             return texts.NEED_NO_LEFT_OUT.format(stage=condition.stage, names=names)

@@ -85,6 +85,8 @@ class Entry(_Data):
     no_move_left_out: bool = False
     no_flare_in_stage: bool = False
     equipment: tuple[Equipment, ...] = ()
+    # Calendar days spent in the stage before (entry day counted, the day of moving up not).
+    min_days: Annotated[int, Field(ge=0, le=365)] = 0
 
 
 class Stage(_Data):

@@ -283,6 +283,7 @@ class Need(StrEnum):
     NO_LEFT_OUT = "no_left_out"
     EQUIPMENT = "equipment"
     NO_FLARE = "no_flare"
+    MIN_DAYS = "min_days"
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,6 +335,18 @@ def entry_conditions(
                 progress.sessions >= enter.sessions,
                 enter.sessions,
                 progress.sessions,
+                stage=progress.stage,
+            )
+        )
+    if enter.min_days:
+        # Whole days in the stage before ``day``: the entry day counts, ``day`` itself not.
+        spent = (day - progress.entered).days if progress.entered else 0
+        found.append(
+            Condition(
+                Need.MIN_DAYS,
+                spent >= enter.min_days,
+                enter.min_days,
+                spent,
                 stage=progress.stage,
             )
         )

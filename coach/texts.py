@@ -455,3 +455,5 @@ FLARE_WHAT = {
     "high": "high pain that day ({pain}/10)",
     "rise": "pain {pain}/10, up from your usual {usual}",
 }
+
+NEED_MIN_DAYS = "days in stage {stage}: {have} of {target}{more}"

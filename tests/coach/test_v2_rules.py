@@ -248,3 +248,22 @@ def test_profile_on_is_the_latest_change_on_or_before_the_day() -> None:
     assert [profile_on(history, day(n)) for n in (1, 4, 5, 9)] == [a, a, b, b]
     assert profile_on(History(profile=b), day(1)) == b
     assert profile_on(history, day(0)) == b  # before any change: the current profile
+
+
+# --- minimum days in a stage --------------------------------------------------------------------
+
+
+def test_at_pain_1_each_stage_waits_its_minimum_days() -> None:
+    story = coached([1] * 40)
+    assert {s: story.entered(s) for s in range(1, 6)} == {1: 1, 2: 3, 3: 10, 4: 24, 5: 38}
+    assert story.entered(4) != 11 and story.entered(5) != 17
+
+
+def test_why_shows_the_days_in_the_stage(program: Program) -> None:
+    story = coached([1] * 5)  # stage 2 from day 3; on day 5, two whole days in it
+    [days_in] = [c for c in story.standing().conditions if c.need is Need.MIN_DAYS]
+    assert (days_in.have, days_in.target, days_in.met, days_in.stage) == (2, 7, False, 2)
+    line = texts.NEED_MIN_DAYS.format(stage=2, target=7, have=2, more=" — 5 more days")
+    assert f"{texts.UNMET} {line}" in story.why().splitlines()
+    assert coached([1] * 9).stage() == 2
+    assert coached([1] * 10).stage() == 3  # 5 more days after day 5, as /why promised

@@ -8,7 +8,8 @@ from coach.plan import Status
 from coach.program import Program
 from coach.rules import left_out, required_moves
 from coach.safety import worse_again
-from tests.coach.conftest import BEGINNER, Story, coached, day, expected_entry_days
+from tests.coach.conftest import BEGINNER, Story, day, expected_entry_days
+from tests.coach.conftest import quick as coached  # v2: no min_days here
 
 
 @pytest.fixture
