@@ -11,13 +11,14 @@ from datetime import date, timedelta
 from statistics import mean
 
 from coach import texts
-from coach.model import History
+from coach.model import History, profile_on
 from coach.plan import Plan, Status
 from coach.program import Program
 from coach.rules import (
     Change,
     Condition,
     Day,
+    FlareKind,
     Need,
     entry_conditions,
     equipment_cap,
@@ -69,19 +70,20 @@ def standing(program: Program, history: History, today: date) -> Standing:
         next_stage=nxt,
         next_name=program.stage(nxt).name if nxt else None,
         conditions=conditions,
-        cap=equipment_cap(program, history.profile.equipment),
+        cap=equipment_cap(program, profile_on(history, today).equipment),
         maintenance=in_maintenance(program, days, today),
         week_average=_average(ratings, today, 0),
         last_week_average=_average(ratings, today, 7),
         days=tuple(days),
-        blocked_moves=_blocked(program, history, progress.stage),
+        blocked_moves=_blocked(program, history, progress.stage, today),
     )
 
 
-def _blocked(program: Program, history: History, stage: int) -> tuple[str, ...]:
+def _blocked(program: Program, history: History, stage: int, today: date) -> tuple[str, ...]:
     """The stage's moves (beyond the bar hang) if the person's equipment fits none of them."""
-    moves = [program.move(s) for s in offered(program, history.profile, stage) if s != "bar_hang"]
-    if any(m.possible_with(history.profile.equipment) for m in moves):
+    profile = profile_on(history, today)
+    moves = [program.move(s) for s in offered(program, profile, stage) if s != "bar_hang"]
+    if any(m.possible_with(profile.equipment) for m in moves):
         return ()
     return tuple(m.slug for m in moves)
 
@@ -118,6 +120,14 @@ def condition_text(program: Program, condition: Condition) -> str:
                 have=min(condition.have, condition.target),
                 more=f" — {texts.plural(more, 'more session')}" if more > 0 else "",
             )
+        case Need.MIN_DAYS:
+            more = condition.target - condition.have
+            return texts.NEED_MIN_DAYS.format(
+                target=condition.target,
+                stage=condition.stage,
+                have=min(condition.have, condition.target),
+                more=f" — {texts.plural(more, 'more day')}" if more > 0 else "",
+            )
         case Need.NO_LEFT_OUT:
             names = ", ".join(program.move(m).name for m in condition.items) or "none"
             return texts.NEED_NO_LEFT_OUT.format(stage=condition.stage, names=names)
@@ -136,7 +146,7 @@ def why_text(program: Program, at: Standing) -> str:
         lines.append(texts.WHY_NO_CHECKINS)
     else:
         reason = texts.ENTERED_BY[at.entered_by.value if at.entered_by else "start"]
-        lines.append(reason.format(day=texts.day(at.entered)))
+        lines.append(reason.format(day=texts.day(at.entered), what=_entered_what(program, at)))
     if at.maintenance:
         lines.append(texts.WHY_MAINTENANCE)
     if at.next_stage is None:
@@ -158,15 +168,57 @@ def why_text(program: Program, at: Standing) -> str:
     return "\n".join(lines)
 
 
+def usual_text(value: float | None) -> str:
+    """A median in words: '2', or '2.5' between two ratings."""
+    if value is None:
+        return ""
+    return str(int(value)) if value == int(value) else f"{value:.1f}"
+
+
+def _entered_what(program: Program, at: Standing) -> str:
+    """What moved a person down: the flare, in the words of the rule that fired, or the
+    equipment the stage above the cap needs."""
+    flared = next((d for d in reversed(at.days) if d.change is not None), None)
+    if flared is not None and flared.change is Change.EQUIPMENT and at.cap < program.top:
+        enter = program.stage(at.cap + 1).enter
+        assert enter is not None
+        return " and ".join(texts.EQUIPMENT[e.value] for e in enter.equipment)
+    if flared is None or flared.flare_kind is None:
+        return ""
+    return texts.FLARE_WHAT[flared.flare_kind.value].format(
+        pain=flared.pain, usual=usual_text(flared.usual)
+    )
+
+
 def plan_reason(program: Program, plan: Plan) -> str:
     """Why today's plan is what it is, in one or two sentences."""
     if plan.flare:
-        key = "flare_drop" if plan.change is Change.FLARE else "flare"
-        return texts.PLAN_REASON[key].format(pain=plan.pain, stage=plan.stage)
+        key = "flare_rise" if plan.flare_kind is FlareKind.RISE else "flare"
+        key += "_drop" if plan.change is Change.FLARE else ""
+        return texts.PLAN_REASON[key].format(
+            pain=plan.pain, stage=plan.stage, usual=usual_text(plan.usual)
+        )
     if plan.change is Change.AWAY:
         return texts.PLAN_REASON["away"].format(days=program.rules.away_days, stage=plan.stage)
+    if plan.change is Change.EQUIPMENT:
+        return texts.PLAN_REASON["equipment"].format(stage=plan.stage, name=plan.stage_name)
+    if plan.change is Change.SUSTAINED:
+        rules = program.rules
+        enter = program.stage(plan.stage + 1).enter
+        assert enter is not None
+        return texts.PLAN_REASON["sustained"].format(
+            pain=enter.pain_max + rules.sustained_rise,
+            days=rules.sustained_days,
+            window=rules.sustained_window,
+            stage=plan.stage,
+            name=plan.stage_name,
+        )
     if plan.change is Change.ADVANCE:
         return texts.PLAN_REASON["advance"].format(stage=plan.stage, name=plan.stage_name)
+    if any(i.status is Status.PAIN_REST for i in plan.items):
+        return texts.PLAN_REASON["pain_rest"].format(
+            stage=plan.stage, name=plan.stage_name, pain_max=program.rules.lift_pain_max
+        )
     if any(i.status is Status.REST for i in plan.items):
         return texts.PLAN_REASON["rest"].format(stage=plan.stage, name=plan.stage_name)
     return texts.PLAN_REASON["same"].format(stage=plan.stage, name=plan.stage_name)

@@ -61,12 +61,33 @@ class Profile:
 
 
 @dataclass(frozen=True, slots=True)
+class ProfileChange:
+    """Equipment or gym experience as changed on a local day, in force from that day."""
+
+    day: date
+    profile: Profile
+
+
+@dataclass(frozen=True, slots=True)
 class History:
-    """Everything the stage rules replay: ratings and feedback, in any order."""
+    """Everything the stage rules replay: ratings, feedback and profile changes, in any order.
+
+    ``profile`` is the current profile; ``profile_changes`` date it (see ``profile_on``).
+    """
 
     profile: Profile = field(default_factory=Profile)
     ratings: tuple[Rating, ...] = ()
     feedback: tuple[MoveFeedback, ...] = ()
+    profile_changes: tuple[ProfileChange, ...] = ()
+
+
+def profile_on(history: History, day: date) -> Profile:
+    """The profile in force on ``day``: the latest change on or before it, else the current."""
+    latest: ProfileChange | None = None
+    for change in history.profile_changes:
+        if change.day <= day and (latest is None or change.day >= latest.day):
+            latest = change
+    return history.profile if latest is None else latest.profile
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from datetime import date
 
 from coach.model import History
 from coach.program import Program
-from coach.rules import Change, Item, Status, day_items, in_maintenance, replay
+from coach.rules import Change, FlareKind, Item, Status, day_items, in_maintenance, replay
 
 __all__ = ["Item", "Plan", "Status", "plan_for"]
 
@@ -26,6 +26,8 @@ class Plan:
     away: bool
     ask_red_flags: bool
     maintenance: bool = False  # four weeks at the top with no flare
+    flare_kind: FlareKind | None = None  # which flare rule fired today, if one did
+    usual: float | None = None  # for a RISE flare: the median it was measured against
 
     def item(self, slug: str) -> Item | None:
         """The plan's entry for a move, if the plan names it."""
@@ -50,4 +52,6 @@ def plan_for(program: Program, history: History, today: date) -> Plan | None:
         away=last.away,
         ask_red_flags=last.pain >= program.rules.red_flag_pain or last.away,
         maintenance=in_maintenance(program, days, today),
+        flare_kind=last.flare_kind,
+        usual=last.usual,
     )

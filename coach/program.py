@@ -43,8 +43,14 @@ class Rules(_Data):
     escalate_improvement: Annotated[int, Field(ge=1, le=10)]
     escalate_after_days: Days
     escalate_repeat_days: Days
+    escalate_floor: Pain
+    escalate_done: Pain
     away_days: Days
     maintenance_days: Days
+    lift_pain_max: Pain
+    sustained_rise: Annotated[int, Field(ge=1, le=10)]
+    sustained_days: Days
+    sustained_window: Days
 
 
 class Move(_Data):
@@ -79,6 +85,8 @@ class Entry(_Data):
     no_move_left_out: bool = False
     no_flare_in_stage: bool = False
     equipment: tuple[Equipment, ...] = ()
+    # Calendar days spent in the stage before (entry day counted, the day of moving up not).
+    min_days: Annotated[int, Field(ge=0, le=365)] = 0
 
 
 class Stage(_Data):

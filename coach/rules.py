@@ -8,12 +8,12 @@ Time is an argument: callers pass ``today`` in the person's own zone.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from statistics import median
 
-from coach.model import Equipment, Feedback, History, MoveFeedback, Profile
+from coach.model import Equipment, Feedback, History, MoveFeedback, Profile, profile_on
 from coach.program import Move, Program
 
 
@@ -23,6 +23,27 @@ class Change(StrEnum):
     ADVANCE = "advance"
     FLARE = "flare"
     AWAY = "away"
+    SUSTAINED = "sustained"  # pain stayed well above the stage's entry limit
+    EQUIPMENT = "equipment"  # equipment removed: capped at the top stage it allows
+
+
+# The rules that step a person back one stage (at most one a day, in this order).
+STEP_BACKS = (Change.FLARE, Change.AWAY, Change.SUSTAINED)
+
+
+class FlareKind(StrEnum):
+    """Which flare rule fired: pain high by itself, or up from the person's usual."""
+
+    HIGH = "high"  # pain >= flare_pain
+    RISE = "rise"  # pain >= flare_rise_floor and flare_rise above the recent median
+
+
+@dataclass(frozen=True, slots=True)
+class Flare:
+    """A flare and the rule behind it; ``usual`` is the median the relative rule used."""
+
+    kind: FlareKind
+    usual: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +58,8 @@ class Day:
     away: bool
     session: bool
     entered: date  # when the person last entered ``stage``
+    flare_kind: FlareKind | None = None  # which flare rule fired, if one did
+    usual: float | None = None  # for a RISE flare: the median of the previous days
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,30 +71,52 @@ class LeftOut:
     until: date
 
 
-def is_flare(program: Program, ratings: dict[date, int], day: date) -> bool:
-    """Today's pain >= 7, or >= 4 and 2 above the median of the previous 7 days (>= 3 of them)."""
+def flare_of(program: Program, ratings: dict[date, int], day: date) -> Flare | None:
+    """Today's pain >= 7 (HIGH), or >= 4 and 2 above the median of the previous 7 days, which
+    needs >= 3 of them (RISE, with that median as the person's usual); else None."""
     rules = program.rules
     pain = ratings[day]
     if pain >= rules.flare_pain:
-        return True
+        return Flare(FlareKind.HIGH)
     if pain < rules.flare_rise_floor:
-        return False
+        return None
     window = [
         ratings[d]
         for offset in range(1, rules.flare_window_days + 1)
         if (d := day - timedelta(days=offset)) in ratings
     ]
     if len(window) < rules.flare_min_ratings:
-        return False
-    return pain - median(window) >= rules.flare_rise
+        return None
+    usual = median(window)
+    return Flare(FlareKind.RISE, usual) if pain - usual >= rules.flare_rise else None
 
 
-def streak(ratings: dict[date, int], day: date, pain_max: int) -> int:
-    """Consecutive calendar days ending on ``day`` with a check-in at pain <= pain_max."""
+def is_flare(program: Program, ratings: dict[date, int], day: date) -> bool:
+    """Whether either flare rule fires on ``day``."""
+    return flare_of(program, ratings, day) is not None
+
+
+def streak(ratings: dict[date, int], day: date, pain_max: int, after: date | None = None) -> int:
+    """Consecutive calendar days ending on ``day`` with a check-in at pain <= pain_max,
+    counting only days after ``after`` (the last step back: that day never counts)."""
     count = 0
-    while ratings.get(day - timedelta(days=count), 99) <= pain_max:
+    while ratings.get(current := day - timedelta(days=count), 99) <= pain_max and (
+        after is None or current > after
+    ):
         count += 1
     return count
+
+
+def sustained_rise(program: Program, stage: int, recent: list[int]) -> bool:
+    """Pain >= the stage's entry pain_max + 2 on 3 of the last 5 check-in days since entering
+    it (``recent``, today's included). Stage 1 has no entry limit and never steps back."""
+    enter = program.stage(stage).enter
+    if enter is None:
+        return False
+    rules = program.rules
+    high = enter.pain_max + rules.sustained_rise
+    window = recent[-rules.sustained_window :]
+    return sum(pain >= high for pain in window) >= rules.sustained_days
 
 
 def left_out(program: Program, feedback: tuple[MoveFeedback, ...], day: date) -> list[LeftOut]:
@@ -125,6 +170,7 @@ class Status(StrEnum):
     DO = "do"
     GENTLE = "gentle"  # the bar hang after "made it worse": shorter holds
     REST = "rest"  # a lift on the day after lifting
+    PAIN_REST = "pain_rest"  # a lift on a day with pain above lift_pain_max
     LEFT_OUT = "left_out"  # "made it worse" in the last 7 days
     NO_EQUIPMENT = "no_equipment"
 
@@ -137,6 +183,8 @@ class Item:
     status: Status
     until: date | None = None  # for LEFT_OUT: the day it comes back
     needs_equipment: bool = False  # the bar hang without a pull-up bar: any sturdy bar works
+    # LEFT_OUT by a "worse" given on this very day: the day's session still asked for it.
+    left_today: bool = False
 
     @property
     def dose(self) -> str:
@@ -149,6 +197,11 @@ class Item:
         """Whether the plan asks for this move today (and shows *Done*)."""
         return self.status in (Status.DO, Status.GENTLE)
 
+    @property
+    def required(self) -> bool:
+        """Whether the day's session needs this move *Done* (a *Worse* is not a *Done*)."""
+        return self.actionable or self.left_today
+
 
 def day_items(
     program: Program,
@@ -157,29 +210,38 @@ def day_items(
     day: date,
     flare: bool,
     done: dict[date, set[str]] | None = None,
+    pain: int | None = None,
 ) -> tuple[Item, ...]:
     """The one decision of what a day holds: each move to do, left out, resting or lacking
-    equipment. The plan shows it; the session rule counts its actionable moves.
+    equipment. The plan shows it; the session rule counts its required moves.
 
-    ``done`` is ``done_by_day(history.feedback)``, passed in when the caller has it already.
+    ``done`` is ``done_by_day(history.feedback)``, passed in when the caller has it already;
+    ``pain`` is the day's rating (default: looked up in the history; none: the lifts rest).
     """
+    if pain is None:
+        pain = next((r.pain for r in history.ratings if r.day == day), None)
+    sore = pain is None or pain > program.rules.lift_pain_max
+    profile = profile_on(history, day)
     hang = program.move("bar_hang")
     gentle = gentle_hang(program, history.feedback, day)
-    no_bar = not hang.possible_with(history.profile.equipment)
+    no_bar = not hang.possible_with(profile.equipment)
     first = Item(hang, Status.GENTLE if gentle else Status.DO, needs_equipment=no_bar)
     if flare:
         return (first,)
-    out = {i.move: i.until for i in left_out(program, history.feedback, day)}
+    out = {i.move: i for i in left_out(program, history.feedback, day)}
     resting = lifts_rest(program, done_by_day(history.feedback) if done is None else done, day)
     items = [first]
-    for slug in offered(program, history.profile, stage):
+    for slug in offered(program, profile, stage):
         move = program.move(slug)
         if slug == "bar_hang":
             continue
-        if not move.possible_with(history.profile.equipment):
+        if not move.possible_with(profile.equipment):
             items.append(Item(move, Status.NO_EQUIPMENT))
         elif slug in out:
-            items.append(Item(move, Status.LEFT_OUT, out[slug]))
+            gone = out[slug]
+            items.append(Item(move, Status.LEFT_OUT, gone.until, left_today=gone.since == day))
+        elif sore and move.every_other_day:
+            items.append(Item(move, Status.PAIN_REST))
         elif resting and move.every_other_day:
             items.append(Item(move, Status.REST))
         else:
@@ -194,10 +256,12 @@ def required_moves(
     day: date,
     flare: bool,
     done: dict[date, set[str]] | None = None,
+    pain: int | None = None,
 ) -> list[str]:
-    """The moves whose *Done* make a session: the day's actionable moves, bar hang aside."""
-    items = day_items(program, history, stage, day, flare, done)
-    return [i.move.slug for i in items if i.actionable and i.move.slug != "bar_hang"]
+    """The moves whose *Done* make a session: the day's actionable moves, bar hang aside,
+    and any left out by a *Worse* given that same day (which is not a *Done*)."""
+    items = day_items(program, history, stage, day, flare, done, pain)
+    return [i.move.slug for i in items if i.required and i.move.slug != "bar_hang"]
 
 
 def equipment_cap(program: Program, equipment: frozenset[Equipment]) -> int:
@@ -219,6 +283,7 @@ class Need(StrEnum):
     NO_LEFT_OUT = "no_left_out"
     EQUIPMENT = "equipment"
     NO_FLARE = "no_flare"
+    MIN_DAYS = "min_days"
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +307,8 @@ class Progress:
     entered: date | None = None
     sessions: int = 0
     flares: int = 0
+    stepped_back: date | None = None  # the last step back: entry streaks count days after it
+    recent: list[int] = field(default_factory=list)  # pains of check-ins since entering
 
 
 def entry_conditions(
@@ -250,10 +317,12 @@ def entry_conditions(
     """Every condition of entering the stage after ``progress.stage``, evaluated on ``day``."""
     enter = program.stage(progress.stage + 1).enter
     assert enter is not None
+    profile = profile_on(history, day)
     found = [
         Condition(
             Need.PAIN_STREAK,
-            (have := streak(ratings, day, enter.pain_max)) >= enter.days_in_row,
+            (have := streak(ratings, day, enter.pain_max, progress.stepped_back))
+            >= enter.days_in_row,
             enter.days_in_row,
             have,
             enter.pain_max,
@@ -269,12 +338,24 @@ def entry_conditions(
                 stage=progress.stage,
             )
         )
+    if enter.min_days:
+        # Whole days in the stage before ``day``: the entry day counts, ``day`` itself not.
+        spent = (day - progress.entered).days if progress.entered else 0
+        found.append(
+            Condition(
+                Need.MIN_DAYS,
+                spent >= enter.min_days,
+                enter.min_days,
+                spent,
+                stage=progress.stage,
+            )
+        )
     if enter.no_move_left_out:
-        plan = set(offered(program, history.profile, progress.stage))
+        plan = set(offered(program, profile, progress.stage))
         out = tuple(i.move for i in left_out(program, history.feedback, day) if i.move in plan)
         found.append(Condition(Need.NO_LEFT_OUT, not out, items=out, stage=progress.stage))
     if enter.equipment:
-        missing = tuple(e.value for e in enter.equipment if e not in history.profile.equipment)
+        missing = tuple(e.value for e in enter.equipment if e not in profile.equipment)
         found.append(Condition(Need.EQUIPMENT, not missing, items=missing))
     if enter.no_flare_in_stage:
         found.append(Condition(Need.NO_FLARE, progress.flares == 0, have=progress.flares))
@@ -287,24 +368,48 @@ def replay(program: Program, history: History, until: date) -> list[Day]:
     done = done_by_day(history.feedback)
     # The rules below look up "worse" feedback for every day: keep only those rows, once.
     worse = tuple(f for f in history.feedback if f.kind is Feedback.WORSE)
-    history = History(history.profile, history.ratings, worse)
+    worse_on: dict[date, set[str]] = defaultdict(set)
+    for item in worse:
+        worse_on[item.day].add(item.move)
+    history = replace(history, feedback=worse)
     days: list[Day] = []
     progress = Progress()
     previous: date | None = None
     for day in sorted(ratings):
         progress.entered = progress.entered or day
-        flare = is_flare(program, ratings, day)
+        fired = flare_of(program, ratings, day)
+        flare = fired is not None
         away = previous is not None and (day - previous).days - 1 >= program.rules.away_days
+        progress.recent.append(ratings[day])
         change = _change(program, history, ratings, progress, day, flare, away)
+        stage = progress.stage + (1 if change is Change.ADVANCE else -1 if change else 0)
+        if change in STEP_BACKS:
+            progress.stepped_back = day
+        # Equipment removed on this day or before: the stage is capped from that day.
+        cap = equipment_cap(program, profile_on(history, day).equipment)
+        if stage > cap:
+            stage, change = cap, Change.EQUIPMENT
         if change is not None:
-            progress.stage += 1 if change is Change.ADVANCE else -1
+            progress.stage = stage
             progress.entered, progress.sessions, progress.flares = day, 0, 0
-        # The flare that moved a person down is not a flare "since entering" the new stage.
-        progress.flares += flare and change is not Change.FLARE
-        needed = required_moves(program, history, progress.stage, day, flare, done)
-        session = bool(needed) and set(needed) <= done.get(day, set())
+            progress.recent = []  # the day of a change is not "since entering"
+        # The flare that moved a person down (or on a capped day) is not one "since entering".
+        progress.flares += flare and change is None
+        needed = required_moves(program, history, progress.stage, day, flare, done, ratings[day])
+        session = bool(needed) and set(needed) <= done.get(day, set()) - worse_on[day]
         days.append(
-            Day(day, ratings[day], progress.stage, change, flare, away, session, progress.entered)
+            Day(
+                day,
+                ratings[day],
+                progress.stage,
+                change,
+                flare,
+                away,
+                session,
+                progress.entered,
+                fired.kind if fired else None,
+                fired.usual if fired else None,
+            )
         )
         progress.sessions += session
         previous = day
@@ -317,8 +422,16 @@ def progress_after(program: Program, days: list[Day]) -> Progress:
         return Progress()
     last = days[-1]
     in_stage = [d for d in days if d.day >= last.entered]
-    flares = sum(d.flare and d.change is not Change.FLARE for d in in_stage)
-    return Progress(last.stage, last.entered, sum(d.session for d in in_stage), flares)
+    flares = sum(d.flare and d.change is None for d in in_stage)
+    back = [d.day for d in days if d.change in STEP_BACKS]
+    return Progress(
+        last.stage,
+        last.entered,
+        sum(d.session for d in in_stage),
+        flares,
+        back[-1] if back else None,
+        [d.pain for d in in_stage if d.day > last.entered],
+    )
 
 
 def _change(
@@ -330,9 +443,17 @@ def _change(
     flare: bool,
     away: bool,
 ) -> Change | None:
-    """At most one stage change a day: a drop on a flare or after time away, else a rise."""
+    """At most one stage change a day: one step back (a flare, time away or a sustained rise,
+    whichever fires first), else a rise."""
+    if progress.stage > 1:
+        if flare:
+            return Change.FLARE
+        if away:
+            return Change.AWAY
+        if sustained_rise(program, progress.stage, progress.recent):
+            return Change.SUSTAINED
     if flare or away:
-        return (Change.FLARE if flare else Change.AWAY) if progress.stage > 1 else None
+        return None
     if progress.stage >= program.top:
         return None
     conditions = entry_conditions(program, history, ratings, progress, day)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from statistics import mean
+from statistics import mean, median
 
 from coach.model import Feedback, MoveFeedback, Person, Rating, RedFlagGroup, Screening
 from coach.program import Program
@@ -71,11 +71,18 @@ class Escalation(StrEnum):
 
 
 def escalation(
-    program: Program, ratings: tuple[Rating, ...], today: date, last_suggested: date | None
+    program: Program,
+    ratings: tuple[Rating, ...],
+    today: date,
+    last_suggested: date | None,
+    *,
+    maintenance: bool = False,
 ) -> Escalation | None:
     """Pain >= 7 on 5 of the last 7 days, or no 2-point improvement after 6 weeks.
 
-    Suggested once, then at most every ``escalate_repeat_days``.
+    "No improvement" only when the first week's median was >= escalate_floor (4) and the
+    last week's is above escalate_done (2), and never in maintenance. Suggested once, then
+    at most every ``escalate_repeat_days``.
     """
     rules = program.rules
     if last_suggested and (today - last_suggested).days < rules.escalate_repeat_days:
@@ -87,10 +94,12 @@ def escalation(
     if sum(p >= rules.escalate_pain for p in week) >= rules.escalate_days:
         return Escalation.HIGH_PAIN
     first = min(by_day)
-    if (today - first).days < rules.escalate_after_days:
+    if maintenance or (today - first).days < rules.escalate_after_days:
         return None
     baseline = [p for d, p in by_day.items() if (d - first).days < rules.escalate_window_days]
-    if week and mean(week) > mean(baseline) - rules.escalate_improvement:
+    if median(baseline) < rules.escalate_floor or not week or median(week) <= rules.escalate_done:
+        return None
+    if mean(week) > mean(baseline) - rules.escalate_improvement:
         return Escalation.NO_IMPROVEMENT
     return None
 

@@ -41,8 +41,13 @@ WHY_NO_CHECKINS = "Every program starts here. Check in with /checkin to begin."
 ENTERED_BY = {
     "start": "You started the program on {day}.",
     "advance": "You moved up on {day}: you met every condition of this stage.",
-    "flare": "You moved down on {day} because of a flare (a sharp rise in pain).",
+    "flare": "You moved down on {day} because of a flare: {what}.",
     "away": "You moved down on {day} after time away, to restart gently.",
+    "sustained": (
+        "You moved down on {day}: your pain has stayed higher than this stage suits, "
+        "so you build up again from here."
+    ),
+    "equipment": "You moved down on {day}: without {what}, the program tops out at this stage.",
 }
 WHY_MAINTENANCE = (
     "Four weeks at the top with no flare: you are in maintenance. "
@@ -66,13 +71,11 @@ WHY_CAP = (
 
 PLAN_REASON = {
     "flare": (
-        "Pain {pain}/10 today is a flare, a sharp rise for you. Today is bar hangs only; "
-        "don't push through pain."
+        "Pain {pain}/10 is high pain today. Today is bar hangs only; don't push through pain."
     ),
     "flare_drop": (
-        "Pain {pain}/10 today is a flare, a sharp rise for you, so you move back to "
-        "stage {stage} and today is bar hangs only. Don't push through pain; "
-        "this is a normal part of recovery."
+        "Pain {pain}/10 is high pain today, so you move back to stage {stage} and today is "
+        "bar hangs only. Don't push through pain; this is a normal part of recovery."
     ),
     "away": (
         "Welcome back. After {days}+ days away you restart one stage lower, at stage {stage}, "
@@ -81,6 +84,27 @@ PLAN_REASON = {
     "advance": "You earned stage {stage}: {name}. New moves are marked below.",
     "rest": "Stage {stage}: {name}. The lifts rest today (every other day).",
     "same": "Stage {stage}: {name}.",
+    "flare_rise": (
+        "Pain {pain}/10 today is a flare: up from your usual {usual}. Today is bar hangs only; "
+        "don't push through pain."
+    ),
+    "flare_rise_drop": (
+        "Pain {pain}/10 today is a flare: up from your usual {usual}, so you move back to "
+        "stage {stage} and today is bar hangs only. Don't push through pain; "
+        "this is a normal part of recovery."
+    ),
+    "sustained": (
+        "Your pain has stayed higher than this stage suits (≥ {pain}/10 on {days} of your last "
+        "{window} check-ins), so you move back to stage {stage}: {name}, to build up again."
+    ),
+    "equipment": (
+        "With the equipment you have now, the program tops out at stage {stage}: {name}. "
+        "/why says what would unlock more."
+    ),
+    "pain_rest": (
+        "Stage {stage}: {name}. The lifts rest today: they need a day with pain "
+        "{pain_max}/10 or less."
+    ),
 }
 
 
@@ -214,6 +238,7 @@ STATUS_NOTE = {
     "rest": "Rests today: the lifts are every other day.",
     "left_out": "Left out until {until}: you said it made things worse.",
     "no_equipment": "Needs {equipment}, which you don't have. {alternative}",
+    "pain_rest": "Rests today: the lifts wait for a day with less pain.",
 }
 NEEDS = "Needs {equipment}."
 NEW_MOVE = "🆕 "
@@ -422,3 +447,12 @@ RETENTION_WARNING = (
     "about you, as /privacy says. To keep your data, just check in (/checkin) before then; "
     "to keep a copy, send /export."
 )
+
+# --- v2: the words of the rule that fired ----------------------------------------------------
+
+FLARE_WHAT = {
+    "high": "high pain that day ({pain}/10)",
+    "rise": "pain {pain}/10, up from your usual {usual}",
+}
+
+NEED_MIN_DAYS = "days in stage {stage}: {have} of {target}{more}"

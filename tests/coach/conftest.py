@@ -8,13 +8,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cache
+from typing import Any
 
 import pytest
 
 from coach.explain import Standing, standing, why_text
-from coach.model import Equipment, Feedback, History, MoveFeedback, Profile, Rating
+from coach.model import (
+    Equipment,
+    Feedback,
+    History,
+    MoveFeedback,
+    Profile,
+    ProfileChange,
+    Rating,
+)
 from coach.plan import Plan, plan_for
-from coach.program import PROGRAM_FILE, Program, default_program
+from coach.program import PROGRAM_FILE, Program, default_program, load_program_text
 from coach.rules import Day, replay, required_moves
 
 START = date(2026, 1, 5)  # a Monday
@@ -97,6 +107,18 @@ class Story:
         """Do the whole session of ``on``."""
         return replace(self, history=mark_session(self.program, self.history, on))
 
+    def change_profile(self, on: date, profile: Profile) -> Story:
+        """Change equipment or gym experience from ``on`` (a dated event; the first change
+        also dates the profile held until then, from the first check-in)."""
+        changes = self.history.profile_changes
+        if not changes:
+            first = min((r.day for r in self.history.ratings), default=START)
+            changes = (ProfileChange(first, self.history.profile),)
+        changes = (*changes, ProfileChange(on, profile))
+        return replace(
+            self, history=replace(self.history, profile=profile, profile_changes=changes)
+        )
+
     def done(self, on: date, *moves: str) -> Story:
         return self._feedback(on, moves, Feedback.DONE)
 
@@ -156,6 +178,15 @@ class Story:
         return why_text(self.program, self.standing(on))
 
 
+@cache
+def without_min_days(text: str | None = None) -> Program:
+    """The shipped program (or ``text``) with no minimum days in any stage: for tests of the
+    other entry rules (streaks, sessions, flares, the lifts' rest) at their own boundaries."""
+    text = PROGRAM_FILE.read_text(encoding="utf-8") if text is None else text
+    kept = [line for line in text.splitlines() if not line.startswith("min_days")]
+    return load_program_text("\n".join(kept))
+
+
 def days(
     start: date,
     pains: Sequence[int | None],
@@ -167,6 +198,16 @@ def days(
     """A story of check-ins on consecutive days from ``start`` (``None``: a missed day)."""
     story = Story(program or default_program(), History(profile=profile), start)
     return story.then(pains, sessions=sessions)
+
+
+def quick_days(start: date, pains: Sequence[int | None], **kwargs: Any) -> Story:
+    """``days`` under the table without minimum days in a stage."""
+    return days(start, pains, program=kwargs.pop("program", None) or without_min_days(), **kwargs)
+
+
+def quick(pains: Sequence[int | None], **kwargs: Any) -> Story:
+    """``coached`` under the table without minimum days in a stage."""
+    return coached(pains, program=kwargs.pop("program", None) or without_min_days(), **kwargs)
 
 
 def coached(
@@ -186,7 +227,8 @@ def expected_entry_days(program: Program) -> dict[int, int]:
     constant low pain the streak is the day number) and ``sessions`` sessions of stage s,
     one a day from the day s was entered (that day's included); a day that changed the
     stage changes nothing more, while day 1 starts at stage 1 without a change. Stage 1's
-    plan is the bar hang alone, so it has no sessions and stage 2 can ask for none.
+    plan is the bar hang alone, so it has no sessions and stage 2 can ask for none. And
+    ``min_days`` whole days in stage s (its entry day counted, the day of moving up not).
     """
     entered = {1: 1}
     for stage in program.stages[1:]:
@@ -195,6 +237,9 @@ def expected_entry_days(program: Program) -> dict[int, int]:
         assert stage.number > 2 or stage.enter.sessions == 0
         changed_that_day = 1 if stage.number > 2 else 0
         entered[stage.number] = max(
-            previous + stage.enter.sessions, previous + changed_that_day, stage.enter.days_in_row
+            previous + stage.enter.sessions,
+            previous + changed_that_day,
+            stage.enter.days_in_row,
+            previous + stage.enter.min_days,
         )
     return entered

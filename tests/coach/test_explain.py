@@ -6,16 +6,18 @@ from coach import texts
 from coach.explain import plan_reason, standing, why_text
 from coach.model import Equipment, History, Profile
 from coach.program import Program, load_program_text
-from coach.rules import Change, Need
+from coach.rules import Change, Need, Status
 from tests.coach.conftest import (
     GYM,
     NO_BARBELL,
     START,
     Story,
-    coached,
     day,
-    days,
+    without_min_days,
 )
+from tests.coach.conftest import coached as table_coached
+from tests.coach.conftest import quick as coached  # v2: no min_days here
+from tests.coach.conftest import quick_days as days
 
 
 def known() -> Story:
@@ -77,7 +79,8 @@ def test_why_before_any_check_in_says_where_every_program_starts(program: Progra
 def test_why_after_a_flare_says_the_stage_dropped_because_of_it() -> None:
     story = coached([1] * 12).then([7])
     assert story.standing().entered_by is Change.FLARE
-    assert texts.ENTERED_BY["flare"].format(day=texts.day(day(13))) in story.why()
+    what = texts.FLARE_WHAT["high"].format(pain=7)  # v2: the words of the rule that fired
+    assert texts.ENTERED_BY["flare"].format(day=texts.day(day(13)), what=what) in story.why()
 
 
 def test_why_after_time_away_says_so() -> None:
@@ -147,8 +150,9 @@ def test_changing_a_threshold_in_the_table_changes_the_decision_and_the_why_text
     program_text: str,
 ) -> None:
     assert program_text.count("days_in_row = 5") == 1
-    shipped = load_program_text(program_text)
-    changed = load_program_text(program_text.replace("days_in_row = 5", "days_in_row = 6"))
+    # v2: without the minimum days in a stage, so that the streak is what decides.
+    shipped = without_min_days(program_text)
+    changed = without_min_days(program_text.replace("days_in_row = 5", "days_in_row = 6"))
     pains = [5, 5, 3, 3, 3, 3, 3, 3, 3]  # stage 2 on day 3, pain <= 4 from day 3
 
     before = coached(pains, program=shipped)
@@ -184,3 +188,34 @@ def test_why_says_when_no_session_can_count_for_lack_of_equipment() -> None:
     assert "Seated Row: a resistance band" in why and "Reverse Hyper: a flat bench" in why
     banded = days(START, [3, 3, 3], profile=Profile(frozenset({Equipment.BAND})))
     assert "no session can count" not in banded.why()
+
+
+def test_changing_min_days_changes_the_decision_and_the_why_text(program_text: str) -> None:
+    assert program_text.count("min_days = 7") == 1
+    shipped = load_program_text(program_text)
+    changed = load_program_text(program_text.replace("min_days = 7", "min_days = 9"))
+    before = table_coached([1] * 12, program=shipped)
+    after = table_coached([1] * 12, program=changed)
+    assert (before.entered(3), after.entered(3)) == (10, 12)
+    shipped_line = texts.NEED_MIN_DAYS.format(stage=2, target=7, have=3, more=" — 4 more days")
+    changed_line = texts.NEED_MIN_DAYS.format(stage=2, target=9, have=3, more=" — 6 more days")
+    assert f"{texts.UNMET} {shipped_line}" in before.why(day(6)).splitlines()
+    assert f"{texts.UNMET} {changed_line}" in after.why(day(6)).splitlines()
+
+
+def test_changing_lift_pain_max_changes_the_plan_and_its_reason(program_text: str) -> None:
+    assert program_text.count("lift_pain_max = 3") == 1
+    shipped = without_min_days(program_text)
+    changed = without_min_days(program_text.replace("lift_pain_max = 3", "lift_pain_max = 2"))
+    pains = [1] * 12 + [3]  # stage 4 on day 11; a lift on 11, none pressed on 12
+    before, after = coached(pains, program=shipped), coached(pains, program=changed)
+    for story, status in ((before, Status.DO), (after, Status.PAIN_REST)):
+        item = story.plan().item("deadlift")
+        assert item is not None
+        assert item.status is status
+    assert plan_reason(changed, after.plan()) == texts.PLAN_REASON["pain_rest"].format(
+        stage=4, name="Deadlift", pain_max=2
+    )
+    assert "pain 3/10 or less" in texts.PLAN_REASON["pain_rest"].format(
+        stage=4, name="Deadlift", pain_max=shipped.rules.lift_pain_max
+    )

@@ -8,7 +8,9 @@ import pytest
 
 from coach.program import Program
 from coach.rules import Change, is_flare
-from tests.coach.conftest import START, coached, day, days
+from tests.coach.conftest import START, day
+from tests.coach.conftest import quick as coached  # v2: no min_days here
+from tests.coach.conftest import quick_days as days
 
 
 def window(*previous: int, today: int) -> dict[date, int]:

@@ -15,10 +15,10 @@ from tests.coach.conftest import (
     NO_BARBELL,
     START,
     Story,
-    coached,
     day,
-    days,
 )
+from tests.coach.conftest import quick as coached  # v2: no min_days here
+from tests.coach.conftest import quick_days as days
 
 ORDER = [
     "bar_hang",

@@ -190,3 +190,32 @@ def test_a_red_flag_after_an_all_clear_holds_again() -> None:
 )
 def test_each_red_flag_group_asks_every_sign_of_the_design(question: str, words: list[str]) -> None:
     assert all(word in question for word in words)
+
+
+# --- v2: no improvement only from a first week at 4+, down to no more than 2, not in maintenance --
+
+
+def weeks(first: int, middle: int, last: int) -> tuple[Rating, ...]:
+    return ratings([first] * 7 + [middle] * 29 + [last] * 7)
+
+
+def test_a_person_going_from_1_to_0_is_never_told_to_see_a_clinician(program: Program) -> None:
+    assert escalation(program, weeks(1, 1, 0), day(43), None) is None
+    assert escalation(program, weeks(3, 3, 3), day(43), None) is None
+
+
+def test_no_improvement_needs_a_first_week_median_of_4_or_more(program: Program) -> None:
+    assert escalation(program, weeks(4, 4, 3), day(43), None) is Escalation.NO_IMPROVEMENT
+    assert escalation(program, weeks(3, 3, 3), day(43), None) is None
+
+
+def test_a_last_week_at_2_or_less_is_not_a_lack_of_improvement(program: Program) -> None:
+    assert escalation(program, weeks(4, 3, 2), day(43), None) is None
+    assert escalation(program, ratings([4, 4, 4, 4, 0, 0, 0] + [3] * 29 + [3] * 7), day(43), None)
+
+
+def test_no_improvement_is_never_suggested_in_maintenance(program: Program) -> None:
+    assert escalation(program, six_weeks(5), day(43), None, maintenance=True) is None
+    assert escalation(program, six_weeks(5), day(43), None, maintenance=False) is (
+        Escalation.NO_IMPROVEMENT
+    )

@@ -7,18 +7,18 @@ import itertools
 import pytest
 
 from coach.model import Profile
-from coach.program import Program, load_program_text
+from coach.program import Program, default_program, load_program_text
 from coach.rules import Change, equipment_cap
 from tests.coach.conftest import (
     BEGINNER,
     EVERYTHING,
     NO_BARBELL,
     START,
-    coached,
     day,
-    days,
     expected_entry_days,
 )
+from tests.coach.conftest import quick as coached  # v2: no min_days here
+from tests.coach.conftest import quick_days as days
 
 # --- stage 2: pain <= 6 on 3 days in a row --------------------------------------------------------
 
@@ -124,26 +124,28 @@ def test_a_person_dropped_from_stage_5_by_a_flare_can_climb_back() -> None:
 
 
 def test_a_person_at_pain_1_who_does_every_session_reaches_each_stage_when_the_table_says() -> None:
-    story = coached([1] * 50)
+    story = coached([1] * 50, program=default_program())
     expected = expected_entry_days(story.program)
-    assert expected == {1: 1, 2: 3, 3: 7, 4: 11, 5: 17}  # the shipped table, worked by hand
+    # v2: min_days (7, 14, 14) in the shipped table; it was {1: 1, 2: 3, 3: 7, 4: 11, 5: 17}.
+    assert expected == {1: 1, 2: 3, 3: 10, 4: 24, 5: 38}  # the shipped table, worked by hand
     assert {s: story.entered(s) for s in expected} == expected
 
 
 def test_a_beginner_reaches_each_stage_on_the_same_days_without_the_hyper_row() -> None:
-    story = coached([1] * 30, profile=BEGINNER)
+    story = coached([1] * 40, profile=BEGINNER, program=default_program())
     assert {s: story.entered(s) for s in range(1, 6)} == expected_entry_days(story.program)
 
 
 @pytest.mark.parametrize(
     ("old", "new"),
     [
-        ("days_in_row = 5", "days_in_row = 9"),
-        ("sessions = 6", "sessions = 2"),
+        ("days_in_row = 5", "days_in_row = 12"),  # v2: was 9, now below min_days' day 10
+        ("sessions = 6", "sessions = 16"),  # v2: was 2, now above min_days (14)
         (
             "sessions = 4\nno_move_left_out = true\nequipment",
-            "sessions = 8\nno_move_left_out = true\nequipment",
+            "sessions = 16\nno_move_left_out = true\nequipment",
         ),
+        ("min_days = 7", "min_days = 3"),
     ],
 )
 def test_entry_days_follow_the_table_when_its_numbers_change(
@@ -153,7 +155,7 @@ def test_entry_days_follow_the_table_when_its_numbers_change(
     changed: Program = load_program_text(program_text.replace(old, new))
     expected = expected_entry_days(changed)
     assert expected != expected_entry_days(load_program_text(program_text))
-    story = coached([1] * 60, program=changed)
+    story = coached([1] * 80, program=changed)
     assert {s: story.entered(s) for s in expected} == expected
 
 
@@ -193,10 +195,10 @@ def test_time_away_at_stage_1_drops_nothing_but_still_asks_the_red_flags() -> No
 
 
 def test_maintenance_comes_28_days_after_entering_the_top_stage() -> None:
-    story = coached([1] * 45)
+    story = coached([1] * 66, program=default_program())
     entered = expected_entry_days(story.program)[5]
     maintenance = entered + story.program.rules.maintenance_days
-    assert maintenance == 45
+    assert maintenance == 66  # v2: min_days; was 45
     assert not story.standing(day(maintenance - 1)).maintenance
     assert story.standing(day(maintenance)).maintenance
 

@@ -181,10 +181,10 @@ async def test_in_maintenance_check_ins_can_go_weekly_and_a_flare_brings_daily_b
 
     await person.onboard()  # Monday 2 March 2026, everything owned
     program, start = default_program(), date(2026, 3, 2)
-    async with bot.store.unit() as uow:  # 50 days of low pain, every session done
+    async with bot.store.unit() as uow:  # 71 days of low pain, every session done
         profile = (await uow.people.get(person.user_id)).profile  # type: ignore[union-attr]
         history = History(profile)
-        for offset in range(50):
+        for offset in range(71):
             day = start + timedelta(days=offset)
             await uow.ratings.set(person.user_id, day, 1, bot.clock.now())
             history = History(profile, (*history.ratings, Rating(day, 1)), history.feedback)
@@ -194,23 +194,23 @@ async def test_in_maintenance_check_ins_can_go_weekly_and_a_flare_brings_daily_b
                 await uow.feedback.add(person.user_id, done, bot.clock.now())
                 history = History(profile, history.ratings, (*history.feedback, done))
         await uow.commit()
-    last_day = start + timedelta(days=49)
+    last_day = start + timedelta(days=70)
     assert in_maintenance(program, replay(program, history, last_day), last_day)
-    bot.clock.current = datetime(2026, 4, 20, 6, 0, tzinfo=UTC)  # Monday, day 50, 08:00 Berlin
+    bot.clock.current = datetime(2026, 5, 11, 6, 0, tzinfo=UTC)  # Monday, day 71, 08:00 Berlin
 
     await person.say("/settings")
     await person.expect("Check-in prompt: 08:00 (daily)")
     await person.press("Check in weekly")
     await person.expect("Saved")
-    await tick(bot, datetime(2026, 4, 21, 6, 0, tzinfo=UTC))  # Tuesday: no prompt
+    await tick(bot, datetime(2026, 5, 12, 6, 0, tzinfo=UTC))  # Tuesday: no prompt
     assert count(person, "Good morning") == 0
-    await tick(bot, datetime(2026, 4, 27, 6, 0, tzinfo=UTC))  # Monday: the weekly prompt
+    await tick(bot, datetime(2026, 5, 18, 6, 0, tzinfo=UTC))  # Monday: the weekly prompt
     assert count(person, "Good morning") == 1
 
-    await person.press("8")  # a flare: out of maintenance, daily again
+    await person.press("7")  # a flare: out of maintenance, daily again
     await person.expect("every day again")
     async with bot.store.unit() as uow:
         stored = await uow.people.get(person.user_id)
     assert stored is not None and not stored.checkin_weekly
-    await tick(bot, datetime(2026, 4, 28, 6, 0, tzinfo=UTC))  # Tuesday: daily prompts are back
+    await tick(bot, datetime(2026, 5, 19, 6, 0, tzinfo=UTC))  # Tuesday: daily prompts are back
     assert count(person, "Good morning") == 2
