@@ -1,8 +1,9 @@
 """A person's data as CSV: one row per event, dates and times in their own time zone.
 
 Everything stored about a person is here: consent, settings, screening and red-flag answers,
-check-ins, per-move feedback, sessions and stage changes (with reasons), reminders sent, and
-bar-hang marks. Opens cleanly in a spreadsheet: a header row, UTF-8 with a byte-order mark.
+check-ins, per-move feedback, equipment and gym experience by the day they changed,
+sessions and stage changes (with reasons), reminders sent, and bar-hang marks. Opens
+cleanly in a spreadsheet: a header row, UTF-8 with a byte-order mark.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from coach.model import History, MoveFeedback, Person, Rating, SafetyEvent
+from coach.model import History, MoveFeedback, Person, ProfileChange, Rating, SafetyEvent
 from coach.places import load_zone
 from coach.program import Program
 from coach.rules import replay
@@ -31,6 +32,7 @@ class Everything:
     safety: tuple[SafetyEvent, ...]
     deliveries: tuple[Delivery, ...]
     hang_marks: tuple[tuple[date, int, str, datetime], ...]
+    profile_changes: tuple[tuple[ProfileChange, datetime], ...] = ()
 
 
 def rows(program: Program, data: Everything, now: datetime) -> list[list[str]]:
@@ -61,8 +63,20 @@ def rows(program: Program, data: Everything, now: datetime) -> list[list[str]]:
         add("checkin", rating.day.isoformat(), when(at)[1], value=str(rating.pain))
     for item, at in data.feedback:
         add(f"move_{item.kind.value}", item.day.isoformat(), when(at)[1], move=item.move)
+    for change, at in data.profile_changes:
+        profile = change.profile
+        add(
+            "equipment_from",
+            change.day.isoformat(),
+            when(at)[1],
+            value=" ".join(sorted(e.value for e in profile.equipment)),
+            detail=f"gym_experienced={'yes' if profile.gym_experienced else 'no'}",
+        )
     history = History(
-        person.profile, tuple(r for r, _ in data.ratings), tuple(f for f, _ in data.feedback)
+        person.profile,
+        tuple(r for r, _ in data.ratings),
+        tuple(f for f, _ in data.feedback),
+        tuple(c for c, _ in data.profile_changes),
     )
     previous = 1
     for day in replay(program, history, now.astimezone(zone).date()):

@@ -35,6 +35,7 @@ class Rules(_Data):
     flare_window_days: Days
     flare_min_ratings: Days
     red_flag_pain: Pain
+    red_flag_recheck_days: Days
     worse_leave_out_days: Days
     worse_repeat_days: Days
     escalate_pain: Pain

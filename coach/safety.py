@@ -10,7 +10,17 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from statistics import mean, median
 
-from coach.model import Feedback, MoveFeedback, Person, Rating, RedFlagGroup, Screening
+from coach.model import (
+    Feedback,
+    MoveFeedback,
+    Person,
+    Rating,
+    RedFlagGroup,
+    SafetyEvent,
+    SafetyEventKind,
+    Screening,
+)
+from coach.places import load_zone
 from coach.program import Program
 
 
@@ -29,6 +39,20 @@ def hold(person: Person) -> Hold | None:
     if safety.screening and safety.screening.needs_clearance and not safety.screening_cleared_at:
         return Hold.SCREENING
     return None
+
+
+def red_flags_answered_since(events: tuple[SafetyEvent, ...], zone: str, first_day: date) -> bool:
+    """Whether the red-flag question was answered (either way, by any route) on or after
+    ``first_day`` in the person's zone. A clinician's all-clear starts afresh: answers
+    before it are about symptoms the clinician has since seen."""
+    local = load_zone(zone)
+    answered = False
+    for event in sorted(events, key=lambda e: e.at):
+        if event.kind is SafetyEventKind.CLINICIAN_CLEARED:
+            answered = False
+        elif event.kind in (SafetyEventKind.RED_FLAGS_NONE, SafetyEventKind.RED_FLAG):
+            answered = event.at.astimezone(local).date() >= first_day
+    return answered
 
 
 def record_screening(person: Person, answers: Screening) -> Person:

@@ -347,6 +347,15 @@ COMMANDS = {
 PLAN_REASON_AWAY_FIRST = (
     "Welcome back! It's been a while, so before any exercise, two quick safety questions."
 )
+RED_FLAGS_HIGH_PAIN_FIRST = (
+    "Pain {pain}/10 is high. Before any exercise, two quick safety questions."
+)
+RED_FLAGS_STILL_OPEN = "Before anything else, please answer the safety question below."
+RED_FLAGS_OPEN_TOAST = "Please answer the safety question first (it's in the chat)."
+RERATE_ASK = "You already rated today {old}/10. Change today's {old}/10 to {new}/10?"
+BTN_RERATE_YES = "Yes, change to {new}/10"
+BTN_RERATE_NO = "No, keep {old}/10"
+RERATE_KEPT = "Kept today's {old}/10."
 
 # --- Reminders ------------------------------------------------------------------------------
 

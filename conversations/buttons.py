@@ -64,6 +64,12 @@ def _hang(action: Action) -> Route:
     return route
 
 
+async def _rerate(deps: Deps, chat: int, p: Payload) -> Outcome:
+    if len(p.args) != 2:
+        return _invalid()
+    return await checkin.rerate(deps, chat, p.day(), p.args[1])
+
+
 async def _delete(deps: Deps, chat: int, p: Payload) -> Outcome:
     return await data.delete(deps, chat, confirmed=p.args == ("yes",))
 
@@ -85,6 +91,7 @@ ROUTES: dict[Action, Route] = {
     Action.HANG_SKIP: _hang(Action.HANG_SKIP),
     Action.DELETE: _delete,
     Action.SETTINGS: _settings,
+    Action.RERATE: _rerate,
 }
 
 

@@ -21,6 +21,7 @@ class Action(StrEnum):
     HANG_SKIP = "hs"  # … skip
     DELETE = "dd"  # the answer to "delete everything?"
     SETTINGS = "st"  # a settings menu button
+    RERATE = "rr"  # the answer to "change today's rating?" after a typed number
 
 
 PLAN_FEEDBACK = frozenset({Action.DONE, Action.WORSE, Action.UNDO})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from html import escape
 
 from coach import texts
@@ -10,11 +10,12 @@ from coach.explain import standing, why_text
 from coach.model import Feedback, History, MoveFeedback, Person
 from coach.plan import Plan, plan_for
 from coach.rules import replay
-from coach.safety import Hold, escalation, hold, worse_again
+from coach.safety import Hold, escalation, hold, red_flags_answered_since, worse_again
 from services.access import registered
 from services.actions import Action
 from services.core import Core
 from services.outcome import (
+    Button,
     Message,
     Outcome,
     Say,
@@ -24,7 +25,7 @@ from services.outcome import (
     hold_notice,
     pain_question,
 )
-from services.steps import Step, question
+from services.steps import RED_FLAGS, Step, question, step_of
 from services.unit import Work, unit
 
 
@@ -44,6 +45,27 @@ async def current_plan(work: Work, person: Person) -> tuple[Plan | None, History
     return plan_for(work.core.program, history, work.core.today(person)), history
 
 
+def red_flags_open(person: Person) -> bool:
+    """Whether the red-flag question is the open question: until it is answered, nothing
+    else (no plan, no *Done*, no prompt or hang reminder) is sent."""
+    return person.registered and step_of(person) in RED_FLAGS
+
+
+def red_flags_first(person: Person) -> list[Message]:
+    """The open red-flag question, asked again."""
+    return [Say(texts.RED_FLAGS_STILL_OPEN), question(person)]
+
+
+async def _red_flags_due(work: Work, person: Person, plan: Plan) -> bool:
+    """High pain asks the red flags unless they were answered today or on the days just
+    before (after a clinician's all-clear, they are asked afresh)."""
+    if plan.pain < work.core.program.rules.red_flag_pain:
+        return False
+    first_day = plan.day - timedelta(days=work.core.program.rules.red_flag_recheck_days - 1)
+    events = await work.safety.all(person.chat_id)
+    return not red_flags_answered_since(events, person.timezone or "UTC", first_day)
+
+
 async def plan_messages(work: Work, person: Person) -> list[Message]:
     """Today's plan, or the check-in question when there is none yet."""
     plan, history = await current_plan(work, person)
@@ -58,7 +80,10 @@ async def checkin(core: Core, chat_id: int) -> Outcome:
         person, refusal = await registered(work, chat_id)
     if person is None:
         return refusal
-    return Outcome([held(person) or pain_question(core.today(person))])
+    notice = held(person)
+    if notice is None and red_flags_open(person):
+        return Outcome(red_flags_first(person))
+    return Outcome([notice or pain_question(core.today(person))])
 
 
 async def today(core: Core, chat_id: int) -> Outcome:
@@ -68,7 +93,11 @@ async def today(core: Core, chat_id: int) -> Outcome:
         if person is None:
             return refusal
         notice = held(person)
-        return Outcome([notice] if notice else await plan_messages(work, person))
+        if notice is not None:
+            return Outcome([notice])
+        if red_flags_open(person):
+            return Outcome(red_flags_first(person))
+        return Outcome(await plan_messages(work, person))
 
 
 async def why(core: Core, chat_id: int) -> Outcome:
@@ -145,22 +174,80 @@ async def rate(work: Work, person: Person, pain: int) -> list[Message]:
     person.quiet = False  # an answer: check-in prompts may come again
     plan, history = await current_plan(work, person)
     assert plan is not None
+    # The red flags come before anything else: the rating is kept, the plan waits.
+    if red_flags_open(person):
+        person.step_data = {"then": "plan"}
+        return red_flags_first(person)
     if plan.away:
-        # After time away, the red flags come before any exercise.
         person.step, person.step_data = Step.RF_EMERGENCY, {"then": "plan"}
         return [Say(texts.PLAN_REASON_AWAY_FIRST), question(person)]
+    if await _red_flags_due(work, person, plan):
+        person.step, person.step_data = Step.RF_EMERGENCY, {"then": "plan"}
+        return [Say(texts.RED_FLAGS_HIGH_PAIN_FIRST.format(pain=pain)), question(person)]
+    return _with_notes(work, person, plan, history)
+
+
+async def plan_after_red_flags(work: Work, person: Person) -> list[Message]:
+    """Today's plan once the red-flag question asked at check-in is answered "no"."""
+    plan, history = await current_plan(work, person)
+    if plan is None:
+        return [Say(texts.NO_CHECKIN_TODAY), pain_question(work.core.today(person))]
+    return _with_notes(work, person, plan, history)
+
+
+def _with_notes(work: Work, person: Person, plan: Plan, history: History) -> list[Message]:
+    """The plan, and what else the day's rating brings: daily check-ins again, escalation."""
+    program = work.core.program
     messages: list[Message] = [ShowPlan(plan, history.feedback)]
     if person.checkin_weekly and not plan.maintenance:
         person.checkin_weekly = False  # rebuilding after a flare needs daily check-ins
         messages.append(Say(texts.BACK_TO_DAILY))
-    if plan.ask_red_flags:
-        person.step, person.step_data = Step.RF_EMERGENCY, {}
-        messages.append(question(person))
-    reason = escalation(core.program, history.ratings, day, person.escalation_suggested_on)
+    reason = escalation(
+        program,
+        history.ratings,
+        plan.day,
+        person.escalation_suggested_on,
+        maintenance=plan.maintenance,
+    )
     if reason is not None:
-        person.escalation_suggested_on = day
+        person.escalation_suggested_on = plan.day
         messages.append(Say(texts.ESCALATE[reason.value]))
     return messages
+
+
+async def rerate(core: Core, chat_id: int, day: date | None, value: str) -> Outcome:
+    """The answer to "change today's rating?" asked after a typed number."""
+    async with unit(core) as work:
+        person = await work.person(chat_id)
+        if person is None:
+            return Outcome([Say(texts.NOT_REGISTERED)])
+        refusal = stale(core, person, day)
+        if refusal:
+            return Outcome(toast=refusal)
+        if not value.isdigit() or int(value) > 10:
+            old = await work.ratings.get(chat_id, core.today(person))
+            kept = texts.RERATE_KEPT.format(old=old.pain) if old else texts.NOT_NOW
+            return Outcome(toast=kept, answered=True)
+        messages = await rate(work, person, int(value))
+        await work.save(person)
+        await work.commit()
+    return Outcome(messages, answered=True)
+
+
+async def typed_rating(work: Work, person: Person, pain: int) -> list[Message]:
+    """A typed number as today's rating; replacing a different rating asks first."""
+    notice = held(person)
+    if notice is not None:
+        return [notice]
+    today_ = work.core.today(person)
+    old = await work.ratings.get(person.chat_id, today_)
+    if old is None or old.pain == pain:
+        return await rate(work, person, pain)
+    buttons = (
+        (Button(texts.BTN_RERATE_YES.format(new=pain), Action.RERATE, (today_, pain)),),
+        (Button(texts.BTN_RERATE_NO.format(old=old.pain), Action.RERATE, (today_, "keep")),),
+    )
+    return [Say(texts.RERATE_ASK.format(old=old.pain, new=pain), buttons)]
 
 
 async def feedback(
@@ -176,6 +263,8 @@ async def feedback(
         refusal = stale(core, person, day)
         if refusal:
             return Outcome(toast=refusal)
+        if red_flags_open(person):
+            return Outcome(toast=texts.RED_FLAGS_OPEN_TOAST)
         toast = await _feedback(work, person, action, slug)
         await work.commit()
     return Outcome(toast=toast, redraw_plan=None if toast == texts.NOT_NOW else day)

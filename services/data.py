@@ -76,6 +76,7 @@ async def everything(uow: UnitOfWork | Work, person: Person) -> Everything:
         safety=await uow.safety.all(chat),
         deliveries=tuple(await uow.schedule.deliveries(chat)),
         hang_marks=tuple(await uow.schedule.all_hang_marks(chat)),
+        profile_changes=await uow.profiles.timed(chat),
     )
 
 

@@ -247,7 +247,7 @@ async def _red_flags(work: Work, person: Person, step: Step, yes: bool) -> list[
         return goto(work, person, STEPS[step].next)
     person.step = None
     if then == "plan":
-        return [Say(texts.NO_RED_FLAGS), *await checkin.plan_messages(work, person)]
+        return [Say(texts.NO_RED_FLAGS), *await checkin.plan_after_red_flags(work, person)]
     return [Say(texts.NO_RED_FLAGS)]
 
 
@@ -303,7 +303,7 @@ async def _typed(work: Work, person: Person, text: str) -> list[Message]:
     if person.step is not None:
         return [question(person)]
     if text.isdigit() and 0 <= int(text) <= 10:
-        return await checkin.rate(work, person, int(text))
+        return await checkin.typed_rating(work, person, int(text))
     if NUMBER.match(text) or text.lower() in NUMBER_WORDS:
         return [Say(texts.PAIN_INVALID), pain_question(work.core.today(person))]
     return [Say(texts.UNEXPECTED_TEXT)]

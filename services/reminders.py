@@ -26,6 +26,7 @@ from coach.schedule import (
     too_late,
 )
 from services.actions import Action
+from services.checkin import red_flags_open
 from services.core import Core
 from services.outcome import Outcome, Say
 from services.unit import Work, unit
@@ -62,6 +63,8 @@ async def _hang_answer(
         return texts.INVALID_BUTTON
     if day != work.core.today(person):
         return texts.STALE_BUTTON.format(day=texts.day(day))
+    if red_flags_open(person):
+        return texts.RED_FLAGS_OPEN_TOAST
     slot = int(slot_text)
     if slot in await work.schedule.hang_marks(person.chat_id, day):
         return texts.HANG_ALREADY
@@ -155,6 +158,8 @@ async def skip_reason(work: Work, item: Reminder, person: Person, now: datetime)
         return late.value
     if item.kind is Kind.WEEKLY:
         return None if await work.ratings.all(person.chat_id) else "no_checkins"
+    if red_flags_open(person):
+        return "red_flags_open"  # nothing else until the safety question is answered
     if item.kind in PROMPTS:
         if person.quiet:
             return "quiet"

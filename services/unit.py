@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, time
 
-from coach.model import Person
+from coach.model import Person, Profile
 from coach.schedule import WEEKLY_AT, Kind, Reminder, reminders_for
 from services.core import Core
 from storage.unit_of_work import UnitOfWork
@@ -47,24 +47,32 @@ class Work:
     def __init__(self, core: Core, uow: UnitOfWork) -> None:
         self.core, self.uow, self.now = core, uow, core.clock.now()
         self.people, self.ratings, self.feedback = uow.people, uow.ratings, uow.feedback
-        self.safety, self.schedule = uow.safety, uow.schedule
+        self.safety, self.schedule, self.profiles = uow.safety, uow.schedule, uow.profiles
         self._loaded: dict[int, tuple[object, ...]] = {}
+        self._profiles: dict[int, tuple[bool, Profile]] = {}
 
     async def person(self, chat_id: int) -> Person | None:
         """Load a person, remembering what their schedule was built from."""
         person = await self.uow.people.get(chat_id)
         if person is not None:
             self._loaded[chat_id] = schedule_key(person)
+            self._profiles[chat_id] = (person.registered, person.profile)
         return person
 
     async def add(self, person: Person) -> None:
         """Store a new person (their schedule comes once setup is complete)."""
         await self.uow.people.add(person)
         self._loaded[person.chat_id] = schedule_key(person)
+        self._profiles[person.chat_id] = (person.registered, person.profile)
 
     async def save(self, person: Person, *, resync: bool = False) -> None:
         """Store the person; rebuild their schedule if a setting it depends on changed (or
-        ``resync``: from now on, as after /resume)."""
+        ``resync``: from now on, as after /resume); date a change of equipment or gym
+        experience (and the profile a person registers with), so past days keep theirs."""
+        if person.registered and self._profiles.get(person.chat_id) != (True, person.profile):
+            day = self.core.today(person)
+            await self.uow.profiles.record(person.chat_id, day, person.profile, self.now)
+            self._profiles[person.chat_id] = (True, person.profile)
         key = schedule_key(person)
         if resync or self._loaded.get(person.chat_id) != key:
             await self.uow.schedule.replace(person.chat_id, wanted(person, self.now))

@@ -168,3 +168,16 @@ class HangMarkRow(Base):
     slot: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     mark: Mapped[str] = mapped_column(String(8))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ProfileChangeRow(Base):
+    """Equipment and gym experience as they stood at the end of a local day; the stage
+    replay uses, for each day, the latest change on or before it."""
+
+    __tablename__ = "profile_changes"
+
+    chat_id: Mapped[int] = _person_fk(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    equipment: Mapped[list[str]] = mapped_column(JSON)
+    gym_experienced: Mapped[bool]
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

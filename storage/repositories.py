@@ -1,4 +1,5 @@
-"""Repositories for ratings, feedback and the safety log; each returns coach dataclasses."""
+"""Repositories for ratings, feedback, the safety log and dated profile changes; each returns
+coach dataclasses."""
 
 from __future__ import annotations
 
@@ -9,8 +10,24 @@ from sqlalchemy import CursorResult, Result, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.model import Feedback, MoveFeedback, Rating, SafetyEvent, SafetyEventKind
-from storage.models import Base, FeedbackRow, PersonRow, RatingRow, SafetyEventRow
+from coach.model import (
+    Equipment,
+    Feedback,
+    MoveFeedback,
+    Profile,
+    ProfileChange,
+    Rating,
+    SafetyEvent,
+    SafetyEventKind,
+)
+from storage.models import (
+    Base,
+    FeedbackRow,
+    PersonRow,
+    ProfileChangeRow,
+    RatingRow,
+    SafetyEventRow,
+)
 
 
 def affected_rows(result: Result[Any]) -> int:
@@ -185,4 +202,66 @@ class SafetyRepository:
         return tuple(
             SafetyEvent(at=at, kind=SafetyEventKind(kind), detail=detail)
             for at, kind, detail in rows
+        )
+
+
+class ProfileChangesRepository:
+    """A person's equipment and gym experience, dated by local day."""
+
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        self._session = session
+        self._dialect = dialect
+
+    async def record(self, chat_id: int, day: date, profile: Profile, at: datetime) -> None:
+        """The profile as it stands at the end of ``day`` (a later change that day wins)."""
+        equipment = sorted(e.value for e in profile.equipment)
+        insert = upsert_insert(self._dialect, ProfileChangeRow).values(
+            chat_id=chat_id,
+            day=day,
+            equipment=equipment,
+            gym_experienced=profile.gym_experienced,
+            at=at,
+        )
+        upsert = insert.on_conflict_do_update(
+            index_elements=[ProfileChangeRow.chat_id, ProfileChangeRow.day],
+            set_={
+                "equipment": insert.excluded.equipment,
+                "gym_experienced": insert.excluded.gym_experienced,
+                "at": insert.excluded.at,
+            },
+        )
+        await self._session.execute(upsert)
+
+    async def all(self, chat_id: int) -> tuple[ProfileChange, ...]:
+        """Every change of the person, oldest day first."""
+        query = (
+            select(
+                ProfileChangeRow.day, ProfileChangeRow.equipment, ProfileChangeRow.gym_experienced
+            )
+            .where(ProfileChangeRow.chat_id == chat_id)
+            .order_by(ProfileChangeRow.day)
+        )
+        rows = await self._session.execute(query)
+        return tuple(
+            ProfileChange(day, Profile(frozenset(Equipment(e) for e in equipment), bool(gym)))
+            for day, equipment, gym in rows
+        )
+
+    async def timed(self, chat_id: int) -> tuple[tuple[ProfileChange, datetime], ...]:
+        """Every change with when it was made, for the person's export."""
+        query = (
+            select(ProfileChangeRow)
+            .where(ProfileChangeRow.chat_id == chat_id)
+            .order_by(ProfileChangeRow.day)
+        )
+        rows = (await self._session.scalars(query)).all()
+        return tuple(
+            (
+                ProfileChange(
+                    row.day,
+                    Profile(frozenset(Equipment(e) for e in row.equipment), row.gym_experienced),
+                ),
+                row.at,
+            )
+            for row in rows
         )

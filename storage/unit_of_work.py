@@ -10,7 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from coach.model import History
 from storage.db import DEFAULT_URL, create_engine, migrate
 from storage.people import PeopleRepository
-from storage.repositories import FeedbackRepository, RatingsRepository, SafetyRepository
+from storage.repositories import (
+    FeedbackRepository,
+    ProfileChangesRepository,
+    RatingsRepository,
+    SafetyRepository,
+)
 from storage.schedule import ScheduleRepository
 
 
@@ -24,6 +29,7 @@ class UnitOfWork:
         self.feedback = FeedbackRepository(session, dialect)
         self.safety = SafetyRepository(session)
         self.schedule = ScheduleRepository(session, dialect)
+        self.profiles = ProfileChangesRepository(session, dialect)
 
     async def __aenter__(self) -> Self:
         return self
@@ -43,7 +49,8 @@ class UnitOfWork:
         await self._session.commit()
 
     async def history(self, chat_id: int) -> History:
-        """Profile, ratings and feedback of a person, for the stage rules."""
+        """Profile (with its dated changes), ratings and feedback of a person, for the stage
+        rules."""
         person = await self.people.get(chat_id)
         if person is None:
             raise LookupError(f"no person with chat_id {chat_id}")
@@ -51,6 +58,7 @@ class UnitOfWork:
             profile=person.profile,
             ratings=await self.ratings.all(chat_id),
             feedback=await self.feedback.all(chat_id),
+            profile_changes=await self.profiles.all(chat_id),
         )
 
 

@@ -11,6 +11,7 @@ from tests.e2e.conftest import (
     Bot,
     Person,
     labels,
+    message_becomes,
     move_button,
     press_move,
     send_sticker,
@@ -65,6 +66,30 @@ async def test_a_typed_rating_in_range_is_taken(bot: Bot, person: Person) -> Non
     plan = await person.expect("Today's plan")
     assert "pain 4/10" in (plan.text or "")
     assert [r.pain for r in (await stored(bot, person.user_id)).ratings] == [4]
+
+
+async def test_a_typed_number_after_todays_rating_asks_before_replacing_it(
+    bot: Bot, person: Person
+) -> None:
+    await registered_with_a_plan(person, pain=1)
+    before = await stored(bot, person.user_id)
+    await person.say("7")  # meant as reps, say
+    ask = await person.expect("Change today's 1/10 to 7/10?")
+    assert labels(ask) == ["Yes, change to 7/10", "No, keep 1/10"]
+    assert not any("Today's plan" in t for t in await settle(person))
+    assert await stored(bot, person.user_id) == before
+
+    message, data = person.button("No, keep 1/10")
+    assert await person.press_data(message.message_id, data) == "Kept today's 1/10."
+    assert await stored(bot, person.user_id) == before
+    await message_becomes(person, message.message_id, lambda m: labels(m) == [], "no buttons")
+
+    await person.say("7")
+    await person.expect("Change today's 1/10 to 7/10?")
+    await person.press("Yes, change to 7/10")
+    plan = await person.expect("Today's plan")
+    assert "pain 7/10" in (plan.text or "")
+    assert [r.pain for r in (await stored(bot, person.user_id)).ratings] == [7]
 
 
 async def test_an_emoji_gets_a_friendly_pointer_and_changes_nothing(

@@ -154,16 +154,24 @@ async def test_the_emergency_advice_names_the_local_number_once_the_zone_is_know
     assert "112 (Germany)" in (advice.text or "")
 
 
-async def test_pain_of_8_asks_the_red_flags_with_the_plan_and_a_yes_pauses_until_cleared(
+async def test_pain_of_8_asks_only_the_red_flags_first_and_a_yes_pauses_until_cleared(
     bot: Bot, person: Person
 ) -> None:
-    await person.onboard()
+    await person.onboard()  # the red flags were answered today: asked again from day 3
     await person.press("8")
     plan = await person.expect("Today's plan")
     assert plan_slugs(person, plan.message_id) == ["bar_hang"]
+    bot.clock.advance(timedelta(days=3))
+    await person.say("/checkin")
+    await person.expect("How does your back feel")
+    await person.press("8")
+    await person.expect("Pain 8/10 is high. Before any exercise")
     question = await person.expect("Do you have any of these")
     assert labels(question) == ["Yes", "No"]
-    assert (await stored(bot, person.user_id)).person.step == "rf_emergency"
+    assert not any("Today's plan" in t for t in await settle(person))
+    saved = await stored(bot, person.user_id)
+    assert saved.person.step == "rf_emergency"
+    assert [r.pain for r in saved.ratings] == [8, 8]  # the rating is kept meanwhile
 
     await person.press("Yes")
     advice = await person.expect("emergency department")
@@ -188,15 +196,16 @@ async def test_pain_of_8_asks_the_red_flags_with_the_plan_and_a_yes_pauses_until
     assert saved.person.safety.cleared_at == bot.clock.now()
     assert saved.safety[-1].kind is SafetyEventKind.CLINICIAN_CLEARED
 
-    # Later red-flag questions ask what is new since the clinician saw them.
+    # Later red-flag questions ask what is new since the clinician saw them, before the plan.
     await person.press("9")
-    await person.expect("Today's plan")
     again = await person.expect("Do you have any of these")
     assert "new or worse since a clinician saw you" in (again.text or "")
     await person.press("No")
     await person.expect("And any of these")
     await person.press("No")
     await person.expect("No red flags")
+    plan = await person.expect("Today's plan")
+    assert plan_slugs(person, plan.message_id) == ["bar_hang"]
     saved = await stored(bot, person.user_id)
     assert saved.person.step is None and saved.person.safety.red_flag is None
     assert saved.safety[-1].kind is SafetyEventKind.RED_FLAGS_NONE
@@ -256,6 +265,17 @@ async def test_after_two_weeks_away_the_red_flags_come_before_any_exercise(
     saved = await stored(bot, person.user_id)
     assert saved.person.step == "rf_emergency"
     assert len(saved.ratings) == 4
+
+    # Until it is answered, nothing else: /today and /checkin ask it again, across days.
+    for command in ("/today", "/checkin"):
+        await person.say(command)
+        await person.expect(texts.RED_FLAGS_STILL_OPEN)
+        await person.expect("Do you have any of these")
+    bot.clock.advance(timedelta(days=1))
+    await person.say("/today")
+    await person.expect(texts.RED_FLAGS_STILL_OPEN)
+    assert not any("Today's plan" in t for t in await settle(person))
+    bot.clock.advance(timedelta(days=-1))
 
     await person.press("No")
     await person.expect("And any of these")

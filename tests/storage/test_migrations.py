@@ -27,6 +27,7 @@ APP_TABLES = {
     "reminders",
     "deliveries",
     "hang_marks",
+    "profile_changes",
 }
 
 

@@ -114,6 +114,7 @@ async def fill(store: Store, chat_id: int) -> None:
         due = replace(schedule[0], chat_id=chat_id)
         await uow.schedule.record(due, State.SENT, NOW)
         await uow.schedule.mark_hang(chat_id, date(2026, 3, 3), 0, "done", NOW)
+        await uow.profiles.record(chat_id, date(2026, 3, 2), full_person(chat_id).profile, NOW)
         await uow.commit()
 
 
