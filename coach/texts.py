@@ -289,6 +289,10 @@ UNKNOWN_COMMAND = "I don't know that command. /help lists what I can do."
 NOT_REGISTERED = "Let's set you up first: send /start."
 FINISH_SETUP = "Let's finish setting you up first."
 TOO_LONG = "That message is too long for me. Please answer in a few words."
+EDITS_NOT_READ = (
+    "I don't read edited messages, so nothing changed. Please send your answer again as a "
+    "new message."
+)
 DONT_UNDERSTAND = "I didn't understand that. /help lists what I can do."
 UNEXPECTED_TEXT = "I'm not waiting for a message right now. Try /checkin, /today or /help."
 ALREADY_REGISTERED = (
@@ -379,6 +383,7 @@ BTN_HANG_SKIP = "Skip"
 HANG_DONE_ACK = "Nice: bar hang done. It counts toward today's plan."
 HANG_SKIP_ACK = "Skipped. No problem; the next one comes at its time."
 HANG_SNOOZE_ACK = "I'll remind you again in 15 minutes."
+HANG_SNOOZED_ALREADY = "Already snoozed: I'll remind you once, 15 minutes after the first press."
 HANG_ALREADY = "This bar hang is already marked."
 PAUSED = "Paused: no reminders or check-in prompts until you send /resume."
 ALREADY_PAUSED = "You're already paused. Send /resume to get reminders again."

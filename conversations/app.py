@@ -101,6 +101,7 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Every handler, private chats only; groups get one friendly answer."""
     private = filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(~private & ~filters.UpdateType.EDITED, commands.private_only))
+    app.add_handler(MessageHandler(private & filters.UpdateType.EDITED, commands.edited_message))
     app.add_handler(CommandHandler("start", commands.start, filters=private))
     app.add_handler(CommandHandler("checkin", commands.checkin_command, filters=private))
     app.add_handler(CommandHandler("today", commands.today_command, filters=private))

@@ -3,12 +3,11 @@ to a service, then rendered and sent."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import CallbackQuery, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from coach import texts
 from conversations.context import Ctx, Deps
@@ -16,11 +15,13 @@ from conversations.payload import Payload
 from conversations.render import plan_keyboard, plan_text, send
 from services import checkin, data, onboarding, reminders, settings
 from services.actions import Action
-from services.outcome import Outcome
+from services.outcome import Outcome, Say
 
 log = logging.getLogger(__name__)
 
 Route = Callable[[Deps, int, Payload], Awaitable[Outcome]]
+
+TOAST_LIMIT = 200  # Telegram's limit on an answerCallbackQuery text; longer ones are sent
 
 
 def _invalid() -> Outcome:
@@ -38,9 +39,10 @@ async def _clear_hold(deps: Deps, chat: int, _p: Payload) -> Outcome:
 
 
 async def _pain(deps: Deps, chat: int, p: Payload) -> Outcome:
-    if len(p.args) != 2 or not p.args[1].isdigit() or int(p.args[1]) > 10:
+    pain = p.args[1] if len(p.args) == 2 else ""
+    if not (pain.isascii() and pain.isdigit()) or int(pain) > 10:
         return _invalid()
-    return await checkin.rate_button(deps, chat, p.day(), int(p.args[1]))
+    return await checkin.rate_button(deps, chat, p.day(), int(pain))
 
 
 def _plan_feedback(action: Action) -> Route:
@@ -96,14 +98,22 @@ ROUTES: dict[Action, Route] = {
 
 
 async def button(update: Update, ctx: Ctx) -> None:
-    """Route a button press by its verified payload."""
+    """Route a button press by its verified payload.
+
+    Whatever the service committed reaches the person: the replies go first (retried when
+    that is safe), the toast is answered without letting an expired query stop anything, and
+    only then does an answered question lose its buttons.
+    """
     query = update.callback_query
-    assert query is not None and query.message is not None
+    assert query is not None
+    if query.message is None:  # an inline-mode message: no chat of ours to act in
+        await _answer_query(ctx, None, query, texts.INVALID_BUTTON)
+        return
     chat = query.message.chat.id
     payload = ctx.deps.signer.verify(chat, query.data)
     if payload is None:
         log.info("refused a button payload that was not signed for this chat")
-        await query.answer(texts.INVALID_BUTTON, show_alert=True)
+        await _answer_query(ctx, chat, query, texts.INVALID_BUTTON, alert=True)
         return
     try:
         action = Action(payload.action)
@@ -111,19 +121,40 @@ async def button(update: Update, ctx: Ctx) -> None:
         outcome = _invalid()
     else:
         outcome = await ROUTES[action](ctx.deps, chat, payload)
-    toast = outcome.toast
-    await query.answer(toast[:200] if toast else None, show_alert=bool(toast and len(toast) > 60))
+    await _answer_query(ctx, chat, query, outcome.toast)
+    await send(ctx, chat, outcome.messages)
     if outcome.answered:
         await _drop_keyboard(query)
-    await send(ctx, chat, outcome.messages)
     if outcome.redraw_plan is not None:
         await _redraw_plan(ctx, chat, query, outcome)
 
 
+async def _answer_query(
+    ctx: Ctx, chat: int | None, query: CallbackQuery, toast: str | None, *, alert: bool = False
+) -> None:
+    """Answer the press (a toast, or an alert for a longer one). A text over Telegram's
+    limit is sent whole as a message, its first paragraph as the toast; and a query Telegram
+    no longer accepts (too old, after downtime or a backlog) must not cost the person what it
+    said: it comes as a message instead."""
+    whole = bool(toast and len(toast) > TOAST_LIMIT)
+    short = toast.split("\n\n")[0] if toast and whole else toast
+    if short and len(short) > TOAST_LIMIT:
+        short = None
+    try:
+        await query.answer(short, show_alert=alert or bool(short and len(short) > 60))
+    except TelegramError as exc:
+        log.info("could not answer a button press: %s", type(exc).__name__)
+        whole = True
+    if whole and toast and chat is not None:
+        await send(ctx, chat, [Say(toast)])
+
+
 async def _drop_keyboard(query: CallbackQuery) -> None:
     """An answered question loses its buttons, so old presses are rare."""
-    with contextlib.suppress(BadRequest):
+    try:
         await query.edit_message_reply_markup(None)
+    except TelegramError as exc:  # the replies went out already; the old buttons stay
+        log.info("could not remove an answered question's buttons: %s", type(exc).__name__)
 
 
 async def _redraw_plan(ctx: Ctx, chat: int, query: CallbackQuery, outcome: Outcome) -> None:
@@ -142,3 +173,5 @@ async def _redraw_plan(ctx: Ctx, chat: int, query: CallbackQuery, outcome: Outco
     except BadRequest as exc:
         if "not modified" not in str(exc):
             raise
+    except TelegramError as exc:  # the toast said what happened; /today shows the plan
+        log.info("could not redraw a plan: %s", type(exc).__name__)

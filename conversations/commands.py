@@ -93,6 +93,11 @@ async def location_message(update: Update, ctx: Ctx) -> None:
     await answer(update, ctx, outcome)
 
 
+async def edited_message(update: Update, ctx: Ctx) -> None:
+    """An edit changes nothing (an edited "2" is not a new rating); say so."""
+    await answer(update, ctx, Outcome([Say(texts.EDITS_NOT_READ)]))
+
+
 async def other_message(update: Update, ctx: Ctx) -> None:
     """Stickers, photos, voice: say what the bot understands."""
     await answer(update, ctx, Outcome([Say(texts.DONT_UNDERSTAND)]))

@@ -13,6 +13,7 @@ import logging
 from datetime import datetime, timedelta
 
 from aiolimiter import AsyncLimiter
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, Message
 
 from coach import texts
@@ -23,7 +24,7 @@ from coach.rules import gentle_hang
 from coach.schedule import PROMPTS, Delivery, Kind, State
 from conversations.context import Deps
 from conversations.render import buttons
-from conversations.sending import Outcome, send_with_retries
+from conversations.sending import Outcome, Result, send_with_retries
 from services import reminders
 from services.actions import Action
 from services.outcome import Button, pain_question
@@ -32,6 +33,7 @@ from services.reminders import STILL_THERE, Report
 log = logging.getLogger(__name__)
 
 RETENTION_EVERY = timedelta(hours=1)  # how often inactive people's data is looked at
+RECORD_ATTEMPTS = 6  # with doubling waits from the backoff: about 30 s at the default
 
 __all__ = ["Dispatcher", "Report"]
 
@@ -62,9 +64,16 @@ class Dispatcher:
             if self._retention_at is None or now - self._retention_at >= RETENTION_EVERY:
                 report.deleted += await reminders.sweep(self.deps, now)
                 self._retention_at = now
+            await reminders.settle_stuck(self.deps, now)
             await reminders.claim(self.deps, now, report)
             queued = await reminders.queued(self.deps)
-            await asyncio.gather(*(self._send(item, report) for item in queued))
+            # Every send ends before the tick does, whatever one of them raised: a tick that
+            # left sends running would let the next tick read the same rows.
+            results = await asyncio.gather(
+                *(self._send(item, report) for item in queued), return_exceptions=True
+            )
+            for failed in (r for r in results if isinstance(r, BaseException)):
+                log.error("a reminder send failed", exc_info=failed)
             return report
 
     async def _send(self, delivery: Delivery, report: Report) -> None:
@@ -80,15 +89,30 @@ class Dispatcher:
                 Outcome.SENT: State.SENT,
                 Outcome.UNCERTAIN: State.UNCERTAIN,
             }.get(result.outcome, State.FAILED)
-            await reminders.record_send(
-                self.deps,
-                delivery,
-                state,
-                reason=result.reason,
-                message_id=result.message_id,
-                blocked=result.outcome is Outcome.BLOCKED,
-            )
+            await self._record(delivery, state, result)
             report.outcomes[result.outcome] = report.outcomes.get(result.outcome, 0) + 1
+
+    async def _record(self, delivery: Delivery, state: State, result: Result) -> None:
+        """Store how the send ended, waiting out a database that is busy for a while; if it
+        never takes the write, the row stays *sending* and is never sent again."""
+        delay = self.backoff
+        for attempt in range(1, RECORD_ATTEMPTS + 1):
+            try:
+                await reminders.record_send(
+                    self.deps,
+                    delivery,
+                    state,
+                    reason=result.reason,
+                    message_id=result.message_id,
+                    blocked=result.outcome is Outcome.BLOCKED,
+                )
+                return
+            except SQLAlchemyError as exc:
+                if attempt == RECORD_ATTEMPTS:
+                    raise
+                log.warning("recording a send failed (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(delay)
+                delay *= 2
 
     async def _message(self, delivery: Delivery, history: History) -> Message:
         chat, signer, program = delivery.chat_id, self.deps.signer, self.deps.program

@@ -54,10 +54,12 @@ class Signer:
 
     def verify(self, chat_id: int, data: str | None) -> Payload | None:
         """The payload if it was signed for this chat, else None."""
-        if not data or len(data) > MAX_BYTES or SEP not in data:
+        if not data or len(data.encode()) > MAX_BYTES or SEP not in data:
             return None
         body, _, sig = data.rpartition(SEP)
-        if not hmac.compare_digest(sig, self._sig(chat_id, body)):
+        # Bytes, not str: compare_digest refuses str with non-ASCII characters, and forged
+        # data may carry any.
+        if not hmac.compare_digest(sig.encode(), self._sig(chat_id, body).encode()):
             return None
         action, *args = body.split(SEP)
         return Payload(action, tuple(args))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import logging
+from collections.abc import Awaitable, Iterable, Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,9 @@ from telegram import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
+from telegram import (
+    Message as TgMessage,
+)
 
 from coach import texts
 from coach.explain import plan_reason
@@ -21,14 +25,18 @@ from coach.plan import Item, Plan, Status
 from coach.program import Move, Program
 from coach.rules import Change
 from conversations.payload import Signer
-from conversations.replies import Markup, Reply, send_all
+from conversations.replies import Markup, Reply
+from conversations.sending import Outcome, send_with_retries
 from services.actions import Action
 from services.outcome import Keyboard, Message, Rows, Say, ShowExercises, ShowHow, ShowPlan
 
 if TYPE_CHECKING:
     from conversations.context import Ctx
 
+log = logging.getLogger(__name__)
+
 LIMIT = 4096  # Telegram's limit on a message's text
+REPLY_ATTEMPTS = 4
 
 
 def keyboard(rows: Iterable[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -60,11 +68,24 @@ def reply(signer: Signer, program: Program, chat_id: int, message: Message) -> R
 
 
 async def send(ctx: Ctx, chat_id: int, messages: list[Message]) -> None:
-    """Render the services' messages for this chat and send them in order."""
-    deps = ctx.deps
-    await send_all(
-        ctx.bot, chat_id, [reply(deps.signer, deps.program, chat_id, m) for m in messages]
-    )
+    """Render the services' messages for this chat and send them in order.
+
+    What a service decided is already committed, so each reply is retried while that is
+    safe (nothing reached Telegram, or it asked to wait); a reply that can't be delivered
+    is logged, and the person's open question is asked again on their next message.
+    """
+    deps, bot = ctx.deps, ctx.bot
+    for message in messages:
+        out = reply(deps.signer, deps.program, chat_id, message)
+
+        def deliver(out: Reply = out) -> Awaitable[TgMessage]:
+            return bot.send_message(chat_id, out.text, parse_mode="HTML", reply_markup=out.markup)
+
+        result = await send_with_retries(deliver, attempts=REPLY_ATTEMPTS)
+        if result.outcome is not Outcome.SENT:
+            log.warning("a reply was not delivered (%s): %s", result.outcome, result.reason)
+            if result.outcome is Outcome.BLOCKED:
+                return
 
 
 def _markup(signer: Signer, chat_id: int, message: Say) -> Markup | None:

@@ -18,7 +18,14 @@ from enum import StrEnum
 
 import httpx
 from telegram import Message
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 log = logging.getLogger(__name__)
 
@@ -91,4 +98,8 @@ async def send_with_retries(
             log.info("send failed (%s); retrying in %.1f s", type(exc).__name__, seconds)
             await sleep(seconds)
             delay *= 2
+        except TelegramError as exc:
+            # An answer PTB could not read ("Invalid server response"): the request reached
+            # Telegram and may have been carried out, so it is never sent again.
+            return Result(Outcome.UNCERTAIN, reason=str(exc)[:64])
     return Result(Outcome.FAILED, reason="no attempt made")  # pragma: no cover

@@ -30,10 +30,12 @@ async def settings_command(update: Update, ctx: Ctx) -> None:
 
 
 async def membership(update: Update, ctx: Ctx) -> None:
-    """Blocking the bot marks the person inactive; nothing more is sent to them."""
+    """Blocking the bot marks the person inactive (nothing more is sent to them); unblocking
+    it brings their reminders back."""
     change = update.my_chat_member
     if change is None or change.chat.type != "private":
         return
-    if change.new_chat_member.status not in ("kicked", "left"):
-        return  # coming back is /start's job: it greets the person and picks up where they were
-    await settings.blocked(ctx.deps, change.chat.id)
+    if change.new_chat_member.status in ("kicked", "left"):
+        await settings.blocked(ctx.deps, change.chat.id)
+    elif change.new_chat_member.status == "member":
+        await settings.unblocked(ctx.deps, change.chat.id)

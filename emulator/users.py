@@ -137,7 +137,8 @@ class UserActions(Inspection):
                 "chat": chat.to_api(),
                 "from": actor.to_api(),
                 "date": now(),
-                "old_chat_member": {"user": bot, "status": old},
+                "old_chat_member": {"user": bot, "status": old}
+                | ({"until_date": 0} if old == "kicked" else {}),
                 "new_chat_member": member,
             },
         )

@@ -224,7 +224,7 @@ async def rerate(core: Core, chat_id: int, day: date | None, value: str) -> Outc
         refusal = stale(core, person, day)
         if refusal:
             return Outcome(toast=refusal)
-        if not value.isdigit() or int(value) > 10:
+        if not (value.isascii() and value.isdigit()) or int(value) > 10:
             old = await work.ratings.get(chat_id, core.today(person))
             kept = texts.RERATE_KEPT.format(old=old.pain) if old else texts.NOT_NOW
             return Outcome(toast=kept, answered=True)

@@ -24,11 +24,16 @@ DEFAULT_WINDOW, MIN_WINDOW, MAX_WINDOW = 30, 7, 365
 CAPTION_LIMIT = 1024  # Telegram's limit on a photo caption
 
 
+def _number(text: str) -> bool:
+    """Plain digits 0-9 only: "²" or "①" count as digits to str.isdigit, not to int()."""
+    return text.isascii() and text.isdigit()
+
+
 def window_of(args: list[str]) -> int | None:
     """``/progress`` → 30 days; ``/progress 90`` → 90; anything else → None."""
     if not args:
         return DEFAULT_WINDOW
-    if len(args) == 1 and args[0].isdigit() and MIN_WINDOW <= int(args[0]) <= MAX_WINDOW:
+    if len(args) == 1 and _number(args[0]) and MIN_WINDOW <= int(args[0]) <= MAX_WINDOW:
         return int(args[0])
     return None
 

@@ -302,7 +302,7 @@ async def _typed(work: Work, person: Person, text: str) -> list[Message]:
         return _set_hang_times(work, person, times)
     if person.step is not None:
         return [question(person)]
-    if text.isdigit() and 0 <= int(text) <= 10:
+    if text.isascii() and text.isdigit() and 0 <= int(text) <= 10:
         return await checkin.typed_rating(work, person, int(text))
     if NUMBER.match(text) or text.lower() in NUMBER_WORDS:
         return [Say(texts.PAIN_INVALID), pain_question(work.core.today(person))]

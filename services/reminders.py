@@ -29,7 +29,7 @@ from services.actions import Action
 from services.checkin import red_flags_open
 from services.core import Core
 from services.outcome import Outcome, Say
-from services.unit import Work, unit
+from services.unit import Work, unit, wanted
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ async def hang_answer(
 async def _hang_answer(
     work: Work, person: Person, action: Action, day: date | None, slot_text: str
 ) -> str:
-    if day is None or not slot_text.isdigit():
+    if day is None or not (slot_text.isascii() and slot_text.isdigit()):
         return texts.INVALID_BUTTON
     if day != work.core.today(person):
         return texts.STALE_BUTTON.format(day=texts.day(day))
@@ -69,6 +69,9 @@ async def _hang_answer(
     if slot in await work.schedule.hang_marks(person.chat_id, day):
         return texts.HANG_ALREADY
     if action is Action.HANG_SNOOZE:
+        rows = await work.schedule.of(person.chat_id)
+        if any(r.once and r.kind is Kind.HANG and r.slot == slot and r.day == day for r in rows):
+            return texts.HANG_SNOOZED_ALREADY  # pressed twice: one reminder, not two
         at = person.hang_times[slot] if slot < len(person.hang_times) else time(0)
         snooze = Reminder(0, person.chat_id, Kind.HANG, slot, at, work.now + SNOOZE, day, once=True)
         await work.schedule.add(person.chat_id, snooze)
@@ -96,10 +99,32 @@ class Report:
 
 
 async def recover(core: Core, now: datetime) -> int:
-    """At start: sends left in flight by a crash become uncertain, never repeated."""
+    """At start: sends left in flight by a crash become uncertain, never repeated; and
+    everyone registered whose schedule went missing gets it back from their settings."""
     async with unit(core) as work:
         count = await work.schedule.abandon_in_flight(now)
+        missing = await work.people.without_schedule()
+        for chat_id in missing:
+            person = await work.person(chat_id, repair=False)
+            if person is not None:
+                await work.schedule.replace(chat_id, wanted(person, now))
         await work.commit()
+    if missing:
+        log.warning("rebuilt the reminder schedule of %d people who had none", len(missing))
+    return count
+
+
+STUCK_AFTER = timedelta(minutes=10)  # a send still "sending" this long never finished
+
+
+async def settle_stuck(core: Core, now: datetime) -> int:
+    """Sends whose outcome was never recorded (the process lost track of them) become
+    uncertain: they may have reached Telegram, so they are never sent again."""
+    async with unit(core) as work:
+        count = await work.schedule.abandon_in_flight(now, before=now - STUCK_AFTER)
+        await work.commit()
+    if count:
+        log.warning("%d reminder sends never finished; not resending", count)
     return count
 
 
@@ -108,11 +133,12 @@ async def claim(core: Core, now: datetime, report: Report) -> None:
     move each row to its next occurrence: one transaction."""
     async with unit(core) as work:
         for item in await work.schedule.due(now):
-            person = await work.person(item.chat_id)
+            person = await work.person(item.chat_id, repair=False)
             if person is None or person.timezone is None:
                 await work.schedule.remove(item.id)
                 continue
-            await advance(work, item, person, now)
+            if not await advance(work, item, person, now):
+                continue  # another claimer took this occurrence
             reason = await skip_reason(work, item, person, now)
             if reason is None and item.kind is Kind.CHECKIN:
                 reason = await quiet_down(work, item, person)
@@ -131,15 +157,15 @@ async def queued(core: Core) -> list[Delivery]:
         return await work.schedule.in_state(State.QUEUED)
 
 
-async def advance(work: Work, item: Reminder, person: Person, now: datetime) -> None:
-    """Move the row to its next occurrence (a snooze row goes)."""
+async def advance(work: Work, item: Reminder, person: Person, now: datetime) -> bool:
+    """Move the row to its next occurrence (a snooze row goes). False if another claimer
+    moved it first: this occurrence is theirs."""
     if item.once:
-        await work.schedule.remove(item.id)
-        return
+        return await work.schedule.remove(item.id)
     assert person.timezone is not None
     weekday = WEEKDAYS.get(item.kind)
     found = next_occurrence(item.local_time, person.timezone, max(item.due, now), weekday)
-    await work.schedule.move(item.id, found.due, found.day)
+    return await work.schedule.move(item.id, found.due, found.day, was=item.due)
 
 
 async def skip_reason(work: Work, item: Reminder, person: Person, now: datetime) -> str | None:
@@ -208,12 +234,19 @@ class Sending:
 
 
 async def begin_send(core: Core, delivery: Delivery) -> Sending | None:
-    """Mark a delivery as being sent (None: the person was deleted since the claim)."""
+    """Mark a delivery as being sent, committed before the request (None: another sender
+    took it, or the person was deleted since the claim)."""
     async with unit(core) as work:
-        person = await work.person(delivery.chat_id)
+        person = await work.person(delivery.chat_id, repair=False)
         if person is None:  # deleted since the claim: its ledger rows went with it
             return None
-        await work.schedule.set_state(delivery.id, State.SENDING, core.clock.now())
+        # Exactly one sender takes a queued row: another tick, or another process, that
+        # read the same row finds it no longer queued and leaves it.
+        taken = await work.schedule.set_state(
+            delivery.id, State.SENDING, core.clock.now(), expected=State.QUEUED
+        )
+        if not taken:
+            return None
         # Only the summary and the hang (gentle or not) read the person's history.
         needs_history = delivery.kind in (Kind.WEEKLY, Kind.HANG)
         history = await work.uow.history(person.chat_id) if needs_history else History()
@@ -233,10 +266,15 @@ async def record_send(
     """Record how a send ended; a person who blocked the bot gets nothing more."""
     async with unit(core) as work:
         await work.schedule.set_state(
-            delivery.id, state, core.clock.now(), reason=reason, message_id=message_id
+            delivery.id,
+            state,
+            core.clock.now(),
+            reason=reason,
+            message_id=message_id,
+            expected=State.SENDING,
         )
         if blocked:
-            person = await work.person(delivery.chat_id)
+            person = await work.person(delivery.chat_id, repair=False)
             if person is not None:
                 person.active = False  # blocked: nothing more is sent or retried
                 await work.schedule.replace(person.chat_id, [])
@@ -269,7 +307,7 @@ async def sweep(core: Core, now: datetime) -> int:
                 deleted += 1
                 log.info("deleted an inactive person's data after 12 months")
             elif not warned:
-                person = await work.person(chat_id)
+                person = await work.person(chat_id, repair=False)
                 zone = (person.timezone if person else None) or "UTC"
                 day = now.astimezone(load_zone(zone)).date()
                 item = Reminder(0, chat_id, Kind.RETENTION, 0, time(0), now, day)

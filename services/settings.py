@@ -123,8 +123,9 @@ async def resume(core: Core, chat_id: int) -> Outcome:
             return refusal
         if hold(person) is not None:
             return Outcome([Say(texts.RESUME_HELD)])
-        was_paused = person.paused or person.quiet
+        was_paused = person.paused or person.quiet or not person.active
         person.paused = person.quiet = False
+        person.active = True  # writing to the bot: not blocked any more
         await work.save(person, resync=True)
         await work.commit()
         nxt = await _next_prompt(work, person)
@@ -157,13 +158,24 @@ async def settings(core: Core, chat_id: int) -> Outcome:
     return Outcome([settings_menu(person, maintenance)])
 
 
+async def unblocked(core: Core, chat_id: int) -> None:
+    """The person unblocked the bot: reminders from now on (a greeting waits for /start)."""
+    async with unit(core) as work:
+        person = await work.person(chat_id, repair=False)
+        if person is None or person.active:
+            return
+        person.active = True
+        await work.save(person, resync=True)
+        await work.commit()
+
+
 async def blocked(core: Core, chat_id: int) -> None:
     """The person blocked the bot: marked inactive, so nothing more is sent to them.
 
     Coming back is /start's job: it greets the person and picks up where they were.
     """
     async with unit(core) as work:
-        person = await work.person(chat_id)
+        person = await work.person(chat_id, repair=False)
         if person is None or not person.active:
             return
         person.active = False

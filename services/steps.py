@@ -241,5 +241,5 @@ def accepts(person: Person, step: Step, value: str) -> bool:
     """Whether a button value is an answer the step takes."""
     allowed = STEPS[step].buttons
     if allowed is None:  # a choice among the places found
-        return value.isdigit() and int(value) < len(zone_choices(person))
+        return value.isascii() and value.isdigit() and int(value) < len(zone_choices(person))
     return value in allowed

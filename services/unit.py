@@ -50,13 +50,22 @@ class Work:
         self.safety, self.schedule, self.profiles = uow.safety, uow.schedule, uow.profiles
         self._loaded: dict[int, tuple[object, ...]] = {}
         self._profiles: dict[int, tuple[bool, Profile]] = {}
+        self.repaired = self.committed = False
 
-    async def person(self, chat_id: int) -> Person | None:
-        """Load a person, remembering what their schedule was built from."""
+    async def person(self, chat_id: int, *, repair: bool = True) -> Person | None:
+        """Load a person, remembering what their schedule was built from. With ``repair``
+        (any update from the person), a schedule that went missing is rebuilt from their
+        settings and kept even if the use case writes nothing else."""
         person = await self.uow.people.get(chat_id)
-        if person is not None:
-            self._loaded[chat_id] = schedule_key(person)
-            self._profiles[chat_id] = (person.registered, person.profile)
+        if person is None:
+            return None
+        self._loaded[chat_id] = schedule_key(person)
+        self._profiles[chat_id] = (person.registered, person.profile)
+        if repair and person.active and not await self.uow.schedule.of(chat_id):
+            rows = wanted(person, self.now)
+            if rows:
+                await self.uow.schedule.replace(chat_id, rows)
+                self.repaired = True
         return person
 
     async def add(self, person: Person) -> None:
@@ -82,10 +91,14 @@ class Work:
     async def commit(self) -> None:
         """Make the use case's writes durable: once, at its end."""
         await self.uow.commit()
+        self.committed = True
 
 
 @asynccontextmanager
 async def unit(core: Core) -> AsyncIterator[Work]:
     """``async with unit(core) as work:`` one transaction, rolled back unless committed."""
     async with core.store.unit() as uow:
-        yield Work(core, uow)
+        work = Work(core, uow)
+        yield work
+        if work.repaired and not work.committed:  # a read-only use case that found a hole
+            await work.commit()

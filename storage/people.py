@@ -8,7 +8,7 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.model import Equipment, Person, Profile, RedFlagGroup, SafetyState, Screening
-from storage.models import Base, PersonRow
+from storage.models import Base, PersonRow, ReminderRow
 from storage.repositories import affected_rows
 from storage.types import format_hhmm, parse_hhmm
 
@@ -141,4 +141,16 @@ class PeopleRepository:
     async def active_chat_ids(self) -> tuple[int, ...]:
         """Chat ids of everyone still active, in order."""
         query = select(PersonRow.chat_id).where(PersonRow.active).order_by(PersonRow.chat_id)
+        return tuple((await self._session.scalars(query)).all())
+
+    async def without_schedule(self) -> tuple[int, ...]:
+        """Chat ids of registered, active people who have no reminder row at all (a schedule
+        lost to an older version or a failed write), in order."""
+        has_rows = select(ReminderRow.chat_id).where(ReminderRow.chat_id == PersonRow.chat_id)
+        query = (
+            select(PersonRow.chat_id)
+            .where(PersonRow.registered, PersonRow.active, PersonRow.timezone.is_not(None))
+            .where(~has_rows.exists())
+            .order_by(PersonRow.chat_id)
+        )
         return tuple((await self._session.scalars(query)).all())

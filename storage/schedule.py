@@ -83,15 +83,20 @@ class ScheduleRepository:
         )
         await self._session.flush()
 
-    async def move(self, reminder_id: int, due: datetime, day: date) -> None:
-        """Set a row's next due instant."""
-        await self._session.execute(
-            update(ReminderRow).where(ReminderRow.id == reminder_id).values(due=due, day=day)
-        )
+    async def move(
+        self, reminder_id: int, due: datetime, day: date, *, was: datetime | None = None
+    ) -> bool:
+        """Set a row's next due instant; with ``was``, only if it is still due then (so of
+        two claimers only one moves it). Returns whether the row moved."""
+        query = update(ReminderRow).where(ReminderRow.id == reminder_id)
+        if was is not None:
+            query = query.where(ReminderRow.due == was)
+        return affected_rows(await self._session.execute(query.values(due=due, day=day))) == 1
 
-    async def remove(self, reminder_id: int) -> None:
-        """Delete one row (a snooze that came due)."""
-        await self._session.execute(delete(ReminderRow).where(ReminderRow.id == reminder_id))
+    async def remove(self, reminder_id: int) -> bool:
+        """Delete one row (a snooze that came due); returns whether it was still there."""
+        query = delete(ReminderRow).where(ReminderRow.id == reminder_id)
+        return affected_rows(await self._session.execute(query)) == 1
 
     async def record(
         self, item: Reminder, state: State, at: datetime, reason: str | None = None
@@ -130,16 +135,19 @@ class ScheduleRepository:
         *,
         reason: str | None = None,
         message_id: int | None = None,
-    ) -> None:
-        """Move a ledger row on."""
+        expected: State | None = None,
+    ) -> bool:
+        """Move a ledger row on; with ``expected``, only from that state (so of two senders
+        only one can take a row). Returns whether the row moved."""
         values: dict[str, object] = {"state": state.value, "at": at}
         if reason is not None:
             values["reason"] = reason
         if message_id is not None:
             values["message_id"] = message_id
-        await self._session.execute(
-            update(DeliveryRow).where(DeliveryRow.id == delivery_id).values(**values)
-        )
+        query = update(DeliveryRow).where(DeliveryRow.id == delivery_id)
+        if expected is not None:
+            query = query.where(DeliveryRow.state == expected.value)
+        return affected_rows(await self._session.execute(query.values(**values))) == 1
 
     async def in_state(self, state: State, limit: int = 500) -> list[Delivery]:
         """Ledger rows in one state, oldest first."""
@@ -147,12 +155,15 @@ class ScheduleRepository:
         query = query.order_by(DeliveryRow.id).limit(limit)
         return [_delivery(row) for row in (await self._session.scalars(query)).all()]
 
-    async def abandon_in_flight(self, at: datetime) -> int:
-        """After a crash: sends that may have reached Telegram are never repeated."""
+    async def abandon_in_flight(self, at: datetime, *, before: datetime | None = None) -> int:
+        """After a crash (or, with ``before``, for sends begun before then and never
+        finished): sends that may have reached Telegram are never repeated."""
+        query = update(DeliveryRow).where(DeliveryRow.state == State.SENDING.value)
+        if before is not None:
+            query = query.where(DeliveryRow.at < before)
+        reason = "in flight at a crash" if before is None else "never finished"
         result = await self._session.execute(
-            update(DeliveryRow)
-            .where(DeliveryRow.state == State.SENDING.value)
-            .values(state=State.UNCERTAIN.value, at=at, reason="in flight at a crash")
+            query.values(state=State.UNCERTAIN.value, at=at, reason=reason)
         )
         return affected_rows(result)
 

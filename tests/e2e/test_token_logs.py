@@ -26,9 +26,9 @@ async def test_the_token_is_in_no_log_line_and_no_exception_text(
         person = Person(Bot(emu, None, None, None), 8001)  # type: ignore[arg-type]
         await person.say("/start")
         await person.expect("Do you agree")
-        # A send that fails at the server: PTB raises, the error handler logs the traceback.
-        emu.fail("sendMessage", "bad_gateway", chat_id=8001, times=5)
-        await person.say("/help")
+        # A file that fails at the server: PTB raises, the error handler logs the traceback.
+        emu.fail("sendDocument", "bad_gateway", chat_id=8001, times=5)
+        await person.say("/export")
         await emu.wait_until(
             lambda: "handling an update failed" in log.read_text() or None,
             30,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
+from coach import texts as texts_module
 from coach.model import Feedback, MoveFeedback, RedFlagGroup, SafetyState
 from coach.schedule import Delivery, Kind, State
 from services.actions import Action
@@ -189,3 +190,15 @@ async def test_a_changed_time_applies_to_the_very_next_reminder(world: World) ->
     async with world.store.unit() as uow:
         rows = [r for r in await uow.schedule.of(1) if r.kind is Kind.CHECKIN]
     assert [r.due for r in rows] == [datetime(2026, 3, 3, 6, 15, tzinfo=UTC)]
+
+
+async def test_snooze_pressed_twice_brings_the_hang_back_once(world: World) -> None:
+    await world.person(1, checkin=None)
+    await world.tick(HANG_1)
+    world.clock.current = HANG_1 + timedelta(minutes=1)
+    first = await hang_answer(world.deps, 1, Action.HANG_SNOOZE, date(2026, 3, 2), "0")
+    second = await hang_answer(world.deps, 1, Action.HANG_SNOOZE, date(2026, 3, 2), "0")
+    assert second.toast == texts_module.HANG_SNOOZED_ALREADY and first.toast != second.toast
+    await world.tick(HANG_1 + timedelta(minutes=16))
+    await world.tick(HANG_1 + timedelta(minutes=17))
+    assert len(texts(world, 1)) == 2

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from telegram import Bot
+from telegram import Bot, Message
+from telegram.error import TelegramError
 
 from coach.schedule import State
 from conversations.dispatch import Dispatcher
+from conversations.sending import Outcome, send_with_retries
+from services import reminders
+from services.reminders import Report
 from tests.reminders.conftest import World
 
 CHECKIN = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # 08:00 in Berlin
@@ -77,3 +81,50 @@ async def test_a_refused_connection_is_retried_until_the_server_is_back(world: W
         await asyncio.wait_for(run, 30)
     assert len(world.sent(1)) == 1
     assert await states(world, 1) == [(State.SENT, None)]
+
+
+async def test_two_dispatchers_ticking_at_once_send_each_reminder_once(world: World) -> None:
+    """A send is taken by exactly one sender: a second tick (or a second process) that read
+    the same queued rows leaves them."""
+    for chat_id in range(1, 21):
+        await world.person(chat_id, hangs=())
+    async with Bot(world.emu.token, base_url=world.emu.base_url) as bot:
+        other = Dispatcher(world.deps, bot, backoff=0.05)
+        world.clock.current = CHECKIN
+        await asyncio.gather(world.dispatcher.dispatch(CHECKIN), other.dispatch(CHECKIN))
+        await asyncio.gather(
+            world.dispatcher.dispatch(CHECKIN.replace(second=20)),
+            other.dispatch(CHECKIN.replace(second=20)),
+        )
+    assert [len(world.sent(chat_id)) for chat_id in range(1, 21)] == [1] * 20
+    for chat_id in range(1, 21):
+        assert await states(world, chat_id) == [(State.SENT, None)]
+
+
+async def test_an_answer_telegram_sent_that_ptb_cannot_read_is_never_resent() -> None:
+    calls = 0
+
+    async def send() -> Message:
+        nonlocal calls
+        calls += 1
+        raise TelegramError("Invalid server response")
+
+    result = await send_with_retries(send, backoff=0)
+    assert (result.outcome, calls) == (Outcome.UNCERTAIN, 1)
+
+
+async def test_a_send_that_never_finished_becomes_uncertain_and_is_not_resent(
+    world: World,
+) -> None:
+    await world.person(1, hangs=())
+    world.clock.current = CHECKIN
+    report = Report()
+    await reminders.claim(world.deps, CHECKIN, report)
+    [queued] = await reminders.queued(world.deps)
+    assert await reminders.begin_send(world.deps, queued) is not None
+    assert await reminders.begin_send(world.deps, queued) is None  # taken once only
+    await world.tick(CHECKIN + timedelta(minutes=5))  # still in flight: left alone
+    assert await states(world, 1) == [(State.SENDING, None)]
+    await world.tick(CHECKIN + timedelta(minutes=11))
+    assert await states(world, 1) == [(State.UNCERTAIN, "never finished")]
+    assert world.sent(1) == []

@@ -1,0 +1,139 @@
+"""Hostile and unlucky input, each once a crash or a lost conversation: answered clearly,
+nothing half-applied, the conversation carried on."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from coach import texts
+from coach.schedule import Kind
+from emulator.faults import FaultKind
+from tests.e2e.conftest import Bot, Person, settle, stored
+
+
+def apologies(person: Person) -> list[str]:
+    return [m.text or "" for m in person.messages() if m.text == texts.ERROR]
+
+
+async def test_an_edited_message_changes_nothing_and_says_so(bot: Bot, person: Person) -> None:
+    await person.onboard()
+    await person.say("2")
+    await person.expect("Today's plan")
+    sent = person.messages()[-1]
+    before = await stored(bot, person.user_id)
+    person.seen = len(person.messages())
+    edited = dict(bot.emu.inbox[(person.user_id, max(k[1] for k in bot.emu.inbox))])
+    edited["text"], edited["edit_date"] = "9", edited["date"] + 5
+    bot.emu.updates.push("edited_message", edited)
+    await person.expect("I don't read edited messages")
+    assert not any("Today's plan" in t or "groin" in t for t in await settle(person))
+    assert await stored(bot, person.user_id) == before
+    assert sent.message_id  # the plan of the "2" stands
+
+
+async def test_forged_button_data_with_non_ascii_characters_is_refused_politely(
+    bot: Bot, person: Person
+) -> None:
+    await person.onboard()
+    message = person.messages()[-1]
+    for data in ("x|é", "pn|20260302|3|ÄÖÜ…", "✅"):
+        toast = await person.press_data(message.message_id, data)
+        assert toast == texts.INVALID_BUTTON
+    assert apologies(person) == []
+
+
+async def test_unicode_digits_get_a_clear_answer(bot: Bot, person: Person) -> None:
+    await person.onboard()
+    before = await stored(bot, person.user_id)
+    for text in ("²", "①", "٣"):
+        await person.say(text)
+        reply = await person.expect("")
+        assert reply.text != texts.ERROR
+    await person.say("/progress ²")
+    await person.expect("Use /progress for the last 30 days")
+    assert apologies(person) == []
+    assert await stored(bot, person.user_id) == before
+
+
+async def test_a_button_without_a_message_is_answered(bot: Bot, person: Person) -> None:
+    await person.onboard()
+    before = len(bot.emu.answered_callbacks)
+    bot.emu.open_callbacks["77"] = ("pn|20260302|3|xxxxxxxx", None)
+    bot.emu.updates.push(
+        "callback_query",
+        {
+            "id": "77",
+            "from": {"id": person.user_id, "is_bot": False, "first_name": "Test"},
+            "inline_message_id": "AAAA",
+            "chat_instance": "1",
+            "data": "pn|20260302|3|xxxxxxxx",
+        },
+    )
+    answered = await bot.emu.wait_until(
+        lambda: bot.emu.answered_callbacks[before:] or None, 15, lambda: "never answered"
+    )
+    assert answered[0].text == texts.INVALID_BUTTON
+
+
+async def test_a_failed_answer_to_a_press_still_brings_the_next_question(
+    bot: Bot, person: Person
+) -> None:
+    await person.say("/start")
+    await person.expect("Do you agree")
+    bot.emu.fail("answerCallbackQuery", FaultKind.BAD_GATEWAY)
+    message, data = person.button("I agree")
+    person.seen = len(person.messages())
+    bot.emu.press_button(person.user_id, message.message_id, data)  # its answer fails
+    await person.expect("Are you pregnant")
+    bot.emu.fail("sendMessage", FaultKind.BAD_GATEWAY, chat_id=person.user_id, times=2)
+    await person.press("No")
+    await person.expect("spinal surgery")  # retried until it arrived
+    bot.emu.fail("editMessageReplyMarkup", FaultKind.BAD_GATEWAY)
+    await person.press("No")
+    await person.expect("osteoporosis")
+    assert apologies(person) == []
+    assert (await stored(bot, person.user_id)).person.step == "sc_osteoporosis"
+
+
+async def active(bot: Bot, person: Person, expected: bool) -> None:
+    """Wait until the stored person is (in)active."""
+    for _ in range(100):
+        if (await stored(bot, person.user_id)).person.active is expected:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the person never became {'active' if expected else 'inactive'}")
+
+
+async def test_unblocking_brings_the_reminders_back(bot: Bot, person: Person) -> None:
+    await person.onboard()
+    bot.emu.block_chat(person.user_id)
+    await active(bot, person, False)
+    bot.emu.unblock_chat(person.user_id)
+    await active(bot, person, True)
+    async with bot.store.unit() as uow:
+        assert {r.kind for r in await uow.schedule.of(person.user_id)} >= {Kind.CHECKIN}
+    await person.say("/resume")
+    await person.expect("Reminders are already on")
+
+
+async def test_a_lost_schedule_is_rebuilt_on_the_next_message_and_at_start(
+    bot: Bot, person: Person
+) -> None:
+    await person.onboard()
+    async with bot.store.unit() as uow:
+        kinds = sorted(r.kind for r in await uow.schedule.of(person.user_id))
+        await uow.schedule.replace(person.user_id, [])
+        await uow.commit()
+    await person.say("/why")
+    await person.expect("You are in stage")
+    async with bot.store.unit() as uow:
+        assert sorted(r.kind for r in await uow.schedule.of(person.user_id)) == kinds
+        await uow.schedule.replace(person.user_id, [])
+        await uow.commit()
+    await bot.app.dispatcher.recover(bot.clock.now())
+    async with bot.store.unit() as uow:
+        rebuilt = await uow.schedule.of(person.user_id)
+    assert sorted(r.kind for r in rebuilt) == kinds
+    assert Kind.CHECKIN in kinds
+    assert all(r.due > bot.clock.now() - timedelta(minutes=1) for r in rebuilt)
