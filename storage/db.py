@@ -23,12 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 DEFAULT_URL: Final = "sqlite+aiosqlite:///data/backcoach.sqlite3"
 ALEMBIC_INI: Final = Path(__file__).with_name("alembic.ini")
 
-# WAL lets readers run beside the one writer; busy_timeout makes writers queue, not fail.
+# WAL lets readers run beside the one writer; busy_timeout makes writers queue, not fail,
+# even behind a burst of presses or another writer holding the lock for half a minute.
 # The driver's default (BEGIN only at the first write) matters too: a unit never upgrades a
 # read snapshot to a write lock, which SQLite would refuse at once instead of waiting.
 SQLITE_PRAGMAS: Final = (
     "PRAGMA journal_mode=WAL",
-    "PRAGMA busy_timeout=5000",
+    "PRAGMA busy_timeout=60000",
     "PRAGMA foreign_keys=ON",
     "PRAGMA synchronous=NORMAL",
 )

@@ -95,7 +95,7 @@ async def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(sqlite_u
     # synchronous: 1 is NORMAL.
     assert pragmas == {
         "journal_mode": "wal",
-        "busy_timeout": 5000,
+        "busy_timeout": 60000,
         "foreign_keys": 1,
         "synchronous": 1,
     }
