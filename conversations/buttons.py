@@ -122,8 +122,8 @@ async def button(update: Update, ctx: Ctx) -> None:
     else:
         outcome = await ROUTES[action](ctx.deps, chat, payload)
     await _answer_query(ctx, chat, query, outcome.toast)
-    await send(ctx, chat, outcome.messages)
-    if outcome.answered:
+    delivered = await send(ctx, chat, outcome.messages)
+    if outcome.answered and delivered:  # else the old buttons stay, to ask again with
         await _drop_keyboard(query)
     if outcome.redraw_plan is not None:
         await _redraw_plan(ctx, chat, query, outcome)

@@ -67,12 +67,13 @@ def reply(signer: Signer, program: Program, chat_id: int, message: Message) -> R
     return Reply(message.text, _markup(signer, chat_id, message))
 
 
-async def send(ctx: Ctx, chat_id: int, messages: list[Message]) -> None:
+async def send(ctx: Ctx, chat_id: int, messages: list[Message]) -> bool:
     """Render the services' messages for this chat and send them in order.
 
     What a service decided is already committed, so each reply is retried while that is
     safe (nothing reached Telegram, or it asked to wait); a reply that can't be delivered
     is logged, and the person's open question is asked again on their next message.
+    Returns whether every reply certainly arrived.
     """
     deps, bot = ctx.deps, ctx.bot
     for message in messages:
@@ -84,8 +85,8 @@ async def send(ctx: Ctx, chat_id: int, messages: list[Message]) -> None:
         result = await send_with_retries(deliver, attempts=REPLY_ATTEMPTS)
         if result.outcome is not Outcome.SENT:
             log.warning("a reply was not delivered (%s): %s", result.outcome, result.reason)
-            if result.outcome is Outcome.BLOCKED:
-                return
+            return False
+    return True
 
 
 def _markup(signer: Signer, chat_id: int, message: Say) -> Markup | None:

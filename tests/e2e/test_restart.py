@@ -107,3 +107,61 @@ async def test_onboarding_and_checkin_survive_sigkill_between_steps(
     assert [r.pain for r in ratings] == [2]
     assert [(f.move, f.kind.value) for f in feedback] == [("bar_hang", "done")]
     assert len(safety) == 2  # the screening answers and "no red flags"
+
+
+async def test_a_settings_change_and_an_open_red_flag_question_survive_sigkill(
+    emu: BotApiEmulator, tmp_path: Path, bot_process: Any
+) -> None:
+    database = tmp_path / "coach.sqlite3"
+    bot = bot_process(emu.base_url, emu.token, database, tmp_path / "bot.log")
+    person = Person(Bot(emu, None, None, None), 7002)  # type: ignore[arg-type]
+    await bot.start()
+    await _wait_ready(emu)
+    await person.onboard(equipment=False)
+
+    await person.say("/settings")
+    await person.expect("Equipment: none")
+    await person.press("Change equipment")
+    await person.expect("pull-up bar")
+    await person.press("Yes")
+    await person.expect("resistance band")
+
+    await bot.kill()  # in the middle of a settings change
+    await bot.start()
+    await _wait_ready(emu)
+
+    await person.say("hello")  # any message asks the open question again
+    await person.expect("resistance band")
+    await person.press("Yes")
+    for _ in range(4):
+        await person.expect("Do you have")
+        await person.press("No")
+    await person.expect("experienced in the gym")
+    await person.press("No, I'm fairly new")
+    await person.expect("Saved")
+
+    await person.say("/redflags")
+    await person.expect("groin")
+
+    await bot.kill()  # with the red-flag question open
+    await bot.start()
+    await _wait_ready(emu)
+
+    await person.say("/today")
+    await person.expect("Before anything else, please answer the safety question")
+    await person.press("No")
+    await person.expect("And any of these")
+    await person.press("No")
+    await person.expect("No red flags")
+    assert await bot.stop() == 0
+
+    store = await open_store(f"sqlite+aiosqlite:///{database}")
+    try:
+        async with store.unit() as uow:
+            stored = await uow.people.get(7002)
+            changes = await uow.profiles.all(7002)
+    finally:
+        await store.close()
+    assert stored is not None and stored.step is None
+    assert {e.value for e in stored.profile.equipment} == {"pullup_bar", "band"}
+    assert changes[-1].profile == stored.profile
