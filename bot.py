@@ -8,12 +8,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from telegram import Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 
@@ -21,6 +24,7 @@ from bootstrap import Settings, open_application
 from coach import places
 from coach.program import ProgramError, default_program
 from conversations.logs import setup_logging
+from storage.db import sqlite_file
 
 log = logging.getLogger("backcoach")
 
@@ -47,6 +51,11 @@ and start Back Coach again."""
 # Exit statuses besides 0 (stopped by a signal), 2 (no token) and 3 (bad program file).
 EXIT_REJECTED = 4
 EXIT_UNREACHABLE = 5
+EXIT_DATABASE = 6
+
+# Next to .env: the SQLite file this installation has used, so that a database that
+# disappears (a deleted directory, an unmounted volume) is an error, not a new empty one.
+DATABASE_RECORD = Path(".backcoach-database")
 
 # How long start-up waits out a Telegram that answers 5xx or cannot be reached, seconds.
 STARTUP_PATIENCE = 60.0
@@ -65,20 +74,67 @@ class Fatal(Exception):
 async def run(settings: Settings) -> int:
     """Open the database (migrating it), then poll Telegram until stopped; the exit status."""
     try:
+        _check_database(settings.database_url)
         app: Any = await open_application(settings)
+    except SQLAlchemyError as exc:
+        return _fatal(_database_failed(exc, settings.database_url))
     except Fatal as fatal:
-        log.critical("%s", fatal)
-        return fatal.status
+        return _fatal(fatal)
     try:
         # The city index takes a second to build: build it now, off the event loop.
         await asyncio.to_thread(places.warm_up)
         await _serve(app, settings)
+    except SQLAlchemyError as exc:
+        return _fatal(_database_failed(exc, settings.database_url))
     except Fatal as fatal:
-        log.critical("%s", fatal)
-        return fatal.status
+        return _fatal(fatal)
     finally:
         await _close(app)
     return 0
+
+
+def _fatal(fatal: Fatal) -> int:
+    log.critical("%s", fatal)
+    return fatal.status
+
+
+def _check_database(url: str) -> None:
+    """A SQLite file this installation used before must still be there."""
+    file = sqlite_file(url)
+    if file is None or file.exists():
+        return
+    try:
+        recorded = DATABASE_RECORD.read_text().strip()
+    except FileNotFoundError:
+        return  # a first start: the file (and its directory) are made
+    if recorded == os.path.abspath(file):
+        raise Fatal(
+            f"The database {file} is missing, but Back Coach has used it before. Restore it "
+            f"(or mount its volume) and start again; to start over with an empty database, "
+            f"delete {DATABASE_RECORD}.",
+            EXIT_DATABASE,
+        )
+
+
+def _record_database(url: str) -> None:
+    """Remember the SQLite file in use (see _check_database)."""
+    file = sqlite_file(url)
+    if file is not None:
+        temporary = DATABASE_RECORD.with_name(DATABASE_RECORD.name + ".new")
+        temporary.write_text(os.path.abspath(file) + "\n")
+        temporary.replace(DATABASE_RECORD)
+
+
+def _database_failed(exc: SQLAlchemyError, url: str) -> Fatal:
+    """Back Coach writes every answer: a database it cannot write is the end of the run."""
+    reason = str(exc.orig) if isinstance(exc, DBAPIError) else type(exc).__name__
+    what = "cannot be written" if "readonly" in reason else "cannot be used"
+    where = make_url(url).render_as_string(hide_password=True)
+    return Fatal(
+        f"The database {what} ({reason}): {where}. Back Coach stores every answer and "
+        "cannot run without writing; check the file's permissions, the disk and DATABASE_URL.",
+        EXIT_DATABASE,
+    )
 
 
 async def _serve(app: Any, settings: Settings) -> None:
@@ -86,6 +142,7 @@ async def _serve(app: Any, settings: Settings) -> None:
     stop = asyncio.Event()
     _on_signals(stop)
     await _patiently("connecting to Telegram", app.initialize)
+    _record_database(settings.database_url)
     await app.start()
     await _patiently(
         "starting to poll",

@@ -5,12 +5,14 @@ is waited out."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from emulator import BotApiEmulator
+from storage.unit_of_work import open_store
 from tests.e2e.conftest import Bot, Person
 from tests.e2e.process import fresh_token
 from tests.e2e.test_restart import _wait_ready
@@ -77,3 +79,41 @@ async def test_a_token_revoked_while_running_ends_the_process(
     assert status != 0
     assert "rejected" in text and "TELEGRAM_BOT_TOKEN" in text
     _assert_no_token(text, token)
+
+
+async def test_a_read_only_database_exits_with_a_clear_message(
+    tmp_path: Path, bot_process: Any
+) -> None:
+    database = tmp_path / "coach.sqlite3"
+    store = await open_store(f"sqlite+aiosqlite:///{database}")
+    await store.close()
+    # Tests run as root, for whom a chmod'ed file is still writable: open it read-only.
+    read_only = Path(f"file:{database}?mode=ro&uri=true")
+    log = tmp_path / "bot.log"
+    async with BotApiEmulator(fresh_token()) as emu:
+        bot = bot_process(emu.base_url, emu.token, read_only, log)
+        await bot.start()
+        status = await _exit_status(bot)
+    text = log.read_text()
+    assert status != 0
+    assert "The database cannot be written" in text
+    assert "Traceback" not in text
+
+
+async def test_a_deleted_database_directory_is_an_error_not_a_new_database(
+    tmp_path: Path, bot_process: Any
+) -> None:
+    directory = tmp_path / "deployment"
+    log = tmp_path / "bot.log"
+    async with BotApiEmulator(fresh_token()) as emu:
+        bot = bot_process(emu.base_url, emu.token, directory / "coach.sqlite3", log)
+        await bot.start()  # first start: the directory is made
+        await _wait_ready(emu)
+        assert await bot.stop() == 0
+        shutil.rmtree(directory)  # a volume not mounted, a wrong cleanup
+        await bot.start()
+        status = await _exit_status(bot)
+    text = log.read_text()
+    assert status != 0
+    assert "is missing" in text and str(directory / "coach.sqlite3") in text
+    assert not directory.exists()
