@@ -9,12 +9,14 @@ from typing import Any
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
+from telegram.request import HTTPXRequest
 
 from coach.program import Program, default_program
 from conversations.app import BackCoachApplication, PerPersonProcessor, add_handlers, tick
 from conversations.context import Ctx, Deps
 from conversations.dispatch import Dispatcher
 from conversations.payload import Signer
+from conversations.updates_bot import BackCoachBot
 from services.clock import Clock, SystemClock
 from storage.db import DEFAULT_URL
 from storage.unit_of_work import Store, open_store
@@ -67,17 +69,22 @@ def build_application(
     dispatch_rate: float = 25,
 ) -> BackCoachApplication:
     """The whole bot over an open store, ready to run."""
+    # The bot is built here, not by the builder, to be a BackCoachBot (the builder offers no
+    # bot class); the requests are the ones the builder would make.
+    bot = BackCoachBot(
+        token,
+        base_url=base_url,
+        request=HTTPXRequest(connection_pool_size=256),
+        get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=poll_timeout + 10),
+        rate_limiter=AIORateLimiter(max_retries=3) if rate_limit else None,
+    )
     builder = (
         ApplicationBuilder()
-        .token(token)
-        .base_url(base_url)
+        .bot(bot)
         .context_types(ContextTypes(context=Ctx))
         .concurrent_updates(PerPersonProcessor())
-        .get_updates_read_timeout(poll_timeout + 10)
         .application_class(BackCoachApplication)
     )
-    if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     app: Any = builder.build()
     assert isinstance(app, BackCoachApplication)
     app.deps = Deps(store, clock, program, Signer(signing_key(token)))

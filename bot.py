@@ -8,17 +8,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
-from datetime import date
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from telegram import Update
+from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bootstrap import Settings, open_application
 from coach import places
 from coach.program import ProgramError, default_program
 from conversations.logs import setup_logging
+from storage.db import sqlite_file
 
 log = logging.getLogger("backcoach")
 
@@ -37,33 +43,178 @@ To try Back Coach first without a token or a network, chat with it in this termi
 """
 
 
-async def run(settings: Settings) -> None:
-    """Open the database (migrating it), then poll Telegram until stopped."""
-    app: Any = await open_application(settings)
-    # The city index takes a second to build: build it now, off the event loop.
-    await asyncio.to_thread(places.warm_up)
-    stop = asyncio.Event()
+REJECTED = """\
+Telegram rejected the bot token (TELEGRAM_BOT_TOKEN): it is wrong, or it was revoked.
+Get the bot's current token from @BotFather (/mybots, then API Token), put it in .env
+and start Back Coach again."""
+
+# Exit statuses besides 0 (stopped by a signal), 2 (no token) and 3 (bad program file).
+EXIT_REJECTED = 4
+EXIT_UNREACHABLE = 5
+EXIT_DATABASE = 6
+
+# Next to .env: the SQLite file this installation has used, so that a database that
+# disappears (a deleted directory, an unmounted volume) is an error, not a new empty one.
+DATABASE_RECORD = Path(".backcoach-database")
+
+# How long start-up waits out a Telegram that answers 5xx or cannot be reached, seconds.
+STARTUP_PATIENCE = 60.0
+# PTB's own retries of deleteWebhook wait 1, 1.5, 2.25 ... s: eight of them take ~50 s.
+BOOTSTRAP_RETRIES = 8
+
+
+class Fatal(Exception):
+    """Back Coach cannot run: ``str(self)`` says why, ``status`` is the exit status."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+async def run(settings: Settings) -> int:
+    """Open the database (migrating it), then poll Telegram until stopped; the exit status."""
     try:
-        async with app:
-            await app.start()
-            await app.updater.start_polling(
-                allowed_updates=Update.ALL_TYPES, timeout=settings.poll_timeout
+        _check_database(settings.database_url)
+        app: Any = await open_application(settings)
+    except SQLAlchemyError as exc:
+        return _fatal(_database_failed(exc, settings.database_url))
+    except Fatal as fatal:
+        return _fatal(fatal)
+    try:
+        # The city index takes a second to build: build it now, off the event loop.
+        await asyncio.to_thread(places.warm_up)
+        await _serve(app, settings)
+    except SQLAlchemyError as exc:
+        return _fatal(_database_failed(exc, settings.database_url))
+    except Fatal as fatal:
+        return _fatal(fatal)
+    finally:
+        await _close(app)
+    return 0
+
+
+def _fatal(fatal: Fatal) -> int:
+    log.critical("%s", fatal)
+    return fatal.status
+
+
+def _check_database(url: str) -> None:
+    """A SQLite file this installation used before must still be there."""
+    file = sqlite_file(url)
+    if file is None or file.exists():
+        return
+    try:
+        recorded = DATABASE_RECORD.read_text().strip()
+    except FileNotFoundError:
+        return  # a first start: the file (and its directory) are made
+    if recorded == os.path.abspath(file):
+        raise Fatal(
+            f"The database {file} is missing, but Back Coach has used it before. Restore it "
+            f"(or mount its volume) and start again; to start over with an empty database, "
+            f"delete {DATABASE_RECORD}.",
+            EXIT_DATABASE,
+        )
+
+
+def _record_database(url: str) -> None:
+    """Remember the SQLite file in use (see _check_database)."""
+    file = sqlite_file(url)
+    if file is not None:
+        temporary = DATABASE_RECORD.with_name(DATABASE_RECORD.name + ".new")
+        temporary.write_text(os.path.abspath(file) + "\n")
+        temporary.replace(DATABASE_RECORD)
+
+
+def _database_failed(exc: SQLAlchemyError, url: str) -> Fatal:
+    """Back Coach writes every answer: a database it cannot write is the end of the run."""
+    reason = str(exc.orig) if isinstance(exc, DBAPIError) else type(exc).__name__
+    what = "cannot be written" if "readonly" in reason else "cannot be used"
+    where = make_url(url).render_as_string(hide_password=True)
+    return Fatal(
+        f"The database {what} ({reason}): {where}. Back Coach stores every answer and "
+        "cannot run without writing; check the file's permissions, the disk and DATABASE_URL.",
+        EXIT_DATABASE,
+    )
+
+
+async def _serve(app: Any, settings: Settings) -> None:
+    """Start, poll until a signal (or until Telegram rejects the token), stop."""
+    stop = asyncio.Event()
+    _on_signals(stop)
+    await _patiently("connecting to Telegram", app.initialize)
+    _record_database(settings.database_url)
+    await app.start()
+    await _patiently(
+        "starting to poll",
+        lambda: app.updater.start_polling(
+            allowed_updates=Update.ALL_TYPES,
+            timeout=settings.poll_timeout,
+            bootstrap_retries=BOOTSTRAP_RETRIES,
+        ),
+    )
+    log.info("Back Coach is running; press Ctrl-C to stop")
+    rejected = app.bot.rejected
+    waits = [asyncio.create_task(stop.wait()), asyncio.create_task(rejected.wait())]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
+    if rejected.is_set():
+        raise Fatal(REJECTED, EXIT_REJECTED)
+
+
+async def _patiently(what: str, action: Callable[[], Awaitable[object]]) -> None:
+    """Run ``action``, retrying network failures and 5xx answers with backoff for up to
+    STARTUP_PATIENCE seconds; a rejected token is Fatal at once."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + STARTUP_PATIENCE
+    backoff = 1.0
+    while True:
+        try:
+            await action()
+            return
+        except (InvalidToken, Forbidden) as exc:
+            raise Fatal(REJECTED, EXIT_REJECTED) from exc
+        except RetryAfter as exc:
+            after = exc.retry_after
+            wait = after.total_seconds() if isinstance(after, timedelta) else float(after)
+            failure = f"Telegram asked to wait {wait:.0f} s"
+        except NetworkError as exc:  # TimedOut, 5xx and connection failures
+            wait, backoff = backoff, min(2 * backoff, 15.0)
+            failure = str(exc)
+        if loop.time() + wait > deadline:
+            raise Fatal(
+                f"Telegram could not be reached while {what} for "
+                f"{STARTUP_PATIENCE:.0f} s ({failure}); is the network up?",
+                EXIT_UNREACHABLE,
             )
-            log.info("Back Coach is running; press Ctrl-C to stop")
-            await _wait_for_signal(stop)
-            await app.updater.stop()
+        log.warning("%s failed (%s); retrying in %.0f s", what, failure, wait)
+        await asyncio.sleep(wait)
+
+
+async def _close(app: Any) -> None:
+    """Stop whatever of the application is running, then close the database."""
+    try:
+        if app.updater.running:
+            try:
+                await app.updater.stop()
+            except TelegramError as exc:  # the last getUpdates of a rejected token
+                log.debug("stopping the updater: %s", exc)
+        if app.running:
             await app.stop()
+        await app.shutdown()
+        await app.bot.shutdown()  # in case initialize() failed half way
     finally:
         await app.deps.store.close()
 
 
-async def _wait_for_signal(stop: asyncio.Event) -> None:
+def _on_signals(stop: asyncio.Event) -> None:
     import signal
 
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,8 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     except ProgramError as exc:
         print(f"The program file is malformed: {exc}", file=sys.stderr)
         return 3
-    asyncio.run(run(settings))
-    return 0
+    return asyncio.run(run(settings))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from typing import Any, Final
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 DEFAULT_URL: Final = "sqlite+aiosqlite:///data/backcoach.sqlite3"
@@ -46,14 +46,37 @@ def normalize_url(url: str) -> str:
 
 
 def create_engine(url: str = DEFAULT_URL) -> AsyncEngine:
-    """Create the async engine; for SQLite, make the file's directory and set the pragmas."""
-    engine = create_async_engine(normalize_url(url))
+    """Create the async engine; for SQLite, make the file's directory and set the pragmas.
+
+    Errors never show a statement's parameters: they are people's chat ids, pain ratings and
+    screening answers, and error texts end up in logs."""
+    engine = create_async_engine(normalize_url(url), hide_parameters=True)
     if engine.dialect.name == "sqlite":
-        database = engine.url.database
-        if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        database = sqlite_file(url)
+        if database is not None:
+            database.parent.mkdir(parents=True, exist_ok=True)
         event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine.sync_engine, "handle_error", _read_only_is_a_disconnect)
     return engine
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases, memory and ``file:`` URIs)."""
+    parsed = make_url(normalize_url(url))
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database:
+        return None
+    if database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _read_only_is_a_disconnect(context: ExceptionContext) -> None:
+    """A SQLite connection opened while the file was not writable stays read-only after the
+    file is writable again; treat its refusal like a lost connection, so the pool replaces
+    its connections instead of handing the read-only one out again and again."""
+    if "readonly database" in str(context.original_exception):
+        context.is_disconnect = True
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -38,5 +39,35 @@ async def test_the_token_is_in_no_log_line_and_no_exception_text(
     text = log.read_text()
     assert "getUpdates" in text  # DEBUG output really was captured
     assert "Traceback" in text  # and an exception with its text
+    assert "HTTP Request" in text  # and httpx's request lines, whose URLs carry the token
     assert emu.token not in text
     assert emu.token.split(":")[1] not in text
+
+
+async def test_above_debug_no_typed_text_and_no_pain_value_is_logged(
+    tmp_path: Path, bot_process: Any
+) -> None:
+    log = tmp_path / "bot.log"
+    async with BotApiEmulator(fresh_token()) as emu:
+        bot = bot_process(emu.base_url, emu.token, tmp_path / "db.sqlite3", log, level="INFO")
+        await bot.start()
+        await _wait_ready(emu)
+        person = Person(Bot(emu, None, None, None), 8002)  # type: ignore[arg-type]
+        await person.say("/start")
+        await person.expect("Do you agree")
+        await person.say("zanzibarquux")  # typed where a button was expected
+        await person.onboard()
+        # The rating's replies fail at the server: the error is logged with its traceback.
+        emu.fail("sendMessage", "bad_gateway", chat_id=8002, times=5)
+        await person.press("7")
+        await emu.wait_until(
+            lambda: "handling an update failed" in log.read_text() or None,
+            30,
+            lambda: "the failure was never logged",
+        )
+        await bot.stop()
+    text = log.read_text()
+    assert "Traceback" in text
+    assert "zanzibarquux" not in text
+    assert not re.search(r"pain\D{0,30}\b7\b", text, re.IGNORECASE)
+    assert "'pain'" not in text and '"pain"' not in text

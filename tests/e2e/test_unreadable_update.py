@@ -1,0 +1,37 @@
+"""An update PTB cannot read is skipped and logged once (without its content): polling goes
+on, and everyone else is served."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from tests.e2e.conftest import Bot, Person
+
+pytestmark = pytest.mark.e2e
+
+SKIPPED = "skipped update"
+
+
+async def test_an_unreadable_update_is_skipped_once_and_polling_goes_on(
+    bot: Bot, person: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    emu = bot.emu
+    # A message without a chat or a date: PTB's Message cannot be built from it.
+    emu.updates.push("message", {"message_id": 1, "text": "zanzibar-unreadable"})
+    await person.say("/start")  # behind the unreadable one
+    await person.expect("Do you agree")
+    # Unreadable and last in its batch: the offset must still move past it.
+    emu.updates.push("callback_query", {"id": "1", "data": "zanzibar-unreadable"})
+    await emu.wait_until(
+        lambda: not emu.updates.pending or None, 10, lambda: "the update was fetched again"
+    )
+    calls = len(emu.calls_of("getUpdates"))
+    await person.say("/help")
+    await person.expect("/checkin")
+    assert len(emu.calls_of("getUpdates")) - calls < 10
+    skipped = [r for r in caplog.records if SKIPPED in r.getMessage()]
+    assert len(skipped) == 2
+    assert "zanzibar" not in caplog.text
