@@ -150,6 +150,7 @@ async def _serve(app: Any, settings: Settings) -> None:
             allowed_updates=Update.ALL_TYPES,
             timeout=settings.poll_timeout,
             bootstrap_retries=BOOTSTRAP_RETRIES,
+            error_callback=_polling_failed,
         ),
     )
     log.info("Back Coach is running; press Ctrl-C to stop")
@@ -162,6 +163,12 @@ async def _serve(app: Any, settings: Settings) -> None:
             wait.cancel()
     if rejected.is_set():
         raise Fatal(REJECTED, EXIT_REJECTED)
+
+
+def _polling_failed(error: TelegramError) -> None:
+    """A failed poll, logged once in a line with its reason (PTB polls again with backoff;
+    its own report is a traceback each time)."""
+    log.warning("polling Telegram failed (%s); trying again", type(error).__name__)
 
 
 async def _patiently(what: str, action: Callable[[], Awaitable[object]]) -> None:
