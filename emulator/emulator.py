@@ -11,6 +11,8 @@ from emulator.server import build_app
 from emulator.users import UserActions
 
 DEFAULT_TOKEN = "123456789:EMULATOR-test-token"
+# Telegram's clients stop waiting for an answer after roughly this long; generous for tests.
+DEFAULT_CALLBACK_QUERY_TIMEOUT = 15.0
 
 
 class BotApiEmulator(UserActions):
@@ -25,9 +27,14 @@ class BotApiEmulator(UserActions):
         bot_name: str = "Back Coach",
         bot_username: str = "back_coach_bot",
         strict_html: bool = True,
+        callback_query_timeout: float = DEFAULT_CALLBACK_QUERY_TIMEOUT,
     ) -> None:
         super().__init__(
-            token, bot_name=bot_name, bot_username=bot_username, strict_html=strict_html
+            token,
+            bot_name=bot_name,
+            bot_username=bot_username,
+            strict_html=strict_html,
+            callback_query_timeout=callback_query_timeout,
         )
         self.host = host
         self.port = port
