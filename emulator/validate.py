@@ -95,6 +95,12 @@ def _inline_keyboard(rows: Any) -> None:
                     "can't parse inline keyboard button: "
                     "Text buttons are unallowed in the inline keyboard"
                 )
+            if len(actions) > 1:  # Telegram's docs: exactly one of the optional fields
+                found = ", ".join(f'"{name}"' for name in sorted(actions))
+                raise bad_request(
+                    "can't parse inline keyboard button: "
+                    f"exactly one of the optional fields must be used, found {found}"
+                )
             if "callback_data" in actions:
                 data = button["callback_data"]
                 size = len(data.encode()) if isinstance(data, str) else 0
