@@ -7,6 +7,13 @@ from types import TracebackType
 from aiohttp import web
 
 from emulator.faults import Fault, FaultKind, FaultQueue
+from emulator.flood import (
+    DEFAULT_CHAT_BURST,
+    DEFAULT_CHAT_RATE,
+    DEFAULT_GLOBAL_BURST,
+    DEFAULT_GLOBAL_RATE,
+    FloodControl,
+)
 from emulator.server import build_app
 from emulator.users import UserActions
 
@@ -28,6 +35,11 @@ class BotApiEmulator(UserActions):
         bot_username: str = "back_coach_bot",
         strict_html: bool = True,
         callback_query_timeout: float = DEFAULT_CALLBACK_QUERY_TIMEOUT,
+        flood_control: bool = True,
+        chat_burst: int = DEFAULT_CHAT_BURST,
+        chat_rate: float = DEFAULT_CHAT_RATE,
+        global_burst: int = DEFAULT_GLOBAL_BURST,
+        global_rate: float = DEFAULT_GLOBAL_RATE,
     ) -> None:
         super().__init__(
             token,
@@ -39,6 +51,13 @@ class BotApiEmulator(UserActions):
         self.host = host
         self.port = port
         self.faults = FaultQueue()
+        self.flood = FloodControl(
+            enabled=flood_control,
+            chat_burst=chat_burst,
+            chat_rate=chat_rate,
+            global_burst=global_burst,
+            global_rate=global_rate,
+        )
         self._runner: web.AppRunner | None = None
 
     @property
@@ -49,7 +68,9 @@ class BotApiEmulator(UserActions):
     async def start(self) -> None:
         """Listen on ``host``:``port`` (port 0 picks a free one, then ``port`` is set)."""
         # A short shutdown timeout: stop() must not wait for a scripted DELAY to finish.
-        runner = web.AppRunner(build_app(self, self.faults), access_log=None, shutdown_timeout=0.5)
+        runner = web.AppRunner(
+            build_app(self, self.faults, self.flood), access_log=None, shutdown_timeout=0.5
+        )
         self.updates.reopen()
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)
