@@ -12,6 +12,7 @@ from emulator.flood import (
     DEFAULT_CHAT_RATE,
     DEFAULT_GLOBAL_BURST,
     DEFAULT_GLOBAL_RATE,
+    DEFAULT_PERSON_ACTION_SECONDS,
     FloodControl,
 )
 from emulator.server import build_app
@@ -40,24 +41,27 @@ class BotApiEmulator(UserActions):
         chat_rate: float = DEFAULT_CHAT_RATE,
         global_burst: int = DEFAULT_GLOBAL_BURST,
         global_rate: float = DEFAULT_GLOBAL_RATE,
+        person_action_seconds: float = DEFAULT_PERSON_ACTION_SECONDS,
     ) -> None:
+        flood = FloodControl(
+            enabled=flood_control,
+            chat_burst=chat_burst,
+            chat_rate=chat_rate,
+            global_burst=global_burst,
+            global_rate=global_rate,
+            person_action_seconds=person_action_seconds,
+        )
         super().__init__(
             token,
             bot_name=bot_name,
             bot_username=bot_username,
             strict_html=strict_html,
             callback_query_timeout=callback_query_timeout,
+            flood=flood,
         )
         self.host = host
         self.port = port
         self.faults = FaultQueue()
-        self.flood = FloodControl(
-            enabled=flood_control,
-            chat_burst=chat_burst,
-            chat_rate=chat_rate,
-            global_burst=global_burst,
-            global_rate=global_rate,
-        )
         self._runner: web.AppRunner | None = None
 
     @property

@@ -6,8 +6,15 @@ with short bursts allowed. Each bucket holds up to ``burst`` tokens and gains ``
 tokens per second; a limited call takes one token from its chat's bucket and one from the
 global bucket, or is refused with ``retry_after`` = whole seconds until both have a token.
 Only sending and editing count (``LIMITED``): answerCallbackQuery, getUpdates and the rest
-do not. The limits are attributes, read on every call, so tests may change them at run
-time; ``enabled = False`` switches flood control off, ``reset()`` refills every bucket.
+do not.
+
+Tests act at once where people take seconds to read and tap, so each message or button
+press of a person counts as ``person_action_seconds`` of their time: it refills that chat's
+bucket as if that much time had passed. Replies to what people do then pass as they would
+on Telegram, while a bot that sends on its own faster than the limits is still refused.
+
+The limits are attributes, read on every call, so tests may change them at run time;
+``enabled = False`` switches flood control off, ``reset()`` refills every bucket.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ DEFAULT_CHAT_BURST = 20
 DEFAULT_CHAT_RATE = 1.0
 DEFAULT_GLOBAL_BURST = 100
 DEFAULT_GLOBAL_RATE = 30.0
+DEFAULT_PERSON_ACTION_SECONDS = 2.0
 
 
 @dataclass
@@ -52,12 +60,14 @@ class FloodControl:
         chat_rate: float = DEFAULT_CHAT_RATE,
         global_burst: int = DEFAULT_GLOBAL_BURST,
         global_rate: float = DEFAULT_GLOBAL_RATE,
+        person_action_seconds: float = DEFAULT_PERSON_ACTION_SECONDS,
     ) -> None:
         self.enabled = enabled
         self.chat_burst = chat_burst
         self.chat_rate = chat_rate
         self.global_burst = global_burst
         self.global_rate = global_rate
+        self.person_action_seconds = person_action_seconds
         self._chats: dict[int, _Bucket] = {}
         self._global: _Bucket | None = None
 
@@ -65,6 +75,15 @@ class FloodControl:
         """Forget past calls: every bucket starts full again."""
         self._chats.clear()
         self._global = None
+
+    def person_acted(self, chat_id: int) -> None:
+        """A person wrote or pressed a button in ``chat_id``: credit their think time."""
+        bucket = self._chats.get(chat_id)
+        if bucket is None:
+            return  # not limited yet: the bucket starts full
+        bucket.refill(time.monotonic(), self.chat_burst, self.chat_rate)
+        credit = self.person_action_seconds * self.chat_rate
+        bucket.tokens = min(float(self.chat_burst), bucket.tokens + credit)
 
     def check(self, method: str, chat_id: int | None) -> int | None:
         """None if the call may go ahead (its tokens are taken), else ``retry_after``."""

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from emulator.errors import bad_request, forbidden
+from emulator.flood import FloodControl
 from emulator.models import ApiCall, CallbackAnswer, Chat, Edit, OpenQuery, SentMessage, User
 from emulator.params import Params
 from emulator.updates import UpdateQueue
@@ -28,6 +29,7 @@ class BotState:
         bot_username: str,
         strict_html: bool,
         callback_query_timeout: float,
+        flood: FloodControl | None = None,
     ) -> None:
         self.token = token
         prefix = token.split(":", 1)[0]
@@ -41,6 +43,7 @@ class BotState:
         self.strict_html = strict_html
         # Seconds after a press within which answerCallbackQuery is accepted; may be changed.
         self.callback_query_timeout = callback_query_timeout
+        self.flood = flood or FloodControl()
         self.updates = UpdateQueue()
         self.users: dict[int, User] = {}
         self.chats: dict[int, Chat] = {}

@@ -70,6 +70,7 @@ class UserActions(Inspection):
             "date": now(),
         }
         self.inbox[(chat.id, message_id)] = message
+        self.flood.person_acted(chat.id)
         return message
 
     def send_text(
@@ -102,6 +103,7 @@ class UserActions(Inspection):
         if message is None:
             raise LookupError(f"the bot has no message {message_id} in chat {chat_id}")
         query_id = str(next(_query_ids))
+        self.flood.person_acted(chat_id)
         self.open_callbacks[query_id] = OpenQuery(callback_data, message_id, time.monotonic())
         query = {
             "id": query_id,

@@ -70,7 +70,8 @@ async def test_global_bucket_limits_all_chats_together() -> None:
 
 
 async def test_edits_and_files_count_but_answers_and_polls_do_not() -> None:
-    async with BotApiEmulator(chat_burst=2) as emu, Bot(emu.token, base_url=emu.base_url) as bot:
+    emulator = BotApiEmulator(chat_burst=2, person_action_seconds=0)
+    async with emulator as emu, Bot(emu.token, base_url=emu.base_url) as bot:
         emu.send_text(USER, "hi")
         message = await bot.send_message(USER, "one")
         for _ in range(3):
@@ -96,3 +97,17 @@ async def test_flood_control_can_be_switched_off() -> None:
         emu.flood.enabled = True
         emu.flood.reset()  # full buckets again
         assert (await send(client, emu, USER))[0] == 200
+
+
+async def test_each_person_action_credits_their_think_time() -> None:
+    """Tests act at once; a press or a message counts as person_action_seconds (default 2)."""
+    async with BotApiEmulator(chat_burst=3, chat_rate=1.0) as emu, httpx.AsyncClient() as client:
+        emu.send_text(USER, "hi")
+        assert [(await send(client, emu, USER))[0] for _ in range(4)] == [200] * 3 + [429]
+        emu.press_button(USER, emu.sent(USER)[0].message_id, "x")
+        assert [(await send(client, emu, USER))[0] for _ in range(3)] == [200, 200, 429]
+        emu.send_text(USER, "a"), emu.send_text(USER, "b"), emu.send_text(USER, "c")
+        assert [(await send(client, emu, USER))[0] for _ in range(4)] == [200] * 3 + [429]
+        emu.flood.person_action_seconds = 0
+        emu.send_text(USER, "no credit now")
+        assert (await send(client, emu, USER))[0] == 429
