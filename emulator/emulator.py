@@ -72,9 +72,7 @@ class BotApiEmulator(UserActions):
     async def start(self) -> None:
         """Listen on ``host``:``port`` (port 0 picks a free one, then ``port`` is set)."""
         # A short shutdown timeout: stop() must not wait for a scripted DELAY to finish.
-        runner = web.AppRunner(
-            build_app(self, self.faults, self.flood), access_log=None, shutdown_timeout=0.5
-        )
+        runner = web.AppRunner(build_app(self, self.faults), access_log=None, shutdown_timeout=0.5)
         self.updates.reopen()
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)

@@ -9,7 +9,6 @@ from aiohttp import web
 
 from emulator import errors
 from emulator.faults import Fault, FaultKind, FaultQueue
-from emulator.flood import FloodControl
 from emulator.methods_misc import METHODS
 from emulator.models import ApiCall
 from emulator.params import read_params
@@ -32,10 +31,9 @@ def _hang_up(request: web.Request) -> web.Response:
 class BotApiHandler:
     """One aiohttp handler for every Bot API route."""
 
-    def __init__(self, state: BotState, faults: FaultQueue, flood: FloodControl) -> None:
+    def __init__(self, state: BotState, faults: FaultQueue) -> None:
         self.state = state
         self.faults = faults
-        self.flood = flood
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """Answer one call."""
@@ -59,7 +57,7 @@ class BotApiHandler:
             early = self._fault_before(fault, call, request)
             if early is not None:
                 return early
-        retry_after = self.flood.check(method, params.chat_id())
+        retry_after = self.state.flood.check(method, params.chat_id())
         if retry_after is not None:
             flood = errors.too_many_requests(retry_after)
             call.outcome = f"{flood.code} {flood.description} (flood control)"
@@ -99,8 +97,8 @@ class BotApiHandler:
         return _error(error)
 
 
-def build_app(state: BotState, faults: FaultQueue, flood: FloodControl) -> web.Application:
+def build_app(state: BotState, faults: FaultQueue) -> web.Application:
     """The aiohttp application serving the Bot API for ``state``."""
     app = web.Application(client_max_size=50 * 1024 * 1024)  # Telegram's upload limit
-    app.router.add_route("*", "/bot{token}/{method}", BotApiHandler(state, faults, flood).handle)
+    app.router.add_route("*", "/bot{token}/{method}", BotApiHandler(state, faults).handle)
     return app
