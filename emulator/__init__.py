@@ -7,6 +7,14 @@ async with BotApiEmulator() as emu:
     reply = await emu.wait_for(42, lambda m: "Welcome" in (m.text or ""))
     emu.press_button(42, reply.message_id, reply.data_for("Continue"))
     emu.fail("sendMessage", FaultKind.RETRY_AFTER, chat_id=42, retry_after=3)
+
+It is as strict as Telegram where the bot could get it wrong: HTML, MarkdownV2 and Markdown
+are parsed (``html.py``, ``markdown.py``); text, caption, button and toast lengths are
+checked; an inline button has exactly one action; a button press must be answered once,
+within ``callback_query_timeout`` seconds (default 15, an attribute tests may change);
+sending and editing go through flood control (``flood.py``: per chat a burst of 20 then
+1/s, each of the person's actions crediting 2 s of their time; overall 100 then 30/s;
+``BotApiEmulator(flood_control=False)`` or ``emu.flood.enabled = False`` switches it off).
 """
 
 from __future__ import annotations

@@ -7,10 +7,20 @@ from types import TracebackType
 from aiohttp import web
 
 from emulator.faults import Fault, FaultKind, FaultQueue
+from emulator.flood import (
+    DEFAULT_CHAT_BURST,
+    DEFAULT_CHAT_RATE,
+    DEFAULT_GLOBAL_BURST,
+    DEFAULT_GLOBAL_RATE,
+    DEFAULT_PERSON_ACTION_SECONDS,
+    FloodControl,
+)
 from emulator.server import build_app
 from emulator.users import UserActions
 
 DEFAULT_TOKEN = "123456789:EMULATOR-test-token"
+# Telegram's clients stop waiting for an answer after roughly this long; generous for tests.
+DEFAULT_CALLBACK_QUERY_TIMEOUT = 15.0
 
 
 class BotApiEmulator(UserActions):
@@ -25,9 +35,29 @@ class BotApiEmulator(UserActions):
         bot_name: str = "Back Coach",
         bot_username: str = "back_coach_bot",
         strict_html: bool = True,
+        callback_query_timeout: float = DEFAULT_CALLBACK_QUERY_TIMEOUT,
+        flood_control: bool = True,
+        chat_burst: int = DEFAULT_CHAT_BURST,
+        chat_rate: float = DEFAULT_CHAT_RATE,
+        global_burst: int = DEFAULT_GLOBAL_BURST,
+        global_rate: float = DEFAULT_GLOBAL_RATE,
+        person_action_seconds: float = DEFAULT_PERSON_ACTION_SECONDS,
     ) -> None:
+        flood = FloodControl(
+            enabled=flood_control,
+            chat_burst=chat_burst,
+            chat_rate=chat_rate,
+            global_burst=global_burst,
+            global_rate=global_rate,
+            person_action_seconds=person_action_seconds,
+        )
         super().__init__(
-            token, bot_name=bot_name, bot_username=bot_username, strict_html=strict_html
+            token,
+            bot_name=bot_name,
+            bot_username=bot_username,
+            strict_html=strict_html,
+            callback_query_timeout=callback_query_timeout,
+            flood=flood,
         )
         self.host = host
         self.port = port

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -31,6 +32,7 @@ CHAT_ACTIONS = frozenset(
     }
 )
 QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
+MAX_CALLBACK_TEXT = 200
 
 
 async def get_me(state: BotState, params: Params) -> Any:
@@ -57,13 +59,21 @@ async def get_updates(state: BotState, params: Params) -> Any:
 
 
 async def answer_callback_query(state: BotState, params: Params) -> Any:
-    """answerCallbackQuery: each query once, as Telegram does."""
+    """answerCallbackQuery: each query once and in time, as Telegram does."""
     query_id = params.get_str("callback_query_id") or ""
-    if query_id not in state.open_callbacks:
+    query = state.open_callbacks.get(query_id)
+    if query is None:
+        raise bad_request(QUERY_INVALID)  # unknown, or answered already
+    if time.monotonic() - query.pressed_at > state.callback_query_timeout:
+        del state.open_callbacks[query_id]
         raise bad_request(QUERY_INVALID)
-    data, message_id = state.open_callbacks.pop(query_id)
     text = params.get_str("text")
-    answer = CallbackAnswer(query_id, data, message_id, text, params.get_bool("show_alert"))
+    if text is not None and len(text) > MAX_CALLBACK_TEXT:
+        raise bad_request("MESSAGE_TOO_LONG")  # the query stays open: the bot may retry
+    del state.open_callbacks[query_id]
+    answer = CallbackAnswer(
+        query_id, query.data, query.message_id, text, params.get_bool("show_alert")
+    )
     state.answered_callbacks.append(answer)
     state.notify()
     return True

@@ -103,6 +103,15 @@ class Edit:
 
 
 @dataclass(frozen=True)
+class OpenQuery:
+    """A button press the bot has not answered yet."""
+
+    data: str | None
+    message_id: int | None
+    pressed_at: float  # time.monotonic() of the press
+
+
+@dataclass(frozen=True)
 class CallbackAnswer:
     """One answerCallbackQuery call, with the press it answered."""
 

@@ -57,6 +57,11 @@ class BotApiHandler:
             early = self._fault_before(fault, call, request)
             if early is not None:
                 return early
+        retry_after = self.state.flood.check(method, params.chat_id())
+        if retry_after is not None:
+            flood = errors.too_many_requests(retry_after)
+            call.outcome = f"{flood.code} {flood.description} (flood control)"
+            return _error(flood)
         try:
             result = await implementation(self.state, params)
         except errors.ApiError as error:

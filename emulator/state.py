@@ -7,7 +7,8 @@ import time
 from typing import Any
 
 from emulator.errors import bad_request, forbidden
-from emulator.models import ApiCall, CallbackAnswer, Chat, Edit, SentMessage, User
+from emulator.flood import FloodControl
+from emulator.models import ApiCall, CallbackAnswer, Chat, Edit, OpenQuery, SentMessage, User
 from emulator.params import Params
 from emulator.updates import UpdateQueue
 
@@ -20,7 +21,16 @@ def now() -> int:
 class BotState:
     """The server-side state of one bot; user actions and API methods both change it."""
 
-    def __init__(self, token: str, *, bot_name: str, bot_username: str, strict_html: bool) -> None:
+    def __init__(
+        self,
+        token: str,
+        *,
+        bot_name: str,
+        bot_username: str,
+        strict_html: bool,
+        callback_query_timeout: float,
+        flood: FloodControl | None = None,
+    ) -> None:
         self.token = token
         prefix = token.split(":", 1)[0]
         self.bot = User(
@@ -31,6 +41,9 @@ class BotState:
             is_bot=True,
         )
         self.strict_html = strict_html
+        # Seconds after a press within which answerCallbackQuery is accepted; may be changed.
+        self.callback_query_timeout = callback_query_timeout
+        self.flood = flood or FloodControl()
         self.updates = UpdateQueue()
         self.users: dict[int, User] = {}
         self.chats: dict[int, Chat] = {}
@@ -38,7 +51,7 @@ class BotState:
         self.inbox: dict[tuple[int, int], dict[str, Any]] = {}  # people's messages
         self.edits: list[Edit] = []
         self.answered_callbacks: list[CallbackAnswer] = []
-        self.open_callbacks: dict[str, tuple[str | None, int | None]] = {}
+        self.open_callbacks: dict[str, OpenQuery] = {}
         self.commands: list[dict[str, Any]] = []
         self.commands_by_scope: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.calls: list[ApiCall] = []

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 from typing import Any
 
 from emulator.html import utf16_len
-from emulator.models import Chat, User
+from emulator.models import Chat, OpenQuery, User
 from emulator.state import now
 from emulator.waiting import Inspection
 
@@ -69,6 +70,7 @@ class UserActions(Inspection):
             "date": now(),
         }
         self.inbox[(chat.id, message_id)] = message
+        self.flood.person_acted(chat.id)
         return message
 
     def send_text(
@@ -101,7 +103,8 @@ class UserActions(Inspection):
         if message is None:
             raise LookupError(f"the bot has no message {message_id} in chat {chat_id}")
         query_id = str(next(_query_ids))
-        self.open_callbacks[query_id] = (callback_data, message_id)
+        self.flood.person_acted(chat_id)
+        self.open_callbacks[query_id] = OpenQuery(callback_data, message_id, time.monotonic())
         query = {
             "id": query_id,
             "from": self._user(user_id).to_api(),

@@ -7,6 +7,7 @@ from typing import Any
 
 from emulator.errors import bad_request
 from emulator.html import HtmlError, parse_html, utf16_len
+from emulator.markdown import MarkdownError, parse_markdown, parse_markdown_v2
 from emulator.params import Params
 
 MAX_TEXT = 4096
@@ -43,10 +44,16 @@ def formatted(
             plain, entities = parse_html(raw, strict=strict)
         except HtmlError as exc:
             raise bad_request(f"can't parse entities: {exc}") from None
-    elif mode is not None and mode.lower() not in ("markdown", "markdownv2"):
+    elif mode is not None and mode.lower() in ("markdown", "markdownv2"):
+        parse = parse_markdown_v2 if mode.lower() == "markdownv2" else parse_markdown
+        try:
+            plain, entities = parse(raw)
+        except MarkdownError as exc:
+            raise bad_request(f"can't parse entities: {exc}") from None
+    elif mode is not None:
         raise bad_request(f"unsupported parse_mode {mode!r}")
     else:
-        plain = raw  # Markdown is not parsed by the emulator; the limits apply to the raw text
+        plain = raw
     if caption:
         if utf16_len(plain) > MAX_CAPTION:
             raise bad_request("message caption is too long")
@@ -94,6 +101,12 @@ def _inline_keyboard(rows: Any) -> None:
                 raise bad_request(
                     "can't parse inline keyboard button: "
                     "Text buttons are unallowed in the inline keyboard"
+                )
+            if len(actions) > 1:  # Telegram's docs: exactly one of the optional fields
+                found = ", ".join(f'"{name}"' for name in sorted(actions))
+                raise bad_request(
+                    "can't parse inline keyboard button: "
+                    f"exactly one of the optional fields must be used, found {found}"
                 )
             if "callback_data" in actions:
                 data = button["callback_data"]

@@ -185,3 +185,27 @@ async def test_unknown_and_blocked_chats(emu: BotApiEmulator, bot: Bot) -> None:
     emu.send_text(USER, "/start")  # writing again unblocks
     assert (await bot.send_message(USER, "welcome back")).text == "welcome back"
     assert emu.calls[-2].outcome == "403 Forbidden: bot was blocked by the user"
+
+
+@pytest.mark.parametrize(
+    ("button", "reason"),
+    [
+        ({"text": "Plain"}, "Text buttons are unallowed in the inline keyboard"),
+        (
+            {"text": "Both", "url": "https://example.org", "callback_data": "x"},
+            'exactly one of the optional fields must be used, found "callback_data", "url"',
+        ),
+        (
+            {"text": "Both", "callback_data": "x", "copy_text": {"text": "c"}},
+            'exactly one of the optional fields must be used, found "callback_data", "copy_text"',
+        ),
+    ],
+)
+async def test_an_inline_button_has_exactly_one_action(
+    raw: httpx.AsyncClient, button: dict[str, Any], reason: str
+) -> None:
+    markup = {"inline_keyboard": [[{"text": "Fine", "callback_data": "ok"}], [button]]}
+    assert await call(raw, "sendMessage", chat_id=USER, text="t", reply_markup=markup) == (
+        400,
+        bad(f"can't parse inline keyboard button: {reason}"),
+    )
