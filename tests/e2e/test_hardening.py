@@ -4,11 +4,13 @@ nothing half-applied, the conversation carried on."""
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import timedelta
 
 from coach import texts
 from coach.schedule import Kind
 from emulator.faults import FaultKind
+from emulator.models import OpenQuery
 from tests.e2e.conftest import Bot, Person, settle, stored
 
 
@@ -59,7 +61,7 @@ async def test_unicode_digits_get_a_clear_answer(bot: Bot, person: Person) -> No
 async def test_a_button_without_a_message_is_answered(bot: Bot, person: Person) -> None:
     await person.onboard()
     before = len(bot.emu.answered_callbacks)
-    bot.emu.open_callbacks["77"] = ("pn|20260302|3|xxxxxxxx", None)
+    bot.emu.open_callbacks["77"] = OpenQuery("pn|20260302|3|xxxxxxxx", None, time.monotonic())
     bot.emu.updates.push(
         "callback_query",
         {
@@ -137,3 +139,19 @@ async def test_a_lost_schedule_is_rebuilt_on_the_next_message_and_at_start(
     assert sorted(r.kind for r in rebuilt) == kinds
     assert Kind.CHECKIN in kinds
     assert all(r.due > bot.clock.now() - timedelta(minutes=1) for r in rebuilt)
+
+
+async def test_an_expired_button_query_still_brings_the_next_question_and_the_toast(
+    bot: Bot, person: Person
+) -> None:
+    await person.onboard()
+    await person.press("3")
+    await person.expect("Today's plan")
+    bot.emu.callback_query_timeout = 0  # every answer comes too late, as after a backlog
+    message, data = person.button("Worse")
+    person.seen = len(person.messages())
+    bot.emu.press_button(person.user_id, message.message_id, data)
+    toast = await person.expect("Thanks for telling me")  # the toast, sent as a message
+    assert toast.text is not None
+    assert apologies(person) == []
+    bot.emu.callback_query_timeout = 15
