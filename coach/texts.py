@@ -300,6 +300,10 @@ ALREADY_REGISTERED = (
     "/help for everything else."
 )
 ERROR = "Sorry, something went wrong on my side. Please try again in a moment."
+ERROR_STORAGE = (
+    "Sorry, I couldn't save that just now, so nothing was changed. Please try again in a "
+    "few minutes."
+)
 EXERCISES_TITLE = "<b>The seven moves</b> (you are in stage {stage}: {name})"
 EXERCISES_STAGE = "Stage {stage}"
 EXERCISES_NEED = "needs {equipment}"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable
 from typing import Any
 from weakref import WeakValueDictionary
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -134,10 +136,24 @@ async def register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> N
 
 
 async def _on_error(update: object, ctx: Ctx) -> None:
-    """Log the failure (the token is redacted by the log filter) and apologise."""
-    log.error("handling an update failed", exc_info=ctx.error)
-    if isinstance(update, Update) and update.effective_chat is not None:
+    """Log the failure (the token is redacted by the log filter) and apologise; a press is
+    answered whatever failed. A database that refuses (full disk, read-only, locked too
+    long) is one clear line: the unit of work was rolled back, so nothing is half-saved."""
+    error = ctx.error
+    apology = texts.ERROR
+    if isinstance(error, SQLAlchemyError):
+        cause = getattr(error, "orig", None) or error
+        log.error("the database refused an update (%s: %s)", type(cause).__name__, cause)
+        apology = texts.ERROR_STORAGE
+    else:
+        log.error("handling an update failed", exc_info=error)
+    if not isinstance(update, Update):
+        return
+    if update.callback_query is not None:
+        with contextlib.suppress(TelegramError):
+            await update.callback_query.answer()
+    if update.effective_chat is not None:
         try:
-            await send_all(ctx.bot, update.effective_chat.id, [Reply(texts.ERROR)])
+            await send_all(ctx.bot, update.effective_chat.id, [Reply(apology)])
         except Exception:  # the error may be that Telegram is unreachable
             log.warning("could not send the apology")

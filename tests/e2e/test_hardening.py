@@ -6,6 +6,10 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event
 
 from coach import texts
 from coach.schedule import Kind
@@ -155,3 +159,31 @@ async def test_an_expired_button_query_still_brings_the_next_question_and_the_to
     assert toast.text is not None
     assert apologies(person) == []
     bot.emu.callback_query_timeout = 15
+
+
+async def test_a_database_that_refuses_writes_gets_a_polite_answer_and_one_clear_line(
+    bot: Bot, person: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    await person.onboard()
+    before = await stored(bot, person.user_id)
+    engine = bot.store.engine.sync_engine
+
+    def read_only(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA query_only=ON")
+
+    event.listen(engine, "connect", read_only)
+    await bot.store.engine.dispose()  # every connection from now on refuses writes
+    try:
+        await person.press("3")
+        await person.expect("I couldn't save that just now")
+    finally:
+        event.remove(engine, "connect", read_only)
+        await bot.store.engine.dispose()
+    assert await stored(bot, person.user_id) == before  # nothing half-saved
+    refused = [r for r in caplog.records if "the database refused an update" in r.getMessage()]
+    assert len(refused) == 1 and "readonly" in refused[0].getMessage()
+    assert not [r for r in caplog.records if r.getMessage() == "handling an update failed"]
+
+    await person.say("/checkin")  # writable again: carries on
+    await person.press("3")
+    await person.expect("Today's plan")
