@@ -75,7 +75,7 @@ PLAN_REASON = {
     ),
     "flare_drop": (
         "Pain {pain}/10 is high pain today, so you move back to stage {stage} and today is "
-        "bar hangs only. Don't push through pain; this is a normal part of recovery."
+        "bar hangs only. Don't push through pain."
     ),
     "away": (
         "Welcome back. After {days}+ days away you restart one stage lower, at stage {stage}, "
@@ -90,8 +90,7 @@ PLAN_REASON = {
     ),
     "flare_rise_drop": (
         "Pain {pain}/10 today is a flare: up from your usual {usual}, so you move back to "
-        "stage {stage} and today is bar hangs only. Don't push through pain; "
-        "this is a normal part of recovery."
+        "stage {stage} and today is bar hangs only. Don't push through pain."
     ),
     "sustained": (
         "Your pain has stayed higher than this stage suits (≥ {pain}/10 on {days} of your last "
@@ -144,20 +143,28 @@ SCREENING_HOLD = (
     "When you have it, press the button below. We'll finish setting up meanwhile."
 )
 CLINICIAN_OK = "A clinician has checked me and said exercise is OK"
+# The wording of the red-flag questions; stored with each answer.
+RED_FLAGS_VERSION = "2026-11-26"
 RED_FLAGS_EMERGENCY = (
     "Do you have any of these{since}?\n"
-    "• numbness in the groin or saddle area\n"
-    "• new trouble controlling your bladder or bowel\n"
-    "• new or spreading weakness or numbness in the legs"
+    "• numbness in the groin, buttocks or genitals (the saddle area)\n"
+    "• new difficulty starting to pee, a weak stream, or not feeling when your bladder is "
+    "full\n"
+    "• new loss of bladder or bowel control, or not feeling when you pass stool\n"
+    "• new numbness or loss of sensation during sex, or erection problems\n"
+    "• weakness or numbness in <b>both</b> legs, or getting worse\n"
+    "• new difficulty walking"
 )
 RED_FLAGS_URGENT = (
     "And any of these{since}?\n"
-    "• fever or feeling unwell along with the back pain\n"
-    "• unexplained weight loss\n"
+    "• fever, chills or feeling very unwell along with the back pain\n"
+    "• injecting drugs, or a recent bacterial infection\n"
+    "• a weakened immune system, or taking steroids for a long time\n"
     "• a history of cancer\n"
+    "• unexplained weight loss\n"
     "• constant pain at night or at rest\n"
-    "• steroid use or a weakened immune system\n"
-    "• pain after a fall or accident\n"
+    "• pain after a significant fall or accident\n"
+    "• pain in the upper (thoracic) back\n"
     "• new back pain and you are under 20 or over 50"
 )
 SINCE_CLEARED = " that are new or worse since a clinician saw you"
@@ -168,6 +175,10 @@ EMERGENCY_NUMBER_ALSO = "{number} or {also} ({country})"
 EMERGENCY_NUMBER_UNKNOWN = (
     "your local emergency number (112 works from mobile phones in many countries)"
 )
+EMERGENCY_NUMBER_HOW = (
+    "\n\nTo have your country's number here, send /settings, choose <i>Change time zone</i> "
+    "and send your city."
+)
 EMERGENCY_ADVICE = (
     "🚨 <b>Please go to an emergency department now</b>, or call {number}. "
     "These symptoms need to be checked straight away.\n\n"
@@ -175,7 +186,8 @@ EMERGENCY_ADVICE = (
     "said exercise is OK, press the button below."
 )
 URGENT_ADVICE = (
-    "⚠️ <b>Please see a doctor in the next day or two</b> about these symptoms.\n\n"
+    "⚠️ <b>Please see a doctor today</b> about these symptoms: a same-day appointment or "
+    "urgent care. If you feel very unwell, call {number}.\n\n"
     "I have paused your program and every reminder. When a clinician has checked you and "
     "said exercise is OK, press the button below."
 )
@@ -188,9 +200,22 @@ WAITING_FOR_SCREENING = (
     "When you have it, press the button below."
 )
 CLEARED = "Thank you. Your program is on again. Take it easy and listen to your back."
-NO_RED_FLAGS = "Thank you. No red flags."
+CLEARED_SETUP = "Thank you. Let's go on setting you up."
+NO_RED_FLAGS = (
+    "Thank you: none of these apply today. If any of them appear, /redflags is here any time."
+)
+RED_FLAGS_INFO = (
+    "<b>Warning signs that need a doctor</b>\n\n"
+    "Go to an emergency department now, or call {number}, if you have any of these:\n"
+    "{emergency}\n\n"
+    "See a doctor today (a same-day appointment or urgent care) if you have any of these:\n"
+    "{urgent}\n\n"
+    "Once you're set up (/start), /redflags asks you about them and pauses your program "
+    "until a clinician has checked you."
+)
 TIMEZONE_ASK = (
-    "Which time zone are you in, so reminders arrive on your clock? Send a city "
+    "Which time zone are you in? Reminders then arrive on your clock, and safety advice "
+    "comes with your country's emergency number. Send a city "
     "(e.g. <i>Berlin</i>), a zone name (<i>Europe/Berlin</i>), a UTC offset (<i>UTC+2</i>), "
     "or share your location with the button below."
 )
@@ -231,7 +256,8 @@ PLAN_TITLE = "<b>Today's plan</b> — pain {pain}/10"
 PLAN_DOSE_OURS = " <i>(Back Coach's starting dose)</i>"
 PLAN_FOOTER = (
     "Press <b>Done</b> when you finish a move. If a move makes the pain exceedingly worse, "
-    "it's not worth doing (Cavaliere): press <b>Worse</b> and I'll leave it out for a week."
+    "it's not worth doing (as the article puts it): press <b>Worse</b> and I'll leave it out "
+    "for a week; on the bar hang, <b>Worse</b> means shorter holds instead."
 )
 STATUS_NOTE = {
     "gentle": "You said hangs made it worse: shorter holds for now.",
@@ -367,9 +393,8 @@ RERATE_KEPT = "Kept today's {old}/10."
 
 # --- Reminders ------------------------------------------------------------------------------
 
-REMINDER_CHECKIN = (
-    "Good morning! How does your back feel today? 0 = no pain, 10 = worst imaginable."
-)
+REMINDER_CHECKIN = "How does your back feel today? 0 = no pain, 10 = worst imaginable."
+REMINDER_CHECKIN_MORNING = f"Good morning! {REMINDER_CHECKIN}"
 REMINDER_HANG = (
     "⏰ Bar hang time: hang about 60 seconds with your feet on the ground, and let the lower "
     "back relax (Cavaliere)."
@@ -431,10 +456,8 @@ CHART_SESSION = "Session done"
 CHART_STAGE = "Stage {stage}"
 WEEKLY_TITLE = "<b>Your week with Back Coach</b>"
 WEEKLY_CHECKINS = "Check-ins: {checkins} of 7 days · sessions: {sessions}."
-CHEER_BETTER = (
-    "Your average pain is {drop} points lower than last week: what you're doing is working."
-)
-CHEER_SESSIONS = "{sessions} sessions this week: that consistency is what builds a stronger back."
+CHEER_BETTER = "Your average pain is {drop} points lower than last week."
+CHEER_SESSIONS = "{sessions} sessions this week. Well done for keeping at it."
 CHEER_HARDER = (
     "A harder week than the last. That happens; keep the moves gentle and don't push through pain."
 )

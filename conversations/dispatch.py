@@ -18,7 +18,7 @@ from telegram import Bot, Message
 
 from coach import texts
 from coach.explain import standing
-from coach.model import History
+from coach.places import load_zone
 from coach.progress import weekly_summary
 from coach.rules import gentle_hang
 from coach.schedule import PROMPTS, Delivery, Kind, State
@@ -28,11 +28,12 @@ from conversations.sending import Outcome, Result, send_with_retries
 from services import reminders
 from services.actions import Action
 from services.outcome import Button, pain_question
-from services.reminders import STILL_THERE, Report
+from services.reminders import STILL_THERE, Report, Sending
 
 log = logging.getLogger(__name__)
 
 RETENTION_EVERY = timedelta(hours=1)  # how often inactive people's data is looked at
+NOON = 12  # "Good morning!" only before noon on the person's clock
 RECORD_ATTEMPTS = 6  # with doubling waits from the backoff: about 30 s at the default
 
 __all__ = ["Dispatcher", "Report"]
@@ -82,9 +83,7 @@ class Dispatcher:
             sending = await reminders.begin_send(self.deps, delivery)
             if sending is None:
                 return
-            result = await send_with_retries(
-                lambda: self._message(delivery, sending.history), backoff=self.backoff
-            )
+            result = await send_with_retries(lambda: self._message(sending), backoff=self.backoff)
             state = {
                 Outcome.SENT: State.SENT,
                 Outcome.UNCERTAIN: State.UNCERTAIN,
@@ -114,7 +113,8 @@ class Dispatcher:
                 await asyncio.sleep(delay)
                 delay *= 2
 
-    async def _message(self, delivery: Delivery, history: History) -> Message:
+    async def _message(self, sending: Sending) -> Message:
+        delivery, history = sending.delivery, sending.history
         chat, signer, program = delivery.chat_id, self.deps.signer, self.deps.program
         if delivery.kind is Kind.RETENTION:
             return await self.bot.send_message(chat, texts.RETENTION_WARNING)
@@ -125,7 +125,9 @@ class Dispatcher:
             return await self.bot.send_message(chat, texts.STILL_THERE)
         if delivery.kind in PROMPTS:
             markup = buttons(signer, chat, pain_question(delivery.day).buttons)
-            return await self.bot.send_message(chat, texts.REMINDER_CHECKIN, reply_markup=markup)
+            morning = delivery.due.astimezone(load_zone(sending.zone)).hour < NOON
+            text = texts.REMINDER_CHECKIN_MORNING if morning else texts.REMINDER_CHECKIN
+            return await self.bot.send_message(chat, text, reply_markup=markup)
         args = (delivery.day, delivery.slot)
         row = (
             Button(texts.BTN_HANG_DONE, Action.HANG_DONE, args),

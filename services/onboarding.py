@@ -17,7 +17,6 @@ from coach.model import Equipment, Person, Profile, RedFlagGroup, SafetyEvent, S
 from coach.model import Screening as ScreeningAnswers
 from coach.safety import Hold, clinician_cleared, hold, record_red_flag, record_screening
 from services import checkin
-from services.access import registered
 from services.core import Core
 from services.outcome import Keyboard, Message, Outcome, Say, hold_notice, pain_question
 from services.steps import (
@@ -30,6 +29,8 @@ from services.steps import (
     ZONE,
     Step,
     accepts,
+    after_hold,
+    after_zone,
     hang_count,
     parse_hhmm,
     parse_time,
@@ -72,6 +73,26 @@ def emergency_words(zone: str | None) -> str:
         return texts.EMERGENCY_NUMBER_UNKNOWN
     template = texts.EMERGENCY_NUMBER_ALSO if found.also else texts.EMERGENCY_NUMBER
     return template.format(number=found.number, also=found.also, country=found.country)
+
+
+def advice(template: str, zone: str | None) -> str:
+    """Red-flag advice with the local number; without a country (a UTC offset), the generic
+    words and how to get the local number into the bot."""
+    found = places.emergency_number(zone or "UTC")
+    text = template.format(number=escape(emergency_words(zone)))
+    return text if found.country else text + texts.EMERGENCY_NUMBER_HOW
+
+
+def red_flags_info(zone: str | None) -> Say:
+    """The warning signs and what to do, for anyone (nothing is asked or stored)."""
+    emergency = texts.RED_FLAGS_EMERGENCY.format(since="").split("\n", 1)[1]
+    urgent = texts.RED_FLAGS_URGENT.format(since="").split("\n", 1)[1]
+    return Say(
+        advice(
+            texts.RED_FLAGS_INFO.replace("{emergency}", emergency).replace("{urgent}", urgent),
+            zone,
+        )
+    )
 
 
 # Moving between steps -------------------------------------------------------------------
@@ -142,11 +163,12 @@ async def start(core: Core, chat_id: int) -> Outcome:
 
 
 async def redflags(core: Core, chat_id: int) -> Outcome:
-    """/redflags: ask the red-flag questions now (while no hold is on)."""
+    """/redflags: ask the red-flag questions now (while no hold is on). Before set-up is
+    complete it shows the signs and the advice, and stores nothing."""
     async with unit(core) as work:
-        person, refusal = await registered(work, chat_id)
-        if person is None:
-            return refusal
+        person = await work.person(chat_id, repair=False)
+        if person is None or not person.registered:
+            return Outcome([red_flags_info(person.timezone if person else None)])
         if hold(person) is not None:
             return Outcome([checkin.held(person) or Say(texts.NOT_NOW)])
         person.step, person.step_data = Step.RF_EMERGENCY, {}
@@ -228,19 +250,23 @@ async def _red_flags(work: Work, person: Person, step: Step, yes: bool) -> list[
     """An answer to one red-flag group: a "yes" pauses everything, with the advice."""
     emergency = step is Step.RF_EMERGENCY
     group = (RedFlagGroup.EMERGENCY if emergency else RedFlagGroup.URGENT) if yes else None
+    wording = f"wording {texts.RED_FLAGS_VERSION}"
     if group is not None:
         record_red_flag(person, group, work.now)
+        detail = f"{group} ({wording})"
         await work.safety.log(
-            person.chat_id, SafetyEvent(work.now, SafetyEventKind.RED_FLAG, group)
+            person.chat_id, SafetyEvent(work.now, SafetyEventKind.RED_FLAG, detail)
         )
-        advice = texts.EMERGENCY_ADVICE if emergency else texts.URGENT_ADVICE
+        template = texts.EMERGENCY_ADVICE if emergency else texts.URGENT_ADVICE
+        resume_at = Step.RF_URGENT if emergency else STEPS[Step.RF_URGENT].next
         person.step = None if person.registered else Step.RF_HOLD
-        person.step_data = {}
-        number = escape(emergency_words(person.timezone))
-        return [hold_notice(advice.format(number=number))]
+        person.step_data = {} if person.registered else {"after": str(resume_at)}
+        return [hold_notice(advice(template, person.timezone))]
     if emergency:
         return goto(work, person, Step.RF_URGENT)
-    await work.safety.log(person.chat_id, SafetyEvent(work.now, SafetyEventKind.RED_FLAGS_NONE))
+    await work.safety.log(
+        person.chat_id, SafetyEvent(work.now, SafetyEventKind.RED_FLAGS_NONE, wording)
+    )
     then = person.step_data.get("then")
     person.step_data = {}
     if not person.registered:
@@ -261,11 +287,15 @@ async def clear_hold(core: Core, chat_id: int) -> Outcome:
             return Outcome(toast=texts.NOT_NOW)
         clinician_cleared(person, work.now)
         await work.safety.log(chat_id, SafetyEvent(work.now, SafetyEventKind.CLINICIAN_CLEARED))
-        messages: list[Message] = [Say(texts.CLEARED)]
-        if person.step == Step.RF_HOLD:
-            messages += goto(work, person, STEPS[Step.RF_HOLD].next)
+        messages: list[Message]
+        if person.step == Step.RF_HOLD:  # set-up goes on: there is no program yet
+            following = after_hold(person)
+            person.step_data = {}
+            messages = [Say(texts.CLEARED_SETUP), *goto(work, person, following)]
         elif person.registered:
-            messages.append(pain_question(core.today(person)))
+            messages = [Say(texts.CLEARED), pain_question(core.today(person))]
+        else:  # a screening go-ahead in the middle of set-up
+            messages = [Say(texts.CLEARED_SETUP), question(person)]
         await work.save(person)
         await work.commit()
     return Outcome(messages)
@@ -363,6 +393,8 @@ def _set_zone(work: Work, person: Person, zone: str, *, fixed: bool = False) -> 
     ]
     if fixed:
         messages.append(Say(texts.TIMEZONE_FIXED))
+    if not person.registered:
+        return messages + goto(work, person, after_zone(person))
     return messages + after(work, person, Step.TIMEZONE)
 
 

@@ -231,6 +231,7 @@ class Sending:
 
     delivery: Delivery
     history: History
+    zone: str = "UTC"  # the person's, for words that depend on their clock
 
 
 async def begin_send(core: Core, delivery: Delivery) -> Sending | None:
@@ -251,7 +252,7 @@ async def begin_send(core: Core, delivery: Delivery) -> Sending | None:
         needs_history = delivery.kind in (Kind.WEEKLY, Kind.HANG)
         history = await work.uow.history(person.chat_id) if needs_history else History()
         await work.commit()
-    return Sending(delivery, history)
+    return Sending(delivery, history, person.timezone or "UTC")
 
 
 async def record_send(

@@ -184,22 +184,26 @@ def _hang_times(person: Person) -> Say:
 STEPS: dict[Step, Spec] = {
     Step.CONSENT: Spec(
         lambda _p: _yes_no(Step.CONSENT, texts.CONSENT, texts.CONSENT_YES, texts.CONSENT_NO),
-        next=SCREENING[0],
+        next=Step.TIMEZONE,
     ),
     **{
         step: Spec(_screening(step), next=following)
         for step, following in zip(SCREENING, [*SCREENING[1:], Step.RF_EMERGENCY], strict=True)
     },
     Step.RF_EMERGENCY: Spec(_red_flags(Step.RF_EMERGENCY), next=Step.RF_URGENT),
-    Step.RF_URGENT: Spec(_red_flags(Step.RF_URGENT), next=Step.TIMEZONE),
-    Step.RF_HOLD: Spec(_hold, buttons=frozenset(), next=Step.TIMEZONE),
+    Step.RF_URGENT: Spec(_red_flags(Step.RF_URGENT), next=Step.CHECKIN_TIME),
+    # After a "yes" and a clinician's go-ahead: the urgent group if the emergency one was
+    # the "yes", else the rest of the set-up (see ``after_hold``).
+    Step.RF_HOLD: Spec(_hold, buttons=frozenset(), next=Step.CHECKIN_TIME),
+    # The time zone comes right after consent, so the safety advice carries the local
+    # emergency number; a person who answered screening before (an older order) skips it.
     Step.TIMEZONE: Spec(
         lambda _p: Say(texts.TIMEZONE_ASK, keyboard=Keyboard.SHARE_LOCATION),
         buttons=frozenset(),
         typed=True,
-        next=Step.CHECKIN_TIME,
+        next=SCREENING[0],
     ),
-    Step.TZ_CHOICE: Spec(_zone_choice, buttons=None, typed=True, next=Step.CHECKIN_TIME),
+    Step.TZ_CHOICE: Spec(_zone_choice, buttons=None, typed=True, next=SCREENING[0]),
     Step.CHECKIN_TIME: Spec(
         _checkin_time,
         buttons=frozenset(t.replace(":", "") for t in CHECKIN_TIMES),
@@ -221,6 +225,19 @@ STEPS: dict[Step, Spec] = {
         lambda _p: _yes_no(Step.GYM, texts.GYM_ASK, texts.GYM_YES, texts.GYM_NO), next=None
     ),
 }
+
+
+def after_zone(person: Person) -> Step:
+    """The onboarding step after the time zone: screening, unless already answered."""
+    return SCREENING[0] if person.safety.screening is None else Step.CHECKIN_TIME
+
+
+def after_hold(person: Person) -> Step:
+    """The onboarding step after a red-flag hold is lifted."""
+    stored = str(person.step_data.get("after", ""))
+    if stored in Step.__members__.values():
+        return Step(stored)
+    return Step.TIMEZONE if person.timezone is None else Step.CHECKIN_TIME
 
 
 def step_of(person: Person) -> Step | None:

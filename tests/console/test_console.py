@@ -83,15 +83,15 @@ async def test_a_person_onboards_checks_in_and_walks_into_the_next_morning(
     assert "[1] I agree" in consent
     await terminal.type("1")
     await terminal.expect("(you pressed: I agree)")
+    await terminal.expect("Which time zone")
+    await terminal.type("Berlin")
+    await terminal.expect("Time zone set: Europe/Berlin")
     for _question in range(4):  # screening, one at a time
         await terminal.expect("[2] No")
         await terminal.type("2")
     for _group in range(2):  # the two red-flag groups
         await terminal.expect("[2] No")
         await terminal.type("2")
-    await terminal.expect("Which time zone")
-    await terminal.type("Berlin")
-    await terminal.expect("Time zone set: Europe/Berlin")
     await terminal.expect("[2] 08:00")
     await terminal.type("2")
     await terminal.expect("How many reminders")

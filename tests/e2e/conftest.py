@@ -96,6 +96,9 @@ class Person:
         await self.say("/start")
         await self.expect("Do you agree")
         await self.press("I agree")
+        await self.expect("Which time zone")
+        await self.say(zone)
+        await self.expect("Time zone set")
         for question in ("pregnant", "spinal surgery", "osteoporosis", "under 18"):
             await self.expect(question)
             await self.press("No")
@@ -103,9 +106,6 @@ class Person:
         await self.press("No")
         await self.expect("fever")
         await self.press("No")
-        await self.expect("Which time zone")
-        await self.say(zone)
-        await self.expect("Time zone set")
         await self.expect("When should I ask")
         await self.press("08:00")
         await self.expect("How many reminders")
@@ -257,17 +257,23 @@ def send_sticker(bot: Bot, user_id: int) -> None:
 SCREENING = ("pregnant", "spinal surgery", "osteoporosis", "under 18")
 
 
-async def to_safety_questions(person: Person) -> None:
-    """/start and consent: the first screening question is waiting."""
+async def to_time_zone(person: Person) -> None:
+    """/start and consent: the time-zone question is waiting."""
     await person.say("/start")
     await person.expect("Do you agree")
     await person.press("I agree")
+    await person.expect("Which time zone")
+
+
+async def to_safety_questions(person: Person, zone: str = "Europe/Berlin") -> None:
+    """/start, consent and the time zone: the first screening question is waiting."""
+    await to_time_zone(person)
+    await person.say(zone)
     await person.expect(SCREENING[0])
 
 
-async def to_time_zone(person: Person) -> None:
-    """Consent, no screening "yes", no red flag: the time-zone question is waiting."""
-    await to_safety_questions(person)
+async def no_to_safety(person: Person) -> None:
+    """No screening "yes", no red flag: the check-in time question is waiting."""
     for question in SCREENING:
         await person.expect(question)
         await person.press("No")
@@ -275,7 +281,7 @@ async def to_time_zone(person: Person) -> None:
     await person.press("No")
     await person.expect("fever")
     await person.press("No")
-    await person.expect("Which time zone")
+    await person.expect("When should I ask")
 
 
 async def finish_after_time_zone(person: Person) -> None:

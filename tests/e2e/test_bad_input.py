@@ -33,6 +33,8 @@ async def test_free_text_during_a_button_step_asks_that_step_again(
     await person.say("/start")
     await person.expect("Do you agree")
     await person.press("I agree")
+    await person.expect("Which time zone")
+    await person.say("Berlin")
     await person.expect("Are you pregnant")
     before = await stored(bot, person.user_id)
 
@@ -112,6 +114,8 @@ async def test_a_4000_character_message_is_too_long_and_changes_nothing(
         await person.say("/start")
         await person.expect("Do you agree")
         await person.press("I agree")
+        await person.expect("Which time zone")
+        await person.say("Berlin")
         await person.expect("Are you pregnant")
     before = await stored(bot, person.user_id)
     await person.say("7" * 4000)

@@ -243,7 +243,7 @@ async def test_the_commands_answer_sensibly(bot: Bot, person: Person) -> None:
     await person.press("No")
     await person.expect("fever")
     await person.press("No")
-    await person.expect("No red flags")
+    await person.expect("none of these apply today")
 
     await person.say("/privacy")
     privacy = (await person.expect("Privacy")).text or ""

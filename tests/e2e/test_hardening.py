@@ -91,6 +91,8 @@ async def test_a_failed_answer_to_a_press_still_brings_the_next_question(
     message, data = person.button("I agree")
     person.seen = len(person.messages())
     bot.emu.press_button(person.user_id, message.message_id, data)  # its answer fails
+    await person.expect("Which time zone")
+    await person.say("Berlin")
     await person.expect("Are you pregnant")
     bot.emu.fail("sendMessage", FaultKind.BAD_GATEWAY, chat_id=person.user_id, times=2)
     await person.press("No")

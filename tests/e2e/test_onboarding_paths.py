@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from tests.e2e.conftest import Bot, Person, labels, stored, to_time_zone
+from tests.e2e.conftest import Bot, Person, labels, no_to_safety, stored, to_time_zone
 
 # --- time zones ------------------------------------------------------------------------------
 
@@ -19,7 +19,7 @@ async def test_an_iana_zone_name_is_stored_and_the_check_in_time_is_asked_next(
     set_ = await person.expect("Time zone set")
     assert "Europe/Berlin" in (set_.text or "")
     assert "it's 09:00 there now" in (set_.text or "")  # 08:00 UTC is 09:00 in Berlin in March
-    await person.expect("When should I ask")
+    await no_to_safety(person)
     saved = (await stored(bot, person.user_id)).person
     assert saved.timezone == "Europe/Berlin"
     assert saved.step == "checkin_time"
@@ -29,7 +29,7 @@ async def test_a_city_name_finds_its_zone(bot: Bot, person: Person) -> None:
     await to_time_zone(person)
     await person.say("Berlin")
     await person.expect("Time zone set: Europe/Berlin")
-    await person.expect("When should I ask")
+    await no_to_safety(person)
     assert (await stored(bot, person.user_id)).person.timezone == "Europe/Berlin"
 
 
@@ -48,7 +48,7 @@ async def test_an_ambiguous_city_offers_a_choice_and_the_chosen_zone_is_stored(
 
     await person.press("America/New_York")
     await person.expect("Time zone set: America/New_York")
-    await person.expect("When should I ask")
+    await no_to_safety(person)
     saved = (await stored(bot, person.user_id)).person
     assert saved.timezone == "America/New_York"
     assert saved.step == "checkin_time"
@@ -63,7 +63,7 @@ async def test_a_shared_location_sets_the_zone_of_that_place(bot: Bot, person: P
 
     await person.share_location(-33.87, 151.21)
     await person.expect("Time zone set: Australia/Sydney")
-    await person.expect("When should I ask")
+    await no_to_safety(person)
     assert (await stored(bot, person.user_id)).person.timezone == "Australia/Sydney"
 
 
@@ -76,7 +76,7 @@ async def test_a_utc_offset_is_stored_with_a_warning_about_daylight_saving(
     assert "UTC+3" in (set_.text or "")
     assert "it's 11:00 there now" in (set_.text or "")
     await person.expect("does not follow daylight saving")
-    await person.expect("When should I ask")
+    await no_to_safety(person)
     saved = (await stored(bot, person.user_id)).person
     assert saved.timezone == "Etc/GMT-3"  # POSIX sign: three hours ahead of UTC
 
@@ -108,7 +108,7 @@ async def test_a_typed_check_in_time_is_accepted_and_an_impossible_one_refused(
 ) -> None:
     await to_time_zone(person)
     await person.say("Berlin")
-    await person.expect("When should I ask")
+    await no_to_safety(person)
 
     await person.say("25:00")
     await person.expect("Please send a time as HH:MM")
@@ -128,7 +128,7 @@ async def test_typed_hang_times_are_stored_and_a_wrong_count_is_refused(
 ) -> None:
     await to_time_zone(person)
     await person.say("Berlin")
-    await person.expect("When should I ask")
+    await no_to_safety(person)
     await person.press("08:00")
     await person.expect("How many reminders")
     await person.press("3")
@@ -182,7 +182,7 @@ async def test_start_in_the_middle_of_onboarding_asks_the_current_step_again(
 ) -> None:
     await to_time_zone(person)
     await person.say("Berlin")
-    await person.expect("When should I ask")
+    await no_to_safety(person)
     await person.press("08:00")
     await person.expect("How many reminders")
     before = await stored(bot, person.user_id)

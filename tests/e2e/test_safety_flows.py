@@ -41,8 +41,6 @@ async def test_a_screening_yes_asks_for_a_clinicians_go_ahead_and_holds_the_plan
     await person.press("No")
     await person.expect("fever")
     await person.press("No")
-    await person.expect("Which time zone")
-    await person.say("Europe/Berlin")
     await finish_after_time_zone(person)
 
     saved = (await stored(bot, person.user_id)).person
@@ -82,8 +80,6 @@ async def test_after_a_screening_yes_onboarding_does_not_ask_for_a_rating_it_wou
     await person.press("No")
     await person.expect("fever")
     await person.press("No")
-    await person.expect("Which time zone")
-    await person.say("Berlin")
     await finish_after_time_zone(person)
     after = await settle(person)
     assert not any("How does your back feel" in text for text in after)
@@ -95,7 +91,7 @@ async def test_after_a_screening_yes_onboarding_does_not_ask_for_a_rating_it_wou
     ("group", "presses", "advice"),
     [
         (RedFlagGroup.EMERGENCY, ["Yes"], "emergency department"),
-        (RedFlagGroup.URGENT, ["No", "Yes"], "see a doctor in the next day or two"),
+        (RedFlagGroup.URGENT, ["No", "Yes"], "see a doctor today"),
     ],
 )
 async def test_a_red_flag_at_onboarding_pauses_until_a_clinician_clears_it(
@@ -117,30 +113,77 @@ async def test_a_red_flag_at_onboarding_pauses_until_a_clinician_clears_it(
     assert saved.person.safety.red_flag_at == bot.clock.now()
     assert saved.person.step == "rf_hold"
     assert [e.kind for e in saved.safety][-1] is SafetyEventKind.RED_FLAG
-    assert saved.safety[-1].detail == group.value
+    assert saved.safety[-1].detail == f"{group.value} (wording {texts.RED_FLAGS_VERSION})"
+    assert "112 (Germany)" in (message.text or "")  # the zone came first: the local number
 
     # Nothing goes on while paused: text, /checkin and /start all answer with the pause.
-    await person.say("Berlin")
+    await person.say("08:00")
     await person.expect("paused until a clinician has checked you")
     await person.say("/checkin")
     await person.expect("paused until a clinician has checked you")
     await person.say("/start")
     await person.expect("paused until a clinician has checked you")
-    assert (await stored(bot, person.user_id)).person.timezone is None
+    assert (await stored(bot, person.user_id)).person.checkin_time is None
 
     bot.clock.advance(timedelta(days=2))
     await person.press("A clinician has checked me")
-    await person.expect("Your program is on again")
-    await person.expect("Which time zone")
+    await person.expect("Let's go on setting you up")  # no program yet to be "on again"
+    if group is RedFlagGroup.EMERGENCY:  # the urgent group is still asked
+        await person.expect("And any of these")
+        await person.press("No")
+    await person.expect("When should I ask")
     saved = await stored(bot, person.user_id)
     assert saved.person.safety.red_flag is None
     assert saved.person.safety.cleared_at == bot.clock.now()
-    assert saved.person.step == "timezone"
-    assert saved.safety[-1].kind is SafetyEventKind.CLINICIAN_CLEARED
+    assert saved.person.step == "checkin_time"
 
-    await person.say("Berlin")
     await finish_after_time_zone(person)
     assert (await stored(bot, person.user_id)).person.registered
+    assert not any("Your program is on again" in (m.text or "") for m in person.messages())
+
+
+@pytest.mark.parametrize(
+    ("zone", "number"), [("Berlin", "112 (Germany)"), ("New York", "911 (United States)")]
+)
+async def test_the_emergency_advice_at_onboarding_names_the_zones_number(
+    bot: Bot, person: Person, zone: str, number: str
+) -> None:
+    await to_safety_questions(person, zone=zone)
+    for question in SCREENING:
+        await person.expect(question)
+        await person.press("No")
+    await person.expect("groin")
+    await person.press("Yes")
+    advice = await person.expect("emergency department")
+    assert number in (advice.text or "")
+    assert "send your city" not in (advice.text or "")
+
+
+async def test_with_a_utc_offset_the_advice_says_how_to_get_the_local_number(
+    bot: Bot, person: Person
+) -> None:
+    await to_safety_questions(person, zone="UTC+3")
+    for question in SCREENING:
+        await person.expect(question)
+        await person.press("No")
+    await person.expect("groin")
+    await person.press("No")
+    await person.expect("fever")
+    await person.press("Yes")
+    advice = await person.expect("see a doctor today")
+    assert "112 works from mobile phones" in (advice.text or "")
+    assert "send your city" in (advice.text or "")
+
+
+async def test_redflags_before_set_up_shows_the_signs_and_stores_nothing(
+    bot: Bot, person: Person
+) -> None:
+    await person.say("/redflags")
+    info = await person.expect("Warning signs that need a doctor")
+    assert "saddle area" in (info.text or "") and "upper (thoracic) back" in (info.text or "")
+    assert labels(info) == []
+    async with bot.store.unit() as uow:
+        assert await uow.people.get(person.user_id) is None
 
 
 async def test_the_emergency_advice_names_the_local_number_once_the_zone_is_known(
@@ -203,7 +246,7 @@ async def test_pain_of_8_asks_only_the_red_flags_first_and_a_yes_pauses_until_cl
     await person.press("No")
     await person.expect("And any of these")
     await person.press("No")
-    await person.expect("No red flags")
+    await person.expect("none of these apply today")
     plan = await person.expect("Today's plan")
     assert plan_slugs(person, plan.message_id) == ["bar_hang"]
     saved = await stored(bot, person.user_id)
@@ -220,7 +263,7 @@ async def test_a_red_flag_from_redflags_pauses_and_only_the_clinician_button_lif
     await person.press("No")
     await person.expect("fever")
     await person.press("Yes")
-    advice = await person.expect("see a doctor in the next day or two")
+    advice = await person.expect("see a doctor today")
     assert labels(advice) == [texts.CLINICIAN_OK]
     assert (await stored(bot, person.user_id)).person.safety.red_flag is RedFlagGroup.URGENT
 
@@ -280,7 +323,7 @@ async def test_after_two_weeks_away_the_red_flags_come_before_any_exercise(
     await person.press("No")
     await person.expect("And any of these")
     await person.press("No")
-    await person.expect("No red flags")
+    await person.expect("none of these apply today")
     plan = await person.expect("Today's plan")
     assert "days away you restart one stage lower, at stage 1" in (plan.text or "")
     assert plan_slugs(person, plan.message_id) == ["bar_hang"]
