@@ -82,6 +82,7 @@ async def test_three_ignored_prompts_bring_one_still_there_and_then_quiet(core: 
     for day in range(3):
         await claim_at(core, CHECKIN + timedelta(days=day))
         for delivery in await reminders.queued(core):
+            assert await reminders.begin_send(core, delivery) is not None
             await reminders.record_send(
                 core, delivery, State.SENT, reason=None, message_id=day + 1, blocked=False
             )
