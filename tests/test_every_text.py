@@ -1,0 +1,232 @@
+"""Every text the bot can say is valid Telegram HTML and within Telegram's limits.
+
+Each string of coach/texts.py (dict values included) is filled with realistic sample values
+for its placeholders and parsed by the emulator's strict HTML parser; so are the plan, the
+*How?* texts and the exercise list rendered from the shipped program. Limits: 4096 for a
+message, 1024 for a caption, and for a button's toast 200 for its first paragraph (a longer
+toast is sent whole as a message too, so the whole must fit a message).
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from coach import texts
+from coach.model import Equipment
+from coach.places import HINT
+from coach.plan import Plan
+from coach.program import Program, default_program
+from conversations.render import exercises_text, how_text, plan_text
+from emulator.html import HtmlError, parse_html, utf16_len
+from tests.coach.conftest import coached, quick
+
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+TOAST_LIMIT = 200
+COMMAND_DESCRIPTION = (3, 256)
+
+# Texts sent as a button's toast (grep "toast" in services/ and conversations/).
+TOASTS = {
+    "DONE_ACK", "DONE_ALREADY", "SESSION_COMPLETE", "WORSE_ACK", "WORSE_HANG_ACK",
+    "WORSE_AGAIN", "UNDO_ACK", "NOTHING_TO_UNDO", "STALE_BUTTON", "INVALID_BUTTON", "NOT_NOW",
+    "HANG_DONE_ACK", "HANG_SKIP_ACK", "HANG_SNOOZE_ACK", "HANG_SNOOZED_ALREADY",
+    "HANG_ALREADY", "RED_FLAGS_OPEN_TOAST", "RERATE_KEPT",
+}  # fmt: skip
+# Texts sent as a caption: the export file's, and the chart's (escaped, so plain text).
+CAPTIONS = {"EXPORT_CAPTION"}
+PLAIN_CAPTIONS = {"PROGRESS_NO_WEEK", "PROGRESS_WEEK", "PROGRESS_WEEKS", "PROGRESS_NEXT"}
+
+# Realistic, long-side sample values for every placeholder in texts.py.
+SAMPLES: dict[str, object] = {
+    "pain": 8,
+    "target": 7,
+    "have": 5,
+    "more": " (2 more days)",
+    "stage": 4,
+    "names": "Seated Row, Reverse Hyper",
+    "items": "a resistance band or a cable machine",
+    "flares": "Mon 3 Nov, Thu 6 Nov",
+    "name": "Reverse Hyper",
+    "day": "Mon 3 Nov",
+    "what": "pain 7/10, up from your usual 3",
+    "needs": "a resistance band or a cable machine",
+    "cap": 3,
+    "days": 14,
+    "usual": 3,
+    "window": 5,
+    "pain_max": 3,
+    "since": texts.SINCE_CLEARED,
+    "number": texts.EMERGENCY_NUMBER_ALSO.format(
+        number="1122", also="115", country="Saint Vincent and the Grenadines"
+    ),
+    "also": "115",
+    "country": "Saint Vincent and the Grenadines",
+    "hint": HINT,
+    "zone": "America/Argentina/ComodRivadavia",
+    "local": "08:15",
+    "times": "08:00, 13:00 and 19:00",
+    "count": 3,
+    "example": "08:00 13:00 19:00",
+    "item": texts.EQUIPMENT["pullup_bar"],
+    "checkin": "07:30",
+    "hangs": "08:00, 13:00 and 19:00",
+    "until": "Mon 10 Nov",
+    "equipment": "a resistance band or a cable machine",
+    "alternative": "A band anchored low behind you works in place of a cable.",
+    "old": 4,
+    "new": 6,
+    "next": "Tue 4 Nov at 07:30",
+    "state": texts.REMINDERS_OFF,
+    "often": "daily",
+    "gym": "yes",
+    "weekly": "on",
+    "week": 3.4,
+    "last": 4.1,
+    "checkins": 7,
+    "sessions": 6,
+    "drop": 1.5,
+    "version": texts.CONSENT_VERSION,
+}
+
+
+def catalogue() -> Iterator[tuple[str, str, str]]:
+    """(name, key, template) for every string constant and dict value of texts.py."""
+    for name, value in sorted(vars(texts).items()):
+        if not name.isupper():
+            continue
+        if isinstance(value, str):
+            yield name, "", value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, str):
+                    yield name, str(key), item
+
+
+def placeholders(template: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field}
+
+
+def filled(template: str) -> str:
+    names = placeholders(template)
+    unknown = names - set(SAMPLES)
+    assert not unknown, f"no sample value for {sorted(unknown)}: add one to SAMPLES"
+    return template.format(**{n: SAMPLES[n] for n in names}) if names else template
+
+
+def problems(text: str, limit: int) -> list[str]:
+    found = []
+    try:
+        parse_html(text, strict=True)
+    except HtmlError as exc:
+        found.append(f"invalid HTML: {exc}")
+    plain = parse_html(text, strict=False)[0] if not found else text
+    if utf16_len(plain) > limit:
+        found.append(f"{utf16_len(plain)} characters, over {limit}")
+    if not plain.strip():
+        found.append("empty")
+    return found
+
+
+CATALOGUE = list(catalogue())
+
+
+def test_the_catalogue_is_found_whole() -> None:
+    names = {name for name, _, _ in CATALOGUE}
+    assert len(CATALOGUE) > 150
+    assert names >= TOASTS | CAPTIONS | PLAIN_CAPTIONS
+    assert {"PLAN_REASON", "ENTERED_BY", "ESCALATE", "COMMANDS", "FLARE_WHAT"} <= names
+
+
+@pytest.mark.parametrize(("name", "key", "template"), CATALOGUE, ids=lambda v: str(v)[:40])
+def test_every_text_is_valid_telegram_html_within_its_limit(
+    name: str, key: str, template: str
+) -> None:
+    text = filled(template)
+    if name in TOASTS:
+        first = text.split("\n\n")[0]
+        assert problems(text, MESSAGE_LIMIT) == []
+        assert utf16_len(first) <= TOAST_LIMIT, f"toast's first paragraph: {len(first)}"
+    elif name in CAPTIONS:
+        assert problems(text, CAPTION_LIMIT) == []
+    elif name in PLAIN_CAPTIONS:
+        assert "<" not in text, "the chart's caption is escaped: no tags"
+        assert utf16_len(text) <= CAPTION_LIMIT
+    elif name == "COMMANDS":
+        low, high = COMMAND_DESCRIPTION
+        assert low <= len(text) <= high
+    else:
+        assert problems(text, MESSAGE_LIMIT) == []
+
+
+def test_every_placeholder_has_a_sample_value() -> None:
+    used = set().union(*(placeholders(t) for _, _, t in CATALOGUE))
+    assert sorted(used - set(SAMPLES)) == []
+
+
+def test_the_longest_toast_built_by_the_services_fits() -> None:
+    """A second "worse" within a month: the acknowledgement and the advice, together."""
+    worse = texts.WORSE_ACK.format(name="Reverse Hyper", days=7)
+    whole = f"{worse}\n\n{texts.WORSE_AGAIN.format(name='Reverse Hyper')}"
+    assert problems(whole, MESSAGE_LIMIT) == []
+    assert utf16_len(whole.split("\n\n", maxsplit=1)[0]) <= TOAST_LIMIT
+
+
+def test_a_broken_text_is_caught() -> None:
+    assert problems("<b>Today's plan</b", MESSAGE_LIMIT)
+    assert problems("Pain < 3 & rising", MESSAGE_LIMIT)
+    assert problems("x" * (MESSAGE_LIMIT + 1), MESSAGE_LIMIT)
+    with pytest.raises(AssertionError, match="no sample value"):
+        filled("Hello {nobody}")
+
+
+# --- the program, as rendered -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def program() -> Program:
+    return default_program()
+
+
+@pytest.mark.parametrize("slug", [m.slug for m in default_program().moves])
+def test_every_how_text_is_valid_and_fits(program: Program, slug: str) -> None:
+    assert problems(how_text(program.move(slug)), MESSAGE_LIMIT) == []
+
+
+def plans() -> Iterator[tuple[str, Plan]]:
+    top = quick([1] * 60)
+    yield "top stage", top.plan()
+    yield "first day", coached([5]).plan()
+    yield "flare", coached([2, 2, 2, 9]).plan()
+    gentle = quick([1] * 30).worse(quick([1] * 30).last, "bar_hang")
+    yield "gentle hang", gentle.plan()
+
+
+@pytest.mark.parametrize(("label", "plan"), list(plans()), ids=lambda v: str(v)[:20])
+def test_every_plan_is_valid_and_fits(program: Program, label: str, plan: Plan) -> None:
+    text = plan_text(program, plan)
+    assert problems(text, MESSAGE_LIMIT) == []
+    # The whole plan fits with every cue: nothing was cut to make it fit.
+    for item in plan.items:
+        if item.actionable:
+            assert item.move.name in text
+
+
+def test_the_top_stage_plan_shows_every_cue_of_every_move(program: Program) -> None:
+    plan = quick([1] * 60).plan()
+    text = parse_html(plan_text(program, plan))[0]
+    shown = [cue for item in plan.items if item.actionable for cue in item.move.cues]
+    assert shown and [cue for cue in shown if cue not in text] == []
+
+
+@pytest.mark.parametrize("stage", [1, 3, 5])
+def test_the_exercise_list_is_valid_and_fits(program: Program, stage: int) -> None:
+    for equipment in (frozenset(), frozenset(Equipment)):
+        assert problems(exercises_text(program, stage, equipment), MESSAGE_LIMIT) == []
+
+
+def test_dates_in_texts_use_the_short_form() -> None:
+    assert texts.day(date(2026, 11, 3)) == "Tue 3 Nov"
