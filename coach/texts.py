@@ -280,8 +280,8 @@ WORSE_ACK = (
     "Thanks for telling me. {name} is left out for {days} days. If it was a mis-tap, press Undo."
 )
 WORSE_HANG_ACK = (
-    "Thanks for telling me. Keep the bar hangs shorter, 20–30 seconds, feet firmly on the "
-    "ground, for the next week."
+    "Thanks for telling me. Keep the bar hangs shorter, 20–30 seconds (Back Coach's shorter "
+    "hold), feet firmly on the ground, for the next week."
 )
 WORSE_AGAIN = (
     "That's the second time {name} made things worse within a month. "
@@ -295,8 +295,7 @@ OLD_QUESTION = "That question was already answered. Here's where we are:"
 NOT_NOW = "That isn't something I can do right now."
 NO_CHECKIN_TODAY = "You haven't checked in today yet."
 HOW_TITLE = "<b>How to do the {name}</b>"
-HOW_ARTICLE = "From Cavaliere's description in the article."
-HOW_OURS = "Back Coach's own guidance: the article gives no technique for this move."
+HOW_ARTICLE = "From the article; the part after “Back Coach adds” is Back Coach's guidance."
 ESCALATE = {
     "high_pain": (
         "Your pain has been 7 or more on most days this week. Please see a doctor or "
@@ -400,7 +399,8 @@ REMINDER_HANG = (
     "back relax (Cavaliere)."
 )
 REMINDER_HANG_GENTLE = (
-    "⏰ Bar hang time: a short one today, 20–30 seconds, feet firmly on the ground."
+    "⏰ Bar hang time: a short one today, 20–30 seconds (Back Coach's shorter hold), feet "
+    "firmly on the ground."
 )
 STILL_THERE = (
     "Still there? I've asked about your back for a few days without an answer, so I'll stop "

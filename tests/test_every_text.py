@@ -90,6 +90,8 @@ SAMPLES: dict[str, object] = {
     "sessions": 6,
     "drop": 1.5,
     "version": texts.CONSENT_VERSION,
+    "emergency": texts.RED_FLAGS_EMERGENCY.format(since="").split("\n", 1)[1],
+    "urgent": texts.RED_FLAGS_URGENT.format(since="").split("\n", 1)[1],
 }
 
 

@@ -210,3 +210,13 @@ def test_the_moves_need_the_equipment_of_the_design(program: Program) -> None:
         "barbell_row": ((barbell,),),
     }
     assert program.move("seated_row").alternative
+
+
+def test_every_how_text_says_whose_it_is(program: Program) -> None:
+    """Back Coach's own technique says so first; an article-based one marks what Back Coach
+    adds (the bot labels it once, never twice)."""
+    for move in program.moves:
+        if move.how_source == "back_coach":
+            assert move.how.startswith("Back Coach's guidance"), move.slug
+        else:
+            assert "Back Coach's guidance" not in move.how, move.slug

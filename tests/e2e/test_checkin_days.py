@@ -187,7 +187,8 @@ async def test_how_sends_the_moves_own_text(person: Person) -> None:
     assert toast is None
     how = await person.expect("How to do the Bar Hang")
     assert "feet can stay on the" in (how.text or "")
-    assert "From Cavaliere's description" in (how.text or "")
+    assert "From the article" in (how.text or "")
+    assert "Back Coach adds" in (how.text or "")
 
 
 async def test_rating_again_the_same_day_replaces_the_rating_and_plans_again(

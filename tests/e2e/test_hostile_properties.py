@@ -84,8 +84,8 @@ async def _held_in_onboarding(p: Person) -> None:
 
 
 async def _zone(p: Person) -> None:
-    await _urgent(p)
-    await p.press("No")
+    await _consent(p)
+    await p.press("I agree")
     await p.expect("Which time zone")
 
 
@@ -96,8 +96,8 @@ async def _zone_choice(p: Person) -> None:
 
 
 async def _checkin_time(p: Person) -> None:
-    await _zone(p)
-    await p.say("Europe/Berlin")
+    await _urgent(p)
+    await p.press("No")
     await p.expect("When should I ask")
 
 
