@@ -59,6 +59,8 @@ class Move(_Data):
 
     slug: Annotated[str, Field(pattern=r"^[a-z_]{1,20}$")]
     name: str
+    # Back Coach's few words for the daily plan, which must fit a phone screen.
+    tip: Annotated[str, Field(min_length=1, max_length=44)]
     # Any one of these sets is enough: [["band"], ["cable"]] means a band or a cable.
     equipment: tuple[tuple[Equipment, ...], ...] = Field(min_length=1)
     equipment_text: str

@@ -252,13 +252,22 @@ SETUP_DONE_HELD = (
 )
 PAIN_ASK = "How does your back feel right now? 0 = no pain, 10 = worst imaginable."
 PAIN_INVALID = "Please pick a number from 0 to 10 with the buttons (0 = no pain, 10 = worst)."
-PLAN_TITLE = "<b>Today's plan</b> — pain {pain}/10"
-PLAN_DOSE_OURS = " <i>(Back Coach's starting dose)</i>"
+PLAN_TITLE = "<b>Today's plan</b> · stage {stage}: {name} · pain {pain}/10"
 PLAN_FOOTER = (
-    "Press <b>Done</b> when you finish a move. If a move makes the pain exceedingly worse, "
-    "it's not worth doing (as the article puts it): press <b>Worse</b> and I'll leave it out "
-    "for a week; on the bar hang, <b>Worse</b> means shorter holds instead."
+    "✅ done · ❓ how · 😣 if a move makes the pain exceedingly worse, it's not worth doing "
+    "(the article): a week off (the bar hang: shorter holds)."
 )
+PLAN_DONE_COUNT = "Done: {done} of {total}."
+PLAN_OURS_MARK = "*"
+PLAN_OURS_NOTE = "* Back Coach's dose."
+PLAN_TIPS_NOTE = "Tips: Back Coach's; ❓ has the article's words."
+PLAN_GROUP = {
+    "rest": "Rests today: {names} (the lifts are every other day).",
+    "pain_rest": "Rests today: {names} (the lifts wait for a day with pain ≤ {pain_max}).",
+    "left_out": "Left out: {names} (made it worse; back {until}; ↩️ undoes).",
+    "no_equipment": "Not possible: {names} (needs {equipment}).",
+}
+PLAN_NEW_CUES = "New, so in full this once:"
 STATUS_NOTE = {
     "gentle": "You said hangs made it worse: shorter holds for now.",
     "rest": "Rests today: the lifts are every other day.",
@@ -268,11 +277,13 @@ STATUS_NOTE = {
 }
 NEEDS = "Needs {equipment}."
 NEW_MOVE = "🆕 "
-BTN_DONE = "✅ Done"
-BTN_DONE_ALREADY = "✔️ Done"
-BTN_WORSE = "😣 Worse"
-BTN_UNDO = "↩️ Undo worse"
-BTN_HOW = "❓ How?"
+BTN_DONE = "✅"
+BTN_DONE_ALREADY = "✔️"
+BTN_WORSE = "😣"
+BTN_UNDO = "↩️"
+PLAN_MARK_DONE = "✅"
+PLAN_MARK_TODO = "▫️"
+BTN_HOW = "❓"
 DONE_ACK = "Nice work: {name} done."
 DONE_ALREADY = "Already marked done today."
 SESSION_COMPLETE = "🎉 Session complete: every move of today's plan is done."

@@ -168,7 +168,9 @@ async def _redraw_plan(ctx: Ctx, chat: int, query: CallbackQuery, outcome: Outco
     markup = plan_keyboard(ctx.deps.signer, chat, view.plan, view.feedback)
     try:
         await query.edit_message_text(
-            plan_text(ctx.deps.program, view.plan), parse_mode="HTML", reply_markup=markup
+            plan_text(ctx.deps.program, view.plan, view.feedback),
+            parse_mode="HTML",
+            reply_markup=markup,
         )
     except BadRequest as exc:
         if "not modified" not in str(exc):

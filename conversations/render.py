@@ -57,7 +57,7 @@ def reply(signer: Signer, program: Program, chat_id: int, message: Message) -> R
     """One service message as Telegram text and markup."""
     if isinstance(message, ShowPlan):
         return Reply(
-            plan_text(program, message.plan),
+            plan_text(program, message.plan, message.feedback),
             plan_keyboard(signer, chat_id, message.plan, message.feedback),
         )
     if isinstance(message, ShowHow):
@@ -98,77 +98,122 @@ def _markup(signer: Signer, chat_id: int, message: Say) -> Markup | None:
     return buttons(signer, chat_id, message.buttons) if message.buttons else None
 
 
-def _item_text(program: Program, plan: Plan, number: int, item: Item, cues: int) -> str:
+def _move_line(program: Program, plan: Plan, item: Item, done: bool, new: bool) -> str:
+    """One move to do: a mark that turns ✅ when done, its dose, and one tip (a new move of
+    a just-earned stage gets its cues in full, this once)."""
     move = item.move
-    new = plan.change is Change.ADVANCE and program.stage_of(move.slug) == plan.stage
-    head = f"{number}. {texts.NEW_MOVE if new else ''}<b>{escape(move.name)}</b>"
-    if item.status in (Status.DO, Status.GENTLE):
-        ours = texts.PLAN_DOSE_OURS if move.dose_source == "back_coach" else ""
-        lines = [f"{head} — {escape(item.dose)}{ours}"]
-        if item.needs_equipment:
-            lines.append(f"   <i>{escape(texts.NEEDS.format(equipment=move.equipment_text))}</i>")
-        if item.status is Status.GENTLE:
-            lines.append(f"   <i>{escape(texts.STATUS_NOTE['gentle'])}</i>")
-        lines += [f"   • {escape(cue)}" for cue in move.cues[:cues]]
-        return "\n".join(lines)
-    note = texts.STATUS_NOTE[item.status.value].format(
-        until=texts.day(item.until) if item.until else "",
-        equipment=move.equipment_text,
-        alternative=move.alternative or "",
+    mark = texts.PLAN_MARK_DONE if done else texts.PLAN_MARK_TODO
+    ours = texts.PLAN_OURS_MARK if move.dose_source == "back_coach" else ""
+    head = f"{mark} {texts.NEW_MOVE if new else ''}<b>{escape(move.name)}</b>"
+    line = f"{head} — {escape(item.dose)}{ours}"
+    tip = " ".join([*notes_of(item), move.tip])
+    if not new:
+        return f"{line} · <i>{escape(tip)}</i>"
+    cues = "\n".join(f"   • {escape(cue)}" for cue in move.cues)
+    notes = "".join(f"\n   <i>{escape(n)}</i>" for n in notes_of(item))
+    return f"{line}{notes}\n   {texts.PLAN_NEW_CUES}\n{cues}"
+
+
+def notes_of(item: Item) -> list[str]:
+    """What the plan says about a move beyond its dose (no bar at home; shorter holds)."""
+    notes = []
+    if item.needs_equipment:
+        notes.append(texts.NEEDS.format(equipment=item.move.equipment_text))
+    if item.status is Status.GENTLE:
+        notes.append(texts.STATUS_NOTE["gentle"])
+    return notes
+
+
+def _groups(program: Program, plan: Plan) -> list[str]:
+    """What the plan leaves aside today and why, one line per reason."""
+    lines = []
+    for status in (Status.PAIN_REST, Status.REST, Status.LEFT_OUT, Status.NO_EQUIPMENT):
+        items = [i for i in plan.items if i.status is status]
+        if not items:
+            continue
+        names = ", ".join(i.move.name for i in items)
+        until = min((i.until for i in items if i.until), default=None)
+        equipment = "; ".join(dict.fromkeys(i.move.equipment_text for i in items))
+        lines.append(
+            texts.PLAN_GROUP[status.value].format(
+                names=names,
+                until=texts.day(until) if until else "",
+                equipment=equipment,
+                pain_max=program.rules.lift_pain_max,
+            )
+        )
+    return [escape(line) for line in lines]
+
+
+def plan_text(program: Program, plan: Plan, feedback: tuple[MoveFeedback, ...] = ()) -> str:
+    """The day's plan as one short message: each move to do with its dose and a tip, one
+    line for what rests or is left out, and how many are done."""
+    done = {f.move for f in feedback if f.day == plan.day and f.kind is Feedback.DONE}
+    todo = [i for i in plan.items if i.actionable]
+    moves = [
+        _move_line(
+            program,
+            plan,
+            item,
+            item.move.slug in done,
+            plan.change is Change.ADVANCE and program.stage_of(item.move.slug) == plan.stage,
+        )
+        for item in todo
+    ]
+    notes = [texts.PLAN_TIPS_NOTE]
+    if any(i.move.dose_source == "back_coach" for i in todo):
+        notes.insert(0, texts.PLAN_OURS_NOTE)
+    count = texts.PLAN_DONE_COUNT.format(
+        done=sum(i.move.slug in done for i in todo), total=len(todo)
     )
-    return f"{head} — <i>{escape(note.strip())}</i>"
-
-
-def plan_text(program: Program, plan: Plan) -> str:
-    """The day's plan as one message, shortened to fit Telegram's limit if it must."""
-    for cues in (3, 1, 0):
-        parts = [
-            texts.PLAN_TITLE.format(pain=plan.pain),
-            escape(plan_reason(program, plan)),
-            "\n\n".join(
-                _item_text(program, plan, n, item, cues) for n, item in enumerate(plan.items, 1)
-            ),
-            texts.PLAN_FOOTER,
-        ]
-        text = "\n\n".join(parts)
-        if len(text) <= LIMIT:
-            return text
-    return text[:LIMIT]
+    reason = plan_reason(program, plan)
+    same = reason == texts.PLAN_REASON["same"].format(stage=plan.stage, name=plan.stage_name)
+    parts = [
+        texts.PLAN_TITLE.format(stage=plan.stage, name=escape(plan.stage_name), pain=plan.pain),
+        "" if same else escape(reason),  # the title says it already
+        "\n".join(moves),
+        "\n".join(_groups(program, plan)),
+        f"<b>{count}</b> {texts.PLAN_FOOTER}",
+        f"<i>{escape(' '.join(notes), quote=False)}</i>",
+    ]
+    return "\n\n".join(p for p in parts if p)[:LIMIT]
 
 
 def plan_keyboard(
     signer: Signer, chat_id: int, plan: Plan, feedback: tuple[MoveFeedback, ...]
 ) -> InlineKeyboardMarkup:
-    """Done / Worse / How? for each move of today's plan; Undo for today's "worse"."""
+    """One row per move of today's plan: Done (✔️ once done), Worse and How?; a move left
+    out after today's "worse" gets its Undo."""
     today = {(f.move, f.kind) for f in feedback if f.day == plan.day}
     rows = []
     for item in plan.items:
         slug, name = item.move.slug, item.move.name
-        undo = (f"{texts.BTN_UNDO}: {name}", signer.sign(chat_id, Action.UNDO, plan.day, slug))
+        undo = (f"{texts.BTN_UNDO} {name}", signer.sign(chat_id, Action.UNDO, plan.day, slug))
         if (slug, Feedback.WORSE) in today and slug != "bar_hang":
             rows.append([undo])
             continue
         if not item.actionable:
             continue
         done = (slug, Feedback.DONE) in today
-        label = f"{texts.BTN_DONE_ALREADY if done else texts.BTN_DONE}: {name}"
-        rows.append(
-            [
-                (label, signer.sign(chat_id, Action.DONE, plan.day, slug)),
-                (texts.BTN_WORSE, signer.sign(chat_id, Action.WORSE, plan.day, slug)),
-                (texts.BTN_HOW, signer.sign(chat_id, Action.HOW, slug)),
-            ]
-        )
+        label = f"{texts.BTN_DONE_ALREADY if done else texts.BTN_DONE} {name}"
+        row = [
+            (label, signer.sign(chat_id, Action.DONE, plan.day, slug)),
+            (texts.BTN_WORSE, signer.sign(chat_id, Action.WORSE, plan.day, slug)),
+            (texts.BTN_HOW, signer.sign(chat_id, Action.HOW, slug)),
+        ]
         if (slug, Feedback.WORSE) in today:  # the bar hang stays, with shorter holds
-            rows.append([undo])
+            row[1] = undo
+        rows.append(row)
     return keyboard(rows)
 
 
 def how_text(move: Move) -> str:
-    """The *How?* text of a move, with where it comes from: a text of Back Coach's own says
+    """The *How?* text of a move: its cues, then the technique with where it comes from
+    (the plan shows only a tip, so these stay one tap away). A text of Back Coach's own says
     so in its first words (the program file's tests hold it to that), so it gets no second
     label."""
-    parts = [texts.HOW_TITLE.format(name=escape(move.name)), escape(move.how)]
+    cues = "\n".join(f"• {escape(cue)}" for cue in move.cues)
+    parts = [texts.HOW_TITLE.format(name=escape(move.name)), cues, escape(move.how)]
     if move.how_source == "article":
         parts.append(f"<i>{texts.HOW_ARTICLE}</i>")
     return "\n\n".join(parts)

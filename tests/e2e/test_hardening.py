@@ -154,7 +154,7 @@ async def test_an_expired_button_query_still_brings_the_next_question_and_the_to
     await person.press("3")
     await person.expect("Today's plan")
     bot.emu.callback_query_timeout = 0  # every answer comes too late, as after a backlog
-    message, data = person.button("Worse")
+    message, data = person.button(texts.BTN_WORSE)
     person.seen = len(person.messages())
     bot.emu.press_button(person.user_id, message.message_id, data)
     toast = await person.expect("Thanks for telling me")  # the toast, sent as a message

@@ -31,7 +31,7 @@ async def test_worse_on_the_bar_hang_can_be_undone(bot: Bot, person: Person) -> 
     plan = next(m for m in person.messages() if m.message_id == plan_id)
     await settle(person)
     plan = next(m for m in person.messages() if m.message_id == plan_id)
-    assert f"{texts.BTN_UNDO}: Bar Hang" in labels(plan)
+    assert f"{texts.BTN_UNDO} Bar Hang" in labels(plan)
     assert "Shorter holds" in (plan.text or "")
     toast = await press_move(person, "un", "bar_hang")
     assert toast == texts.UNDO_ACK.format(name="Bar Hang")
