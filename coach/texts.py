@@ -131,12 +131,19 @@ CONSENT_NO = "No thanks"
 CONSENT_DECLINED = (
     "Understood: I have stored nothing about you. If you change your mind, send /start."
 )
-SCREENING_INTRO = "A few safety questions first, one at a time.\n\n"
+SCREENING_ASK = (
+    "A few safety questions first. Do any of these apply to you? Tap each one that does, "
+    "then <b>Done</b>; or <b>None of these</b>."
+)
+TOGGLE_ON = "☑️"
+TOGGLE_OFF = "⬜"
+DONE = "Done"
+NONE_OF_THESE = "None of these"
 SCREENING_ITEMS = {
-    "pregnant": "Are you pregnant?",
-    "recent_spinal_surgery": "Have you had spinal surgery in the last 6 months?",
-    "osteoporosis": "Have you been diagnosed with osteoporosis?",
-    "under_18": "Are you under 18?",
+    "pregnant": "Pregnant",
+    "recent_spinal_surgery": "Spinal surgery in the last 6 months",
+    "osteoporosis": "Diagnosed osteoporosis",
+    "under_18": "Under 18",
 }
 SCREENING_HOLD = (
     "Thank you. With that, please get a clinician's go-ahead before starting these exercises. "
@@ -230,18 +237,25 @@ TIMEZONE_FIXED = (
 CHECKIN_TIME_ASK = (
     "When should I ask how your back feels each day? Pick one or type a time (HH:MM)."
 )
-TIME_INVALID = "Please send a time as HH:MM (24-hour), for example 07:30."
-HANG_COUNT_ASK = (
-    "Cavaliere recommends a 60-second bar hang 2 to 3 times a day. "
-    "How many reminders a day would you like?"
+TIME_INVALID = "Please send a time, for example 07:30, 7:30am or 19h30."
+HANGS_ASK = (
+    "Cavaliere recommends a 60-second bar hang 2 to 3 times a day. When should I remind "
+    "you? Pick one, or type 2 or 3 times (e.g. 07:30 12:30 19:00)."
 )
-HANG_TIMES_ASK = "At what times? Use my suggestion ({times}) or type {count} times, e.g. {example}."
-HANG_TIMES_INVALID = "Please send {count} different times as HH:MM, separated by spaces."
-USE_THESE = "Use these"
-EQUIPMENT_ASK = "Do you have {item}?"
-GYM_ASK = "Are you experienced in the gym (comfortable with dumbbells and barbells)?"
-GYM_YES = "Yes, experienced"
-GYM_NO = "No, I'm fairly new"
+HANGS_OPTION = "{count} a day: {times}"
+HANGS_INVALID = "Please send 2 or 3 different times, e.g. 07:30 19:00 or 7:30am 7pm."
+EQUIPMENT_ASK_ALL = (
+    "What do you have? Tap each to mark it, then <b>Done</b>. (Mark the gym line if you're "
+    "comfortable with dumbbells and barbells.)"
+)
+GYM_TOGGLE = "experienced in the gym"
+CHECKIN_SET = "Check-in time: {time} ✓"
+HANGS_SET = "Bar-hang reminders: {times} ✓"
+HANGS_NONE = (
+    "No bar-hang reminders: you have no pull-up bar. Any sturdy bar works; add one in "
+    "/settings (Change equipment) to get them."
+)
+EQUIPMENT_SET = "Equipment: {items} · gym experience: {gym} ✓"
 SETUP_DONE = (
     "All set. I'll ask about your back at {checkin} and remind you to hang at {hangs} "
     "({zone}). Let's do your first check-in now."

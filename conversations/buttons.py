@@ -6,13 +6,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 
 from coach import texts
 from conversations.context import Ctx, Deps
 from conversations.payload import Payload
-from conversations.render import plan_keyboard, plan_text, send
+from conversations.render import plan_keyboard, plan_text, reply, send
 from services import checkin, data, onboarding, reminders, settings
 from services.actions import Action
 from services.outcome import Outcome, Say
@@ -122,6 +122,9 @@ async def button(update: Update, ctx: Ctx) -> None:
     else:
         outcome = await ROUTES[action](ctx.deps, chat, payload)
     await _answer_query(ctx, chat, query, outcome.toast)
+    if outcome.edit:
+        await _redraw(ctx, chat, query, outcome)
+        return
     delivered = await send(ctx, chat, outcome.messages)
     if outcome.answered and delivered:  # else the old buttons stay, to ask again with
         await _drop_keyboard(query)
@@ -147,6 +150,19 @@ async def _answer_query(
         whole = True
     if whole and toast and chat is not None:
         await send(ctx, chat, [Say(toast)])
+
+
+async def _redraw(ctx: Ctx, chat: int, query: CallbackQuery, outcome: Outcome) -> None:
+    """A toggle question redrawn in place with its new ticks."""
+    out = reply(ctx.deps.signer, ctx.deps.program, chat, outcome.messages[0])
+    markup = out.markup if isinstance(out.markup, InlineKeyboardMarkup) else None
+    try:
+        await query.edit_message_text(out.text, parse_mode="HTML", reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" not in str(exc):
+            raise
+    except TelegramError as exc:  # the tick is stored; the next press or message shows it
+        log.info("could not redraw a toggle question: %s", type(exc).__name__)
 
 
 async def _drop_keyboard(query: CallbackQuery) -> None:

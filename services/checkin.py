@@ -7,7 +7,7 @@ from html import escape
 
 from coach import texts
 from coach.explain import standing, why_text
-from coach.model import Feedback, History, MoveFeedback, Person
+from coach.model import Equipment, Feedback, History, MoveFeedback, Person
 from coach.plan import Plan, plan_for
 from coach.rules import replay
 from coach.safety import Hold, escalation, hold, red_flags_answered_since, worse_again
@@ -112,11 +112,12 @@ async def why(core: Core, chat_id: int) -> Outcome:
 
 
 async def exercises(core: Core, chat_id: int) -> Outcome:
-    """/exercises: every move, with the person's stage and equipment marked."""
+    """/exercises: every move, with the person's stage and equipment marked (for anyone:
+    before set-up, the list from stage 1 with all equipment)."""
     async with unit(core) as work:
-        person, refusal = await registered(work, chat_id)
-        if person is None:
-            return refusal
+        person = await work.person(chat_id, repair=False)
+        if person is None or not person.registered:
+            return Outcome([ShowExercises(1, frozenset(Equipment))])
         history = await work.uow.history(chat_id)
     at = standing(core.program, history, core.today(person))
     return Outcome([ShowExercises(at.stage, person.profile.equipment)])

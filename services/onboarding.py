@@ -8,7 +8,6 @@ answer does.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import time
 from html import escape
 
@@ -20,22 +19,25 @@ from services import checkin
 from services.core import Core
 from services.outcome import Keyboard, Message, Outcome, Say, hold_notice, pain_question
 from services.steps import (
-    EQUIPMENT,
     HANG_SUGGESTIONS,
+    NONE,
     RED_FLAGS,
-    SCREENING,
+    SCREENING_KEYS,
     SETTINGS_CHANGES,
     STEPS,
+    TOGGLE,
+    TOGGLES,
     ZONE,
     Step,
     accepts,
     after_hold,
     after_zone,
-    hang_count,
+    kit,
     parse_hhmm,
     parse_time,
     parse_times,
     question,
+    screening_answers,
     step_of,
     zone_choices,
 )
@@ -106,11 +108,12 @@ def goto(work: Work, person: Person, step: Step | None) -> list[Message]:
     return [question(person)]
 
 
-def after(work: Work, person: Person, step: Step) -> list[Message]:
-    """After answering ``step``: the next step, or the end of a change from /settings."""
+def after(work: Work, person: Person, step: Step, said: str = texts.SAVED) -> list[Message]:
+    """After answering ``step``: the next step, or the end of a change from /settings,
+    with the new value said back."""
     if person.registered and STEPS[step].ends_change:
         person.step, person.step_data = None, {}
-        return [Say(texts.SAVED)]
+        return [Say(said)]
     return goto(work, person, STEPS[step].next)
 
 
@@ -183,13 +186,42 @@ async def answer(core: Core, chat_id: int, step: str, value: str) -> Outcome:
         person = await work.person(chat_id)
         if person is None:
             return Outcome([Say(texts.NOT_REGISTERED)], answered=True)
-        if person.step != step:
+        current = step_of(person)
+        if current is None or current.value != step:
             return Outcome([Say(texts.OLD_QUESTION), question(person)], answered=True)
+        person.step = current  # a step stored by an earlier version, as today's
+        if value.startswith(TOGGLE) and current in TOGGLES:
+            _toggle(person, current, value)
+            await work.save(person)
+            await work.commit()
+            return Outcome([question(person)], edit=True)
         messages = await _answer(work, person, value)
         if not (person.step is None and not person.registered):  # declined: nothing is kept
             await work.save(person)
         await work.commit()
     return Outcome(messages, answered=bool(messages))
+
+
+def _toggle(person: Person, step: Step, value: str) -> None:
+    """Tick or untick one item of a toggle question (screening, equipment)."""
+    index = int(value.removeprefix(TOGGLE))
+    if step is Step.SCREENING:
+        answers = screening_answers(person)
+        key = SCREENING_KEYS[index]
+        answers[key] = not answers.get(key, False)
+        person.step_data = {**person.step_data, "screening": answers}
+        return
+    owned, gym = kit(person)
+    items = list(Equipment)
+    if index == len(items):
+        gym = not gym
+    else:
+        owned = owned ^ {items[index]}
+    person.step_data = {
+        **person.step_data,
+        "equipment": sorted(e.value for e in owned),
+        "gym": gym,
+    }
 
 
 async def _answer(work: Work, person: Person, value: str) -> list[Message]:
@@ -204,46 +236,33 @@ async def _answer(work: Work, person: Person, value: str) -> list[Message]:
             return [Say(texts.CONSENT_DECLINED)]
         person.consent_version, person.consent_at = texts.CONSENT_VERSION, work.now
         return goto(work, person, STEPS[step].next)
-    if step in SCREENING:
-        return await _screening(work, person, step, yes)
+    if step is Step.SCREENING:
+        return await _screening(work, person, none=value == NONE)
     if step in RED_FLAGS:
         return await _red_flags(work, person, step, yes)
     if step is Step.TZ_CHOICE:
         return _set_zone(work, person, zone_choices(person)[int(value)][1])
     if step is Step.CHECKIN_TIME:
         return _set_checkin_time(work, person, parse_hhmm(f"{value[:2]}:{value[2:]}"))
-    if step is Step.HANG_COUNT:
-        person.step_data = {"hang_count": int(value)}
-        return goto(work, person, STEPS[step].next)
-    if step is Step.HANG_TIMES:
-        chosen = tuple(map(parse_hhmm, HANG_SUGGESTIONS[hang_count(person)]))
-        return _set_hang_times(work, person, chosen)
-    if step in EQUIPMENT:
-        item = Equipment(step.removeprefix("eq_"))
-        owned = person.profile.equipment | {item} if yes else person.profile.equipment - {item}
-        person.profile = replace(person.profile, equipment=frozenset(owned))
-        return goto(work, person, STEPS[step].next)
-    if step is Step.GYM:
-        person.profile = Profile(person.profile.equipment, gym_experienced=yes)
-        return goto(work, person, None)
+    if step is Step.EQUIPMENT:
+        return _set_equipment(work, person)
+    if step is Step.HANGS:
+        return _set_hang_times(work, person, tuple(map(parse_hhmm, HANG_SUGGESTIONS[int(value)])))
     return [question(person)]
 
 
-async def _screening(work: Work, person: Person, step: Step, yes: bool) -> list[Message]:
-    """One screening answer; after the last, a "yes" asks for a clinician's go-ahead."""
-    so_far = person.step_data.get("screening", {})
-    answers = {str(k): bool(v) for k, v in so_far.items()} if isinstance(so_far, dict) else {}
-    answers[step.removeprefix("sc_")] = yes
-    person.step_data = {"screening": answers}
-    if step is not SCREENING[-1]:
-        return goto(work, person, STEPS[step].next)
+async def _screening(work: Work, person: Person, *, none: bool) -> list[Message]:
+    """The screening answer (Done, or None of these): a "yes" asks for a clinician's
+    go-ahead, and set-up goes on meanwhile."""
+    ticked = {} if none else screening_answers(person)
+    answers = {key: ticked.get(key, False) for key in SCREENING_KEYS}
     screening = ScreeningAnswers(**{k: bool(v) for k, v in answers.items()})
     record_screening(person, screening)
     detail = ",".join(k for k, v in sorted(answers.items()) if v) or "none"
     await work.safety.log(person.chat_id, SafetyEvent(work.now, SafetyEventKind.SCREENING, detail))
     person.step_data = {}
     notice: list[Message] = [hold_notice(texts.SCREENING_HOLD)] if screening.needs_clearance else []
-    return notice + goto(work, person, STEPS[step].next)
+    return notice + goto(work, person, STEPS[Step.SCREENING].next)
 
 
 async def _red_flags(work: Work, person: Person, step: Step, yes: bool) -> list[Message]:
@@ -324,11 +343,10 @@ async def _typed(work: Work, person: Person, text: str) -> list[Message]:
         if chosen is None:
             return [Say(texts.TIME_INVALID), question(person)]
         return _set_checkin_time(work, person, chosen)
-    if step is Step.HANG_TIMES:
-        count = hang_count(person)
-        times = parse_times(text, count)
+    if step is Step.HANGS:
+        times = parse_times(text, 2) or parse_times(text, 3)
         if times is None:
-            return [Say(texts.HANG_TIMES_INVALID.format(count=count))]
+            return [Say(texts.HANGS_INVALID), question(person)]
         return _set_hang_times(work, person, times)
     if person.step is not None:
         return [question(person)]
@@ -401,10 +419,32 @@ def _set_zone(work: Work, person: Person, zone: str, *, fixed: bool = False) -> 
 def _set_checkin_time(work: Work, person: Person, chosen: time) -> list[Message]:
     """Store the daily check-in time."""
     person.checkin_time = chosen
-    return after(work, person, Step.CHECKIN_TIME)
+    return after(work, person, Step.CHECKIN_TIME, texts.CHECKIN_SET.format(time=f"{chosen:%H:%M}"))
 
 
 def _set_hang_times(work: Work, person: Person, chosen: tuple[time, ...]) -> list[Message]:
-    """Store the bar-hang reminder times and go on to equipment."""
+    """Store the bar-hang reminder times: the last question of set-up."""
     person.hang_times, person.step_data = chosen, {}
-    return after(work, person, Step.HANG_TIMES)
+    said = texts.HANGS_SET.format(times=", ".join(f"{t:%H:%M}" for t in chosen))
+    return after(work, person, Step.HANGS, said)
+
+
+def _set_equipment(work: Work, person: Person) -> list[Message]:
+    """Store the ticked equipment and gym experience. With a bar, the hang times come
+    next (if none are set yet); without one there are no hang reminders to time."""
+    owned, gym = kit(person)
+    person.profile, person.step_data = Profile(owned, gym_experienced=gym), {}
+    bar = Equipment.PULLUP_BAR in owned
+    items = ", ".join(sorted(texts.EQUIPMENT[e.value] for e in owned)) or "none"
+    said: list[Message] = [Say(texts.EQUIPMENT_SET.format(items=items, gym="yes" if gym else "no"))]
+    if not bar:
+        person.hang_times = ()
+        notes: list[Message] = [Say(texts.HANGS_NONE)]
+        if person.registered:
+            person.step = None
+            return said + notes
+        return notes + goto(work, person, None)
+    if person.registered and person.hang_times:
+        person.step = None
+        return said
+    return (said if person.registered else []) + goto(work, person, Step.HANGS)

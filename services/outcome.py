@@ -77,6 +77,7 @@ class Outcome:
     messages: list[Message] = field(default_factory=list)
     toast: str | None = None
     answered: bool = False  # a question was answered: its buttons can go
+    edit: bool = False  # a toggle: the question's own message is redrawn, nothing is sent
     redraw_plan: date | None = None  # a plan button changed this day's plan
 
 

@@ -192,6 +192,8 @@ async def skip_reason(work: Work, item: Reminder, person: Person, now: datetime)
         if await work.ratings.get(person.chat_id, item.day) is not None:
             return "checked_in"
         return None
+    if person.quiet:
+        return "quiet"  # after "still there?", hangs wait for an answer too
     marks = await work.schedule.hang_marks(person.chat_id, item.day)
     if item.slot in marks:
         return "hang_marked"

@@ -6,7 +6,7 @@ from html import escape
 
 from coach import texts
 from coach.explain import standing
-from coach.model import Person
+from coach.model import Equipment, Person
 from coach.places import load_zone
 from coach.safety import hold
 from coach.schedule import Kind
@@ -35,6 +35,8 @@ def reminders_menu(person: Person) -> Say:
     text = texts.REMINDERS_TITLE.format(
         zone=escape(person.timezone or "?"), checkin=checkin, hangs=hangs, state=state
     )
+    if Equipment.PULLUP_BAR not in person.profile.equipment:
+        text = f"{text}\n\n{texts.HANGS_NONE}"
     rows = (
         _change(texts.BTN_CHANGE_CHECKIN, "ct"),
         _change(texts.BTN_CHANGE_HANGS, "hc"),

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
 from enum import StrEnum
-from html import escape
 
 from coach import texts
 from coach.model import Equipment, Person
@@ -25,56 +24,62 @@ class Step(StrEnum):
     """Every step a person can be in (stored as its value)."""
 
     CONSENT = "consent"
-    SC_PREGNANT = "sc_pregnant"
-    SC_RECENT_SPINAL_SURGERY = "sc_recent_spinal_surgery"
-    SC_OSTEOPOROSIS = "sc_osteoporosis"
-    SC_UNDER_18 = "sc_under_18"
+    SCREENING = "screening"  # one question: a toggle per item, then Done or None of these
     RF_EMERGENCY = "rf_emergency"
     RF_URGENT = "rf_urgent"
     RF_HOLD = "rf_hold"
     TIMEZONE = "timezone"
     TZ_CHOICE = "tz_choice"
     CHECKIN_TIME = "checkin_time"
-    HANG_COUNT = "hang_count"
-    HANG_TIMES = "hang_times"
-    EQ_PULLUP_BAR = "eq_pullup_bar"
-    EQ_BAND = "eq_band"
-    EQ_CABLE = "eq_cable"
-    EQ_BENCH = "eq_bench"
-    EQ_DUMBBELL = "eq_dumbbell"
-    EQ_BARBELL = "eq_barbell"
-    GYM = "gym"
+    EQUIPMENT = "equipment"  # one toggle keyboard: equipment and gym experience, then Done
+    HANGS = "hangs"  # how many bar hangs and when, in one answer
 
 
-SCREENING = (
-    Step.SC_PREGNANT,
-    Step.SC_RECENT_SPINAL_SURGERY,
-    Step.SC_OSTEOPOROSIS,
-    Step.SC_UNDER_18,
-)
+# Steps stored by earlier versions (a question at a time), read as today's step.
+LEGACY = {
+    "sc_pregnant": Step.SCREENING,
+    "sc_recent_spinal_surgery": Step.SCREENING,
+    "sc_osteoporosis": Step.SCREENING,
+    "sc_under_18": Step.SCREENING,
+    **{f"eq_{item.value}": Step.EQUIPMENT for item in Equipment},
+    "gym": Step.EQUIPMENT,
+    "hang_count": Step.HANGS,
+    "hang_times": Step.HANGS,
+}
+SCREENING_KEYS = ("pregnant", "recent_spinal_surgery", "osteoporosis", "under_18")
 RED_FLAGS = (Step.RF_EMERGENCY, Step.RF_URGENT)
-EQUIPMENT = tuple(Step(f"eq_{item.value}") for item in Equipment)
 ZONE = (Step.TIMEZONE, Step.TZ_CHOICE)
+GYM = "gym"  # the gym-experience toggle of the equipment keyboard
 
 CHECKIN_TIMES = ["07:00", "08:00", "09:00", "12:00", "18:00", "20:00"]
 HANG_SUGGESTIONS = {2: ["08:30", "18:30"], 3: ["08:30", "13:00", "19:00"]}
 YES_NO = frozenset({"y", "n"})
+TOGGLE, DONE, NONE = "t", "done", "none"  # a toggle's value is "t" and the item's index
 
 # Which step each settings-menu button starts.
 SETTINGS_CHANGES = {
     "ct": Step.CHECKIN_TIME,
-    "hc": Step.HANG_COUNT,
+    "hc": Step.HANGS,
     "tz": Step.TIMEZONE,
-    "eq": EQUIPMENT[0],
+    "eq": Step.EQUIPMENT,
 }
 
-TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.h]([0-5]\d)\s*$")
+TIME = re.compile(
+    r"^\s*(\d{1,2})(?:\s*[:.h]\s*([0-5]\d))?\s*(a\.?m\.?|p\.?m\.?)?\s*$", re.IGNORECASE
+)
 
 
 def parse_time(text: str) -> time | None:
-    """'7:30', '07:30', '19.05' → a time; anything else → None."""
+    """'7:30', '07:30', '7.30', '19h30', '7:30am', '7pm' → a time; anything else → None."""
     match = TIME.match(text)
-    return time(int(match[1]), int(match[2])) if match else None
+    if match is None or (match[2] is None and match[3] is None):
+        return None
+    hour, minute, half = int(match[1]), int(match[2] or 0), (match[3] or "").lower()
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half.startswith("p") else 0)
+    return time(hour, minute) if hour <= 23 else None
 
 
 def parse_times(text: str, count: int) -> tuple[time, ...] | None:
@@ -91,11 +96,6 @@ def parse_hhmm(text: str) -> time:
     parsed = parse_time(text)
     assert parsed is not None
     return parsed
-
-
-def hang_count(person: Person) -> int:
-    """The number of hang times being chosen (stored by the step before)."""
-    return int(str(person.step_data.get("hang_count", 2)))
 
 
 def zone_choices(person: Person) -> list[list[str]]:
@@ -133,12 +133,55 @@ def _yes_no(step: Step, text: str, yes: str = texts.YES, no: str = texts.NO) -> 
     return Say(text, _answers(step, [(yes, "y"), (no, "n")]))
 
 
-def _screening(step: Step) -> Callable[[Person], Say]:
-    def ask(_person: Person) -> Say:
-        intro = texts.SCREENING_INTRO if step is SCREENING[0] else ""
-        return _yes_no(step, f"{intro}{texts.SCREENING_ITEMS[step.removeprefix('sc_')]}")
+def screening_answers(person: Person) -> dict[str, bool]:
+    """The screening items toggled so far."""
+    so_far = person.step_data.get("screening", {})
+    return {str(k): bool(v) for k, v in so_far.items()} if isinstance(so_far, dict) else {}
 
-    return ask
+
+def _toggle(label: str, on: bool) -> str:
+    return f"{texts.TOGGLE_ON if on else texts.TOGGLE_OFF} {label}"
+
+
+def _screening(person: Person) -> Say:
+    answers = screening_answers(person)
+    rows = [
+        [(_toggle(texts.SCREENING_ITEMS[key], answers.get(key, False)), f"{TOGGLE}{i}")]
+        for i, key in enumerate(SCREENING_KEYS)
+    ]
+    last = (texts.DONE, DONE) if any(answers.values()) else (texts.NONE_OF_THESE, NONE)
+    return Say(texts.SCREENING_ASK, _answers(Step.SCREENING, *rows, [last]))
+
+
+def kit(person: Person) -> tuple[frozenset[Equipment], bool]:
+    """The equipment and gym experience being chosen (the profile's until changed)."""
+    chosen = person.step_data.get("equipment")
+    gym = person.step_data.get("gym", person.profile.gym_experienced)
+    owned = (
+        frozenset(Equipment(e) for e in chosen)
+        if isinstance(chosen, list)
+        else person.profile.equipment
+    )
+    return owned, bool(gym)
+
+
+def _equipment(person: Person) -> Say:
+    owned, gym = kit(person)
+    items = [(texts.EQUIPMENT[e.value], e in owned) for e in Equipment]
+    labels = [*items, (texts.GYM_TOGGLE, gym)]
+    rows = [
+        [(_toggle(label.removeprefix("a ").removeprefix("an "), on), f"{TOGGLE}{i}")]
+        for i, (label, on) in enumerate(labels)
+    ]
+    return Say(texts.EQUIPMENT_ASK_ALL, _answers(Step.EQUIPMENT, *rows, [(texts.DONE, DONE)]))
+
+
+def _hangs(_person: Person) -> Say:
+    rows = [
+        [(texts.HANGS_OPTION.format(count=n, times=", ".join(t)), str(n))]
+        for n, t in HANG_SUGGESTIONS.items()
+    ]
+    return Say(texts.HANGS_ASK, _answers(Step.HANGS, *rows))
 
 
 def _red_flags(step: Step) -> Callable[[Person], Say]:
@@ -148,14 +191,6 @@ def _red_flags(step: Step) -> Callable[[Person], Say]:
             texts.RED_FLAGS_EMERGENCY if step is Step.RF_EMERGENCY else texts.RED_FLAGS_URGENT
         )
         return _yes_no(step, template.format(since=since))
-
-    return ask
-
-
-def _equipment(step: Step) -> Callable[[Person], Say]:
-    def ask(_person: Person) -> Say:
-        item = texts.EQUIPMENT[step.removeprefix("eq_")]
-        return _yes_no(step, texts.EQUIPMENT_ASK.format(item=escape(item)))
 
     return ask
 
@@ -174,22 +209,18 @@ def _checkin_time(_person: Person) -> Say:
     return Say(texts.CHECKIN_TIME_ASK, _answers(Step.CHECKIN_TIME, buttons[:3], buttons[3:]))
 
 
-def _hang_times(person: Person) -> Say:
-    count = hang_count(person)
-    times = " ".join(HANG_SUGGESTIONS[count])
-    text = texts.HANG_TIMES_ASK.format(times=times, count=count, example=times)
-    return Say(text, _answers(Step.HANG_TIMES, [(f"{texts.USE_THESE}: {times}", "ok")]))
-
+TOGGLES = {Step.SCREENING: len(SCREENING_KEYS), Step.EQUIPMENT: len(Equipment) + 1}
 
 STEPS: dict[Step, Spec] = {
     Step.CONSENT: Spec(
         lambda _p: _yes_no(Step.CONSENT, texts.CONSENT, texts.CONSENT_YES, texts.CONSENT_NO),
         next=Step.TIMEZONE,
     ),
-    **{
-        step: Spec(_screening(step), next=following)
-        for step, following in zip(SCREENING, [*SCREENING[1:], Step.RF_EMERGENCY], strict=True)
-    },
+    Step.SCREENING: Spec(
+        _screening,
+        buttons=frozenset({DONE, NONE, *(f"{TOGGLE}{i}" for i in range(len(SCREENING_KEYS)))}),
+        next=Step.RF_EMERGENCY,
+    ),
     Step.RF_EMERGENCY: Spec(_red_flags(Step.RF_EMERGENCY), next=Step.RF_URGENT),
     Step.RF_URGENT: Spec(_red_flags(Step.RF_URGENT), next=Step.CHECKIN_TIME),
     # After a "yes" and a clinician's go-ahead: the urgent group if the emergency one was
@@ -201,35 +232,30 @@ STEPS: dict[Step, Spec] = {
         lambda _p: Say(texts.TIMEZONE_ASK, keyboard=Keyboard.SHARE_LOCATION),
         buttons=frozenset(),
         typed=True,
-        next=SCREENING[0],
+        next=Step.SCREENING,
     ),
-    Step.TZ_CHOICE: Spec(_zone_choice, buttons=None, typed=True, next=SCREENING[0]),
+    Step.TZ_CHOICE: Spec(_zone_choice, buttons=None, typed=True, next=Step.SCREENING),
     Step.CHECKIN_TIME: Spec(
         _checkin_time,
         buttons=frozenset(t.replace(":", "") for t in CHECKIN_TIMES),
         typed=True,
-        next=Step.HANG_COUNT,
+        next=Step.EQUIPMENT,
     ),
-    Step.HANG_COUNT: Spec(
-        lambda _p: Say(texts.HANG_COUNT_ASK, _answers(Step.HANG_COUNT, [("2", "2"), ("3", "3")])),
-        buttons=frozenset({"2", "3"}),
-        next=Step.HANG_TIMES,
-        ends_change=False,
+    # Equipment before the hang times: without a bar there are no hang reminders to time.
+    Step.EQUIPMENT: Spec(
+        _equipment,
+        buttons=frozenset({DONE, *(f"{TOGGLE}{i}" for i in range(len(Equipment) + 1))}),
+        next=Step.HANGS,
     ),
-    Step.HANG_TIMES: Spec(_hang_times, buttons=frozenset({"ok"}), typed=True, next=EQUIPMENT[0]),
-    **{
-        step: Spec(_equipment(step), next=following, ends_change=False)
-        for step, following in zip(EQUIPMENT, [*EQUIPMENT[1:], Step.GYM], strict=True)
-    },
-    Step.GYM: Spec(
-        lambda _p: _yes_no(Step.GYM, texts.GYM_ASK, texts.GYM_YES, texts.GYM_NO), next=None
+    Step.HANGS: Spec(
+        _hangs, buttons=frozenset(str(n) for n in HANG_SUGGESTIONS), typed=True, next=None
     ),
 }
 
 
 def after_zone(person: Person) -> Step:
     """The onboarding step after the time zone: screening, unless already answered."""
-    return SCREENING[0] if person.safety.screening is None else Step.CHECKIN_TIME
+    return Step.SCREENING if person.safety.screening is None else Step.CHECKIN_TIME
 
 
 def after_hold(person: Person) -> Step:
@@ -242,10 +268,12 @@ def after_hold(person: Person) -> Step:
 
 def step_of(person: Person) -> Step | None:
     """The step a person is in (None when no question is open, or an unknown stored one)."""
-    try:
-        return Step(person.step) if person.step else None
-    except ValueError:
+    if not person.step:
         return None
+    try:
+        return Step(person.step)
+    except ValueError:
+        return LEGACY.get(person.step)
 
 
 def question(person: Person) -> Say:

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, time
 
-from coach.model import Person, Profile
+from coach.model import Equipment, Person, Profile
 from coach.schedule import WEEKLY_AT, Kind, Reminder, reminders_for
 from services.core import Core
 from storage.unit_of_work import UnitOfWork
@@ -32,7 +32,8 @@ def wanted(person: Person, now: datetime) -> list[Reminder]:
     """The schedule a person's settings ask for (nothing before setup is complete)."""
     if not person.registered or person.timezone is None:
         return []
-    times: dict[Kind, tuple[time, ...]] = {Kind.HANG: person.hang_times}
+    bar = Equipment.PULLUP_BAR in person.profile.equipment  # no bar: no hang reminders
+    times: dict[Kind, tuple[time, ...]] = {Kind.HANG: person.hang_times if bar else ()}
     if person.checkin_time is not None:
         prompt = Kind.WEEKLY_CHECKIN if person.checkin_weekly else Kind.CHECKIN
         times[prompt] = (person.checkin_time,)

@@ -91,6 +91,7 @@ SAMPLES: dict[str, object] = {
     "drop": 1.5,
     "version": texts.CONSENT_VERSION,
     "done": 2,
+    "time": "07:30",
     "total": 7,
     "emergency": texts.RED_FLAGS_EMERGENCY.format(since="").split("\n", 1)[1],
     "urgent": texts.RED_FLAGS_URGENT.format(since="").split("\n", 1)[1],

@@ -99,25 +99,30 @@ class Person:
         await self.expect("Which time zone")
         await self.say(zone)
         await self.expect("Time zone set")
-        for question in ("pregnant", "spinal surgery", "osteoporosis", "under 18"):
-            await self.expect(question)
-            await self.press("No")
+        await self.expect(SCREENING_QUESTION)
+        await self.press("None of these")
         await self.expect("groin")
         await self.press("No")
         await self.expect("fever")
         await self.press("No")
         await self.expect("When should I ask")
         await self.press("08:00")
-        await self.expect("How many reminders")
-        await self.press("2")
-        await self.expect("At what times")
-        await self.press("Use these")
-        for _item in range(6):
-            await self.expect("Do you have")
-            await self.press("Yes" if equipment else "No")
-        await self.expect("experienced in the gym")
-        await self.press("Yes, experienced")
+        await self.choose_equipment(EVERYTHING if equipment else ())
+        if equipment:
+            await self.expect("When should I remind you")
+            await self.press("2 a day")
         await self.expect("How does your back feel")
+
+    async def choose_equipment(self, ticks: tuple[str, ...]) -> None:
+        """Tick each item (and the gym line) on the equipment keyboard, then Done."""
+        question = await self.expect("What do you have")
+        for label in ticks:
+            data = next(b["callback_data"] for b in question.buttons if label in b["text"])
+            await self.press_data(question.message_id, data)
+        await self.press_data(
+            question.message_id,
+            next(b["callback_data"] for b in question.buttons if b["text"] == "Done"),
+        )
 
 
 @pytest.fixture
@@ -254,7 +259,17 @@ def send_sticker(bot: Bot, user_id: int) -> None:
     emu.updates.push("message", message)
 
 
-SCREENING = ("pregnant", "spinal surgery", "osteoporosis", "under 18")
+SCREENING_QUESTION = "Do any of these apply to you"
+SCREENING = ("Pregnant", "Spinal surgery", "osteoporosis", "Under 18")
+EVERYTHING = (
+    "pull-up bar",
+    "resistance band",
+    "cable machine",
+    "bench",
+    "dumbbell",
+    "barbell",
+    "experienced in the gym",
+)
 
 
 async def to_time_zone(person: Person) -> None:
@@ -269,14 +284,13 @@ async def to_safety_questions(person: Person, zone: str = "Europe/Berlin") -> No
     """/start, consent and the time zone: the first screening question is waiting."""
     await to_time_zone(person)
     await person.say(zone)
-    await person.expect(SCREENING[0])
+    await person.expect(SCREENING_QUESTION)
 
 
 async def no_to_safety(person: Person) -> None:
     """No screening "yes", no red flag: the check-in time question is waiting."""
-    for question in SCREENING:
-        await person.expect(question)
-        await person.press("No")
+    await person.expect(SCREENING_QUESTION)
+    await person.press("None of these")
     await person.expect("groin")
     await person.press("No")
     await person.expect("fever")
@@ -288,15 +302,9 @@ async def finish_after_time_zone(person: Person) -> None:
     """From the check-in time question to the end, with the suggested answers."""
     await person.expect("When should I ask")
     await person.press("08:00")
-    await person.expect("How many reminders")
-    await person.press("2")
-    await person.expect("At what times")
-    await person.press("Use these")
-    for _item in range(6):
-        await person.expect("Do you have")
-        await person.press("Yes")
-    await person.expect("experienced in the gym")
-    await person.press("Yes, experienced")
+    await person.choose_equipment(EVERYTHING)
+    await person.expect("When should I remind you")
+    await person.press("2 a day")
     await person.expect("All set")
 
 

@@ -27,15 +27,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coach import texts
+from coach.model import Equipment
 from coach.places import load_zone
 from coach.safety import hold
 from coach.schedule import Kind
 from conversations.app import COMMANDS
 from services.actions import Action
-from services.steps import HANG_SUGGESTIONS, STEPS, Step, zone_choices
-from services.steps import SCREENING as SCREENING_STEPS
+from services.steps import STEPS, Step, zone_choices
 from tests.e2e.conftest import (
-    SCREENING,
     TIMEOUT,
     Bot,
     Person,
@@ -63,22 +62,34 @@ async def _consent(p: Person) -> None:
     await p.expect("Do you agree")
 
 
-async def _screening(p: Person, answered: int) -> None:
+async def _screening(p: Person) -> None:
     await to_safety_questions(p)
-    for question in SCREENING[:answered]:
-        await p.expect(question)
-        await p.press("No")
-    await p.expect(SCREENING[answered] if answered < len(SCREENING) else "groin")
+
+
+async def _screening_ticked(p: Person) -> None:
+    await _screening(p)
+    await p.press("Pregnant")
+    await p.emu.wait_until(
+        lambda: any("☑️" in b["text"] for m in p.messages() for b in m.buttons) or None,
+        TIMEOUT,
+        lambda: "the tick never showed",
+    )
+
+
+async def _emergency(p: Person) -> None:
+    await _screening(p)
+    await p.press("None of these")
+    await p.expect("groin")
 
 
 async def _urgent(p: Person) -> None:
-    await _screening(p, 4)
+    await _emergency(p)
     await p.press("No")
     await p.expect("fever")
 
 
 async def _held_in_onboarding(p: Person) -> None:
-    await _screening(p, 4)
+    await _emergency(p)
     await p.press("Yes")
     await p.expect("paused your program")
 
@@ -101,25 +112,17 @@ async def _checkin_time(p: Person) -> None:
     await p.expect("When should I ask")
 
 
-async def _hang_count(p: Person) -> None:
+async def _equipment(p: Person) -> None:
     await _checkin_time(p)
     await p.press("08:00")
-    await p.expect("How many reminders")
+    await p.expect("What do you have")
 
 
-async def _hang_times(p: Person) -> None:
-    await _hang_count(p)
-    await p.press("3")
-    await p.expect("At what times")
-
-
-async def _equipment(p: Person, answered: int) -> None:
-    await _hang_times(p)
-    await p.press("Use these")
-    for _item in range(answered):
-        await p.expect("Do you have")
-        await p.press("Yes")
-    await p.expect("Do you have" if answered < 6 else "experienced in the gym")
+async def _hangs(p: Person) -> None:
+    await _equipment(p)
+    await p.press("pull-up bar")
+    await p.press("Done")
+    await p.expect("When should I remind you")
 
 
 async def _registered(p: Person) -> None:
@@ -175,20 +178,6 @@ async def _stranger(p: Person) -> None:
     await p.expect("send /start")
 
 
-def _eq(n: int) -> Callable[[Person], Awaitable[None]]:
-    async def walk(p: Person) -> None:
-        await _equipment(p, n)
-
-    return walk
-
-
-def _sc(n: int) -> Callable[[Person], Awaitable[None]]:
-    async def walk(p: Person) -> None:
-        await _screening(p, n)
-
-    return walk
-
-
 def _change(label: str, fragment: str) -> Callable[[Person], Awaitable[None]]:
     async def walk(p: Person) -> None:
         await _settings_change(p, label, fragment)
@@ -200,23 +189,22 @@ STATES: dict[str, Callable[[Person], Awaitable[None]]] = {
     "stranger": _stranger,
     "consent": _consent,
     "declined": _declined,
-    **{step.value: _sc(i) for i, step in enumerate(SCREENING_STEPS)},
-    "rf_emergency": _sc(4),
+    "screening": _screening,
+    "screening_ticked": _screening_ticked,
+    "rf_emergency": _emergency,
     "rf_urgent": _urgent,
     "rf_hold": _held_in_onboarding,
     "timezone": _zone,
     "tz_choice": _zone_choice,
     "checkin_time": _checkin_time,
-    "hang_count": _hang_count,
-    "hang_times": _hang_times,
-    **{f"eq_{i}": _eq(i) for i in range(6)},
-    "gym": _eq(6),
+    "equipment": _equipment,
+    "hangs": _hangs,
     "registered": _registered,
     "plan": _plan,
     "settings_checkin_time": _change(texts.BTN_CHANGE_CHECKIN, "When should I ask"),
-    "settings_hang_count": _change(texts.BTN_CHANGE_HANGS, "How many reminders"),
+    "settings_hangs": _change(texts.BTN_CHANGE_HANGS, "When should I remind you"),
     "settings_timezone": _change(texts.BTN_CHANGE_ZONE, "Which time zone"),
-    "settings_equipment": _change(texts.BTN_CHANGE_EQUIPMENT, "Do you have"),
+    "settings_equipment": _change(texts.BTN_CHANGE_EQUIPMENT, "What do you have"),
     "delete_confirmation": _delete_asked,
     "deleted": _deleted,
     "red_flags_registered": _red_flags_registered,
@@ -607,10 +595,13 @@ async def check_invariants(run: Run, started: bool) -> None:
             need(p.consent_version is not None, "a registered person consented")
             need(p.timezone is not None, "a registered person has a time zone")
             need(p.checkin_time is not None, "a registered person has a check-in time")
-            need(
-                len(p.hang_times) in (2, 3) and list(p.hang_times) == sorted(set(p.hang_times)),
-                f"2 or 3 different sorted hang times: {p.hang_times}",
-            )
+            if Equipment.PULLUP_BAR in p.profile.equipment:
+                need(
+                    len(p.hang_times) in (2, 3) and list(p.hang_times) == sorted(set(p.hang_times)),
+                    f"2 or 3 different sorted hang times: {p.hang_times}",
+                )
+            else:
+                need(p.hang_times == (), f"no bar, no hang times: {p.hang_times}")
             need(step is not Step.RF_HOLD, "a registered person is not in the onboarding hold")
             if p.active:
                 regular = sorted(
@@ -642,11 +633,6 @@ async def check_invariants(run: Run, started: bool) -> None:
                 broken.append(f"time zone {p.timezone!r} loads: {exc!r}")
         if step is Step.TZ_CHOICE:
             need(bool(zone_choices(p)), f"a zone choice has choices: {p.step_data}")
-        if step is Step.HANG_TIMES:
-            need(
-                str(p.step_data.get("hang_count", 2)) in {str(n) for n in HANG_SUGGESTIONS},
-                f"hang times step knows the count: {p.step_data}",
-            )
         if step is Step.RF_HOLD:
             need(hold(p) is not None, "the onboarding hold is a hold")
         need(step is None or step in STEPS, f"step {step} has a question")

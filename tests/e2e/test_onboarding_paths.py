@@ -111,16 +111,16 @@ async def test_a_typed_check_in_time_is_accepted_and_an_impossible_one_refused(
     await no_to_safety(person)
 
     await person.say("25:00")
-    await person.expect("Please send a time as HH:MM")
+    await person.expect("Please send a time")
     await person.expect("When should I ask")
     saved = (await stored(bot, person.user_id)).person
     assert saved.checkin_time is None and saved.step == "checkin_time"
 
-    await person.say("7:45")
-    await person.expect("How many reminders")
+    await person.say("7:45pm")
+    await person.expect("What do you have")
     saved = (await stored(bot, person.user_id)).person
-    assert saved.checkin_time == time(7, 45)
-    assert saved.step == "hang_count"
+    assert saved.checkin_time == time(19, 45)
+    assert saved.step == "equipment"
 
 
 async def test_typed_hang_times_are_stored_and_a_wrong_count_is_refused(
@@ -130,19 +130,18 @@ async def test_typed_hang_times_are_stored_and_a_wrong_count_is_refused(
     await person.say("Berlin")
     await no_to_safety(person)
     await person.press("08:00")
-    await person.expect("How many reminders")
-    await person.press("3")
-    await person.expect("type 3 times")
+    await person.choose_equipment(("pull-up bar",))
+    await person.expect("type 2 or 3 times")
 
-    await person.say("07:00 19:00")
-    await person.expect("Please send 3 different times")
+    await person.say("07:00")
+    await person.expect("Please send 2 or 3 different times")
     assert (await stored(bot, person.user_id)).person.hang_times == ()
 
-    await person.say("7:15, 12:30 20:05")
-    await person.expect("Do you have")
+    await person.say("7:15, 12h30 8:05pm")
+    await person.expect("All set")
     saved = (await stored(bot, person.user_id)).person
     assert saved.hang_times == (time(7, 15), time(12, 30), time(20, 5))
-    assert saved.step == "eq_pullup_bar"
+    assert saved.registered and saved.step is None
 
 
 # --- consent and /start -------------------------------------------------------------------
@@ -184,15 +183,81 @@ async def test_start_in_the_middle_of_onboarding_asks_the_current_step_again(
     await person.say("Berlin")
     await no_to_safety(person)
     await person.press("08:00")
-    await person.expect("How many reminders")
+    await person.expect("What do you have")
     before = await stored(bot, person.user_id)
 
     await person.say("/start")
     await person.expect("Let's finish setting you up")
-    question = await person.expect("How many reminders")
-    assert labels(question) == ["2", "3"]
+    question = await person.expect("What do you have")
+    assert labels(question)[-1] == "Done"
     assert await stored(bot, person.user_id) == before
     assert before.person.consent_at is not None
 
-    await person.press("2")  # and the re-asked question works
-    await person.expect("At what times")
+    await person.press("Done")  # and the re-asked question works: no bar, no hang times
+    await person.expect("No bar-hang reminders")
+
+
+async def test_set_up_takes_ten_answers_from_start_to_the_first_plan(
+    bot: Bot, person: Person
+) -> None:
+    answers = 0
+
+    async def press(label: str) -> None:
+        nonlocal answers
+        answers += 1
+        await person.press(label)
+
+    async def say(text: str) -> None:
+        nonlocal answers
+        answers += 1
+        await person.say(text)
+
+    await say("/start")
+    await person.expect("Do you agree")
+    await press("I agree")
+    await person.expect("Which time zone")
+    await say("Berlin")
+    await person.expect("Do any of these apply")
+    await press("None of these")
+    await person.expect("groin")
+    await press("No")
+    await person.expect("fever")
+    await press("No")
+    await person.expect("When should I ask")
+    await say("7:30am")
+    question = await person.expect("What do you have")
+    for label in ("pull-up bar", "resistance band"):  # toggles, not answers
+        data = next(b["callback_data"] for b in question.buttons if label in b["text"])
+        await person.press_data(question.message_id, data)
+    await press("Done")
+    await person.expect("When should I remind you")
+    await press("2 a day")
+    await person.expect("How does your back feel")
+    await press("3")
+    await person.expect("Today's plan")
+    assert answers <= 10
+    saved = (await stored(bot, person.user_id)).person
+    assert saved.checkin_time == time(7, 30) and len(saved.hang_times) == 2
+
+
+async def test_without_a_bar_no_hang_times_are_asked_and_none_are_reminded(
+    bot: Bot, person: Person
+) -> None:
+    await person.onboard(equipment=False)
+    saved = await stored(bot, person.user_id)
+    assert saved.person.hang_times == ()
+    async with bot.store.unit() as uow:
+        kinds = {r.kind.value for r in await uow.schedule.of(person.user_id)}
+    assert "hang" not in kinds and "checkin" in kinds
+    await person.say("/reminders")
+    reminders = await person.expect("Your reminders")
+    assert "No bar-hang reminders" in (reminders.text or "")
+
+
+async def test_exercises_and_redflags_answer_before_set_up(bot: Bot, person: Person) -> None:
+    await person.say("/exercises")
+    await person.expect("The seven moves")
+    await person.say("/redflags")
+    await person.expect("Warning signs that need a doctor")
+    await person.say("/why")
+    await person.expect("send /start")

@@ -95,8 +95,8 @@ async def test_a_time_changed_in_settings_applies_to_the_very_next_prompt(
     await person.expect("Settings")
     await person.press("Change check-in time")
     await person.expect("When should I ask")
-    await person.say("06:15")
-    await person.expect("Saved")
+    await person.say("6:15am")
+    await person.expect("Check-in time: 06:15 ✓")
     await tick(bot, datetime(2026, 3, 3, 5, 15, tzinfo=UTC))  # 06:15 Berlin
     assert count(person, "Good morning") == 1
     await tick(bot, datetime(2026, 3, 3, 7, 0, tzinfo=UTC))  # the old 08:00: nothing
@@ -126,11 +126,9 @@ async def test_three_hangs_and_a_new_time_zone_from_settings_apply_at_once(
     await person.say("/reminders")
     await person.expect("Your reminders")
     await person.press("Change bar-hang times")
-    await person.expect("How many reminders")
-    await person.press("3")
-    await person.expect("At what times")
+    await person.expect("When should I remind you")
     await person.say("07:10 12:00 21:45")
-    await person.expect("Saved")
+    await person.expect("Bar-hang reminders: 07:10, 12:00, 21:45 ✓")
     async with bot.store.unit() as uow:
         stored = await uow.people.get(person.user_id)
     assert stored is not None and [f"{t:%H:%M}" for t in stored.hang_times] == [
@@ -159,12 +157,13 @@ async def test_equipment_can_be_changed_later_and_unlocks_moves(bot: Bot, person
     await person.say("/settings")
     await person.expect("Equipment: none")
     await person.press("Change equipment")
-    for answer in ("Yes", "Yes", "No", "Yes", "No", "No"):  # bar, band, cable, bench, ...
-        await person.expect("Do you have")
-        await person.press(answer)
-    await person.expect("experienced in the gym")
-    await person.press("No, I'm fairly new")
-    await person.expect("Saved")
+    await person.choose_equipment(("pull-up bar", "resistance band", "bench"))
+    await person.expect(
+        "Equipment: a bench, a pull-up bar, a resistance band · gym experience: no ✓"
+    )
+    await person.expect("When should I remind you")  # a bar now: when to hang
+    await person.press("2 a day")
+    await person.expect("Bar-hang reminders: 08:30, 18:30 ✓")
     async with bot.store.unit() as uow:
         stored = await uow.people.get(person.user_id)
     assert stored is not None

@@ -10,7 +10,7 @@ import pytest
 
 from emulator import BotApiEmulator
 from storage.unit_of_work import open_store
-from tests.e2e.conftest import Bot, Person
+from tests.e2e.conftest import EVERYTHING, Bot, Person
 from tests.e2e.process import fresh_token
 
 pytestmark = pytest.mark.e2e
@@ -46,16 +46,13 @@ async def test_onboarding_and_checkin_survive_sigkill_between_steps(
     await person.press("I agree")
     await person.expect("Which time zone")
     await person.say("Europe/Berlin")
-    await person.expect("pregnant")
+    await person.expect("Do any of these apply")
 
     await bot.kill()  # in the middle of onboarding
     await bot.start()
     await _wait_ready(emu)
 
-    await person.press("No")  # the question asked before the crash still works
-    for question in ("spinal surgery", "osteoporosis", "under 18"):
-        await person.expect(question)
-        await person.press("No")
+    await person.press("None of these")  # the question asked before the crash still works
     await person.expect("groin")
     await person.press("No")
     await person.expect("fever")
@@ -69,15 +66,9 @@ async def test_onboarding_and_checkin_survive_sigkill_between_steps(
     await person.say("/start")  # back after a crash: the bot picks up the current step
     await person.expect("When should I ask")
     await person.press("08:00")
-    await person.expect("How many reminders")
-    await person.press("3")
-    await person.expect("At what times")
-    await person.press("Use these")
-    for _ in range(6):
-        await person.expect("Do you have")
-        await person.press("Yes")
-    await person.expect("experienced in the gym")
-    await person.press("No")
+    await person.choose_equipment(EVERYTHING[:-1])  # all six, new to the gym
+    await person.expect("When should I remind you")
+    await person.press("3 a day")
     await person.expect("How does your back feel")
     await person.press("2")
     plan = await person.expect("Today's plan")
@@ -122,23 +113,23 @@ async def test_a_settings_change_and_an_open_red_flag_question_survive_sigkill(
     await person.say("/settings")
     await person.expect("Equipment: none")
     await person.press("Change equipment")
-    await person.expect("pull-up bar")
-    await person.press("Yes")
-    await person.expect("resistance band")
+    question = await person.expect("What do you have")
+    await person.press("pull-up bar")  # one tick, kept with the open question
 
     await bot.kill()  # in the middle of a settings change
     await bot.start()
     await _wait_ready(emu)
 
-    await person.say("hello")  # any message asks the open question again
-    await person.expect("resistance band")
-    await person.press("Yes")
-    for _ in range(4):
-        await person.expect("Do you have")
-        await person.press("No")
-    await person.expect("experienced in the gym")
-    await person.press("No, I'm fairly new")
-    await person.expect("Saved")
+    await person.say("hello")  # any message asks the open question again, ticks and all
+    again = await person.expect("What do you have")
+    assert any(b["text"].startswith("☑️") and "pull-up bar" in b["text"] for b in again.buttons)
+    assert again.message_id != question.message_id
+    await person.press("resistance band")
+    await person.press("Done")
+    await person.expect("Equipment: a pull-up bar, a resistance band")
+    await person.expect("When should I remind you")
+    await person.press("2 a day")
+    await person.expect("Bar-hang reminders")
 
     await person.say("/redflags")
     await person.expect("groin")

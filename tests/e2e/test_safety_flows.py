@@ -32,9 +32,10 @@ async def test_a_screening_yes_asks_for_a_clinicians_go_ahead_and_holds_the_plan
 ) -> None:
     await to_safety_questions(person)
     keys = ["pregnant", "recent_spinal_surgery", "osteoporosis", "under_18"]
-    for key, question in zip(keys, SCREENING, strict=True):
-        await person.expect(question)
-        await person.press("Yes" if key == item else "No")
+    label = dict(zip(keys, SCREENING, strict=True))[item]
+    await person.press(label)  # one tick on the screening keyboard, then Done
+    await message_becomes(person, person.button(label)[0].message_id, lambda m: "Done" in labels(m))
+    await person.press("Done")
     hold = await person.expect("clinician's go-ahead")
     assert any("A clinician has checked me" in label for label in labels(hold))
     await person.expect("groin")
@@ -72,10 +73,11 @@ async def test_after_a_screening_yes_onboarding_does_not_ask_for_a_rating_it_wou
     bot: Bot, person: Person
 ) -> None:
     await to_safety_questions(person)
-    await person.press("Yes")  # pregnant
-    for question in SCREENING[1:]:
-        await person.expect(question)
-        await person.press("No")
+    await person.press("Pregnant")
+    await message_becomes(
+        person, person.button("Pregnant")[0].message_id, lambda m: "Done" in labels(m)
+    )
+    await person.press("Done")
     await person.expect("groin")
     await person.press("No")
     await person.expect("fever")
@@ -98,9 +100,7 @@ async def test_a_red_flag_at_onboarding_pauses_until_a_clinician_clears_it(
     bot: Bot, person: Person, group: RedFlagGroup, presses: list[str], advice: str
 ) -> None:
     await to_safety_questions(person)
-    for question in SCREENING:
-        await person.expect(question)
-        await person.press("No")
+    await person.press("None of these")
     for answer, question in zip(presses, ("groin", "fever"), strict=False):
         await person.expect(question)
         await person.press(answer)
@@ -149,9 +149,7 @@ async def test_the_emergency_advice_at_onboarding_names_the_zones_number(
     bot: Bot, person: Person, zone: str, number: str
 ) -> None:
     await to_safety_questions(person, zone=zone)
-    for question in SCREENING:
-        await person.expect(question)
-        await person.press("No")
+    await person.press("None of these")
     await person.expect("groin")
     await person.press("Yes")
     advice = await person.expect("emergency department")
@@ -163,9 +161,7 @@ async def test_with_a_utc_offset_the_advice_says_how_to_get_the_local_number(
     bot: Bot, person: Person
 ) -> None:
     await to_safety_questions(person, zone="UTC+3")
-    for question in SCREENING:
-        await person.expect(question)
-        await person.press("No")
+    await person.press("None of these")
     await person.expect("groin")
     await person.press("No")
     await person.expect("fever")
