@@ -30,6 +30,13 @@ STAGE_COLOURS = ["#f1f5f9", "#e0f2fe", "#dcfce7", "#fef9c3", "#fde2e4"]
 
 def render(series: Series) -> bytes:
     """A PNG of the series (call it in a thread: it takes a few tenths of a second)."""
+    buffer = io.BytesIO()
+    figure_of(series).savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def figure_of(series: Series) -> Figure:
+    """The chart as a laid-out matplotlib Figure (``render`` saves it; tests inspect it)."""
     figure = Figure(figsize=(8, 5), dpi=150)
     axes = figure.subplots()
     days = _numbers(series)
@@ -64,9 +71,7 @@ def render(series: Series) -> bytes:
     # Below the plot, where it hides neither the line nor the session stars.
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=11, frameon=False)
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return figure
 
 
 def _numbers(series: Series) -> list[float]:
