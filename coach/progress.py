@@ -29,7 +29,10 @@ class Series:
 
 
 def series(at: Standing, window: int) -> Series:
-    """The last ``window`` days up to ``at.today``."""
+    """The last ``window`` days up to ``at.today``, from the first check-in at the earliest:
+    a person who joined 3 days ago gets 3 days, not weeks of blank before they signed up."""
+    if at.days:
+        window = max(1, min(window, _since_first(at)))
     by_day = {d.day: d for d in at.days}
     first = at.today - timedelta(days=window - 1)
     stage = next((d.stage for d in reversed(at.days) if d.day < first), 1)
@@ -43,6 +46,11 @@ def series(at: Standing, window: int) -> Series:
         stages.append(stage)
         sessions.append(bool(found and found.session))
     return Series(tuple(days), tuple(pain), tuple(stages), tuple(sessions))
+
+
+def _since_first(at: Standing) -> int:
+    """Days from the first check-in to ``at.today``, both counted (``at.days`` is not empty)."""
+    return (at.today - at.days[0].day).days + 1
 
 
 def _averages(at: Standing) -> str:

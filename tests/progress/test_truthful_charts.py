@@ -1,0 +1,115 @@
+"""Charts that tell the truth: from the first check-in, gaps for missed days, stages in the
+legend, nothing clipped at any window, and a weekly summary counting days since sign-up."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+from functools import cache
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
+
+from coach import texts
+from coach.explain import Standing, standing
+from coach.progress import series
+from coach.rules import Change
+from tests.progress.test_progress import PROGRAM, START, coached
+
+
+def pain_line(figure: Figure) -> Line2D:
+    (axes,) = figure.axes
+    (line,) = [line for line in axes.get_lines() if line.get_label() == texts.CHART_PAIN]
+    return line
+
+
+def runs(values: list[float]) -> list[list[float]]:
+    """The unbroken runs of a plotted line: matplotlib breaks a line at NaN."""
+    found: list[list[float]] = [[]]
+    for value in values:
+        if math.isnan(value):
+            found.append([])
+        else:
+            found[-1].append(value)
+    return [run for run in found if run]
+
+
+def test_the_series_of_a_person_who_joined_3_days_ago_covers_3_days() -> None:
+    today = START + timedelta(days=2)
+    at = standing(PROGRAM, coached([6, None, 5]), today)
+    for window in (7, 30, 365):
+        drawn = series(at, window)
+        assert drawn.days == (START, START + timedelta(days=1), today)
+        assert drawn.pain == (6, None, 5)
+        assert drawn.stage == (1, 1, 1)
+    # A longer history still gets the window asked for.
+    long = standing(PROGRAM, coached([5] * 40), START + timedelta(days=39))
+    assert len(series(long, 30).days) == 30 and len(series(long, 7).days) == 7
+
+
+def legend_entries(figure: Figure) -> dict[str, str]:
+    """Legend label → the colour of its handle's face."""
+    (axes,) = figure.axes
+    legend = axes.get_legend()
+    assert legend is not None
+    entries = {}
+    for handle, label in zip(legend.legend_handles, legend.get_texts(), strict=True):
+        if isinstance(handle, Patch):
+            entries[label.get_text()] = to_hex(handle.get_facecolor())
+    return entries
+
+
+@cache
+def long_history() -> Standing:
+    """A year and more: stages 1 to 5, a flare back to 4 on day 360, stage 5 again on the
+    last day (day 375), whose one-day band and label sit at the right edge of the chart."""
+    pains: list[int | None] = [
+        None if day % 11 == 5 else 9 if day == 360 else max(0, 7 - day // 12) for day in range(376)
+    ]
+    at = standing(PROGRAM, coached(pains), START + timedelta(days=375))
+    assert at.days[-1].change is Change.ADVANCE and at.stage == 5
+    return at
+
+
+def within(box: Bbox, bounds: Bbox, slack: float = 0.0) -> bool:
+    return (
+        box.x0 >= bounds.x0 - slack
+        and box.y0 >= bounds.y0 - slack
+        and box.x1 <= bounds.x1 + slack
+        and box.y1 <= bounds.y1 + slack
+    )
+
+
+def clipped(figure: Figure) -> list[str]:
+    """What is cut off at an edge: a text outside the figure, a stage label hanging over the
+    plot's edge, a pain marker cut by it."""
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    (axes,) = figure.axes
+    plot = axes.get_window_extent(renderer)
+    found = []
+    for text in figure.findobj(Text):
+        assert isinstance(text, Text)
+        if not text.get_visible() or not text.get_text():
+            continue
+        box = text.get_window_extent(renderer)
+        if not within(box, figure.bbox):
+            found.append(f"{text.get_text()!r} outside the figure at {box.bounds}")
+        if text in axes.texts and not within(box, plot):
+            found.append(f"stage label {text.get_text()!r} over the plot's edge at {box.bounds}")
+    line = pain_line(figure)
+    radius = line.get_markersize() * figure.dpi / 72 / 2
+    for x, y in line.get_xydata():  # type: ignore[union-attr]
+        if math.isnan(y):
+            continue
+        px, py = axes.transData.transform((x, y))
+        marker = Bbox.from_extents(px - radius, py - radius, px + radius, py + radius)
+        if not within(marker, plot, slack=1):
+            found.append(f"pain marker cut at {marker.bounds}")
+    return found
