@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from coach import texts
 from coach.explain import Standing, condition_text
-from coach.program import Program
+from coach.program import Program, default_program
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,15 +22,19 @@ class Series:
     pain: tuple[int | None, ...]  # None: no check-in that day
     stage: tuple[int, ...]  # the stage coached that day (carried over days without check-in)
     session: tuple[bool, ...]
+    stage_names: tuple[str, ...] = ()  # the program's stage names, stage 1 first
 
     @property
     def checkins(self) -> int:
         return sum(p is not None for p in self.pain)
 
 
-def series(at: Standing, window: int) -> Series:
+def series(at: Standing, window: int, program: Program | None = None) -> Series:
     """The last ``window`` days up to ``at.today``, from the first check-in at the earliest:
-    a person who joined 3 days ago gets 3 days, not weeks of blank before they signed up."""
+    a person who joined 3 days ago gets 3 days, not weeks of blank before they signed up.
+
+    The stage names come from ``program``; without one, from the shipped program when it is
+    the one ``at`` was worked out with (same name for the stage today), else none."""
     if at.days:
         window = max(1, min(window, _since_first(at)))
     by_day = {d.day: d for d in at.days}
@@ -45,7 +49,16 @@ def series(at: Standing, window: int) -> Series:
         pain.append(found.pain if found else None)
         stages.append(stage)
         sessions.append(bool(found and found.session))
-    return Series(tuple(days), tuple(pain), tuple(stages), tuple(sessions))
+    names = _stage_names(at, program)
+    return Series(tuple(days), tuple(pain), tuple(stages), tuple(sessions), names)
+
+
+def _stage_names(at: Standing, program: Program | None) -> tuple[str, ...]:
+    if program is None:
+        program = default_program()
+        if at.stage > program.top or program.stage(at.stage).name != at.stage_name:
+            return ()
+    return tuple(stage.name for stage in program.stages)
 
 
 def _since_first(at: Standing) -> int:

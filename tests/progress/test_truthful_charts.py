@@ -7,6 +7,7 @@ import math
 from datetime import timedelta
 from functools import cache
 
+import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
@@ -19,6 +20,7 @@ from coach import texts
 from coach.explain import Standing, standing
 from coach.progress import series
 from coach.rules import Change
+from conversations.chart import STAGE_COLOURS, figure_of
 from tests.progress.test_progress import PROGRAM, START, coached
 
 
@@ -52,6 +54,18 @@ def test_the_series_of_a_person_who_joined_3_days_ago_covers_3_days() -> None:
     assert len(series(long, 30).days) == 30 and len(series(long, 7).days) == 7
 
 
+def test_a_missed_day_breaks_the_pain_line_and_a_lone_check_in_is_a_marker() -> None:
+    today = START + timedelta(days=5)
+    drawn = series(standing(PROGRAM, coached([6, 5, None, 4, None, 3]), today), 30)
+    assert drawn.pain == (6, 5, None, 4, None, 3)
+    line = pain_line(figure_of(drawn))
+    ys = [float(y) for y in line.get_ydata()]  # type: ignore[union-attr]
+    assert len(ys) == len(drawn.days)
+    assert math.isnan(ys[2]) and math.isnan(ys[4])
+    assert runs(ys) == [[6, 5], [4], [3]]  # three pieces: no line across a missed day
+    assert line.get_marker() not in (None, "", "None", " ")  # the lone days still show
+
+
 def legend_entries(figure: Figure) -> dict[str, str]:
     """Legend label → the colour of its handle's face."""
     (axes,) = figure.axes
@@ -62,6 +76,18 @@ def legend_entries(figure: Figure) -> dict[str, str]:
         if isinstance(handle, Patch):
             entries[label.get_text()] = to_hex(handle.get_facecolor())
     return entries
+
+
+def test_the_legend_has_one_entry_per_stage_shown_in_the_band_colour() -> None:
+    pains: list[int | None] = [6, 6, 6, 5, 5]  # stage 2 from the third day
+    today = START + timedelta(days=4)
+    drawn = series(standing(PROGRAM, coached(pains), today), 30)
+    assert set(drawn.stage) == {1, 2}
+    entries = legend_entries(figure_of(drawn))
+    assert entries == {
+        "Stage 1: Decompress": STAGE_COLOURS[0],
+        "Stage 2: Activate": STAGE_COLOURS[1],
+    }
 
 
 @cache
@@ -87,7 +113,7 @@ def within(box: Bbox, bounds: Bbox, slack: float = 0.0) -> bool:
 
 def clipped(figure: Figure) -> list[str]:
     """What is cut off at an edge: a text outside the figure, a stage label hanging over the
-    plot's edge, a pain marker cut by it."""
+    plot's edge, a pain marker cut by the plot's edge (or, drawn unclipped, the figure's)."""
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
     renderer = canvas.get_renderer()
@@ -105,11 +131,25 @@ def clipped(figure: Figure) -> list[str]:
             found.append(f"stage label {text.get_text()!r} over the plot's edge at {box.bounds}")
     line = pain_line(figure)
     radius = line.get_markersize() * figure.dpi / 72 / 2
+    frame = plot if line.get_clip_on() else figure.bbox  # a clipped line is cut at the plot
     for x, y in line.get_xydata():  # type: ignore[union-attr]
         if math.isnan(y):
             continue
         px, py = axes.transData.transform((x, y))
         marker = Bbox.from_extents(px - radius, py - radius, px + radius, py + radius)
-        if not within(marker, plot, slack=1):
+        if not within(marker, frame, slack=1):
             found.append(f"pain marker cut at {marker.bounds}")
     return found
+
+
+@pytest.mark.parametrize("window", [7, 30, 90, 365])
+def test_nothing_is_clipped_at_the_edges(window: int) -> None:
+    drawn = series(long_history(), window)
+    assert len(drawn.days) == window and drawn.stage[-2:] == (4, 5)
+    assert clipped(figure_of(drawn)) == []
+
+
+def test_nothing_is_clipped_for_a_person_who_just_joined() -> None:
+    today = START + timedelta(days=2)
+    drawn = series(standing(PROGRAM, coached([6, 6, 6]), today), 30)
+    assert clipped(figure_of(drawn)) == []
