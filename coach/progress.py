@@ -13,6 +13,8 @@ from coach import texts
 from coach.explain import Standing, condition_text
 from coach.program import Program, default_program
 
+WEEK = 7
+
 
 @dataclass(frozen=True, slots=True)
 class Series:
@@ -106,11 +108,15 @@ def encouragement(at: Standing, sessions_this_week: int) -> str:
 
 def weekly_summary(program: Program, at: Standing) -> str:
     """The Sunday summary: the caption's figures and one line of encouragement."""
-    week = [d for d in at.days if 0 <= (at.today - d.day).days < 7]
+    week = [d for d in at.days if 0 <= (at.today - d.day).days < WEEK]
     sessions = sum(d.session for d in week)
+    # Out of the days since sign-up when that is less than a week: "4 of 4 days", not "4 of 7".
+    days = min(WEEK, _since_first(at)) if at.days else WEEK
     lines = [
         texts.WEEKLY_TITLE,
-        texts.WEEKLY_CHECKINS.format(checkins=len(week), sessions=sessions),
+        texts.WEEKLY_CHECKINS_SINCE.format(
+            checkins=len(week), days=texts.plural(days, "day"), sessions=sessions
+        ),
         caption(program, at),
         encouragement(at, sessions),
     ]

@@ -18,7 +18,7 @@ from matplotlib.transforms import Bbox
 
 from coach import texts
 from coach.explain import Standing, standing
-from coach.progress import series
+from coach.progress import series, weekly_summary
 from coach.rules import Change
 from conversations.chart import STAGE_COLOURS, figure_of
 from tests.progress.test_progress import PROGRAM, START, coached
@@ -153,3 +153,15 @@ def test_nothing_is_clipped_for_a_person_who_just_joined() -> None:
     today = START + timedelta(days=2)
     drawn = series(standing(PROGRAM, coached([6, 6, 6]), today), 30)
     assert clipped(figure_of(drawn)) == []
+
+
+def test_the_weekly_summary_counts_the_days_since_the_first_check_in() -> None:
+    today = START + timedelta(days=3)  # joined 4 days ago, checked in on each
+    summary = weekly_summary(PROGRAM, standing(PROGRAM, coached([5, 5, 4, 4]), today))
+    assert "Check-ins: 4 of 4 days" in summary
+    # A day after sign-up, one of one; a person here for weeks, of 7.
+    first = weekly_summary(PROGRAM, standing(PROGRAM, coached([5]), START))
+    assert "Check-ins: 1 of 1 day " in first
+    weeks = [5] * 10 + [None, 4, 4, None]
+    later = weekly_summary(PROGRAM, standing(PROGRAM, coached(weeks), START + timedelta(days=13)))
+    assert "Check-ins: 5 of 7 days" in later
