@@ -11,7 +11,9 @@ from datetime import date, timedelta
 
 from coach import texts
 from coach.explain import Standing, condition_text
-from coach.program import Program
+from coach.program import Program, default_program
+
+WEEK = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,14 +24,21 @@ class Series:
     pain: tuple[int | None, ...]  # None: no check-in that day
     stage: tuple[int, ...]  # the stage coached that day (carried over days without check-in)
     session: tuple[bool, ...]
+    stage_names: tuple[str, ...] = ()  # the program's stage names, stage 1 first
 
     @property
     def checkins(self) -> int:
         return sum(p is not None for p in self.pain)
 
 
-def series(at: Standing, window: int) -> Series:
-    """The last ``window`` days up to ``at.today``."""
+def series(at: Standing, window: int, program: Program | None = None) -> Series:
+    """The last ``window`` days up to ``at.today``, from the first check-in at the earliest:
+    a person who joined 3 days ago gets 3 days, not weeks of blank before they signed up.
+
+    The stage names come from ``program``; without one, from the shipped program when it is
+    the one ``at`` was worked out with (same name for the stage today), else none."""
+    if at.days:
+        window = max(1, min(window, _since_first(at)))
     by_day = {d.day: d for d in at.days}
     first = at.today - timedelta(days=window - 1)
     stage = next((d.stage for d in reversed(at.days) if d.day < first), 1)
@@ -42,7 +51,21 @@ def series(at: Standing, window: int) -> Series:
         pain.append(found.pain if found else None)
         stages.append(stage)
         sessions.append(bool(found and found.session))
-    return Series(tuple(days), tuple(pain), tuple(stages), tuple(sessions))
+    names = _stage_names(at, program)
+    return Series(tuple(days), tuple(pain), tuple(stages), tuple(sessions), names)
+
+
+def _stage_names(at: Standing, program: Program | None) -> tuple[str, ...]:
+    if program is None:
+        program = default_program()
+        if at.stage > program.top or program.stage(at.stage).name != at.stage_name:
+            return ()
+    return tuple(stage.name for stage in program.stages)
+
+
+def _since_first(at: Standing) -> int:
+    """Days from the first check-in to ``at.today``, both counted (``at.days`` is not empty)."""
+    return (at.today - at.days[0].day).days + 1
 
 
 def _averages(at: Standing) -> str:
@@ -85,11 +108,15 @@ def encouragement(at: Standing, sessions_this_week: int) -> str:
 
 def weekly_summary(program: Program, at: Standing) -> str:
     """The Sunday summary: the caption's figures and one line of encouragement."""
-    week = [d for d in at.days if 0 <= (at.today - d.day).days < 7]
+    week = [d for d in at.days if 0 <= (at.today - d.day).days < WEEK]
     sessions = sum(d.session for d in week)
+    # Out of the days since sign-up when that is less than a week: "4 of 4 days", not "4 of 7".
+    days = min(WEEK, _since_first(at)) if at.days else WEEK
     lines = [
         texts.WEEKLY_TITLE,
-        texts.WEEKLY_CHECKINS.format(checkins=len(week), sessions=sessions),
+        texts.WEEKLY_CHECKINS_SINCE.format(
+            checkins=len(week), days=texts.plural(days, "day"), sessions=sessions
+        ),
         caption(program, at),
         encouragement(at, sessions),
     ]

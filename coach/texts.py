@@ -522,3 +522,7 @@ FLARE_WHAT = {
 }
 
 NEED_MIN_DAYS = "days in stage {stage}: {have} of {target}{more}"
+
+# --- charts that tell the truth: the week counted from sign-up -------------------------------
+
+WEEKLY_CHECKINS_SINCE = "Check-ins: {checkins} of {days} · sessions: {sessions}."
