@@ -201,3 +201,24 @@ async def test_a_number_that_is_no_button_is_sent_as_text(terminal: Terminal) ->
     await terminal.expect("(sent as text: 2)")
     await terminal.type("1")
     await terminal.expect("(you pressed: I agree)")
+
+
+async def test_the_clock_survives_a_restart(tmp_path: Path) -> None:
+    first = await open_console(tmp_path)
+    try:
+        await first.expect("(the clock is now Mon 2 Mar 09:00 in UTC)")
+        await first.type(":next-day")
+        await first.expect("(the clock is now Tue 3 Mar 08:00 in UTC)")
+        await first.type(":quit")
+        assert await asyncio.wait_for(first.proc.wait(), WAIT) == 0
+    finally:
+        await close(first)
+    again = await open_console(tmp_path)  # --date is only a new console's first day
+    try:
+        await again.expect("(the clock is now Tue 3 Mar 08:00 in UTC)")
+        await again.type(":next-day")
+        await again.expect("(the clock is now Wed 4 Mar 08:00 in UTC)")
+        await again.type(":quit")
+        assert await asyncio.wait_for(again.proc.wait(), WAIT) == 0
+    finally:
+        await close(again)
