@@ -37,9 +37,10 @@ Back Coach needs a Telegram bot token to run.
          TELEGRAM_BOT_TOKEN=123456:ABC-DEF...
      or export TELEGRAM_BOT_TOKEN in your shell, then run this again.
 
-To try Back Coach first without a token or a network, chat with it in this terminal:
+To try Back Coach first without a token or a network, chat with it in this terminal
+(from the project folder; the first run sets everything up in .venv/):
 
-    python bot.py --console        (or: make console)
+    make console
 """
 
 

@@ -1,15 +1,19 @@
 """A console chat: a person types in a terminal, the real bot answers through the emulator.
 
 The console is a thin client of the emulator: it turns typed lines into updates and prints
-the bot's messages. Inline buttons are shown numbered; typing a number presses one. Photos
-and documents are saved to a folder and their paths printed. Lines starting with ``:`` are
-the console's own commands (``:next-day``, ``:help``, ``:quit``).
+the bot's messages, numbered ``[1]``, ``[2]``, … in the order they arrived, with their inline
+buttons numbered under them. ``3`` presses button 3 of the newest message with buttons (a
+number that is no button there is sent as text); ``2.3`` presses button 3 of message 2.
+Pop-ups (answers to presses) are printed in brackets. Photos and documents are saved to a
+folder and their paths printed. Lines starting with ``:`` are the console's own commands
+(``:say``, ``:next-day``, ``:help``, ``:quit``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -22,11 +26,17 @@ from emulator.models import SentMessage
 USER_ID = 1
 HELP = """\
 Type messages and commands as in Telegram (/start to begin, /help for the bot's commands).
-Buttons are numbered: type a number to press one (a button labelled with a number, like
-the pain scale, is pressed by typing that number).
-  :next-day   move the coach's clock to the next morning and run the reminders
+The bot's messages are numbered, like [2]; a message's buttons are numbered under it.
+  3           press button 3 of the newest message with buttons (a button labelled 3,
+              like 3 on the pain scale, first); if it has no such button, 3 is sent as text
+  2.3         press button 3 of message 2 (never sent as text)
+  :say 3      send 3 (or any text) as text, even if it names a button
+  :next-day   move the coach's clock to 08:00 the next morning and run the reminders due
   :help       this text
-  :quit       leave (Ctrl-D works too)"""
+  :quit       leave (Ctrl-D works too); the chat and its clock continue at the next start.
+              To start over, quit and delete console-data/ (or your --database and the
+              clock.txt next to it)."""
+PRESS = re.compile(r"(\d+)\.(\d+)")
 
 
 @dataclass
@@ -40,6 +50,7 @@ class Console:
     user_id: int = USER_ID
     _printed: int = 0
     _edits: int = 0
+    _answers: int = 0
     _saved: dict[str, Path] = field(default_factory=dict)
     _shown: dict[int, str | None] = field(default_factory=dict)  # message id → text printed
 
@@ -49,6 +60,12 @@ class Console:
     async def show_replies(self) -> None:
         """Print the bot's messages (and edits of them) as they arrive, forever."""
         while True:
+            answers = self.emu.answered_callbacks
+            for answer in answers[self._answers :]:
+                if answer.text:
+                    kind = "alert" if answer.show_alert else "pop-up"
+                    self.say(f"({kind}: {answer.text})\n")
+            self._answers = len(answers)
             messages = self.emu.sent(self.user_id)
             for message in messages[self._printed :]:
                 self._print(message)
@@ -66,13 +83,18 @@ class Console:
 
     def _changed(self) -> bool:
         edits = sum(1 for e in self.emu.edits if e.chat_id == self.user_id)
-        return len(self.emu.sent(self.user_id)) > self._printed or edits > self._edits
+        return (
+            len(self.emu.sent(self.user_id)) > self._printed
+            or edits > self._edits
+            or len(self.emu.answered_callbacks) > self._answers
+        )
 
     def _print(self, message: SentMessage, *, edited: bool = False) -> None:
         if edited and not message.buttons and self._shown.get(message.message_id) == message.text:
             return  # an answered question lost its buttons: nothing new to read
         self._shown[message.message_id] = message.text
-        head = "Back Coach (updated):" if edited else "Back Coach:"
+        number = f"[{self._number(message)}]"
+        head = f"{number} Back Coach (updated):" if edited else f"{number} Back Coach:"
         if message.kind in ("photo", "document"):
             path = self._save(message)
             self.say(f"{head} [{message.kind} saved to {path}]")
@@ -96,23 +118,67 @@ class Console:
             self._saved[key] = path.resolve()
         return self._saved[key]
 
+    def _number(self, message: SentMessage) -> int:
+        """The number the console shows beside a message: its place in the chat, from 1."""
+        for place, sent in enumerate(self.emu.sent(self.user_id), 1):
+            if sent.message_id == message.message_id:
+                return place
+        return 0
+
+    @staticmethod
+    def _button(message: SentMessage, typed: int) -> dict[str, object] | None:
+        """The button ``typed`` names: the one labelled with that number, else the n-th."""
+        buttons = message.buttons
+        by_label = [b for b in buttons if str(b.get("text")) == str(typed)]
+        if by_label:
+            return by_label[0]
+        if 1 <= typed <= len(buttons):
+            return buttons[typed - 1]
+        return None
+
+    def _click(self, message: SentMessage, button: dict[str, object]) -> None:
+        self.say(f"(you pressed: {button.get('text')})")
+        self.emu.press_button(self.user_id, message.message_id, str(button["callback_data"]))
+
     def press(self, typed: int) -> bool:
-        """Press a button of the newest message that has buttons; False if there is none."""
+        """Press a button of the newest message that has buttons; False if it has no such
+        button, or no message has buttons (the number is then text)."""
         for message in reversed(self.emu.sent(self.user_id)):
-            buttons = message.buttons
-            if not buttons:
+            if message.deleted or not message.buttons:
                 continue
-            by_label = [b for b in buttons if str(b.get("text")) == str(typed)]
-            if by_label:
-                chosen = by_label[0]
-            elif 1 <= typed <= len(buttons):
-                chosen = buttons[typed - 1]
-            else:
+            button = self._button(message, typed)
+            if button is None:
                 return False
-            self.say(f"(you pressed: {chosen.get('text')})")
-            self.emu.press_button(self.user_id, message.message_id, str(chosen["callback_data"]))
+            self._click(message, button)
             return True
         return False
+
+    def press_on(self, number: int, typed: int) -> None:
+        """Press button ``typed`` of message ``number``, or say why there is no such button."""
+        messages = self.emu.sent(self.user_id)
+        if not 1 <= number <= len(messages):
+            only = f", only 1 to {len(messages)}" if messages else " yet"
+            self.say(f"(there is no message {number}{only}; nothing sent)")
+            return
+        message = messages[number - 1]
+        if message.deleted:
+            self.say(f"(message {number} was deleted; nothing sent)")
+            return
+        if not message.buttons:
+            self.say(f"(message {number} has no buttons; nothing sent)")
+            return
+        button = self._button(message, typed)
+        if button is None:
+            self.say(
+                f"(message {number} has buttons 1 to {len(message.buttons)} only; nothing sent)"
+            )
+            return
+        self._click(message, button)
+
+    def send(self, text: str, *, echo: bool = False) -> None:
+        if echo:
+            self.say(f"(sent as text: {text})")
+        self.emu.send_text(self.user_id, text)
 
     async def handle(self, line: str) -> bool:
         """One typed line; False when the person wants to leave."""
@@ -125,18 +191,30 @@ class Console:
             self.say(HELP)
         elif text == ":next-day":
             self.say(await self.next_day())
+        elif text == ":say" or text.startswith(":say "):
+            said = text.removeprefix(":say").strip()
+            if said:
+                self.send(said, echo=True)
+            else:
+                self.say("(:say needs the text to send, like :say 7)")
         elif text.startswith(":"):
             self.say("Unknown console command. :help lists them.")
-        elif text.isdigit() and self.press(int(text)):
-            pass
+        elif match := PRESS.fullmatch(text):
+            self.press_on(int(match[1]), int(match[2]))
+        elif text.isdecimal():
+            if not self.press(int(text)):
+                self.send(text, echo=True)
         else:
-            self.emu.send_text(self.user_id, text)
+            self.send(text)
         return True
 
-    async def run(self, read_line: Callable[[], Awaitable[str]]) -> None:
+    async def run(self, read_line: Callable[[], Awaitable[str]], intro: str = "") -> None:
         """Read lines until :quit or end of input, printing replies meanwhile."""
         self.say(HELP)
         self.say("")
+        if intro:
+            self.say(intro)
+            self.say("")
         printer = asyncio.create_task(self.show_replies())
         try:
             while True:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -50,8 +51,8 @@ class Terminal:
         await self.proc.stdin.drain()
 
 
-@pytest.fixture
-async def terminal(tmp_path: Path):  # type: ignore[no-untyped-def]
+async def open_console(tmp_path: Path) -> Terminal:
+    """The console on the test's database (the same one each time it is opened)."""
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
     env["MPLCONFIGDIR"] = str(tmp_path / "mpl")
     proc = await asyncio.create_subprocess_exec(
@@ -68,10 +69,20 @@ async def terminal(tmp_path: Path):  # type: ignore[no-untyped-def]
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
-    yield Terminal(proc)
-    if proc.returncode is None:
-        proc.kill()
-        await proc.wait()
+    return Terminal(proc)
+
+
+async def close(terminal: Terminal) -> None:
+    if terminal.proc.returncode is None:
+        terminal.proc.kill()
+        await terminal.proc.wait()
+
+
+@pytest.fixture
+async def terminal(tmp_path: Path):  # type: ignore[no-untyped-def]
+    opened = await open_console(tmp_path)
+    yield opened
+    await close(opened)
 
 
 async def test_a_person_onboards_checks_in_and_walks_into_the_next_morning(
@@ -110,15 +121,20 @@ async def test_a_person_onboards_checks_in_and_walks_into_the_next_morning(
     plan += await terminal.expect("[3] ❓ How?")
     assert "Bar Hang" in plan and "[1] ✅ Done: Bar Hang" in plan
     await terminal.type("1")
+    await terminal.expect("(pop-up: Nice work: Bar Hang done.)")
     await terminal.expect("✔️ Done: Bar Hang")
 
     mark = len(terminal.screen)
     await terminal.type(":next-day")
     await terminal.expect("the clock is now Tue 3 Mar 08:00 in Europe/Berlin")
-    await terminal.expect("Bar hang time", since=mark)  # yesterday's 18:30 hang, on the way
+    hang = await terminal.expect("Bar hang time", since=mark)  # yesterday's 18:30 hang
+    hang_number = re.findall(r"\[(\d+)\] Back Coach", hang)[-1]
     await terminal.expect("Good morning! How does your back feel today?")
     await terminal.type("3")
     await terminal.expect("Today's plan")
+    await terminal.type(f"{hang_number}.1")  # Done, on yesterday's reminder, by its number
+    await terminal.expect("(you pressed: ✅ Done")
+    await terminal.expect("(alert: That button is from Mon 2 Mar")  # pop-ups are printed
 
     await terminal.type("/progress")
     saved = await terminal.expect(".png]")
@@ -144,4 +160,66 @@ async def test_without_a_token_the_bot_explains_botfather_and_points_to_the_cons
     )
     _out, err = await asyncio.wait_for(proc.communicate(), WAIT)
     assert proc.returncode == 2
-    assert b"@BotFather" in err and b"--console" in err
+    assert b"@BotFather" in err
+    assert b"\n    make console\n" in err  # the command that works from a fresh clone
+
+
+async def test_a_button_of_an_older_message_is_pressed_by_message_and_button_number(
+    terminal: Terminal,
+) -> None:
+    await terminal.expect(":next-day")
+    await terminal.type("/start")
+    consent = await terminal.expect("[2] No thanks")
+    assert "[2] Back Coach: To coach you I store" in consent  # messages are numbered
+    await terminal.type("/deletedata")
+    await terminal.expect("[2] No, keep my data")
+
+    await terminal.type("9.1")
+    await terminal.expect("(there is no message 9")
+    await terminal.type("1.1")
+    await terminal.expect("(message 1 has no buttons")
+    await terminal.type("2.3")
+    await terminal.expect("(message 2 has buttons 1 to 2 only")
+    await terminal.type("/help")  # nothing was sent for the three above: /help answers next
+    shown = await terminal.expect("Back Coach:")
+    assert "[4] Back Coach:" in shown
+
+    await terminal.type("2.2")  # No thanks, on the consent question, not the newest one
+    await terminal.expect("(you pressed: No thanks)")
+    await terminal.type("2")  # a plain number still presses the newest message's button
+    await terminal.expect("(you pressed: No, keep my data)")
+
+
+async def test_a_number_that_is_no_button_is_sent_as_text(terminal: Terminal) -> None:
+    await terminal.expect(":next-day")
+    await terminal.type("7")  # no message has buttons yet
+    await terminal.expect("(sent as text: 7)")
+    await terminal.type("/start")
+    await terminal.expect("[2] No thanks")
+    await terminal.type("7")  # the newest message with buttons has two
+    await terminal.expect("(sent as text: 7)")
+    await terminal.type(":say 2")  # a number that names a button, sent as text all the same
+    await terminal.expect("(sent as text: 2)")
+    await terminal.type("1")
+    await terminal.expect("(you pressed: I agree)")
+
+
+async def test_the_clock_survives_a_restart(tmp_path: Path) -> None:
+    first = await open_console(tmp_path)
+    try:
+        await first.expect("(the clock is now Mon 2 Mar 09:00 in UTC)")
+        await first.type(":next-day")
+        await first.expect("(the clock is now Tue 3 Mar 08:00 in UTC)")
+        await first.type(":quit")
+        assert await asyncio.wait_for(first.proc.wait(), WAIT) == 0
+    finally:
+        await close(first)
+    again = await open_console(tmp_path)  # --date is only a new console's first day
+    try:
+        await again.expect("(the clock is now Tue 3 Mar 08:00 in UTC)")
+        await again.type(":next-day")
+        await again.expect("(the clock is now Wed 4 Mar 08:00 in UTC)")
+        await again.type(":quit")
+        assert await asyncio.wait_for(again.proc.wait(), WAIT) == 0
+    finally:
+        await close(again)
