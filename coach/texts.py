@@ -480,7 +480,6 @@ CHART_PAIN = "Pain (0–10)"
 CHART_SESSION = "Session done"
 CHART_STAGE = "Stage {stage}"
 WEEKLY_TITLE = "<b>Your week with Back Coach</b>"
-WEEKLY_CHECKINS = "Check-ins: {checkins} of 7 days · sessions: {sessions}."
 CHEER_BETTER = "Your average pain is {drop} points lower than last week."
 CHEER_SESSIONS = "{sessions} sessions this week. Well done for keeping at it."
 CHEER_HARDER = (

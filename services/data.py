@@ -59,7 +59,9 @@ async def progress(core: Core, chat_id: int, args: list[str]) -> Chart | Outcome
     if len(history.ratings) < 2:
         return Outcome([Say(texts.PROGRESS_TOO_FEW)])
     at = standing(core.program, history, core.today(person))
-    return Chart(series(at, window), escape(caption(core.program, at))[:CAPTION_LIMIT])
+    return Chart(
+        series(at, window, core.program), escape(caption(core.program, at))[:CAPTION_LIMIT]
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,32 +97,28 @@ async def test_a_person_onboards_checks_in_and_walks_into_the_next_morning(
     await terminal.expect("Which time zone")
     await terminal.type("Berlin")
     await terminal.expect("Time zone set: Europe/Berlin")
-    for _question in range(4):  # screening, one at a time
-        await terminal.expect("[2] No")
-        await terminal.type("2")
+    await terminal.expect("[5] None of these")  # screening: one question with toggles
+    await terminal.type("5")
     for _group in range(2):  # the two red-flag groups
         await terminal.expect("[2] No")
         await terminal.type("2")
     await terminal.expect("[2] 08:00")
     await terminal.type("2")
-    await terminal.expect("How many reminders")
-    await terminal.type("2")  # the button labelled 2
-    await terminal.expect("Use these")
-    await terminal.type("1")
-    for _item in range(6):
-        await terminal.expect("[1] Yes")
-        await terminal.type("1")
-    await terminal.expect("experienced in the gym")
+    await terminal.expect("[8] Done")  # equipment: a toggle per item, then Done
+    await terminal.type("1")  # a pull-up bar
+    await terminal.expect("☑️ pull-up bar")
+    await terminal.type("8")
+    await terminal.expect("[1] 2 a day")
     await terminal.type("1")
     pain = await terminal.expect("[11] 10")
     assert "How does your back feel" in pain
     await terminal.type("4")  # the button labelled 4
     plan = await terminal.expect("Today's plan")
-    plan += await terminal.expect("[3] ❓ How?")
-    assert "Bar Hang" in plan and "[1] ✅ Done: Bar Hang" in plan
+    plan += await terminal.expect("[3] ❓")
+    assert "Bar Hang" in plan and "[1] ✅ Bar Hang" in plan
     await terminal.type("1")
     await terminal.expect("(pop-up: Nice work: Bar Hang done.)")
-    await terminal.expect("✔️ Done: Bar Hang")
+    await terminal.expect("✔️ Bar Hang")
 
     mark = len(terminal.screen)
     await terminal.type(":next-day")
