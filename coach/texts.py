@@ -497,3 +497,15 @@ FLARE_WHAT = {
 }
 
 NEED_MIN_DAYS = "days in stage {stage}: {have} of {target}{more}"
+
+# --- doses that grow ---------------------------------------------------------------------------
+
+DOSE_LEVEL = "{dose} · level {level}"
+WHY_DOSES = (
+    "Doses: {easy} Easy in a row on a move, on different days, step it up a level (a Right "
+    "starts the count again); Hard steps it down one; Worse, a flare, a step back or time "
+    "away start it again at level 1. The bar hang starts at its top, the article's 60 seconds; "
+    "only Worse takes it back to its shortest holds. Every other level is Back Coach's own."
+)
+WHY_LEVELS = "Your doses today: {levels}."
+WHY_LEVEL = "{name} level {level} of {top}"

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from coach import texts
+from coach.doses import doses_on, level, levels_on
 from coach.model import Feedback
+from coach.plan import Status
 from coach.program import Program, ProgramError, load_program_text
+from coach.rules import day_items, gentle_hang
+from tests.coach.conftest import Story, day
+from tests.coach.conftest import quick as coached
 
 
 def test_easy_right_and_hard_are_feedback_stored_like_done_and_worse() -> None:
@@ -75,3 +81,157 @@ def test_a_start_level_above_the_top_fails(program_text: str) -> None:
     text = program_text.replace("start_level = 3", "start_level = 4")
     with pytest.raises(ProgramError, match="start_level 4"):
         load_program_text(text)
+
+
+# --- the rules ------------------------------------------------------------------------------------
+
+ROW = "seated_row"
+
+
+def at_stage_2() -> Story:
+    """Days 1-4 at pain 2, every session done: the seated row is in the plan from day 3."""
+    story = coached([2] * 4)
+    assert story.stage(day(3)) == 2
+    return story
+
+
+def row_dose(story: Story, on: int) -> str:
+    item = story.plan(day(on)).item(ROW)
+    assert item is not None
+    return item.dose
+
+
+def test_a_move_starts_at_level_1_shown_in_the_plan(program: Program) -> None:
+    story = at_stage_2()
+    assert level(program, story.history, ROW, day(4)) == 1
+    assert row_dose(story, 4) == "2 × 12, light, slow, pause at the stretch · level 1"
+
+
+def test_easy_easy_steps_the_dose_up_a_level_in_the_plan_and_in_why(program: Program) -> None:
+    story = at_stage_2().answer(day(3), Feedback.EASY, ROW).answer(day(4), Feedback.EASY, ROW)
+    assert level(program, story.history, ROW, day(3)) == 1
+    assert level(program, story.history, ROW, day(4)) == 2
+    item = story.plan(day(4)).item(ROW)
+    assert item is not None and item.level == 2
+    assert item.dose == "2 × 15, light, slow, pause at the stretch · level 2"
+    assert texts.WHY_DOSES.format(easy=2) in story.why().splitlines()
+    assert "Seated Row level 2 of 3" in story.why()
+
+
+def test_the_dose_never_climbs_above_the_top(program: Program) -> None:
+    story = at_stage_2().then([2] * 6, sessions=True)
+    for n in range(3, 11):
+        story = story.answer(day(n), Feedback.EASY, ROW)
+    assert level(program, story.history, ROW, day(10)) == 3
+
+
+def test_right_between_two_easy_breaks_the_pair(program: Program) -> None:
+    story = at_stage_2().then([2] * 2, sessions=True)
+    story = story.answer(day(3), Feedback.EASY, ROW).answer(day(4), Feedback.RIGHT, ROW)
+    story = story.answer(day(5), Feedback.EASY, ROW)
+    assert level(program, story.history, ROW, day(5)) == 1
+    story = story.answer(day(6), Feedback.EASY, ROW)
+    assert level(program, story.history, ROW, day(6)) == 2
+
+
+def test_two_easy_on_the_same_day_step_at_most_once(program: Program) -> None:
+    story = at_stage_2().answer(day(4), Feedback.EASY, ROW).answer(day(4), Feedback.EASY, ROW)
+    assert level(program, story.history, ROW, day(4)) == 1
+    story = at_stage_2().answer(day(3), Feedback.EASY, ROW)
+    story = story.answer(day(4), Feedback.EASY, ROW).answer(day(4), Feedback.EASY, ROW)
+    assert level(program, story.history, ROW, day(4)) == 2
+
+
+def test_the_most_cautious_answer_of_a_day_counts(program: Program) -> None:
+    story = at_stage_2().answer(day(3), Feedback.EASY, ROW)
+    story = story.answer(day(4), Feedback.EASY, ROW).answer(day(4), Feedback.RIGHT, ROW)
+    assert level(program, story.history, ROW, day(4)) == 1
+
+
+def test_hard_steps_the_dose_down_one_never_below_1(program: Program) -> None:
+    story = at_stage_2().then([2] * 2, sessions=True)
+    story = story.answer(day(3), Feedback.EASY, ROW).answer(day(4), Feedback.EASY, ROW)
+    story = story.answer(day(5), Feedback.HARD, ROW)
+    assert level(program, story.history, ROW, day(5)) == 1
+    story = story.answer(day(6), Feedback.HARD, ROW)
+    assert level(program, story.history, ROW, day(6)) == 1
+
+
+def test_hard_on_the_bar_hang_gives_45_seconds_not_the_gentle_status(program: Program) -> None:
+    story = at_stage_2().answer(day(4), Feedback.HARD, "bar_hang")
+    hang = story.plan(day(4)).item("bar_hang")
+    assert hang is not None and hang.level == 2 and hang.status is Status.DO
+    assert "45 seconds" in hang.dose and hang.dose.endswith("· level 2")
+
+
+def test_worse_starts_a_move_again_at_level_1(program: Program) -> None:
+    story = at_stage_2().then([2] * 4, sessions=True)
+    for n in (3, 4, 5, 6):
+        story = story.answer(day(n), Feedback.EASY, ROW)
+    assert level(program, story.history, ROW, day(6)) == 3
+    story = story.worse(day(7), ROW)
+    assert level(program, story.history, ROW, day(7)) == 1
+
+
+def test_worse_on_the_bar_hang_drops_it_to_the_gentle_holds_which_climb_back_without_expiry(
+    program: Program,
+) -> None:
+    story = at_stage_2().worse(day(4), "bar_hang").then([2] * 20, sessions=True)
+    hang = story.plan(day(4)).item("bar_hang")
+    assert hang is not None and hang.status is Status.GENTLE
+    assert "20–30 seconds" in hang.dose and hang.dose.endswith("· level 1")
+    still = story.plan(day(20)).item("bar_hang")  # no expiry after 7 days
+    assert still is not None and still.status is Status.GENTLE and still.level == 1
+    assert gentle_hang(program, story.history.feedback, day(20))
+    story = story.answer(day(21), Feedback.EASY, "bar_hang")
+    story = story.answer(day(22), Feedback.EASY, "bar_hang")
+    hang = story.plan(day(22)).item("bar_hang")
+    assert hang is not None and hang.status is Status.GENTLE and "45 seconds" in hang.dose
+    story = story.answer(day(23), Feedback.EASY, "bar_hang")
+    story = story.answer(day(24), Feedback.EASY, "bar_hang")
+    hang = story.plan(day(24)).item("bar_hang")
+    assert hang is not None and hang.status is Status.DO and "60 seconds" in hang.dose
+    assert not gentle_hang(program, story.history.feedback, day(24))
+
+
+def test_a_flare_starts_every_move_but_the_bar_hang_again(program: Program) -> None:
+    story = at_stage_2().then([2] * 2, sessions=True)
+    for n in (3, 4):
+        story = story.answer(day(n), Feedback.EASY, ROW, "reverse_hyper")
+    story = story.answer(day(5), Feedback.HARD, "bar_hang")
+    before = levels_on(program, story.history, day(6))
+    assert (before[ROW], before["reverse_hyper"], before["bar_hang"]) == (2, 2, 2)
+    story = story.then([8])  # day 7: a flare, a step back to stage 1
+    assert story.on(day(7)).flare
+    after = levels_on(program, story.history, day(7))
+    assert (after[ROW], after["reverse_hyper"], after["bar_hang"]) == (1, 1, 2)
+    changes = doses_on(program, story.history, day(7)).changes
+    assert [(c.move, c.before, c.after, c.why) for c in changes if c.day == day(7)] == [
+        (ROW, 2, 1, "flare"),
+        ("reverse_hyper", 2, 1, "flare"),
+    ]
+
+
+def test_time_away_starts_every_move_but_the_bar_hang_again(program: Program) -> None:
+    story = at_stage_2().answer(day(3), Feedback.EASY, ROW).answer(day(4), Feedback.EASY, ROW)
+    story = story.answer(day(4), Feedback.HARD, "bar_hang")
+    story = story.away(program.rules.away_days).then([2])
+    last = story.last
+    assert story.on(last).away
+    assert levels_on(program, story.history, last)[ROW] == 1
+    assert levels_on(program, story.history, last)["bar_hang"] == 2
+
+
+def test_a_sustained_rise_starts_the_doses_again(program: Program) -> None:
+    story = at_stage_2().answer(day(3), Feedback.EASY, ROW).answer(day(4), Feedback.EASY, ROW)
+    story = story.then([2, 8, 8, 8])
+    stepped = [d for d in story.replay() if d.change is not None and d.change.value != "advance"]
+    assert stepped, "a step back is expected"
+    assert levels_on(program, story.history, stepped[0].day)[ROW] == 1
+
+
+def test_a_plan_without_levels_passed_shows_the_starting_dose(program: Program) -> None:
+    story = at_stage_2()
+    items = day_items(program, story.history, 2, day(4), flare=False)
+    row = next(i for i in items if i.move.slug == ROW)
+    assert row.level is None and row.dose == program.move(ROW).dose
