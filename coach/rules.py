@@ -15,7 +15,7 @@ from enum import StrEnum
 from statistics import median
 
 from coach import texts
-from coach.doses import walk
+from coach.ladder import walk
 from coach.model import Equipment, Feedback, History, MoveFeedback, Profile, profile_on
 from coach.program import Move, Program
 
