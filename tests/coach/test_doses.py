@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
+
 import pytest
 
 from coach import texts
 from coach.doses import doses_on, level, levels_on
-from coach.model import Feedback
+from coach.export import Everything, rows
+from coach.model import Feedback, Person
 from coach.plan import Status
 from coach.program import Program, ProgramError, load_program_text
 from coach.rules import day_items, gentle_hang
@@ -235,3 +238,33 @@ def test_a_plan_without_levels_passed_shows_the_starting_dose(program: Program) 
     items = day_items(program, story.history, 2, day(4), flare=False)
     row = next(i for i in items if i.move.slug == ROW)
     assert row.level is None and row.dose == program.move(ROW).dose
+
+
+# --- the export -----------------------------------------------------------------------------------
+
+
+def test_the_export_carries_each_level_change_and_every_moves_level_today(
+    program: Program,
+) -> None:
+    story = at_stage_2().answer(day(3), Feedback.EASY, ROW).answer(day(4), Feedback.EASY, ROW)
+    person = Person(chat_id=1, created_at=datetime(2026, 1, 1, tzinfo=UTC), timezone="UTC")
+    data = Everything(
+        person,
+        tuple((r, datetime.combine(r.day, time(8), UTC)) for r in story.history.ratings),
+        tuple((f, datetime.combine(f.day, time(9), UTC)) for f in story.history.feedback),
+        (),
+        (),
+        (),
+    )
+    table = rows(program, data, datetime.combine(day(4), time(20), UTC))
+    body = [dict(zip(table[0], row, strict=True)) for row in table[1:]]
+    changed = [r for r in body if r["event"] == "dose_level_change"]
+    changes = [(r["date"], r["move"], r["value"], r["detail"]) for r in changed]
+    assert changes == [(day(4).isoformat(), ROW, "1 -> 2", "easy")]
+    today = {r["move"]: (r["value"], r["detail"]) for r in body if r["event"] == "dose_level"}
+    assert set(today) == {m.slug for m in program.moves}
+    assert today[ROW] == ("2 of 3", program.move(ROW).levels[1])
+    assert today["bar_hang"] == ("3 of 3", program.move("bar_hang").dose)
+    assert today["deadlift"] == ("1 of 1", program.move("deadlift").dose)
+    easy = [r for r in body if r["event"] == "move_easy"]
+    assert [r["move"] for r in easy] == [ROW, ROW]
