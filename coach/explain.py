@@ -183,13 +183,13 @@ def why_text(program: Program, at: Standing) -> str:
 
 def _dose_lines(program: Program, at: Standing) -> list[str]:
     """What moves a dose, and each move's level today."""
-    lines = [texts.WHY_DOSES.format(easy=program.rules.easy_to_step_up)]
+    lines = [texts.WHY_DOSES.format(count=program.rules.easy_to_step_up)]
     if at.doses:
         levels = ", ".join(
-            texts.WHY_LEVEL.format(name=program.move(slug).name, level=level, top=top)
+            texts.WHY_LEVEL.format(name=program.move(slug).name, have=level, target=top)
             for slug, level, top in at.doses
         )
-        lines.append(texts.WHY_LEVELS.format(levels=levels))
+        lines.append(texts.WHY_LEVELS.format(names=levels))
     return lines
 
 

@@ -204,7 +204,7 @@ class Item:
         text = self.move.levels[min(self.level, self.move.top_level) - 1]
         if self.move.top_level == 1:
             return text
-        return texts.DOSE_LEVEL.format(dose=text, level=self.level)
+        return texts.DOSE_LEVEL.format(what=text, count=self.level)
 
     @property
     def actionable(self) -> bool:

