@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from statistics import mean
 
 from coach import texts
+from coach.doses import level_resets, walk
 from coach.model import History, profile_on
 from coach.plan import Plan, Status
 from coach.program import Program
@@ -49,6 +50,8 @@ class Standing:
     # Moves of the stage the person has no equipment for, when none of them can be done:
     # then no session can count, and /why says what would unlock them.
     blocked_moves: tuple[str, ...] = ()
+    # (slug, level, top) of each move of the stage's plan that has several dose levels.
+    doses: tuple[tuple[str, int, int], ...] = ()
 
 
 def standing(program: Program, history: History, today: date) -> Standing:
@@ -76,7 +79,17 @@ def standing(program: Program, history: History, today: date) -> Standing:
         last_week_average=_average(ratings, today, 7),
         days=tuple(days),
         blocked_moves=_blocked(program, history, progress.stage, today),
+        doses=_doses(program, history, progress.stage, days, today),
     )
+
+
+def _doses(
+    program: Program, history: History, stage: int, days: list[Day], today: date
+) -> tuple[tuple[str, int, int], ...]:
+    """Today's dose level of each move of the stage's plan that has more than one."""
+    levels = walk(program, history.feedback, level_resets(days), today).levels
+    moves = [program.move(s) for s in offered(program, profile_on(history, today), stage)]
+    return tuple((m.slug, levels[m.slug], m.top_level) for m in moves if m.top_level > 1)
 
 
 def _blocked(program: Program, history: History, stage: int, today: date) -> tuple[str, ...]:
@@ -151,7 +164,7 @@ def why_text(program: Program, at: Standing) -> str:
         lines.append(texts.WHY_MAINTENANCE)
     if at.next_stage is None:
         lines.append(texts.WHY_TOP)
-        return "\n".join(lines)
+        return "\n".join([*lines, *_dose_lines(program, at)])
     lines.append(texts.WHY_NEXT.format(stage=at.next_stage, name=at.next_name))
     for condition in at.conditions:
         mark = texts.MET if condition.met else texts.UNMET
@@ -165,7 +178,19 @@ def why_text(program: Program, at: Standing) -> str:
         lines.append(texts.WHY_NO_SESSION.format(needs=needs))
     if at.cap < program.top:
         lines.append(texts.WHY_CAP.format(cap=at.cap))
-    return "\n".join(lines)
+    return "\n".join([*lines, *_dose_lines(program, at)])
+
+
+def _dose_lines(program: Program, at: Standing) -> list[str]:
+    """What moves a dose, and each move's level today."""
+    lines = [texts.WHY_DOSES.format(count=program.rules.easy_to_step_up)]
+    if at.doses:
+        levels = ", ".join(
+            texts.WHY_LEVEL.format(name=program.move(slug).name, have=level, target=top)
+            for slug, level, top in at.doses
+        )
+        lines.append(texts.WHY_LEVELS.format(names=levels))
+    return lines
 
 
 def usual_text(value: float | None) -> str:

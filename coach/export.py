@@ -1,8 +1,9 @@
 """A person's data as CSV: one row per event, dates and times in their own time zone.
 
 Everything stored about a person is here: consent, settings, screening and red-flag answers,
-check-ins, per-move feedback, equipment and gym experience by the day they changed,
-sessions and stage changes (with reasons), reminders sent, and bar-hang marks. Opens
+check-ins, per-move feedback (Done, Worse, Easy / Right / Hard), equipment and gym experience
+by the day they changed, sessions and stage changes (with reasons), dose levels (each change
+with its reason, and every move's level today), reminders sent, and bar-hang marks. Opens
 cleanly in a spreadsheet: a header row, UTF-8 with a byte-order mark.
 """
 
@@ -13,6 +14,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from coach.doses import level_resets, walk
 from coach.model import History, MoveFeedback, Person, ProfileChange, Rating, SafetyEvent
 from coach.places import load_zone
 from coach.program import Program
@@ -78,8 +80,30 @@ def rows(program: Program, data: Everything, now: datetime) -> list[list[str]]:
         tuple(f for f, _ in data.feedback),
         tuple(c for c, _ in data.profile_changes),
     )
+    today = now.astimezone(zone).date()
+    replayed = replay(program, history, today)
+    doses = walk(program, history.feedback, level_resets(replayed), today)
+    for moved in doses.changes:
+        add(
+            "dose_level_change",
+            moved.day.isoformat(),
+            "",
+            move=moved.move,
+            value=f"{moved.before} -> {moved.after}",
+            detail=moved.why,
+        )
+    for move in program.moves:
+        step = doses.levels[move.slug]
+        add(
+            "dose_level",
+            today.isoformat(),
+            "",
+            move=move.slug,
+            value=f"{step} of {move.top_level}",
+            detail=move.levels[step - 1],
+        )
     previous = 1
-    for day in replay(program, history, now.astimezone(zone).date()):
+    for day in replayed:
         iso = day.day.isoformat()
         if day.change is not None:
             add(

@@ -19,10 +19,17 @@ class Equipment(StrEnum):
 
 
 class Feedback(StrEnum):
-    """What a person said about a move on a day."""
+    """What a person said about a move on a day.
+
+    After a *Done*, a person may say how the dose felt: *Easy*, *Right* or *Hard* (optional);
+    these move the move's dose level (coach/doses.py).
+    """
 
     DONE = "done"
     WORSE = "worse"
+    EASY = "easy"
+    RIGHT = "right"
+    HARD = "hard"
 
 
 class RedFlagGroup(StrEnum):
@@ -42,7 +49,7 @@ class Rating:
 
 @dataclass(frozen=True, slots=True)
 class MoveFeedback:
-    """A *Done* or *Made it worse* on one move, on one local day.
+    """A *Done*, *Made it worse*, or *Easy* / *Right* / *Hard* on one move, on one local day.
 
     An *Undo* of "worse" deletes the row, so a mis-tap leaves no trace in the rules.
     """

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from coach.doses import level_resets, walk
 from coach.model import History
 from coach.program import Program
 from coach.rules import Change, FlareKind, Item, Status, day_items, in_maintenance, replay
@@ -40,7 +41,8 @@ def plan_for(program: Program, history: History, today: date) -> Plan | None:
     if not days or days[-1].day != today:
         return None
     last = days[-1]
-    items = day_items(program, history, last.stage, today, last.flare)
+    doses = walk(program, history.feedback, level_resets(days), today)
+    items = day_items(program, history, last.stage, today, last.flare, levels=doses.levels)
     return Plan(
         day=today,
         pain=last.pain,

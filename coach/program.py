@@ -52,6 +52,8 @@ class Rules(_Data):
     sustained_rise: Annotated[int, Field(ge=1, le=10)]
     sustained_days: Days
     sustained_window: Days
+    # Doses that grow: this many *Easy* in a row (on different days) step a dose up a level.
+    easy_to_step_up: Annotated[int, Field(ge=1, le=10)]
 
 
 class Move(_Data):
@@ -68,11 +70,43 @@ class Move(_Data):
     dose: str
     dose_source: Literal["article", "back_coach"]
     gentle_dose: str | None = None
+    # The dose's levels, gentlest first; the person starts at ``start_level`` (1-based), whose
+    # text is ``dose``. Without ``levels``: the gentle dose (if any) and the dose.
+    levels: tuple[str, ...] = Field(default=(), min_length=1)
+    start_level: Annotated[int, Field(ge=1, le=20)] = 1
     cues: tuple[str, ...] = Field(min_length=1)
     how: str
     how_source: Literal["article", "back_coach"]
     gym_experience_required: bool = False
     every_other_day: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_levels(cls, data: object) -> object:
+        if isinstance(data, dict) and "levels" not in data and isinstance(data.get("dose"), str):
+            gentle = data.get("gentle_dose")
+            levels = [gentle, data["dose"]] if isinstance(gentle, str) else [data["dose"]]
+            return {**data, "levels": levels, "start_level": data.get("start_level", len(levels))}
+        return data
+
+    @model_validator(mode="after")
+    def _levels_fit(self) -> Move:
+        if any(not level.strip() for level in self.levels):
+            raise ValueError("a dose level must not be empty")
+        if self.start_level > len(self.levels):
+            raise ValueError(
+                f"start_level {self.start_level} is above the top level ({len(self.levels)})"
+            )
+        if self.levels[self.start_level - 1] != self.dose:
+            raise ValueError(f"the starting level (level {self.start_level}) must be the dose")
+        if self.gentle_dose is not None and self.levels[0] != self.gentle_dose:
+            raise ValueError("the first level must be the gentle dose")
+        return self
+
+    @property
+    def top_level(self) -> int:
+        """The highest dose level."""
+        return len(self.levels)
 
     def possible_with(self, equipment: frozenset[Equipment]) -> bool:
         """Whether a person with this equipment can do the move."""

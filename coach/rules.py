@@ -8,11 +8,14 @@ Time is an argument: callers pass ``today`` in the person's own zone.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from statistics import median
 
+from coach import texts
+from coach.ladder import walk
 from coach.model import Equipment, Feedback, History, MoveFeedback, Profile, profile_on
 from coach.program import Move, Program
 
@@ -132,12 +135,14 @@ def left_out(program: Program, feedback: tuple[MoveFeedback, ...], day: date) ->
 
 
 def gentle_hang(program: Program, feedback: tuple[MoveFeedback, ...], day: date) -> bool:
-    """Whether "worse" on the bar hang asks for shorter holds on ``day``."""
-    span = timedelta(days=program.rules.worse_leave_out_days)
-    return any(
-        f.kind is Feedback.WORSE and f.move == "bar_hang" and f.day <= day < f.day + span
-        for f in feedback
-    )
+    """Whether "worse" on the bar hang asks for shorter holds on ``day``: from the *Worse*
+    until *Easy* answers bring its dose back to the top level (coach/doses.py)."""
+    return walk(program, feedback, {}, day).gentle_hang
+
+
+def hang_level(program: Program, feedback: tuple[MoveFeedback, ...], day: date) -> int:
+    """The bar hang's dose level on ``day`` (its top, the article's 60 s, unless stepped down)."""
+    return walk(program, feedback, {}, day).levels["bar_hang"]
 
 
 def lifts_rest(program: Program, done: dict[date, set[str]], day: date) -> bool:
@@ -168,7 +173,7 @@ class Status(StrEnum):
     """What the day's plan says about one move."""
 
     DO = "do"
-    GENTLE = "gentle"  # the bar hang after "made it worse": shorter holds
+    GENTLE = "gentle"  # the bar hang after "made it worse": shorter holds until back at the top
     REST = "rest"  # a lift on the day after lifting
     PAIN_REST = "pain_rest"  # a lift on a day with pain above lift_pain_max
     LEFT_OUT = "left_out"  # "made it worse" in the last 7 days
@@ -185,12 +190,21 @@ class Item:
     needs_equipment: bool = False  # the bar hang without a pull-up bar: any sturdy bar works
     # LEFT_OUT by a "worse" given on this very day: the day's session still asked for it.
     left_today: bool = False
+    # The dose level (1-based, coach/doses.py); None: the move's starting dose, no level shown.
+    level: int | None = None
 
     @property
     def dose(self) -> str:
-        if self.status is Status.GENTLE and self.move.gentle_dose:
-            return self.move.gentle_dose
-        return self.move.dose
+        """The dose the plan shows: the level's text, with the level once it has moved from
+        where the move starts (e.g. "2 × 15, slow · level 2")."""
+        if self.level is None:
+            if self.status is Status.GENTLE and self.move.gentle_dose:
+                return self.move.gentle_dose
+            return self.move.dose
+        text = self.move.levels[min(self.level, self.move.top_level) - 1]
+        if self.move.top_level == 1 or self.level == self.move.start_level:
+            return text
+        return texts.DOSE_LEVEL.format(what=text, count=self.level)
 
     @property
     def actionable(self) -> bool:
@@ -211,21 +225,29 @@ def day_items(
     flare: bool,
     done: dict[date, set[str]] | None = None,
     pain: int | None = None,
+    levels: Mapping[str, int] | None = None,
 ) -> tuple[Item, ...]:
     """The one decision of what a day holds: each move to do, left out, resting or lacking
     equipment. The plan shows it; the session rule counts its required moves.
 
     ``done`` is ``done_by_day(history.feedback)``, passed in when the caller has it already;
-    ``pain`` is the day's rating (default: looked up in the history; none: the lifts rest).
+    ``pain`` is the day's rating (default: looked up in the history; none: the lifts rest);
+    ``levels`` the day's dose levels (``coach.doses``): without them only the bar hang's
+    level (which no flare or step back resets) is shown.
     """
     if pain is None:
         pain = next((r.pain for r in history.ratings if r.day == day), None)
     sore = pain is None or pain > program.rules.lift_pain_max
     profile = profile_on(history, day)
     hang = program.move("bar_hang")
-    gentle = gentle_hang(program, history.feedback, day)
+    hang_doses = walk(program, history.feedback, {}, day)
     no_bar = not hang.possible_with(profile.equipment)
-    first = Item(hang, Status.GENTLE if gentle else Status.DO, needs_equipment=no_bar)
+    first = Item(
+        hang,
+        Status.GENTLE if hang_doses.gentle_hang else Status.DO,
+        needs_equipment=no_bar,
+        level=hang_doses.levels["bar_hang"],
+    )
     if flare:
         return (first,)
     out = {i.move: i for i in left_out(program, history.feedback, day)}
@@ -245,7 +267,7 @@ def day_items(
         elif resting and move.every_other_day:
             items.append(Item(move, Status.REST))
         else:
-            items.append(Item(move, Status.DO))
+            items.append(Item(move, Status.DO, level=None if levels is None else levels[slug]))
     return tuple(items)
 
 

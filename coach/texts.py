@@ -268,13 +268,13 @@ PAIN_ASK = "How does your back feel right now? 0 = no pain, 10 = worst imaginabl
 PAIN_INVALID = "Please pick a number from 0 to 10 with the buttons (0 = no pain, 10 = worst)."
 PLAN_TITLE = "<b>Today's plan</b> · stage {stage}: {name} · pain {pain}/10"
 PLAN_FOOTER = (
-    "✅ done · ❓ how · 😣 if a move makes the pain exceedingly worse, it's not worth doing "
-    "(the article): a week off (the bar hang: shorter holds)."
+    "✅ done · ❓ how · 😣 if it makes the pain exceedingly worse: not worth doing (the "
+    "article), so a week off (the bar hang: shorter holds)."
 )
 PLAN_DONE_COUNT = "Done: {done} of {total}."
 PLAN_OURS_MARK = "*"
 PLAN_OURS_NOTE = "* Back Coach's dose."
-PLAN_TIPS_NOTE = "Tips: Back Coach's; ❓ has the article's words."
+PLAN_TIPS_NOTE = "Tips: Back Coach's."
 PLAN_GROUP = {
     "rest": "Rests today: {names} (the lifts are every other day).",
     "pain_rest": "Rests today: {names} (the lifts wait for a day with pain ≤ {pain_max}).",
@@ -298,6 +298,9 @@ BTN_UNDO = "↩️"
 PLAN_MARK_DONE = "✅"
 PLAN_MARK_TODO = "▫️"
 BTN_HOW = "❓"
+BTN_DOSE = {"easy": "Easy", "right": "Right", "hard": "Hard"}
+DOSE_ACK = "Noted: {name} felt {what}. Two Easy in a row move it up a level; Hard moves it down."
+DOSE_ONLY_AFTER_DONE = "Press ✅ first: how it felt counts for a move you did today."
 DONE_ACK = "Nice work: {name} done."
 DONE_ALREADY = "Already marked done today."
 SESSION_COMPLETE = "🎉 Session complete: every move of today's plan is done."
@@ -306,7 +309,7 @@ WORSE_ACK = (
 )
 WORSE_HANG_ACK = (
     "Thanks for telling me. Keep the bar hangs shorter, 20–30 seconds (Back Coach's shorter "
-    "hold), feet firmly on the ground, for the next week."
+    "hold), feet firmly on the ground. Tap Easy after hangs that feel easy: two bring it up."
 )
 WORSE_AGAIN = (
     "That's the second time {name} made things worse within a month. "
@@ -423,10 +426,7 @@ REMINDER_HANG = (
     "⏰ Bar hang time: hang about 60 seconds with your feet on the ground, and let the lower "
     "back relax (Cavaliere)."
 )
-REMINDER_HANG_GENTLE = (
-    "⏰ Bar hang time: a short one today, 20–30 seconds (Back Coach's shorter hold), feet "
-    "firmly on the ground."
-)
+REMINDER_HANG_GENTLE = "⏰ Bar hang time: a shorter one today, {what}, feet firmly on the ground."
 STILL_THERE = (
     "Still there? I've asked about your back for a few days without an answer, so I'll stop "
     "asking for now. Whenever you want to pick up again, send /checkin: your progress is kept."
@@ -525,3 +525,16 @@ NEED_MIN_DAYS = "days in stage {stage}: {have} of {target}{more}"
 # --- charts that tell the truth: the week counted from sign-up -------------------------------
 
 WEEKLY_CHECKINS_SINCE = "Check-ins: {checkins} of {days} · sessions: {sessions}."
+
+# --- doses that grow ---------------------------------------------------------------------------
+
+# Placeholders reuse the names of tests/test_every_text.py's samples.
+DOSE_LEVEL = "{what} · level {count}"
+WHY_DOSES = (
+    "Doses: {count} Easy in a row on a move, on different days, step it up a level (a Right "
+    "starts the count again); Hard steps it down one; Worse, a flare, a step back or time "
+    "away start it again at level 1. The bar hang starts at its top, the article's 60 seconds; "
+    "only Worse takes it back to its shortest holds. Every other level is Back Coach's own."
+)
+WHY_LEVELS = "Your doses today: {names}."
+WHY_LEVEL = "{name} level {have} of {target}"

@@ -72,6 +72,12 @@ async def _rerate(deps: Deps, chat: int, p: Payload) -> Outcome:
     return await checkin.rerate(deps, chat, p.day(), p.args[1])
 
 
+async def _dose(deps: Deps, chat: int, p: Payload) -> Outcome:
+    if len(p.args) != 3:
+        return _invalid()
+    return await checkin.dose_feedback(deps, chat, p.args[1], p.day(), p.args[2])
+
+
 async def _delete(deps: Deps, chat: int, p: Payload) -> Outcome:
     return await data.delete(deps, chat, confirmed=p.args == ("yes",))
 
@@ -94,6 +100,7 @@ ROUTES: dict[Action, Route] = {
     Action.DELETE: _delete,
     Action.SETTINGS: _settings,
     Action.RERATE: _rerate,
+    Action.DOSE: _dose,
 }
 
 

@@ -20,7 +20,7 @@ from coach import texts
 from coach.explain import standing
 from coach.places import load_zone
 from coach.progress import weekly_summary
-from coach.rules import gentle_hang
+from coach.rules import hang_level
 from coach.schedule import PROMPTS, Delivery, Kind, State
 from conversations.context import Deps
 from conversations.render import buttons
@@ -134,6 +134,11 @@ class Dispatcher:
             Button(texts.BTN_HANG_SNOOZE, Action.HANG_SNOOZE, args),
             Button(texts.BTN_HANG_SKIP, Action.HANG_SKIP, args),
         )
-        gentle = gentle_hang(program, history.feedback, delivery.day)
-        text = texts.REMINDER_HANG_GENTLE if gentle else texts.REMINDER_HANG
+        hang = program.move("bar_hang")
+        level = hang_level(program, history.feedback, delivery.day)
+        text = (
+            texts.REMINDER_HANG_GENTLE.format(what=hang.levels[level - 1])
+            if level < hang.top_level
+            else texts.REMINDER_HANG
+        )
         return await self.bot.send_message(chat, text, reply_markup=buttons(signer, chat, (row,)))

@@ -204,6 +204,14 @@ def plan_keyboard(
         if (slug, Feedback.WORSE) in today:  # the bar hang stays, with shorter holds
             row[1] = undo
         rows.append(row)
+        felt = any((slug, k) in today for k in (Feedback.EASY, Feedback.RIGHT, Feedback.HARD))
+        if done and item.move.top_level > 1 and not felt:  # optional: how did it feel?
+            rows.append(
+                [
+                    (label, signer.sign(chat_id, Action.DOSE, plan.day, slug, kind))
+                    for kind, label in texts.BTN_DOSE.items()
+                ]
+            )
     return keyboard(rows)
 
 

@@ -22,6 +22,7 @@ class Action(StrEnum):
     DELETE = "dd"  # the answer to "delete everything?"
     SETTINGS = "st"  # a settings menu button
     RERATE = "rr"  # the answer to "change today's rating?" after a typed number
+    DOSE = "dl"  # how a done move felt: easy, right or hard (moves its dose level)
 
 
 PLAN_FEEDBACK = frozenset({Action.DONE, Action.WORSE, Action.UNDO})

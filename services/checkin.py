@@ -308,3 +308,32 @@ async def how(core: Core, chat_id: int, slug: str) -> Outcome:
         if await work.person(chat_id) is None:
             return Outcome([Say(texts.NOT_REGISTERED)])
     return Outcome([ShowHow(slug)])
+
+
+DOSE_KINDS = {"easy": Feedback.EASY, "right": Feedback.RIGHT, "hard": Feedback.HARD}
+
+
+async def dose_feedback(
+    core: Core, chat_id: int, slug: str, day: date | None, kind: str
+) -> Outcome:
+    """*Easy / Right / Hard* on a move done today: the dose's level follows (coach.doses)."""
+    feeling = DOSE_KINDS.get(kind)
+    if feeling is None or slug not in {m.slug for m in core.program.moves}:
+        return Outcome(toast=texts.INVALID_BUTTON)
+    async with unit(core) as work:
+        person = await work.person(chat_id)
+        if person is None:
+            return Outcome([Say(texts.NOT_REGISTERED)])
+        refusal = stale(core, person, day)
+        if refusal:
+            return Outcome(toast=refusal)
+        if red_flags_open(person):
+            return Outcome(toast=texts.RED_FLAGS_OPEN_TOAST)
+        today_ = core.today(person)
+        if not await work.feedback.exists(chat_id, MoveFeedback(today_, slug, Feedback.DONE)):
+            return Outcome(toast=texts.DOSE_ONLY_AFTER_DONE)
+        await work.feedback.add(chat_id, MoveFeedback(today_, slug, feeling), work.now)
+        await work.commit()
+    name = core.program.move(slug).name
+    toast = texts.DOSE_ACK.format(name=name, what=texts.BTN_DOSE[kind].lower())
+    return Outcome(toast=toast, redraw_plan=today_)

@@ -125,6 +125,10 @@ class Story:
     def worse(self, on: date, *moves: str) -> Story:
         return self._feedback(on, moves, Feedback.WORSE)
 
+    def answer(self, on: date, kind: Feedback, *moves: str) -> Story:
+        """*Easy*, *Right* or *Hard* (or any feedback) on moves, on ``on``."""
+        return self._feedback(on, moves, kind)
+
     def undo_worse(self, on: date, move: str) -> Story:
         """The *Undo* button: the "worse" row is removed."""
         kept = tuple(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from coach.model import Feedback
 from coach.plan import Status
 from coach.program import Program
 from coach.rules import left_out, required_moves
@@ -111,14 +112,22 @@ def test_worse_on_the_bar_hang_gives_shorter_holds_instead_of_leaving_it_out() -
     assert hang.status is Status.GENTLE
     assert hang.actionable
     assert hang.move.gentle_dose is not None
-    assert hang.dose == hang.move.gentle_dose != hang.move.dose
+    # Doses that grow: the gentle dose is the bar hang's level 1, shown with its level.
+    assert hang.dose.startswith(hang.move.gentle_dose) and hang.level == 1
+    assert hang.move.dose not in hang.dose
     assert left_out(story.program, story.history.feedback, day(4)) == []
 
 
-def test_the_gentle_hang_lasts_seven_days() -> None:
+def test_the_gentle_hang_lasts_until_easy_answers_bring_it_back_to_the_top() -> None:
+    # Doses that grow: no longer seven days; Easy, Easy (45 s), Easy, Easy (60 s) end it.
     story = coached([2] * 4).worse(day(4), "bar_hang").then([2] * 8, sessions=True)
     gentle = [story.plan(day(n)).item("bar_hang") for n in range(4, 12)]
-    assert [i.status if i else None for i in gentle] == [Status.GENTLE] * 7 + [Status.DO]
+    assert [i.status if i else None for i in gentle] == [Status.GENTLE] * 8
+    for n in range(5, 9):
+        story = story.answer(day(n), Feedback.EASY, "bar_hang")
+    hang = [story.plan(day(n)).item("bar_hang") for n in range(4, 12)]
+    assert [i.level if i else None for i in hang] == [1, 1, 2, 2, 3, 3, 3, 3]
+    assert [i.status if i else None for i in hang] == [Status.GENTLE] * 4 + [Status.DO] * 4
 
 
 def test_worse_on_the_bar_hang_does_not_block_advancement() -> None:

@@ -32,13 +32,13 @@ async def test_worse_on_the_bar_hang_can_be_undone(bot: Bot, person: Person) -> 
     await settle(person)
     plan = next(m for m in person.messages() if m.message_id == plan_id)
     assert f"{texts.BTN_UNDO} Bar Hang" in labels(plan)
-    assert "Shorter holds" in (plan.text or "")
+    assert "20–30 s holds" in (plan.text or "")
     toast = await press_move(person, "un", "bar_hang")
     assert toast == texts.UNDO_ACK.format(name="Bar Hang")
     assert (await stored(bot, person.user_id)).feedback == ()
     await settle(person)
     plan = next(m for m in person.messages() if m.message_id == plan_id)
-    assert "Shorter holds" not in (plan.text or "")
+    assert "20–30 s holds" not in (plan.text or "")
 
 
 async def test_without_a_pull_up_bar_the_plan_says_what_the_hang_needs(
