@@ -7,7 +7,16 @@ from datetime import timedelta
 import pytest
 
 from coach import texts
-from tests.e2e.conftest import Bot, Person, check_in, labels, press_move, settle, stored
+from tests.e2e.conftest import (
+    Bot,
+    Person,
+    check_in,
+    labels,
+    message_becomes,
+    press_move,
+    settle,
+    stored,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -51,3 +60,31 @@ async def test_without_a_pull_up_bar_the_plan_says_what_the_hang_needs(
     await person.say("/why")
     why = await person.expect("You are in stage 1")
     assert "Decompress" in (why.text or "")
+
+
+async def test_easy_twice_after_done_moves_the_hang_back_up_in_the_plan(
+    bot: Bot, person: Person
+) -> None:
+    await person.onboard()
+    plan_id = await check_in(person, 3)
+    await press_move(person, "wr", "bar_hang")  # shorter holds: level 1 of 3
+    for _day in range(2):  # Easy on the next two days (the Worse day's own answers yield)
+        bot.clock.advance(timedelta(days=1))
+        plan_id = await check_in(person, 3)
+        await press_move(person, "dn", "bar_hang")
+        await message_becomes(
+            person, plan_id, lambda m: texts.BTN_DOSE["easy"] in labels(m), "the Easy button"
+        )
+        message, data = person.button(texts.BTN_DOSE["easy"])
+        toast = await person.press_data(message.message_id, data)
+        assert toast is not None and "Bar Hang felt easy" in toast
+        await message_becomes(
+            person, plan_id, lambda m: texts.BTN_DOSE["easy"] not in labels(m), "answered"
+        )
+    bot.clock.advance(timedelta(days=1))
+    plan_id = await check_in(person, 3)
+    text = next(m.text or "" for m in person.messages() if m.message_id == plan_id)
+    assert "45 s holds" in text and "level 2" in text
+    await person.say("/why")
+    why = await person.expect("You are in stage")
+    assert "Bar Hang level 2 of 3" in (why.text or "")

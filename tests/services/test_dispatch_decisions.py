@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from coach.model import Feedback, MoveFeedback, RedFlagGroup, SafetyState
+from coach.model import Equipment, Feedback, MoveFeedback, Profile, RedFlagGroup, SafetyState
 from coach.schedule import Kind, State
 from services import reminders
 from services.clock import ManualClock
@@ -157,3 +157,18 @@ async def test_a_checkin_after_the_warning_resets_retention(core: Core) -> None:
     assert await reminders.sweep(core, warn_at + NOTICE + timedelta(days=1)) == 0
     async with core.store.unit() as uow:
         assert await uow.people.get(1) is not None
+
+
+async def test_after_still_there_the_hang_reminders_wait_too(core: Core) -> None:
+    await registered(core, 1, quiet=True)  # "still there?" was sent; no answer yet
+    report = await claim_at(core, HANG_1)
+    assert report.skipped == {"quiet": 2}  # the 08:00 prompt and the 08:30 hang
+    assert [row[3] for row in await ledger(core, 1)] == ["quiet", "quiet"]
+
+
+async def test_without_a_bar_there_are_no_hang_reminders(core: Core) -> None:
+    no_bar = frozenset(Equipment) - {Equipment.PULLUP_BAR}
+    await registered(core, 1, profile=Profile(no_bar))
+    async with core.store.unit() as uow:
+        kinds = {r.kind for r in await uow.schedule.of(1)}
+    assert Kind.HANG not in kinds and Kind.CHECKIN in kinds
