@@ -258,17 +258,28 @@ async def feedback(
     if slug not in {m.slug for m in core.program.moves}:
         return Outcome(toast=texts.INVALID_BUTTON)
     async with unit(core) as work:
-        person = await work.person(chat_id)
+        person, refusal = await _on_todays_plan(work, chat_id, day)
         if person is None:
-            return Outcome([Say(texts.NOT_REGISTERED)])
-        refusal = stale(core, person, day)
-        if refusal:
-            return Outcome(toast=refusal)
-        if red_flags_open(person):
-            return Outcome(toast=texts.RED_FLAGS_OPEN_TOAST)
+            return refusal
         toast = await _feedback(work, person, action, slug)
         await work.commit()
     return Outcome(toast=toast, redraw_plan=None if toast == texts.NOT_NOW else day)
+
+
+async def _on_todays_plan(
+    work: Work, chat_id: int, day: date | None
+) -> tuple[Person | None, Outcome]:
+    """The person behind a button of today's plan, or None and what to answer instead (not
+    registered, a button of another day, the red-flag question still open)."""
+    person = await work.person(chat_id)
+    if person is None:
+        return None, Outcome([Say(texts.NOT_REGISTERED)])
+    refusal = stale(work.core, person, day)
+    if refusal:
+        return None, Outcome(toast=refusal)
+    if red_flags_open(person):
+        return None, Outcome(toast=texts.RED_FLAGS_OPEN_TOAST)
+    return person, Outcome()
 
 
 async def _feedback(work: Work, person: Person, action: Action, slug: str) -> str:
@@ -321,14 +332,9 @@ async def dose_feedback(
     if feeling is None or slug not in {m.slug for m in core.program.moves}:
         return Outcome(toast=texts.INVALID_BUTTON)
     async with unit(core) as work:
-        person = await work.person(chat_id)
+        person, refusal = await _on_todays_plan(work, chat_id, day)
         if person is None:
-            return Outcome([Say(texts.NOT_REGISTERED)])
-        refusal = stale(core, person, day)
-        if refusal:
-            return Outcome(toast=refusal)
-        if red_flags_open(person):
-            return Outcome(toast=texts.RED_FLAGS_OPEN_TOAST)
+            return refusal
         today_ = core.today(person)
         if not await work.feedback.exists(chat_id, MoveFeedback(today_, slug, Feedback.DONE)):
             return Outcome(toast=texts.DOSE_ONLY_AFTER_DONE)
