@@ -98,7 +98,7 @@ def _markup(signer: Signer, chat_id: int, message: Say) -> Markup | None:
     return buttons(signer, chat_id, message.buttons) if message.buttons else None
 
 
-def _move_line(program: Program, plan: Plan, item: Item, done: bool, new: bool) -> str:
+def _move_line(item: Item, done: bool, new: bool) -> str:
     """One move to do: a mark that turns ✅ when done, its dose, and one tip (a new move of
     a just-earned stage gets its cues in full, this once)."""
     move = item.move
@@ -152,8 +152,6 @@ def plan_text(program: Program, plan: Plan, feedback: tuple[MoveFeedback, ...] =
     todo = [i for i in plan.items if i.actionable]
     moves = [
         _move_line(
-            program,
-            plan,
             item,
             item.move.slug in done,
             plan.change is Change.ADVANCE and program.stage_of(item.move.slug) == plan.stage,

@@ -242,9 +242,8 @@ def labels(message: SentMessage) -> list[str]:
     return [str(button.get("text")) for button in message.buttons]
 
 
-def send_sticker(bot: Bot, user_id: int) -> None:
-    """The person sends a sticker (the emulator has no helper for it, so build the update)."""
-    emu = bot.emu
+def sticker_message(emu: BotApiEmulator, user_id: int) -> dict[str, Any]:
+    """A sticker from the person (the emulator has no helper for it, so build the message)."""
     message = emu._message(user_id, "private", None)
     message["sticker"] = {
         "file_id": "sticker-1",
@@ -256,7 +255,12 @@ def send_sticker(bot: Bot, user_id: int) -> None:
         "is_video": False,
         "emoji": "👍",
     }
-    emu.updates.push("message", message)
+    return message
+
+
+def send_sticker(bot: Bot, user_id: int) -> None:
+    """The person sends a sticker."""
+    bot.emu.updates.push("message", sticker_message(bot.emu, user_id))
 
 
 SCREENING_QUESTION = "Do any of these apply to you"

@@ -38,6 +38,7 @@ from tests.e2e.conftest import (
     TIMEOUT,
     Bot,
     Person,
+    sticker_message,
     stored,
     to_safety_questions,
 )
@@ -388,19 +389,11 @@ def _inputs(chat: int, today: date, moves: list[str]) -> st.SearchStrategy[Input
 
 
 def _non_text(emu: Any, chat: int, kind: str) -> dict[str, Any]:
-    message = emu._message(chat, "private", None)
     if kind == "sticker":
-        message["sticker"] = {
-            "file_id": "sticker-1",
-            "file_unique_id": "usticker-1",
-            "type": "regular",
-            "width": 512,
-            "height": 512,
-            "is_animated": False,
-            "is_video": False,
-            "emoji": "👍",
-        }
-    elif kind == "photo":
+        message = sticker_message(emu, chat)
+    else:
+        message = emu._message(chat, "private", None)
+    if kind == "photo":
         message["photo"] = [
             {"file_id": f"photo-{n}", "file_unique_id": f"uphoto-{n}", "width": n, "height": n}
             for n in (90, 320, 1280)
@@ -417,7 +410,7 @@ def _non_text(emu: Any, chat: int, kind: str) -> dict[str, Any]:
         message["contact"] = {"phone_number": "+4930123456", "first_name": "Ann", "user_id": chat}
     elif kind == "document":
         message["document"] = {"file_id": "doc-1", "file_unique_id": "udoc-1", "file_name": "x"}
-    else:
+    elif kind == "dice":
         message["dice"] = {"emoji": "🎲", "value": 3}
     return emu.updates.push("message", message)
 
