@@ -8,13 +8,14 @@ from typing import Any
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
+from telegram.ext import ApplicationBuilder, ContextTypes
 from telegram.request import HTTPXRequest
 
 from coach.program import Program, default_program
 from conversations.app import BackCoachApplication, PerPersonProcessor, add_handlers, tick
 from conversations.context import Ctx, Deps
 from conversations.dispatch import Dispatcher
+from conversations.limiter import LaneLimiter
 from conversations.payload import Signer
 from conversations.updates_bot import BackCoachBot
 from services.clock import Clock, SystemClock
@@ -40,8 +41,10 @@ class Settings(BaseSettings):
     # reminders sent per second at most.
     dispatch_every: float | None = 20
     dispatch_rate: float = 25
-    # PTB's rate limiter keeps every request under Telegram's limits.
+    # The rate limiter keeps every request under Telegram's limits (people's replies before
+    # reminders): at most ``rate_limit_per_second`` requests to chats in any second.
     rate_limit: bool = True
+    rate_limit_per_second: int = 30
 
     @property
     def token(self) -> str:
@@ -64,6 +67,7 @@ def build_application(
     program: Program,
     *,
     rate_limit: bool = True,
+    rate_limit_per_second: int = 30,
     poll_timeout: float = 30,
     dispatch_every: float | None = 20,
     dispatch_rate: float = 25,
@@ -76,7 +80,11 @@ def build_application(
         base_url=base_url,
         request=HTTPXRequest(connection_pool_size=256),
         get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=poll_timeout + 10),
-        rate_limiter=AIORateLimiter(max_retries=3) if rate_limit else None,
+        rate_limiter=(
+            LaneLimiter(overall_max_rate=rate_limit_per_second, max_retries=3)
+            if rate_limit
+            else None
+        ),
     )
     builder = (
         ApplicationBuilder()
@@ -116,6 +124,7 @@ async def open_application(
         clock or SystemClock(),
         program or default_program(),
         rate_limit=settings.rate_limit,
+        rate_limit_per_second=settings.rate_limit_per_second,
         poll_timeout=settings.poll_timeout,
         dispatch_every=settings.dispatch_every,
         dispatch_rate=settings.dispatch_rate,

@@ -30,6 +30,9 @@ from conversations.replies import Reply, send_all
 
 log = logging.getLogger(__name__)
 
+# PTB's own limit on updates in flight, lifted: PerPersonProcessor keeps its own.
+UNGATED = 2**31 - 1
+
 COMMANDS = [
     "start",
     "checkin",
@@ -50,19 +53,50 @@ COMMANDS = [
 
 
 class PerPersonProcessor(BaseUpdateProcessor):
-    """Different people's updates run concurrently; one person's run in order."""
+    """Different people's updates run concurrently, up to ``max_concurrent_updates`` at a
+    time; one person's run in order, one at a time, and waiting for one's turn holds no slot.
+
+    PTB takes a slot in its final ``process_update`` before calling ``do_process_update``:
+    there, an update waiting for its person's lock would hold a slot, and one person with
+    many queued updates would hold them all while everyone else waited. So PTB's own gate
+    is opened wide and the slots are taken here, after the person's lock. asyncio's locks
+    serve waiters in order, so a person's updates still run in the order they arrived.
+    """
+
+    # PTB sizes its gate from this property while ``__init__`` runs: wide open until the
+    # real number is set, which PTB then reports (``Application.concurrent_updates``).
+    _slots_total: int = UNGATED
 
     def __init__(self, max_concurrent_updates: int = 64) -> None:
-        super().__init__(max_concurrent_updates)
+        if max_concurrent_updates < 1:
+            raise ValueError("max_concurrent_updates must be a positive integer")
+        super().__init__(UNGATED)
+        self._slots_total = max_concurrent_updates
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
+        self._running = 0
+        # A person's lock lives while one of their updates holds or awaits it, then goes.
         self._locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
+
+    @property
+    def max_concurrent_updates(self) -> int:
+        return self._slots_total
+
+    @property
+    def current_concurrent_updates(self) -> int:
+        """Updates being handled now (not those waiting for their person's turn)."""
+        return self._running
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _person_key(update)
         lock = self._locks.get(key)
         if lock is None:
             lock = self._locks[key] = asyncio.Lock()
-        async with lock:
-            await coroutine
+        async with lock, self._slots:
+            self._running += 1
+            try:
+                await coroutine
+            finally:
+                self._running -= 1
 
     async def initialize(self) -> None:
         """Nothing to set up."""

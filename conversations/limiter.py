@@ -1,0 +1,301 @@
+"""Telegram's send limits with two lanes: a person's replies go before reminders.
+
+PTB's AIORateLimiter keeps every request with a ``chat_id`` in one first-come queue, so
+while a broadcast of reminders is being sent a person who presses a button waits behind
+thousands of them. ``LaneLimiter`` keeps the same limits (about 30 requests a second
+for the whole bot, 20 a minute in a group chat, a ``RetryAfter`` pauses every send) but
+queues in two lanes: a request sent with ``rate_limit_args=BACKGROUND`` (the reminder
+dispatcher) only gets a slot no interactive request is waiting for.
+
+A slot is held from the moment it is granted until one period after Telegram answered:
+Telegram counts a request when it arrives, which is somewhere in between, so counting the
+answer's time keeps every sliding period at Telegram within the limit, whatever the
+network or the event loop delays.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+import time
+import warnings
+from collections import deque
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from telegram import constants
+from telegram._utils.types import JSONDict
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+Result = bool | JSONDict | list[JSONDict]
+Callback = Callable[..., Coroutine[Any, Any, Result]]
+
+# A RetryAfter pauses sends a little longer than asked, as AIORateLimiter does.
+RETRY_MARGIN = 0.1
+# Group windows are swept once there are this many (each is a few small objects).
+GROUPS_SWEPT_ABOVE = 512
+
+
+class Lane(enum.Enum):
+    """Who waits for whom: interactive requests always go first."""
+
+    INTERACTIVE = "interactive"
+    BACKGROUND = "background"
+
+
+INTERACTIVE = Lane.INTERACTIVE
+BACKGROUND = Lane.BACKGROUND
+
+
+@dataclass
+class LaneWaits:
+    """How often requests of one lane had to wait for a slot, and for how long in all."""
+
+    waited: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class _Window:
+    """Slots of one sliding period: requests in flight and answer times still inside it."""
+
+    limit: int
+    period: float
+    in_flight: int = 0
+    answered: deque[float] = field(default_factory=deque)
+
+    def used(self, now: float) -> int:
+        cutoff = now - self.period
+        while self.answered and self.answered[0] <= cutoff:
+            self.answered.popleft()
+        return self.in_flight + len(self.answered)
+
+    def free_at(self, now: float) -> float | None:
+        """When a slot frees (``now`` if one is free; None: when an answer arrives)."""
+        if self.used(now) < self.limit:
+            return now
+        return self.answered[0] + self.period if self.answered else None
+
+    def take(self) -> None:
+        self.in_flight += 1
+
+    def done(self, now: float) -> None:
+        self.in_flight -= 1
+        self.answered.append(now)
+
+
+@dataclass
+class _Group:
+    """One group chat's window; its requests go one at a time, in order (``turn``)."""
+
+    window: _Window
+    turn: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class LaneLimiter(BaseRateLimiter[Lane]):
+    """PTB's rate limiter with an interactive and a background lane.
+
+    ``waits`` counts, per lane, the requests that had to wait for a slot and the seconds
+    they waited, for a metrics endpoint to read. Requests without a ``chat_id``
+    (answerCallbackQuery) take no slot; like every request, they wait out a RetryAfter.
+    """
+
+    def __init__(
+        self,
+        overall_max_rate: int = constants.FloodLimit.MESSAGES_PER_SECOND,
+        overall_time_period: float = 1.0,
+        group_max_rate: int = constants.FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP,
+        group_time_period: float = 60.0,
+        max_retries: int = 0,
+    ) -> None:
+        if overall_max_rate < 1 or overall_time_period <= 0:
+            raise ValueError("the overall limit needs a positive rate and period")
+        self.max_retries = max_retries
+        self.waits = {lane: LaneWaits() for lane in Lane}
+        self._overall = _Window(overall_max_rate, overall_time_period)
+        self._group_rate = group_max_rate
+        self._group_period = group_time_period
+        self._groups: dict[int | str, _Group] = {}
+        self._queues: dict[Lane, deque[asyncio.Future[None]]] = {lane: deque() for lane in Lane}
+        self._paused_until = 0.0
+        self._timer: asyncio.TimerHandle | None = None
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Stop the wake-up timer; requests still waiting are cancelled with their tasks."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def queued(self, lane: Lane) -> int:
+        """Requests of ``lane`` waiting for a slot now."""
+        return sum(not waiter.done() for waiter in self._queues[lane])
+
+    async def process_request(
+        self,
+        callback: Callback,
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: Lane | None,
+    ) -> Result:
+        lane = rate_limit_args if isinstance(rate_limit_args, Lane) else INTERACTIVE
+        chat_id = data.get("chat_id")
+        for attempt in range(self.max_retries + 1):
+            try:
+                if chat_id is None:
+                    await self._unpaused()
+                    return await callback(*args, **kwargs)
+                return await self._limited(lane, _group_of(chat_id), callback, args, kwargs)
+            except RetryAfter as exc:
+                if attempt == self.max_retries:
+                    log.warning("Telegram still asks to wait after %d retries", attempt)
+                    raise
+                self._pause(_seconds(exc) + RETRY_MARGIN)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _limited(
+        self, lane: Lane, group: int | str | None, callback: Callback, args: Any, kw: Any
+    ) -> Result:
+        """One request through its group's turn (if a group chat) and an overall slot."""
+        if group is None or self._group_rate < 1:
+            return await self._in_slot(lane, None, callback, args, kw)
+        entry = self._group(group)
+        async with entry.turn:
+            await _room_in(entry.window)
+            return await self._in_slot(lane, entry.window, callback, args, kw)
+
+    async def _in_slot(
+        self, lane: Lane, group: _Window | None, callback: Callback, args: Any, kw: Any
+    ) -> Result:
+        await self._slot(lane)
+        if group is not None:
+            group.take()
+        try:
+            return await callback(*args, **kw)
+        finally:
+            now = _now()
+            self._overall.done(now)
+            if group is not None:
+                group.done(now)
+            self._wake()
+
+    async def _slot(self, lane: Lane) -> None:
+        """Take an overall slot: at once if free and nobody of this lane or before it waits."""
+        ahead = (INTERACTIVE,) if lane is INTERACTIVE else (INTERACTIVE, BACKGROUND)
+        start = _now()
+        if (
+            start >= self._paused_until
+            and not any(self._head(other) for other in ahead)
+            and self._overall.used(start) < self._overall.limit
+        ):
+            self._overall.take()
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queues[lane].append(waiter)
+        self._wake()
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():  # granted, then cancelled: give back
+                self._overall.done(_now())
+                self._wake()
+            raise
+        finally:
+            waits = self.waits[lane]
+            waits.waited += 1
+            waits.seconds += _now() - start
+
+    def _wake(self) -> None:
+        """Grant free slots to waiters, interactive first, and set a timer for the next."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        now = _now()
+        while (lane := self._next_lane()) is not None:
+            at = self._free_at(now)
+            if at is None:
+                return  # every slot is in flight: the next answer calls _wake again
+            if at > now:
+                self._timer = asyncio.get_running_loop().call_later(at - now, self._wake)
+                return
+            self._overall.take()
+            self._queues[lane].popleft().set_result(None)
+
+    def _free_at(self, now: float) -> float | None:
+        at = self._overall.free_at(now)
+        return None if at is None else max(at, self._paused_until)
+
+    def _next_lane(self) -> Lane | None:
+        """The lane whose longest-waiting request goes next: interactive, if any waits."""
+        return next((lane for lane in Lane if self._head(lane) is not None), None)
+
+    def _head(self, lane: Lane) -> asyncio.Future[None] | None:
+        """The longest-waiting request of ``lane`` (requests cancelled meanwhile dropped)."""
+        queue = self._queues[lane]
+        while queue and queue[0].done():
+            queue.popleft()
+        return queue[0] if queue else None
+
+    def _pause(self, seconds: float) -> None:
+        """Telegram said to wait: no request is granted before then."""
+        log.info("Telegram asked to wait; every send pauses for %.1f s", seconds)
+        self._paused_until = max(self._paused_until, _now() + seconds)
+
+    async def _unpaused(self) -> None:
+        """Wait out a pause, however often it is extended meanwhile."""
+        left = self._paused_until - _now()
+        while left > 0:
+            await asyncio.sleep(left)
+            left = self._paused_until - _now()
+
+    def _group(self, group: int | str) -> _Group:
+        """The group's window, made on first use; idle groups are forgotten now and then."""
+        if group not in self._groups and len(self._groups) >= GROUPS_SWEPT_ABOVE:
+            now = _now()
+            for key, entry in list(self._groups.items()):
+                if not entry.turn.locked() and entry.window.used(now) == 0:
+                    del self._groups[key]
+        if group not in self._groups:
+            self._groups[group] = _Group(_Window(self._group_rate, self._group_period))
+        return self._groups[group]
+
+
+def _now() -> float:
+    return time.monotonic()
+
+
+def _group_of(chat_id: object) -> int | str | None:
+    """The group a chat id names (negative ids and @usernames), None for a private chat."""
+    with contextlib.suppress(TypeError, ValueError):
+        chat_id = int(chat_id)  # type: ignore[call-overload]
+    if isinstance(chat_id, int):
+        return chat_id if chat_id < 0 else None
+    return str(chat_id)
+
+
+async def _room_in(window: _Window) -> None:
+    """Sleep until ``window`` has a free slot. Its group's turn is held, so none is in flight
+    and the oldest answer leaving the window frees one."""
+    now = _now()
+    at = window.free_at(now)
+    if at is not None and at > now:
+        await asyncio.sleep(at - now)
+
+
+def _seconds(exc: RetryAfter) -> float:
+    """Seconds Telegram asked to wait (PTB is moving this attribute to a timedelta)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wait = exc.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
