@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from telegram import constants
+from telegram import Bot, constants
 from telegram._utils.types import JSONDict
 from telegram.error import RetryAfter
-from telegram.ext import BaseRateLimiter
+from telegram.ext import BaseRateLimiter, ExtBot
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,18 @@ class Lane(enum.Enum):
 
 INTERACTIVE = Lane.INTERACTIVE
 BACKGROUND = Lane.BACKGROUND
+
+
+def in_background(bot: Bot) -> dict[str, Any]:
+    """Keyword arguments that send a request through the background lane, where there is
+    one: PTB refuses ``rate_limit_args`` from a bot without a rate limiter (the console, or
+    ``RATE_LIMIT=false``), and a plain ``telegram.Bot`` takes no such argument at all.
+
+        await bot.send_message(chat_id, text, **in_background(bot))
+    """
+    if isinstance(bot, ExtBot) and bot.rate_limiter is not None:
+        return {"rate_limit_args": BACKGROUND}
+    return {}
 
 
 @dataclass

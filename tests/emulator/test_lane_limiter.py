@@ -1,0 +1,159 @@
+"""The two-lane rate limiter against the emulator: replies before reminders, and never more
+than the limit in any sliding second, as Telegram counts it (when a call arrives)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+import pytest
+from telegram import Bot
+from telegram.error import RetryAfter
+from telegram.ext import ExtBot
+
+from conversations.limiter import BACKGROUND, INTERACTIVE, LaneLimiter, in_background
+from emulator import BotApiEmulator
+from emulator.models import ApiCall
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*timedelta")
+
+GROUP = -4200
+PERIOD = 1.0
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[BotApiEmulator]:
+    """Telegram with its own flood control off: the limiter alone sets the pace."""
+    async with BotApiEmulator(flood_control=False) as emulator:
+        for chat_id in range(1, 41):
+            emulator.open_chat(chat_id)
+        emulator.send_text(1, "hi", chat_type="group", chat_id=GROUP)
+        emulator.calls.clear()
+        yield emulator
+
+
+def limited_bot(emu: BotApiEmulator, limiter: LaneLimiter) -> ExtBot[Any]:
+    return ExtBot(emu.token, base_url=emu.base_url, rate_limiter=limiter)
+
+
+def sends(emu: BotApiEmulator) -> list[ApiCall]:
+    """sendMessage calls in the order they arrived."""
+    return emu.calls_of("sendMessage")
+
+
+def texts(calls: Iterable[ApiCall]) -> list[str]:
+    return [str(call.params["text"]) for call in calls]
+
+
+def busiest_window(calls: list[ApiCall], period: float = PERIOD) -> int:
+    """The most calls that arrived within one sliding ``period`` (half-open)."""
+    times = sorted(call.at for call in calls)
+    return max((sum(start <= t < start + period for t in times) for start in times), default=0)
+
+
+async def arrived(emu: BotApiEmulator, count: int) -> None:
+    await emu.wait_until(lambda: len(sends(emu)) >= count or None, 10)
+
+
+async def test_a_reply_goes_before_reminders_queued_before_it(emu: BotApiEmulator) -> None:
+    limiter = LaneLimiter(overall_max_rate=5, overall_time_period=PERIOD)
+    async with limited_bot(emu, limiter) as bot:
+        reminders = [
+            asyncio.create_task(bot.send_message(c, f"reminder {c}", rate_limit_args=BACKGROUND))
+            for c in range(1, 16)
+        ]
+        await arrived(emu, 5)  # the first second's share is out, ten reminders wait
+        replies = [asyncio.create_task(bot.send_message(c, f"reply {c}")) for c in (21, 22, 23)]
+        await asyncio.gather(*reminders, *replies)
+    order = texts(sends(emu))
+    assert len(order) == 18
+    assert all(text.startswith("reminder") for text in order[:5])
+    # The replies take the next second's slots, ahead of the ten reminders still waiting.
+    assert max(order.index(f"reply {c}") for c in (21, 22, 23)) < 10, order
+    assert limiter.waits[BACKGROUND].waited == 10
+    assert limiter.waits[INTERACTIVE].waited == 3
+    assert limiter.waits[INTERACTIVE].seconds < limiter.waits[BACKGROUND].seconds
+    assert limiter.queued(BACKGROUND) == limiter.queued(INTERACTIVE) == 0
+
+
+async def test_no_sliding_second_holds_more_than_the_limit(emu: BotApiEmulator) -> None:
+    limiter = LaneLimiter(overall_max_rate=4, overall_time_period=PERIOD)
+    # Some answers come late: a slot stays taken until its answer is in.
+    emu.fail("sendMessage", "delay", times=3, delay=0.3)
+    async with limited_bot(emu, limiter) as bot:
+        background = [
+            asyncio.create_task(bot.send_message(c, f"reminder {c}", rate_limit_args=BACKGROUND))
+            for c in range(1, 11)
+        ]
+        replies = []
+        for c in range(21, 27):
+            replies.append(asyncio.create_task(bot.send_message(c, f"reply {c}")))
+            await asyncio.sleep(0.25)
+        await asyncio.gather(*background, *replies)
+    calls = sends(emu)
+    assert len(calls) == 16
+    assert all(call.outcome.startswith("ok") for call in calls)
+    assert busiest_window(calls) <= 4
+
+
+async def test_a_retry_after_pauses_every_send_and_retries(emu: BotApiEmulator) -> None:
+    limiter = LaneLimiter(overall_max_rate=30, max_retries=2)
+    emu.fail("sendMessage", "retry_after", chat_id=1, retry_after=1)
+    async with limited_bot(emu, limiter) as bot:
+        first = asyncio.create_task(bot.send_message(1, "reply 1"))
+        await arrived(emu, 1)  # refused with "retry after 1"
+        await asyncio.sleep(0.05)
+        await bot.send_message(2, "reply 2")
+        await first
+    refused, *rest = sends(emu)
+    assert "429" in refused.outcome
+    assert sorted(texts(rest)) == ["reply 1", "reply 2"]
+    assert all(call.at - refused.at >= 1.0 for call in rest)
+
+
+async def test_a_retry_after_beyond_the_retries_reaches_the_caller(emu: BotApiEmulator) -> None:
+    emu.fail("sendMessage", "retry_after", chat_id=1, retry_after=1)
+    async with limited_bot(emu, LaneLimiter(max_retries=0)) as bot:
+        with pytest.raises(RetryAfter):
+            await bot.send_message(1, "reply 1")
+
+
+async def test_requests_without_a_chat_do_not_wait_for_a_slot(emu: BotApiEmulator) -> None:
+    limiter = LaneLimiter(overall_max_rate=1, overall_time_period=PERIOD)
+    async with limited_bot(emu, limiter) as bot:
+        queued = [
+            asyncio.create_task(bot.send_message(c, f"reminder {c}", rate_limit_args=BACKGROUND))
+            for c in range(1, 4)
+        ]
+        await arrived(emu, 1)
+        await bot.get_me()  # no chat_id, like answerCallbackQuery
+        assert len(sends(emu)) == 1  # answered while the other two still wait
+        await asyncio.gather(*queued)
+
+
+async def test_a_group_gets_its_share_per_minute_and_holds_up_no_one_else(
+    emu: BotApiEmulator,
+) -> None:
+    limiter = LaneLimiter(group_max_rate=2, group_time_period=PERIOD)
+    async with limited_bot(emu, limiter) as bot:
+        group = [asyncio.create_task(bot.send_message(GROUP, f"group {n}")) for n in range(1, 5)]
+        await arrived(emu, 2)
+        await bot.send_message(1, "reply 1")
+        await asyncio.gather(*group)
+    calls = sends(emu)
+    in_group = [call for call in calls if int(call.params["chat_id"]) == GROUP]
+    assert texts(calls)[2] == "reply 1"  # not behind the group's third message
+    assert texts(in_group) == ["group 1", "group 2", "group 3", "group 4"]
+    assert busiest_window(in_group) <= 2
+
+
+async def test_background_arguments_only_where_a_limiter_takes_them(emu: BotApiEmulator) -> None:
+    async with limited_bot(emu, LaneLimiter()) as bot:
+        await bot.send_message(1, "reminder", **in_background(bot))
+        assert in_background(bot) == {"rate_limit_args": BACKGROUND}
+    async with ExtBot(emu.token, base_url=emu.base_url) as unlimited:
+        await unlimited.send_message(2, "reminder", **in_background(unlimited))
+    async with Bot(emu.token, base_url=emu.base_url) as plain:
+        await plain.send_message(3, "reminder", **in_background(plain))
+    assert texts(sends(emu)) == ["reminder"] * 3
