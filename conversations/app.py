@@ -86,6 +86,12 @@ class PerPersonProcessor(BaseUpdateProcessor):
         """Updates being handled now (not those waiting for their person's turn)."""
         return self._running
 
+    @property
+    def people(self) -> int:
+        """People with an update running or waiting for their turn now: the lock table's
+        size, which falls back to 0 once everyone's updates are done."""
+        return len(self._locks)
+
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _person_key(update)
         lock = self._locks.get(key)

@@ -121,3 +121,8 @@ async def test_one_busy_person_holds_up_no_one_else(full_speed_bot: Bot) -> None
     assert len(replies) == UPDATES
     # In the order asked: each reply answers the command in the same place.
     assert [next(c for c, a in answers.items() if a in reply) for reply in replies] == asked
+    # Nothing is kept for people once their updates are done.
+    processor = bot.app.update_processor
+    await bot.emu.wait_until(lambda: processor.people == 0 or None, TIMEOUT)
+    assert processor.current_concurrent_updates == 0
+    assert bot.app.concurrent_updates == SLOTS
