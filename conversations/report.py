@@ -58,7 +58,7 @@ class _Page(FPDF):
     made: date
 
     def footer(self) -> None:
-        self.set_y(-MARGIN + 3)
+        self.set_y(-MARGIN - 4)  # inside the bottom margin, like everything else
         self.set_font(FONT, "", 7)
         self.set_text_color(*_rgb(SOFT))
         text = texts.REPORT_FOOTER.format(day=texts.report_day(self.made), page=self.page_no())
@@ -70,7 +70,7 @@ def render(report: Report) -> bytes:
     pdf = _Page(format="A4", unit="mm")
     pdf.made = report.today
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.set_auto_page_break(True, margin=MARGIN + 3)
+    pdf.set_auto_page_break(True, margin=MARGIN + 5)
     pdf.set_creation_date(datetime.combine(report.today, datetime.min.time(), UTC))
     regular, bold = _fonts()
     pdf.add_font(FONT, "", str(regular))
