@@ -369,6 +369,7 @@ HELP = (
     "/why — your stage, why, and what unlocks the next\n"
     "/exercises — all moves, cues and equipment\n"
     "/progress — your pain chart, stages and sessions (/progress 90)\n"
+    "/report — a one-page PDF of your course for your doctor (/report 90)\n"
     "/reminders — your reminder times\n"
     "/settings — time zone, times, equipment, weekly summary\n"
     "/pause, /resume — stop and restart every reminder\n"
@@ -395,6 +396,7 @@ COMMANDS = {
     "why": "Your stage, and what unlocks the next",
     "exercises": "All moves, cues and equipment",
     "progress": "Your pain chart (/progress 90 for 90 days)",
+    "report": "A PDF of your course for your doctor",
     "export": "All your data as a CSV file",
     "deletedata": "Erase everything stored about you",
     "reminders": "Reminder times",
@@ -538,3 +540,89 @@ WHY_DOSES = (
 )
 WHY_LEVELS = "Your doses today: {names}."
 WHY_LEVEL = "{name} level {have} of {target}"
+
+# --- /report: one page of the person's course for their doctor --------------------------------
+
+# The PDF is plain text (no Telegram HTML); its caption is a Telegram caption.
+REPORT_USAGE = "Use /report for the last 30 days, or /report 90 (any number from 7 to 90)."
+REPORT_NO_CHECKINS = (
+    "There is nothing to report yet: the report shows your check-ins. Check in with /checkin, "
+    "and ask again in a few days."
+)
+REPORT_CAPTION = (
+    "Your course over the last {days} days, for your doctor or physical therapist. "
+    "It carries no name: write yours on it if you like."
+)
+REPORT_FILENAME = "back-coach-report-{day}.pdf"
+REPORT_TITLE = "Back pain self-management: course report"
+REPORT_NAME_LINE = "Name: ______________________________"
+REPORT_PERIOD = "{day} to {until} ({days} days) · dates in {zone}"
+REPORT_TOTALS = "Check-ins: {checkins} of {days} days · sessions done: {sessions}"
+REPORT_CHART = "Pain 0–10 each day (dots), stages shaded, sessions marked ▲"
+REPORT_HEADINGS = {
+    "weeks": "Pain and sessions per week",
+    "now": "Where things stand",
+    "changes": "Stage changes",
+    "left_out": "Moves that made it worse",
+    "safety": "Safety questions and clearance",
+    "escalations": "Suggestions to see a clinician",
+    "plan": "Current plan",
+}
+REPORT_COLUMNS = {
+    "week": "Week",
+    "checkins": "Check-ins",
+    "median": "Median pain",
+    "range": "Range",
+    "sessions": "Sessions",
+}
+REPORT_NONE = "None in this period."
+REPORT_STAGE_START = "Stage at the start of the period: {stage} ({name})."
+REPORT_CHANGE = {
+    "advance": "Stage {old} → {new}: every condition of stage {new} met.",
+    "flare": "Stage {old} → {new}: a flare, {what}.",
+    "away": "Stage {old} → {new}: back after time away, restarting gently.",
+    "sustained": "Stage {old} → {new}: pain stayed higher than stage {old} suits.",
+    "equipment": "Stage {old} → {new}: without {what}, the program tops out here.",
+}
+REPORT_LEFT_OUT = "{name}: made it worse; left out until {until}."
+REPORT_HANG_GENTLE = "{name}: made it worse; shorter holds until it is easy again."
+REPORT_SCREENING_NONE = (
+    "Screening: none of pregnancy, recent spinal surgery, osteoporosis, under 18."
+)
+REPORT_SCREENING_YES = "Screening: {items}. A clinician's go-ahead is needed before exercise."
+REPORT_RED_FLAGS_NONE = "Red-flag questions: no to all."
+REPORT_RED_FLAG = {
+    "emergency": "Red-flag questions: yes to a sign that needs emergency care.",
+    "urgent": "Red-flag questions: yes to a sign that needs a doctor the same day.",
+}
+REPORT_CLEARED = "Clinician's all-clear for exercise (as reported by the person)."
+REPORT_SCREENING_CLEARED = "Clinician's go-ahead after screening (as reported by the person)."
+REPORT_HOLD = {
+    "red_flag": "Now: the program is paused after a red-flag answer, until a clinician clears it.",
+    "screening": "Now: the program waits for a clinician's go-ahead after screening.",
+}
+REPORT_ESCALATED = {
+    "high_pain": "Pain 7 or more on most days of a week: suggested seeing a clinician.",
+    "no_improvement": "No 2-point improvement after six weeks: suggested seeing a clinician.",
+}
+REPORT_WORSE_AGAIN = "{name} made it worse twice within a month: suggested seeing a clinician."
+REPORT_PLAN_STAGE = "Stage {stage}: {name}. Doses as of {day}:"
+REPORT_PLAN_OURS = "Back Coach's default dose"
+REPORT_PLAN_EVERY_OTHER = "every other day"
+REPORT_PLAN_NO_EQUIPMENT = "not done: needs {equipment}"
+REPORT_PLAN_LEFT_OUT = "left out until {until}"
+REPORT_PLAN_GENTLE = "shorter holds for now"
+REPORT_ABOUT = (
+    "Back Coach is a self-management coach in Telegram, built on a public article (Jeff "
+    "Cavaliere, Athlean-X: a seven-move strength progression for lower back pain). It is not "
+    "a medical device and makes no diagnosis. The person rates their pain (0–10) each day; "
+    "stages follow fixed rules from those ratings and the sessions done. High pain or any "
+    "red-flag answer pauses exercise and points to a clinician. Every figure here is the "
+    "person's own report."
+)
+REPORT_FOOTER = "Back Coach report · made {day} · page {page}"
+
+
+def report_day(value: date) -> str:
+    """A date with its year, for a document kept on file: 'Tue 3 Nov 2026'."""
+    return f"{day(value)} {value.year}"

@@ -37,7 +37,7 @@ TOASTS = {
     "HANG_ALREADY", "RED_FLAGS_OPEN_TOAST", "RERATE_KEPT",
 }  # fmt: skip
 # Texts sent as a caption: the export file's, and the chart's (escaped, so plain text).
-CAPTIONS = {"EXPORT_CAPTION"}
+CAPTIONS = {"EXPORT_CAPTION", "REPORT_CAPTION"}
 PLAIN_CAPTIONS = {"PROGRESS_NO_WEEK", "PROGRESS_WEEK", "PROGRESS_WEEKS", "PROGRESS_NEXT"}
 
 # Realistic, long-side sample values for every placeholder in texts.py.
@@ -92,6 +92,7 @@ SAMPLES: dict[str, object] = {
     "version": texts.CONSENT_VERSION,
     "done": 2,
     "time": "07:30",
+    "page": 2,
     "total": 7,
     "emergency": texts.RED_FLAGS_EMERGENCY.format(since="").split("\n", 1)[1],
     "urgent": texts.RED_FLAGS_URGENT.format(since="").split("\n", 1)[1],
