@@ -89,11 +89,14 @@ class _Window:
             self.answered.popleft()
         return self.in_flight + len(self.answered)
 
-    def free_at(self, now: float) -> float | None:
-        """When a slot frees (``now`` if one is free; None: when an answer arrives)."""
-        if self.used(now) < self.limit:
+    def free_at(self, now: float, limit: int | None = None) -> float | None:
+        """When fewer than ``limit`` slots (the window's limit by default) are used: ``now``
+        if already so; None if only an answer can bring that about."""
+        limit = self.limit if limit is None else limit
+        excess = self.used(now) - limit  # this many answers must leave, and one more
+        if excess < 0:
             return now
-        return self.answered[0] + self.period if self.answered else None
+        return self.answered[excess] + self.period if excess < len(self.answered) else None
 
     def take(self) -> None:
         self.in_flight += 1
@@ -126,9 +129,16 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         group_max_rate: int = constants.FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP,
         group_time_period: float = 60.0,
         max_retries: int = 0,
+        reserve: int | None = None,
     ) -> None:
         if overall_max_rate < 1 or overall_time_period <= 0:
             raise ValueError("the overall limit needs a positive rate and period")
+        reserve = overall_max_rate // 6 if reserve is None else reserve  # 5 of Telegram's 30
+        if not 0 <= reserve < overall_max_rate:
+            raise ValueError("the reserve for replies must leave the background lane a slot")
+        # Slots of every period the background lane never takes: a person who presses a
+        # button finds one free at once instead of waiting for a reminder's slot to age out.
+        self.reserve = reserve
         self.max_retries = max_retries
         self.waits = {lane: LaneWaits() for lane in Lane}
         self._overall = _Window(overall_max_rate, overall_time_period)
@@ -209,7 +219,7 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         if (
             start >= self._paused_until
             and not any(self._head(other) for other in ahead)
-            and self._overall.used(start) < self._overall.limit
+            and self._overall.used(start) < self._limit(lane)
         ):
             self._overall.take()
             return
@@ -235,7 +245,7 @@ class LaneLimiter(BaseRateLimiter[Lane]):
             self._timer = None
         now = _now()
         while (lane := self._next_lane()) is not None:
-            at = self._free_at(now)
+            at = self._free_at(now, lane)
             if at is None:
                 return  # every slot is in flight: the next answer calls _wake again
             if at > now:
@@ -244,8 +254,12 @@ class LaneLimiter(BaseRateLimiter[Lane]):
             self._overall.take()
             self._queues[lane].popleft().set_result(None)
 
-    def _free_at(self, now: float) -> float | None:
-        at = self._overall.free_at(now)
+    def _limit(self, lane: Lane) -> int:
+        """Slots of a period the lane may fill: background leaves the reserve to replies."""
+        return self._overall.limit - (self.reserve if lane is BACKGROUND else 0)
+
+    def _free_at(self, now: float, lane: Lane) -> float | None:
+        at = self._overall.free_at(now, self._limit(lane))
         return None if at is None else max(at, self._paused_until)
 
     def _next_lane(self) -> Lane | None:

@@ -77,6 +77,27 @@ async def test_a_reply_goes_before_reminders_queued_before_it(emu: BotApiEmulato
     assert limiter.queued(BACKGROUND) == limiter.queued(INTERACTIVE) == 0
 
 
+async def test_reminders_leave_a_reserve_so_a_reply_never_waits(emu: BotApiEmulator) -> None:
+    limiter = LaneLimiter(overall_max_rate=6, overall_time_period=PERIOD, reserve=2)
+    async with limited_bot(emu, limiter) as bot:
+        reminders = [
+            asyncio.create_task(bot.send_message(c, f"reminder {c}", rate_limit_args=BACKGROUND))
+            for c in range(1, 13)
+        ]
+        await arrived(emu, 4)  # the background lane's share of the first second
+        await asyncio.sleep(0.2)
+        assert len(sends(emu)) == 4  # two slots stay free although reminders wait
+        replies = [asyncio.create_task(bot.send_message(c, f"reply {c}")) for c in (21, 22)]
+        await asyncio.gather(*replies)
+        assert limiter.waits[INTERACTIVE].waited == 0  # both went at once
+        await asyncio.gather(*reminders)
+    calls = sends(emu)
+    assert texts(calls)[4:6] == ["reply 21", "reply 22"]
+    assert busiest_window(calls) <= 6
+    with pytest.raises(ValueError):
+        LaneLimiter(overall_max_rate=3, reserve=3)
+
+
 async def test_no_sliding_second_holds_more_than_the_limit(emu: BotApiEmulator) -> None:
     limiter = LaneLimiter(overall_max_rate=4, overall_time_period=PERIOD)
     # Some answers come late: a slot stays taken until its answer is in.
