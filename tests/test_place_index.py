@@ -79,3 +79,12 @@ def test_the_index_is_opened_read_only(built: Path) -> None:
         pytest.raises(sqlite3.OperationalError, match="readonly"),
     ):
         connection.execute("DELETE FROM names")
+
+
+def test_an_unwritable_cache_directory_is_an_error_the_caller_can_catch(tmp_path: Path) -> None:
+    # A file where the directory should be: no index can be written there (root ignores
+    # permissions, so a read-only directory would not show it). connect_default then falls
+    # back to the temporary directory.
+    (tmp_path / "blocked").write_text("")
+    with pytest.raises(OSError):
+        place_index.connect(tmp_path / "blocked" / "places.sqlite3")
