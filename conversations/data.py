@@ -6,6 +6,7 @@ import asyncio
 
 from telegram import Update
 
+from coach.progress import Series
 from conversations.commands import answer, chat_id
 from conversations.context import Ctx
 from services import data
@@ -17,10 +18,22 @@ async def progress_command(update: Update, ctx: Ctx) -> None:
     if not isinstance(found, data.Chart):
         await answer(update, ctx, found)
         return
-    from conversations.chart import render  # matplotlib loads on first use, not at start
-
-    png = await asyncio.to_thread(render, found.series)  # off the event loop
+    png = await asyncio.to_thread(render_chart, found.series)  # off the event loop
     await ctx.bot.send_photo(chat_id(update), png, caption=found.caption, parse_mode="HTML")
+
+
+def render_chart(series: Series) -> bytes:
+    """The chart's PNG; call it in a worker thread. The first call imports matplotlib (about
+    a second), so the import happens here, never on the event loop; if bot.py's warm-up is
+    importing it meanwhile, this thread waits for that import, not the loop."""
+    from conversations.chart import render
+
+    return render(series)
+
+
+def load_charts() -> None:
+    """Import matplotlib and the chart module now (in a worker thread at start-up)."""
+    import conversations.chart  # noqa: F401
 
 
 async def export_command(update: Update, ctx: Ctx) -> None:

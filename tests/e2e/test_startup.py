@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from coach.model import Person as Someone
 from emulator import BotApiEmulator
+from services.unit import wanted
 from storage.unit_of_work import open_store
 from tests.e2e.conftest import Bot, Person
 from tests.e2e.process import fresh_token
@@ -117,3 +120,29 @@ async def test_a_deleted_database_directory_is_an_error_not_a_new_database(
     assert status != 0
     assert "is missing" in text and str(directory / "coach.sqlite3") in text
     assert not directory.exists()
+
+
+async def test_a_reminder_due_at_start_is_sent_on_the_first_tick_not_after_an_interval(
+    tmp_path: Path, bot_process: Any
+) -> None:
+    # A check-in prompt ten minutes overdue, and ticks an hour apart: only a tick as the bot
+    # starts sends it within the minute (the first used to wait a whole interval).
+    database = tmp_path / "coach.sqlite3"
+    now = datetime.now(UTC)
+    due = (now - timedelta(minutes=10)).time().replace(second=0, microsecond=0)
+    someone = Someone(6101, now - timedelta(days=3), "UTC", due, registered=True)
+    store = await open_store(f"sqlite+aiosqlite:///{database}")
+    async with store.unit() as uow:
+        await uow.people.add(someone)
+        await uow.schedule.replace(someone.chat_id, wanted(someone, now - timedelta(hours=1)))
+        await uow.commit()
+    await store.close()
+    async with BotApiEmulator(fresh_token()) as emu:
+        emu.open_chat(someone.chat_id)
+        bot = bot_process(
+            emu.base_url, emu.token, database, tmp_path / "bot.log", DISPATCH_EVERY="3600"
+        )
+        await bot.start()
+        prompt = await emu.wait_for(someone.chat_id, timeout=60)
+        assert await bot.stop() == 0
+    assert prompt.reply_markup is not None  # the check-in prompt's pain buttons
