@@ -1,21 +1,34 @@
-"""Every text Back Coach says, in one catalogue (English first; translations can follow).
+"""Every text Back Coach says, in one catalogue: English, the source of the translations.
 
 Texts are Telegram HTML; values put into placeholders (str.format) are escaped by the caller.
+Reading a constant (``texts.WELCOME``) gives it in the language of the person at hand
+(coach/i18n.py): Russian and Spanish come from coach/locale/*/LC_MESSAGES/messages.po, which
+``make extract translations`` keeps in step with this file.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from babel.dates import format_date
+
+from coach import i18n
+
+# Nouns counted with plural(); each is a plural message of the catalogues.
+PLURAL_NOUNS = ("day", "more day", "more session")
+
 
 def plural(count: int, noun: str) -> str:
-    """'1 more day', '2 more days'."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    """'1 more day', '2 more days' (in Russian, three forms: 'ещё 1 день', '2 дня', '5 дней')."""
+    return i18n.ngettext(f"{{count}} {noun}", f"{{count}} {noun}s", count).format(count=count)
 
 
 def day(value: date) -> str:
-    """A short, unambiguous date: 'Mon 3 Nov'."""
-    return f"{value:%a} {value.day} {value:%b}"
+    """A short, unambiguous date in the person's language: 'Mon 3 Nov', 'пн 3 нояб.'."""
+    language = i18n.current()
+    if language == i18n.DEFAULT:
+        return f"{value:%a} {value.day} {value:%b}"
+    return format_date(value, "EEE d MMM", locale=language)
 
 
 EQUIPMENT = {
@@ -376,6 +389,7 @@ HELP = (
     "/export — everything I store about you, as a CSV file\n"
     "/deletedata — erase everything I store about you\n"
     "/privacy — what I store and how to export or delete it\n"
+    "/language — English, Русский, Español\n"
     "/help — this list"
 )
 PRIVACY = (
@@ -403,6 +417,7 @@ COMMANDS = {
     "resume": "Reminders on again",
     "redflags": "Warning signs that need a doctor",
     "privacy": "What is stored, export and deletion",
+    "language": "Change the language",
     "help": "What I can do",
 }
 PLAN_REASON_AWAY_FIRST = (
@@ -538,3 +553,21 @@ WHY_DOSES = (
 )
 WHY_LEVELS = "Your doses today: {names}."
 WHY_LEVEL = "{name} level {have} of {target}"
+
+# --- languages ---------------------------------------------------------------------------------
+
+LANGUAGE_ASK = "Which language should I speak? Your data and progress stay as they are."
+LANGUAGE_SET = "From now on I speak English."
+# A quote of Cavaliere in another language is a translation: its original is in How?.
+QUOTES_ORIGINAL = "Jeff Cavaliere's words in the original English:"
+# The export's column names (the values stay codes a spreadsheet can filter on).
+EXPORT_COLUMNS = {
+    "event": "event",
+    "date": "date",
+    "time": "time",
+    "move": "move",
+    "value": "value",
+    "detail": "detail",
+}
+
+i18n.speak(__name__)

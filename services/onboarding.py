@@ -11,7 +11,7 @@ import re
 from datetime import time
 from html import escape
 
-from coach import places, texts
+from coach import i18n, places, texts
 from coach.model import Equipment, Person, Profile, RedFlagGroup, SafetyEvent, SafetyEventKind
 from coach.model import Screening as ScreeningAnswers
 from coach.safety import Hold, clinician_cleared, hold, record_red_flag, record_screening
@@ -148,6 +148,7 @@ async def start(core: Core, chat_id: int) -> Outcome:
         person = await work.person(chat_id)
         if person is None:
             person = Person(chat_id=chat_id, created_at=work.now, step=Step.CONSENT)
+            person.language = i18n.current()  # their Telegram app's, if we ship it
             await work.add(person)
             messages: list[Message] = [Say(texts.WELCOME), question(person)]
         else:
