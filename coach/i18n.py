@@ -141,15 +141,15 @@ def words_of(values: Mapping[str, object]) -> Iterator[tuple[str, str]]:
     for name, value in values.items():
         if not name.isupper() or name in NOT_WORDS:
             continue
-        if isinstance(value, str) and _has_letters(value):
+        if isinstance(value, str) and has_letters(value):
             yield name, value
         elif isinstance(value, dict):
             for key, item in value.items():
-                if isinstance(item, str) and _has_letters(item):
+                if isinstance(item, str) and has_letters(item):
                     yield f"{name}[{key}]", item
 
 
-def _has_letters(text: str) -> bool:
+def has_letters(text: str) -> bool:
     return any(character.isalpha() for character in text)
 
 

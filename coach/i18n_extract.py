@@ -76,7 +76,7 @@ def program_entries(path: Path = PROGRAM_FILE) -> Iterator[Entry]:
         for field in sorted(MOVE_WORDS | {HOW}):
             value = move.get(field)
             for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, str) and item not in seen:
+                if isinstance(item, str) and i18n.has_letters(item) and item not in seen:
                     seen.add(item)
                     note = QUOTE_NOTE if marked_quotes(item) else f"{move['slug']}.{field}"
                     yield Entry(_line_of(text, item), i18n.PROGRAM, item, note=note)
