@@ -46,13 +46,31 @@ def choose(code: str | None) -> str:
     return base if base in LANGUAGES else DEFAULT
 
 
-def use(language: str | None) -> str:
+def use(language: str | None, chat_id: int | None = None) -> str:
     """Speak ``language`` for the rest of this task (an update, a reminder send); a stored
-    language we no longer ship, or none, is English. Returns the language now spoken."""
+    language we no longer ship, or none, is English. With ``chat_id`` (a person just
+    loaded), remember it for their next updates. Returns the language now spoken."""
     chosen = language if language in LANGUAGES else DEFAULT
     assert chosen is not None
     _language.set(chosen)
+    if chat_id is not None:
+        _known[chat_id] = chosen
     return chosen
+
+
+# The stored language of everyone loaded since start, so an update that loads nobody
+# (/help, an unknown command, a sticker) is answered in it too: a few bytes a person.
+_known: dict[int, str] = {}
+
+
+def known(chat_id: int) -> str | None:
+    """The stored language of a person loaded since start (None: not loaded yet)."""
+    return _known.get(chat_id)
+
+
+def forget_chat(chat_id: int) -> None:
+    """A person's data was erased: their language goes with it."""
+    _known.pop(chat_id, None)
 
 
 def current() -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel import Locale
 from babel.dates import format_date
 
 from coach import i18n
@@ -24,11 +25,21 @@ def plural(count: int, noun: str) -> str:
 
 
 def day(value: date) -> str:
-    """A short, unambiguous date in the person's language: 'Mon 3 Nov', 'пн 3 нояб.'."""
+    """A short, unambiguous date in the person's language: 'Mon 3 Nov', 'пн, 3 ноября'."""
     language = i18n.current()
     if language == i18n.DEFAULT:
         return f"{value:%a} {value.day} {value:%b}"
-    return format_date(value, "EEE d MMM", locale=language)
+    # Russian abbreviates months with a dot ("мар."), which doubles at a sentence's end.
+    return format_date(value, "EEE, d MMMM" if language == "ru" else "EEE d MMM", locale=language)
+
+
+def country(code: str | None, english: str | None) -> str | None:
+    """A country's name in the person's language (CLDR, through Babel): 'Россия', 'México'."""
+    language = i18n.current()
+    if language == i18n.DEFAULT or code is None:
+        return english
+    name = Locale.parse(language).territories.get(code.upper())
+    return name if isinstance(name, str) else english
 
 
 EQUIPMENT = {

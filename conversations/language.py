@@ -24,11 +24,19 @@ from services.outcome import Outcome
 log = logging.getLogger(__name__)
 
 
-async def from_telegram(update: object, _ctx: Ctx) -> None:
-    """Before any handler: speak the app's language (English when we don't ship it). Each
+async def from_telegram(update: object, ctx: Ctx) -> None:
+    """Before any handler: speak the person's stored language (read once per person after a
+    start), or their app's for someone not set up (English when we don't ship it). Each
     update runs in its own task, so this never reaches another person's update."""
     user = update.effective_user if isinstance(update, Update) else None
+    chat = update.effective_chat if isinstance(update, Update) else None
     i18n.use(i18n.choose(user.language_code if user else None))
+    if chat is not None and chat.type == "private":
+        stored = i18n.known(chat.id)
+        if stored is None:
+            await language.speak_stored(ctx.deps, chat.id)
+        else:
+            i18n.use(stored)
 
 
 async def language_command(update: Update, ctx: Ctx) -> None:

@@ -16,6 +16,13 @@ def menu() -> Say:
     return Say(texts.LANGUAGE_ASK, (row,))
 
 
+async def speak_stored(core: Core, chat_id: int) -> None:
+    """Speak a person's stored language, if they are stored (once per person after a start;
+    later updates find it remembered)."""
+    async with unit(core) as work:
+        await work.person(chat_id, repair=False)
+
+
 async def ask(core: Core, chat_id: int) -> Outcome:
     """/language: which language? (Anyone may ask; the person's current one is spoken.)"""
     async with unit(core) as work:
@@ -32,7 +39,7 @@ async def choose(core: Core, chat_id: int, language: str) -> Outcome:
     messages: list[Message]
     async with unit(core) as work:
         person = await work.person(chat_id)
-        i18n.use(language)
+        i18n.use(language, chat_id if person is not None else None)
         if person is None:
             return Outcome([Say(texts.NOT_REGISTERED)], answered=True)
         person.language = language

@@ -61,7 +61,7 @@ class Work:
         person = await self.uow.people.get(chat_id)
         if person is None:
             return None
-        i18n.use(person.language)  # the rest of this update or send speaks their language
+        i18n.use(person.language, chat_id)  # the rest of this update or send speaks it
         self._loaded[chat_id] = schedule_key(person)
         self._profiles[chat_id] = (person.registered, person.profile)
         if repair and person.active and not await self.uow.schedule.of(chat_id):

@@ -11,6 +11,7 @@ Cavaliere are marked as translations with the original one tap away.
 
 from __future__ import annotations
 
+import ast
 import re
 import string
 from collections.abc import Iterator
@@ -226,7 +227,7 @@ def test_russian_counts_take_three_forms_and_dates_read_in_the_persons_language(
             "5 дней",
             "21 день",
         ]
-        assert texts.day(date(2026, 11, 3)) == "вт 3 нояб."
+        assert texts.day(date(2026, 11, 3)) == "вт, 3 ноября"
     with i18n.speaking("es"):
         assert texts.plural(2, "more session") != "2 more sessions"
         assert texts.day(date(2026, 11, 3)) == "mar 3 nov"
@@ -247,3 +248,52 @@ def test_a_stale_translation_is_never_shown(tmp_path: Path) -> None:
     assert i18n.translations("ru").get(("WELCOME", texts.WELCOME))
     with i18n.speaking("ru"):
         assert i18n.gettext("WELCOME", texts.WELCOME + " (changed)") == texts.WELCOME + " (changed)"
+
+
+def read_at_import(tree: ast.AST) -> list[tuple[int, str]]:
+    """``texts.X`` read when a module is imported (at module or class level, or as a
+    default argument): it would be English for everyone, whatever their language."""
+    found: list[tuple[int, str]] = []
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            defaults = [*node.args.defaults, *(d for d in node.args.kw_defaults if d)]
+            for early in [*defaults, *getattr(node, "decorator_list", [])]:
+                visit(early, False)
+            for child in node.body if isinstance(node.body, list) else [node.body]:
+                visit(child, True)
+            return
+        if (
+            not in_function
+            and isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "texts"
+            and node.attr[:1].isupper()
+        ):
+            found.append((node.lineno, node.attr))
+        for child in ast.iter_child_nodes(node):
+            visit(child, in_function)
+
+    visit(tree, False)
+    return found
+
+
+def test_the_import_time_check_sees_a_default_argument_and_a_module_constant() -> None:
+    source = "X = texts.YES\ndef f(a=texts.NO):\n    return texts.DONE\n"
+    assert read_at_import(ast.parse(source)) == [(1, "YES"), (2, "NO")]
+
+
+def test_no_module_reads_a_text_at_import_time() -> None:
+    root = Path(__file__).parent.parent
+    sources = [
+        path
+        for folder in ("coach", "services", "conversations")
+        for path in sorted((root / folder).glob("*.py"))
+        if path.name != "texts.py"
+    ]
+    found = {
+        f"{path.relative_to(root)}:{line}: texts.{name}"
+        for path in [*sources, root / "bootstrap.py", root / "bot.py"]
+        for line, name in read_at_import(ast.parse(path.read_text(encoding="utf-8")))
+    }
+    assert found == set()
