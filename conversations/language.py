@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import Application
@@ -34,7 +35,10 @@ async def from_telegram(update: object, ctx: Ctx) -> None:
     if chat is not None and chat.type == "private":
         stored = i18n.known(chat.id)
         if stored is None:
-            await language.speak_stored(ctx.deps, chat.id)
+            try:
+                await language.speak_stored(ctx.deps, chat.id)
+            except SQLAlchemyError:  # the handler that follows says what went wrong, once
+                log.debug("the stored language could not be read; the app's is spoken")
         else:
             i18n.use(stored)
 
