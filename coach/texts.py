@@ -581,4 +581,17 @@ EXPORT_COLUMNS = {
     "detail": "detail",
 }
 
+
+# Words put into the settings and set-up summaries (services/settings.py, onboarding.py).
+WORDS = {
+    "none": "none",
+    "yes": "yes",
+    "no": "no",
+    "new_to_gym": "new to the gym",
+    "on": "on",
+    "off": "off",
+    "weekly": "weekly, Mondays",
+    "daily": "daily",
+}
+
 i18n.speak(__name__)
