@@ -17,8 +17,10 @@ from coach.progress import caption, series, weekly_summary
 from conversations.chart import figure_of, render
 from tests.progress.test_progress import PROGRAM, START, coached
 
+WORDS = [("ru", "Ваша спина", "Боль"), ("es", "Tu espalda", "Dolor")]
 
-@pytest.mark.parametrize(("language", "title", "pain"), [("ru", "Ваша спина", "Боль"), ("es", "Tu espalda", "Dolor")])  # fmt: skip
+
+@pytest.mark.parametrize(("language", "title", "pain"), WORDS)
 def test_the_chart_draws_its_words_in_the_persons_language_with_every_glyph(
     language: str, title: str, pain: str
 ) -> None:
