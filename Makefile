@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run console test lint setup clean
+.PHONY: run console test lint setup clean extract translations
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -30,6 +30,20 @@ lint: $(STAMP)
 test: lint
 	scripts/ensure-postgres
 	MPLCONFIGDIR=$${MPLCONFIGDIR:-$(CURDIR)/.cache/matplotlib} $(BIN)/python -m pytest
+
+# The catalogues: extract Back Coach's English (coach/texts.py, coach/program.toml) into the
+# template, then bring every language's .po in step with it (new texts arrive untranslated,
+# changed ones fuzzy: tests/test_translations.py fails until a translator has done them).
+LOCALES := coach/locale
+
+extract: $(STAMP)
+	PYTHONPATH=$(CURDIR) $(BIN)/pybabel extract -F babel.cfg --project "Back Coach" --no-wrap \
+		-o $(LOCALES)/messages.pot .
+
+translations: extract
+	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages --no-wrap \
+		--ignore-obsolete
+	$(BIN)/pybabel compile -d $(LOCALES) -D messages --statistics
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache

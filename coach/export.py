@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from coach import texts
 from coach.doses import level_resets, walk
 from coach.model import History, MoveFeedback, Person, ProfileChange, Rating, SafetyEvent
 from coach.places import load_zone
@@ -21,6 +22,7 @@ from coach.program import Program
 from coach.rules import replay
 from coach.schedule import Delivery
 
+# The columns; their names are in the person's language (texts.EXPORT_COLUMNS).
 HEADER = ["event", "date", "time", "move", "value", "detail"]
 
 
@@ -131,7 +133,7 @@ def rows(program: Program, data: Everything, now: datetime) -> list[list[str]]:
             detail=f"reminder {slot + 1}",
         )
     events.sort(key=lambda pair: pair[0])
-    return [HEADER, *(row for _, row in events)]
+    return [[texts.EXPORT_COLUMNS[column] for column in HEADER], *(row for _, row in events)]
 
 
 def _settings(person: Person) -> list[tuple[str, str]]:

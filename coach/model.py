@@ -152,6 +152,7 @@ class Person:
     quiet: bool = False  # after 3 ignored check-in prompts: no prompts until they answer
     weekly_summary: bool = True
     checkin_weekly: bool = False  # in maintenance a person may check in once a week
+    language: str = "en"  # what Back Coach speaks to them (coach/i18n.py): en, ru or es
 
 
 class SafetyEventKind(StrEnum):

@@ -10,11 +10,13 @@ import re
 import tomllib
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from coach import i18n, texts
 from coach.model import Equipment
+from coach.quotes import marked_quotes
 
 PROGRAM_FILE = Path(__file__).with_name("program.toml")
 
@@ -24,6 +26,34 @@ Days = Annotated[int, Field(ge=1, le=365)]
 
 class _Data(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# The words a person reads, per model: in another language they read from the catalogue
+# (context "program", keyed by the English text), like the constants of coach/texts.py.
+MOVE_WORDS = frozenset(
+    {"name", "tip", "equipment_text", "alternative", "dose", "gentle_dose", "levels", "cues"}
+)
+STAGE_WORDS = frozenset({"name"})
+
+
+def in_language(value: Any) -> Any:
+    """A program text (or a tuple of them) in the current language."""
+    if isinstance(value, str):
+        return i18n.gettext(i18n.PROGRAM, value)
+    if isinstance(value, tuple):
+        return tuple(i18n.gettext(i18n.PROGRAM, v) if isinstance(v, str) else v for v in value)
+    return value
+
+
+def _quotes_in_how(move: Move, how: str) -> str:
+    """A translated *How?* ends with Cavaliere's words as the article gives them: the cues
+    a person reads are translations, the original is one tap away."""
+    cues = BaseModel.__getattribute__(move, "cues")
+    originals = [quote for cue in cues for quote in marked_quotes(cue)]
+    if not originals:
+        return how
+    lines = "\n".join(f"“{quote}” — Jeff Cavaliere" for quote in originals)
+    return f"{how}\n\n{texts.QUOTES_ORIGINAL}\n{lines}"
 
 
 class Rules(_Data):
@@ -80,6 +110,16 @@ class Move(_Data):
     gym_experience_required: bool = False
     every_other_day: bool = False
 
+    def __getattribute__(self, name: str) -> Any:
+        value = super().__getattribute__(name)
+        if i18n.current() == i18n.DEFAULT:
+            return value
+        if name in MOVE_WORDS:
+            return in_language(value)
+        if name == "how":
+            return _quotes_in_how(self, in_language(value))
+        return value
+
     @model_validator(mode="before")
     @classmethod
     def _default_levels(cls, data: object) -> object:
@@ -133,6 +173,12 @@ class Stage(_Data):
     name: str
     adds: tuple[str, ...] = Field(min_length=1)
     enter: Entry | None = None
+
+    def __getattribute__(self, name: str) -> Any:
+        value = super().__getattribute__(name)
+        if name in STAGE_WORDS and i18n.current() != i18n.DEFAULT:
+            return in_language(value)
+        return value
 
 
 class Program(_Data):

@@ -1,21 +1,45 @@
-"""Every text Back Coach says, in one catalogue (English first; translations can follow).
+"""Every text Back Coach says, in one catalogue: English, the source of the translations.
 
 Texts are Telegram HTML; values put into placeholders (str.format) are escaped by the caller.
+Reading a constant (``texts.WELCOME``) gives it in the language of the person at hand
+(coach/i18n.py): Russian and Spanish come from coach/locale/*/LC_MESSAGES/messages.po, which
+``make extract translations`` keeps in step with this file.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from babel import Locale
+from babel.dates import format_date
+
+from coach import i18n
+
+# Nouns counted with plural(); each is a plural message of the catalogues.
+PLURAL_NOUNS = ("day", "more day", "more session")
+
 
 def plural(count: int, noun: str) -> str:
-    """'1 more day', '2 more days'."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    """'1 more day', '2 more days' (in Russian, three forms: 'ещё 1 день', '2 дня', '5 дней')."""
+    return i18n.ngettext(f"{{count}} {noun}", f"{{count}} {noun}s", count).format(count=count)
 
 
 def day(value: date) -> str:
-    """A short, unambiguous date: 'Mon 3 Nov'."""
-    return f"{value:%a} {value.day} {value:%b}"
+    """A short, unambiguous date in the person's language: 'Mon 3 Nov', 'пн, 3 ноября'."""
+    language = i18n.current()
+    if language == i18n.DEFAULT:
+        return f"{value:%a} {value.day} {value:%b}"
+    # Russian abbreviates months with a dot ("мар."), which doubles at a sentence's end.
+    return format_date(value, "EEE, d MMMM" if language == "ru" else "EEE d MMM", locale=language)
+
+
+def country(code: str | None, english: str | None) -> str | None:
+    """A country's name in the person's language (CLDR, through Babel): 'Россия', 'México'."""
+    language = i18n.current()
+    if language == i18n.DEFAULT or code is None:
+        return english
+    name = Locale.parse(language).territories.get(code.upper())
+    return name if isinstance(name, str) else english
 
 
 EQUIPMENT = {
@@ -377,6 +401,7 @@ HELP = (
     "/export — everything I store about you, as a CSV file\n"
     "/deletedata — erase everything I store about you\n"
     "/privacy — what I store and how to export or delete it\n"
+    "/language — English, Русский, Español\n"
     "/help — this list"
 )
 PRIVACY = (
@@ -405,6 +430,7 @@ COMMANDS = {
     "resume": "Reminders on again",
     "redflags": "Warning signs that need a doctor",
     "privacy": "What is stored, export and deletion",
+    "language": "Change the language",
     "help": "What I can do",
 }
 PLAN_REASON_AWAY_FIRST = (
@@ -626,3 +652,35 @@ REPORT_FOOTER = "Back Coach report · made {day} · page {page}"
 def report_day(value: date) -> str:
     """A date with its year, for a document kept on file: 'Tue 3 Nov 2026'."""
     return f"{day(value)} {value.year}"
+
+
+# --- languages ---------------------------------------------------------------------------------
+
+LANGUAGE_ASK = "Which language should I speak? Your data and progress stay as they are."
+LANGUAGE_SET = "From now on I speak English."
+# A quote of Cavaliere in another language is a translation: its original is in How?.
+QUOTES_ORIGINAL = "Jeff Cavaliere's words in the original English:"
+# The export's column names (the values stay codes a spreadsheet can filter on).
+EXPORT_COLUMNS = {
+    "event": "event",
+    "date": "date",
+    "time": "time",
+    "move": "move",
+    "value": "value",
+    "detail": "detail",
+}
+
+
+# Words put into the settings and set-up summaries (services/settings.py, onboarding.py).
+WORDS = {
+    "none": "none",
+    "yes": "yes",
+    "no": "no",
+    "new_to_gym": "new to the gym",
+    "on": "on",
+    "off": "off",
+    "weekly": "weekly, Mondays",
+    "daily": "daily",
+}
+
+i18n.speak(__name__)

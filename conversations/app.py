@@ -19,14 +19,16 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from coach import texts
-from conversations import buttons, commands, data, report, settings
+from conversations import buttons, commands, data, language, report, settings
 from conversations.context import Ctx, Deps
 from conversations.dispatch import Dispatcher
 from conversations.replies import Reply, send_all
+from services.actions import Action
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,7 @@ COMMANDS = [
     "deletedata",
     "redflags",
     "privacy",
+    "language",
     "help",
 ]
 
@@ -143,6 +146,8 @@ async def tick(ctx: Ctx) -> None:
 def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Every handler, private chats only; groups get one friendly answer."""
     private = filters.ChatType.PRIVATE
+    app.add_handler(TypeHandler(Update, language.from_telegram), group=-1)
+    buttons.ROUTES[Action.LANGUAGE] = language.pressed
     app.add_handler(MessageHandler(~private & ~filters.UpdateType.EDITED, commands.private_only))
     app.add_handler(MessageHandler(private & filters.UpdateType.EDITED, commands.edited_message))
     app.add_handler(CommandHandler("start", commands.start, filters=private))
@@ -160,6 +165,7 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("resume", settings.resume_command, filters=private))
     app.add_handler(CommandHandler("reminders", settings.reminders_command, filters=private))
     app.add_handler(CommandHandler("settings", settings.settings_command, filters=private))
+    app.add_handler(CommandHandler("language", language.language_command, filters=private))
     app.add_handler(ChatMemberHandler(settings.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(private & filters.COMMAND, commands.unknown_command))
     app.add_handler(MessageHandler(private & filters.LOCATION, commands.location_message))
@@ -175,6 +181,7 @@ async def register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> N
         await app.bot.set_my_commands([BotCommand(c, texts.COMMANDS[c]) for c in COMMANDS])
     except TelegramError:
         log.warning("could not register the command list", exc_info=True)
+    await language.register_menus(app, COMMANDS)
 
 
 async def _on_error(update: object, ctx: Ctx) -> None:

@@ -23,6 +23,7 @@ class Action(StrEnum):
     SETTINGS = "st"  # a settings menu button
     RERATE = "rr"  # the answer to "change today's rating?" after a typed number
     DOSE = "dl"  # how a done move felt: easy, right or hard (moves its dose level)
+    LANGUAGE = "lg"  # the language Back Coach speaks to the person
 
 
 PLAN_FEEDBACK = frozenset({Action.DONE, Action.WORSE, Action.UNDO})

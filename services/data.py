@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from html import escape
 
-from coach import texts
+from coach import i18n, texts
 from coach.explain import standing
 from coach.export import Everything, rows, to_csv
 from coach.model import Person
@@ -125,5 +125,6 @@ async def delete(core: Core, chat_id: int, confirmed: bool) -> Outcome:
             return Outcome([Say(texts.KEPT)])
         deleted = await work.people.delete_everything(chat_id)
         await work.commit()
+    i18n.forget_chat(chat_id)  # a new start speaks their app's language again
     log.info("deleted a person's data on request (%d rows)", deleted)
     return Outcome([Say(texts.DELETED)])

@@ -11,7 +11,7 @@ import re
 from datetime import time
 from html import escape
 
-from coach import places, texts
+from coach import i18n, places, texts
 from coach.model import Equipment, Person, Profile, RedFlagGroup, SafetyEvent, SafetyEventKind
 from coach.model import Screening as ScreeningAnswers
 from coach.safety import Hold, clinician_cleared, hold, record_red_flag, record_screening
@@ -74,7 +74,8 @@ def emergency_words(zone: str | None) -> str:
     if not found.number:
         return texts.EMERGENCY_NUMBER_UNKNOWN
     template = texts.EMERGENCY_NUMBER_ALSO if found.also else texts.EMERGENCY_NUMBER
-    return template.format(number=found.number, also=found.also, country=found.country)
+    country = texts.country(found.country_code, found.country)
+    return template.format(number=found.number, also=found.also, country=country)
 
 
 def advice(template: str, zone: str | None) -> str:
@@ -108,9 +109,10 @@ def goto(work: Work, person: Person, step: Step | None) -> list[Message]:
     return [question(person)]
 
 
-def after(work: Work, person: Person, step: Step, said: str = texts.SAVED) -> list[Message]:
+def after(work: Work, person: Person, step: Step, said: str | None = None) -> list[Message]:
     """After answering ``step``: the next step, or the end of a change from /settings,
-    with the new value said back."""
+    with the new value said back (by default "Saved.", in the person's language)."""
+    said = said or texts.SAVED
     if person.registered and STEPS[step].ends_change:
         person.step, person.step_data = None, {}
         return [Say(said)]
@@ -148,6 +150,7 @@ async def start(core: Core, chat_id: int) -> Outcome:
         person = await work.person(chat_id)
         if person is None:
             person = Person(chat_id=chat_id, created_at=work.now, step=Step.CONSENT)
+            person.language = i18n.current()  # their Telegram app's, if we ship it
             await work.add(person)
             messages: list[Message] = [Say(texts.WELCOME), question(person)]
         else:

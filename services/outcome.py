@@ -86,10 +86,10 @@ def say(*messages: Message, toast: str | None = None) -> Outcome:
     return Outcome(list(messages), toast)
 
 
-def pain_question(day: date, text: str = texts.PAIN_ASK) -> Say:
-    """The 0-10 question for a day's rating."""
+def pain_question(day: date, text: str | None = None) -> Say:
+    """The 0-10 question for a day's rating (asked in the person's language)."""
     buttons = tuple(Button(str(n), Action.PAIN, (day, n)) for n in range(11))
-    return Say(text, (buttons[:6], buttons[6:]))
+    return Say(text or texts.PAIN_ASK, (buttons[:6], buttons[6:]))
 
 
 def hold_notice(text: str) -> Say:

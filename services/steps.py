@@ -129,8 +129,9 @@ def _answers(step: Step, *rows: list[tuple[str, str]]) -> tuple[tuple[Button, ..
     )
 
 
-def _yes_no(step: Step, text: str, yes: str = texts.YES, no: str = texts.NO) -> Say:
-    return Say(text, _answers(step, [(yes, "y"), (no, "n")]))
+def _yes_no(step: Step, text: str, yes: str | None = None, no: str | None = None) -> Say:
+    """A yes/no question; the labels are read when asked, in the person's language."""
+    return Say(text, _answers(step, [(yes or texts.YES, "y"), (no or texts.NO, "n")]))
 
 
 def screening_answers(person: Person) -> dict[str, bool]:

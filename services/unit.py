@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, time
 
+from coach import i18n
 from coach.model import Equipment, Person, Profile
 from coach.schedule import WEEKLY_AT, Kind, Reminder, reminders_for
 from services.core import Core
@@ -60,6 +61,7 @@ class Work:
         person = await self.uow.people.get(chat_id)
         if person is None:
             return None
+        i18n.use(person.language, chat_id)  # the rest of this update or send speaks it
         self._loaded[chat_id] = schedule_key(person)
         self._profiles[chat_id] = (person.registered, person.profile)
         if repair and person.active and not await self.uow.schedule.of(chat_id):

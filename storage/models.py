@@ -84,6 +84,7 @@ class PersonRow(Base):
     quiet: Mapped[bool] = mapped_column(default=False)
     weekly_summary: Mapped[bool] = mapped_column(default=True)
     checkin_weekly: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[str | None] = mapped_column(String(8))  # None: English
 
 
 class RatingRow(Base):

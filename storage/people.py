@@ -7,6 +7,7 @@ from typing import Final
 from sqlalchemy import Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from coach.i18n import DEFAULT as DEFAULT_LANGUAGE
 from coach.model import Equipment, Person, Profile, RedFlagGroup, SafetyState, Screening
 from storage.models import Base, PersonRow, ReminderRow
 from storage.repositories import affected_rows
@@ -65,6 +66,7 @@ def to_person(row: PersonRow) -> Person:
         quiet=row.quiet,
         weekly_summary=row.weekly_summary,
         checkin_weekly=row.checkin_weekly,
+        language=row.language or DEFAULT_LANGUAGE,
     )
 
 
@@ -98,6 +100,7 @@ def write_person(row: PersonRow, person: Person) -> None:
     row.quiet = person.quiet
     row.weekly_summary = person.weekly_summary
     row.checkin_weekly = person.checkin_weekly
+    row.language = person.language
 
 
 class PeopleRepository:

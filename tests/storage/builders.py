@@ -45,4 +45,5 @@ def full_person(chat_id: int) -> Person:
         quiet=True,
         weekly_summary=False,
         checkin_weekly=True,
+        language="ru",
     )

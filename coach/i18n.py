@@ -1,0 +1,229 @@
+"""The language Back Coach speaks to a person, and the catalogues it speaks from.
+
+English lives in coach/texts.py and coach/program.toml, as written; Russian and Spanish are
+gettext catalogues (coach/locale/<language>/LC_MESSAGES/messages.po) read with Babel the first
+time a language is used. Each message is keyed by a context, the name of its constant in
+texts.py (``WELCOME``, ``PLAN_REASON[flare]``), ``program`` for program.toml's words or
+``plural`` for counted nouns, and by its English text: a translation whose English has
+changed since is stale and never shown (English is, and a test fails the build).
+
+The language is a property of the person, set once per unit of work (``use``) where the
+person is loaded, like their time zone; it lives in a ``ContextVar``, so each update (each
+its own asyncio task) and each reminder send speaks its own person's language, and the call
+sites that read ``texts.X`` never change. coach/ stays free of Telegram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from gettext import c2py
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from babel.messages.pofile import read_po
+
+DEFAULT = "en"
+# What /language offers, each in its own words.
+LANGUAGES: Mapping[str, str] = {"en": "English", "ru": "Русский", "es": "Español"}
+LOCALE_DIR = Path(__file__).with_name("locale")
+DOMAIN = "messages"
+PROGRAM = "program"  # the context of program.toml's words
+PLURAL = "plural"  # the context of counted nouns ("{count} day")
+# texts.py constants that are not words: versions and file names stay as they are.
+NOT_WORDS = frozenset({"CONSENT_VERSION", "RED_FLAGS_VERSION", "EXPORT_FILENAME"})
+
+_language: ContextVar[str] = ContextVar("language", default=DEFAULT)
+
+
+def choose(code: str | None) -> str:
+    """The language we ship that a Telegram ``language_code`` asks for: "es-MX" and "es"
+    are Spanish, "ru" Russian; anything else (or nothing) is English."""
+    base = (code or "").replace("_", "-").split("-")[0].strip().lower()
+    return base if base in LANGUAGES else DEFAULT
+
+
+def use(language: str | None, chat_id: int | None = None) -> str:
+    """Speak ``language`` for the rest of this task (an update, a reminder send); a stored
+    language we no longer ship, or none, is English. With ``chat_id`` (a person just
+    loaded), remember it for their next updates. Returns the language now spoken."""
+    chosen = language if language in LANGUAGES else DEFAULT
+    assert chosen is not None
+    _language.set(chosen)
+    if chat_id is not None:
+        _known[chat_id] = chosen
+    return chosen
+
+
+# The stored language of everyone loaded since start, so an update that loads nobody
+# (/help, an unknown command, a sticker) is answered in it too: a few bytes a person.
+_known: dict[int, str] = {}
+
+
+def known(chat_id: int) -> str | None:
+    """The stored language of a person loaded since start (None: not loaded yet)."""
+    return _known.get(chat_id)
+
+
+def forget_chat(chat_id: int) -> None:
+    """A person's data was erased: their language goes with it."""
+    _known.pop(chat_id, None)
+
+
+def current() -> str:
+    """The language of the unit of work at hand."""
+    return _language.get()
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Speak ``language`` inside a block only (the command menu of each language, tests)."""
+    token = _language.set(language if language in LANGUAGES else DEFAULT)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def po_path(language: str) -> Path:
+    """Where a language's catalogue lives."""
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+Translations = Mapping[tuple[str, str], str | tuple[str, ...]]
+
+
+@cache
+def catalogue(language: str) -> tuple[Translations, Callable[[int], int]]:
+    """A language's translations by (context, English), fuzzy and empty ones left out, and
+    its plural rule (from the catalogue's Plural-Forms). A plural message maps to its forms."""
+    if language == DEFAULT or not po_path(language).exists():
+        return {}, _english_plural
+    with po_path(language).open("rb") as file:
+        catalog = read_po(file, locale=language, domain=DOMAIN)
+    found: dict[tuple[str, str], str | tuple[str, ...]] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy or not message.string:
+            continue
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        text = message.string
+        if isinstance(text, tuple | list):
+            if all(text):
+                found[(message.context or "", key)] = tuple(text)
+        else:
+            found[(message.context or "", key)] = text
+    return found, c2py(catalog.plural_expr)
+
+
+def translations(language: str) -> Translations:
+    """A language's translations by (context, English)."""
+    return catalogue(language)[0]
+
+
+def _english_plural(count: int) -> int:
+    return 0 if count == 1 else 1
+
+
+def gettext(context: str, english: str) -> str:
+    """The current language's words for ``english`` (English itself when it has none)."""
+    language = _language.get()
+    if language == DEFAULT:
+        return english
+    found = translations(language).get((context, english))
+    return found if isinstance(found, str) else english
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """A counted phrase ("{count} day" / "{count} days") in the current language."""
+    language = _language.get()
+    english = singular if count == 1 else plural
+    if language == DEFAULT:
+        return english
+    found, rule = catalogue(language)
+    forms = found.get((PLURAL, singular))
+    if not isinstance(forms, tuple):
+        return english
+    return forms[min(rule(count), len(forms) - 1)]
+
+
+# --- texts.py: a module that answers in the current language --------------------------------
+
+
+def words_of(values: Mapping[str, object]) -> Iterator[tuple[str, str]]:
+    """(context, English) for every word of a texts module: each string constant, and each
+    string of a dict constant as ``NAME[key]``. Versions, file names and strings without a
+    letter (emoji, marks) are not words."""
+    for name, value in values.items():
+        if not name.isupper() or name in NOT_WORDS:
+            continue
+        if isinstance(value, str) and has_letters(value):
+            yield name, value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, str) and has_letters(item):
+                    yield f"{name}[{key}]", item
+
+
+def has_letters(text: str) -> bool:
+    return any(character.isalpha() for character in text)
+
+
+class SpeakingModule(ModuleType):
+    """A texts module whose constants read in the current language. English is the module
+    itself; another language's constants are built once from its catalogue, so reading
+    ``texts.WELCOME`` costs a dictionary lookup."""
+
+    def __getattribute__(self, name: str) -> Any:
+        language = _language.get()
+        if language != DEFAULT and name[:1].isupper():
+            table = _tables.get((ModuleType.__getattribute__(self, "__name__"), language))
+            if table is None:
+                table = _build_table(self, language)
+            if name in table:
+                return table[name]
+        return ModuleType.__getattribute__(self, name)
+
+
+_tables: dict[tuple[str, str], dict[str, object]] = {}
+
+
+def _build_table(module: ModuleType, language: str) -> dict[str, object]:
+    """Every translated constant of a module in one language (untranslated ones: English)."""
+    values: dict[str, object] = ModuleType.__getattribute__(module, "__dict__")
+    found = translations(language)
+    table: dict[str, object] = {}
+    for name, value in values.items():
+        if not name.isupper() or name in NOT_WORDS:
+            continue
+        if isinstance(value, str):
+            translated = found.get((name, value))
+            table[name] = translated if isinstance(translated, str) else value
+        elif isinstance(value, dict):
+            table[name] = {
+                key: _translated(found, f"{name}[{key}]", item) for key, item in value.items()
+            }
+    _tables[(ModuleType.__getattribute__(module, "__name__"), language)] = table
+    return table
+
+
+def _translated(found: Mapping[tuple[str, str], object], context: str, item: object) -> object:
+    if not isinstance(item, str):
+        return item
+    translated = found.get((context, item))
+    return translated if isinstance(translated, str) else item
+
+
+def speak(module_name: str) -> None:
+    """Make a loaded module answer in the current language (called at the end of texts.py)."""
+    import sys
+
+    sys.modules[module_name].__class__ = SpeakingModule
+
+
+def forget() -> None:
+    """Drop the loaded catalogues (after a test rewrites one)."""
+    catalogue.cache_clear()
+    _tables.clear()
