@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -17,6 +19,83 @@ from storage.repositories import (
     SafetyRepository,
 )
 from storage.schedule import ScheduleRepository
+
+
+class WriterSession(AsyncSession):
+    """A session that, on SQLite, waits its turn to write in this process.
+
+    SQLite has one writer at a time. Left to SQLite, every other writer of a burst (64
+    handlers at once, a dispatcher tick) holds a pooled connection and a thread while it
+    sleeps and retries in SQLite's busy handler, which is neither fair nor unbounded: under a
+    long enough queue one of them gives up with "database is locked" and the person's press
+    fails. Here a unit's first write (a DML statement, or a flush of pending changes) first
+    takes the store's ``asyncio.Lock`` -- first come, first served, without a timeout -- and
+    holds it until the unit commits, rolls back or closes. Reads never wait for it. Without
+    a lock (PostgreSQL) the session is a plain AsyncSession.
+    """
+
+    gate: asyncio.Lock | None = None
+    _writing = False
+
+    async def _turn(self) -> None:
+        """Wait for this unit's turn to write (once per transaction)."""
+        if self.gate is not None and not self._writing:
+            await self.gate.acquire()
+            self._writing = True
+
+    def _release(self) -> None:
+        if self._writing and self.gate is not None:
+            self._writing = False
+            self.gate.release()
+
+    def _pending(self) -> bool:
+        """Whether a flush (explicit, or before a query or a commit) would write."""
+        return bool(self.new or self.dirty or self.deleted)
+
+    async def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(statement, "is_dml", False) or self._pending():
+            await self._turn()
+        return await super().execute(statement, *args, **kwargs)
+
+    async def scalar(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        if self._pending():
+            await self._turn()
+        return await super().scalar(statement, *args, **kwargs)
+
+    async def scalars(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        if self._pending():
+            await self._turn()
+        return await super().scalars(statement, *args, **kwargs)
+
+    async def get(self, *args: Any, **kwargs: Any) -> Any:
+        if self._pending():
+            await self._turn()
+        return await super().get(*args, **kwargs)
+
+    async def flush(self, objects: Sequence[Any] | None = None) -> None:
+        if self._pending():
+            await self._turn()
+        await super().flush(objects)
+
+    async def commit(self) -> None:
+        if self._pending():
+            await self._turn()
+        try:
+            await super().commit()
+        finally:
+            self._release()
+
+    async def rollback(self) -> None:
+        try:
+            await super().rollback()
+        finally:
+            self._release()
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            self._release()
 
 
 class UnitOfWork:
@@ -67,11 +146,15 @@ class Store:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._sessions = async_sessionmaker(engine, class_=WriterSession, expire_on_commit=False)
+        # SQLite's writers queue here, in order, instead of in SQLite's busy handler.
+        self._gate = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     def unit(self) -> UnitOfWork:
         """A new unit of work; use it as ``async with store.unit() as uow: ...``."""
-        return UnitOfWork(self._sessions(), self.engine.dialect.name)
+        session = self._sessions()
+        session.gate = self._gate
+        return UnitOfWork(session, self.engine.dialect.name)
 
     async def close(self) -> None:
         """Close every pooled connection."""

@@ -1,0 +1,105 @@
+"""SQLite's writers in one process queue in order instead of giving up with "database is
+locked".
+
+SQLite lets a waiting writer retry only for its busy timeout (a minute in production). Under
+a long burst -- 64 handlers at once and a dispatcher tick -- a writer could wait longer than
+that in SQLite's unfair busy handler and fail the person's press. These tests shorten the
+busy timeout to a fifth of a second, so that "longer than the busy timeout" takes a second,
+not minutes: on a store without the in-process queue the second writer fails every time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+
+from coach.model import Feedback, MoveFeedback
+from storage.db import create_engine, migrate
+from storage.unit_of_work import Store
+from tests.storage.builders import NOW, bare_person
+
+BUSY_MS = 200
+HOLD_SECONDS = 1.0  # five busy timeouts
+DAY = NOW.date()
+
+
+async def short_timeout_store(path: Path) -> Store:
+    """A migrated SQLite store whose connections give up waiting for the lock after 0.2 s."""
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+
+    def shorten(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_MS}")
+        cursor.close()
+
+    event.listen(engine.sync_engine, "connect", shorten)  # after the project's pragmas
+    await migrate(engine)
+    store = Store(engine)
+    async with store.unit() as uow:
+        for chat_id in (1, 2, 3):
+            await uow.people.add(bare_person(chat_id))
+        await uow.commit()
+    return store
+
+
+async def test_a_writer_waits_for_a_slow_writer_longer_than_the_busy_timeout(
+    tmp_path: Path,
+) -> None:
+    store = await short_timeout_store(tmp_path / "queue.sqlite3")
+    first_wrote = asyncio.Event()
+
+    async def slow_writer() -> None:
+        async with store.unit() as uow:
+            await uow.ratings.set(1, DAY, 4, NOW)
+            first_wrote.set()
+            await asyncio.sleep(HOLD_SECONDS)  # e.g. a long dispatcher tick
+            await uow.commit()
+
+    async def second_writer() -> None:
+        await first_wrote.wait()
+        async with store.unit() as uow:
+            person = await uow.people.get(2)  # reads first, then writes
+            assert person is not None
+            await uow.ratings.set(2, DAY, 6, NOW)
+            await uow.commit()
+
+    try:
+        await asyncio.wait_for(asyncio.gather(slow_writer(), second_writer()), 30)
+        async with store.unit() as uow:
+            assert [r.pain for r in await uow.ratings.all(1)] == [4]
+            assert [r.pain for r in await uow.ratings.all(2)] == [6]
+    finally:
+        await store.close()
+
+
+async def test_many_writers_behind_a_slow_one_all_commit_in_turn(tmp_path: Path) -> None:
+    store = await short_timeout_store(tmp_path / "burst.sqlite3")
+    first_wrote = asyncio.Event()
+    order: list[int] = []
+
+    async def slow_writer() -> None:
+        async with store.unit() as uow:
+            await uow.feedback.add(1, MoveFeedback(DAY, "bar_hang", Feedback.DONE), NOW)
+            first_wrote.set()
+            await asyncio.sleep(HOLD_SECONDS)
+            await uow.commit()
+
+    async def writer(n: int) -> None:
+        await first_wrote.wait()
+        await asyncio.sleep(n / 1000)  # they arrive in this order
+        async with store.unit() as uow:
+            await uow.ratings.set(2 + n % 2, DAY, n % 11, NOW)
+            order.append(n)
+            await uow.commit()
+
+    try:
+        await asyncio.wait_for(asyncio.gather(slow_writer(), *(writer(n) for n in range(20))), 60)
+        assert order == list(range(20))  # first come, first served
+        async with store.unit() as uow:
+            assert len(await uow.feedback.all(1)) == 1
+            assert [r.pain for r in await uow.ratings.all(3)] == [19 % 11]
+    finally:
+        await store.close()
