@@ -299,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        print(f"A setting is wrong:\n{_validation_lines(exc)}", file=sys.stderr)
+        print(f"A setting is wrong:\n{describe_invalid(exc)}", file=sys.stderr)
         return EXIT_SETTINGS
     if settings.telegram_bot_token is None or not settings.token.strip():
         print(NO_TOKEN, file=sys.stderr)
@@ -323,7 +323,7 @@ def _secrets(settings: Settings) -> list[str]:
     return [settings.secret] if settings.secret else []
 
 
-def _validation_lines(exc: ValidationError) -> str:
+def describe_invalid(exc: ValidationError) -> str:
     """Which setting is wrong and why, without the value (it may be a secret)."""
     return "\n".join(
         f"  - {'.'.join(str(part) for part in error['loc']).upper()}: {error['msg']}"
