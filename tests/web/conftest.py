@@ -3,9 +3,10 @@ Telegram, and the real web server on 127.0.0.1, posted to with httpx as Telegram
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -84,6 +85,14 @@ class Served:
                 if name != "alembic_version"
             ]
             return {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+async def eventually(condition: Callable[[], object], what: str) -> None:
+    """Wait until ``condition()`` is true (for state the emulator does not see change)."""
+    async with asyncio.timeout(TIMEOUT):
+        while not condition():
+            await asyncio.sleep(0.02)
+    assert condition(), what
 
 
 def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
