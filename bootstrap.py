@@ -112,9 +112,10 @@ def build_application(
     add_handlers(app)
     app.add_error_handler(note_error)  # after the apology: counts the update as an error
     # /healthz and /metrics (conversations/web.py) read the application's Monitor.
-    cast(Any, app).monitor = Monitor(app, metrics, dispatch_every)
+    monitor = cast(Any, app).monitor = Monitor(app, metrics, dispatch_every)
     if dispatch_every is not None:
         assert app.job_queue is not None
+        app.job_queue.run_once(monitor.begin, 0, name="monitor")
         # One repeating job for everyone; a late tick runs once (coalesce), never skipped.
         app.job_queue.run_repeating(
             observed_tick,

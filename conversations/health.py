@@ -54,7 +54,7 @@ class Monitor:
 
     def __init__(self, app: Any, metrics: Metrics, dispatch_every: float | None) -> None:
         self.app, self.metrics, self.dispatch_every = app, metrics, dispatch_every
-        self.started = app.deps.clock.now()
+        self.started: datetime | None = None  # when the job queue started (see begin)
         self._last_tick: datetime | None = None
         limiter = app.bot.rate_limiter
         metrics.rate_limiter_waits.set_function(lambda: float(getattr(limiter, "waits", 0) or 0))
@@ -66,6 +66,11 @@ class Monitor:
             last: datetime | None = dispatcher.last_tick
             return last
         return self._last_tick
+
+    async def begin(self, ctx: Ctx) -> None:
+        """A job run once as the job queue starts: ticks are awaited from then on (not from
+        the build, which migrations and the city index may leave seconds behind)."""
+        self.started = ctx.deps.clock.now()
 
     def ticked(self, at: datetime, report: Any) -> None:
         """A tick at ``at`` finished with ``report``."""
@@ -111,13 +116,15 @@ class Monitor:
         return round(float((self.app.deps.clock.now() - last).total_seconds()), 3)
 
     def _stalled(self, age: float | None) -> bool:
-        """Ticks are on and none finished for MISSED_TICKS intervals (counted from start
-        before the first tick)."""
+        """Ticks are on and none finished for MISSED_TICKS intervals (counted from the job
+        queue's start before the first tick)."""
         if self.dispatch_every is None:
             return False
         if age is None:
+            if self.started is None:
+                return False  # the job queue has not started yet
             age = (self.app.deps.clock.now() - self.started).total_seconds()
-        return age > MISSED_TICKS * self.dispatch_every
+        return bool(age > MISSED_TICKS * self.dispatch_every)
 
 
 def monitor_of(app: Any) -> Monitor:

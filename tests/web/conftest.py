@@ -25,6 +25,7 @@ from emulator import BotApiEmulator
 from emulator.models import SentMessage
 from services.clock import ManualClock
 from storage.unit_of_work import Store, open_store
+from tests.e2e.conftest import bot_process  # noqa: F401 - the fixture, for bot.py processes
 
 TIMEOUT = 15.0
 HOOK_URL = "https://coach.example.org/telegram/updates"
@@ -90,7 +91,7 @@ class Served:
 async def eventually(condition: Callable[[], object], what: str) -> None:
     """Wait until ``condition()`` is true (for state the emulator does not see change)."""
     async with asyncio.timeout(TIMEOUT):
-        while not condition():
+        while not condition():  # noqa: ASYNC110 - the condition has no event to wait on
             await asyncio.sleep(0.02)
     assert condition(), what
 

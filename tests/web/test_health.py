@@ -79,6 +79,7 @@ async def test_healthz_is_503_when_the_first_tick_never_came(
 ) -> None:
     (job,) = served.app.job_queue.get_jobs_by_name("dispatch")
     job.enabled = False  # the dispatcher never gets going
+    await eventually(lambda: served.app.monitor.started, "the job queue never started")
     assert (await served.http.get("/healthz")).status_code == 200  # just started
     served.clock.advance(timedelta(seconds=3 * dispatch_every + 1))
     response = await served.http.get("/healthz")
