@@ -151,11 +151,11 @@ async def _serve(app: Any, settings: Settings) -> None:
     rejects the token), stop."""
     stop = asyncio.Event()
     _on_signals(stop)
-    await _patiently("connecting to Telegram", app.initialize)
-    _record_database(settings.database_url)
-    await app.start()
-    server = _web_server(app, settings)
+    server = _web_server(app, settings)  # its port is taken now: a busy one stops us early
     try:
+        await _patiently("connecting to Telegram", app.initialize)
+        _record_database(settings.database_url)
+        await app.start()
         if server is not None:
             await server.start()
         await _take_updates(app, settings)
@@ -169,16 +169,23 @@ async def _serve(app: Any, settings: Settings) -> None:
                 wait.cancel()
     finally:
         if server is not None:
-            await server.stop()
+            await server.stop()  # no more posts while the application stops
     if rejected.is_set():
         raise Fatal(REJECTED, EXIT_REJECTED)
+
+
+def _webhook(settings: Settings) -> Webhook | None:
+    """The webhook of webhook mode (its settings were checked at start), or None."""
+    if not settings.webhook_url:
+        return None
+    return Webhook(settings.webhook_url, settings.secret or "")
 
 
 async def _take_updates(app: Any, settings: Settings) -> None:
     """Webhook mode: set the webhook (with its secret). Polling: delete any webhook left
     set (PTB's start_polling does) and poll."""
-    if settings.webhook_url:
-        webhook = Webhook(settings.webhook_url, settings.secret or "")
+    webhook = _webhook(settings)
+    if webhook is not None:
         await _patiently("setting the webhook", lambda: set_webhook(app, webhook))
         log.info("Telegram posts updates to the webhook at %s", webhook.url)
         return
@@ -194,25 +201,22 @@ async def _take_updates(app: Any, settings: Settings) -> None:
 
 
 def _web_server(app: Any, settings: Settings) -> WebServer | None:
-    """The HTTP server of this mode: the webhook with /healthz and /metrics, or in polling
-    mode those two alone when METRICS_PORT is set; None when there is none."""
-    monitor = monitor_of(app)
-    if settings.webhook_url:
-        webhook = Webhook(settings.webhook_url, settings.secret or "")
-        asgi, host, port = (
-            web_app(app, monitor, webhook),
-            settings.webhook_listen,
-            settings.webhook_port,
-        )
+    """The HTTP server of this mode, its port bound: the webhook with /healthz and
+    /metrics, or in polling mode those two alone when METRICS_PORT is set; else None."""
+    webhook = _webhook(settings)
+    if webhook is not None:
+        host, port = settings.webhook_listen, settings.webhook_port
     elif settings.metrics_port is not None:
-        asgi, host, port = web_app(app, monitor), settings.metrics_listen, settings.metrics_port
+        host, port = settings.metrics_listen, settings.metrics_port
     else:
         return None
     try:
-        return WebServer(asgi, host, port)
+        return WebServer(web_app(app, monitor_of(app), webhook), host, port)
     except OSError as exc:
         raise Fatal(
-            f"Back Coach cannot listen on {host}:{port} ({exc.strerror}).", EXIT_LISTEN
+            f"Back Coach cannot listen on {host}:{port} ({exc.strerror}); is another "
+            "program using that port? Change WEBHOOK_PORT or METRICS_PORT.",
+            EXIT_LISTEN,
         ) from exc
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot import EXIT_SETTINGS
+from bot import EXIT_LISTEN, EXIT_SETTINGS
 from conversations.web import ALLOWED_UPDATES, SECRET_HEADER
 from emulator import BotApiEmulator
 from tests.e2e.conftest import Bot, Person
@@ -172,3 +172,26 @@ async def test_polling_deletes_a_webhook_left_set_and_serves_health_locally(
             assert 'backcoach_updates_total{kind="command",outcome="ok"} 1.0' in metrics
             assert (await http.post("/telegram/hook", json={})).status_code in (404, 405)
         assert await bot.stop() == 0
+
+
+async def test_a_port_in_use_stops_the_bot_before_it_talks_to_telegram(
+    tmp_path: Path, bot_process: Any
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        async with BotApiEmulator(fresh_token()) as emu:
+            bot = bot_process(
+                emu.base_url,
+                emu.token,
+                tmp_path / "db.sqlite3",
+                tmp_path / "log",
+                METRICS_PORT=str(port),
+            )
+            await bot.start()
+            assert await _exit_status(bot) == EXIT_LISTEN
+            assert not emu.calls_of("getMe")
+    text = (tmp_path / "log").read_text()
+    assert f"cannot listen on 127.0.0.1:{port}" in text and "METRICS_PORT" in text
+    assert "Traceback" not in text
