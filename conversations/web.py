@@ -11,6 +11,7 @@ the same health and metrics routes can be served alone, on 127.0.0.1 by default.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -28,7 +29,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Update
 
-from conversations.health import Monitor
+from conversations.health import CHECK_TIMEOUT, Monitor
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ def web_app(app: Any, monitor: Monitor, webhook: Webhook | None = None) -> Starl
 
     async def metrics(request: Request) -> Response:
         try:
-            await asyncio.wait_for(monitor.queue_depth(), 2.0)
+            await asyncio.wait_for(monitor.queue_depth(), CHECK_TIMEOUT)
         except Exception as exc:  # the figures still answer, with the last queue depth
             log.warning("counting the reminder queue failed (%s)", type(exc).__name__)
         body = generate_latest(monitor.metrics.registry)
@@ -164,8 +165,6 @@ class Server(uvicorn.Server):
     """uvicorn inside the bot's loop: bot.py owns the signals, so uvicorn takes none."""
 
     def capture_signals(self) -> Any:
-        import contextlib
-
         return contextlib.nullcontext()
 
 
