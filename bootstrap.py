@@ -4,7 +4,7 @@ Application. ``bot.py``, the console and the tests all build the bot here."""
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, Literal, cast
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -12,10 +12,12 @@ from telegram.ext import ApplicationBuilder, ContextTypes
 from telegram.request import HTTPXRequest
 
 from coach.program import Program, default_program
-from conversations.app import BackCoachApplication, PerPersonProcessor, add_handlers, tick
+from conversations.app import BackCoachApplication, PerPersonProcessor, add_handlers
 from conversations.context import Ctx, Deps
 from conversations.dispatch import Dispatcher
+from conversations.health import Monitor, observed_tick
 from conversations.limiter import LaneLimiter
+from conversations.metrics import Metrics, Observed, note_error
 from conversations.payload import Signer
 from conversations.updates_bot import BackCoachBot
 from services.clock import Clock, SystemClock
@@ -45,6 +47,18 @@ class Settings(BaseSettings):
     # reminders): at most ``rate_limit_per_second`` requests to chats in any second.
     rate_limit: bool = True
     rate_limit_per_second: int = 30
+    # Webhook mode (a public bot) when WEBHOOK_URL is set: Telegram posts to that https URL
+    # with WEBHOOK_SECRET; the server listens on WEBHOOK_LISTEN:WEBHOOK_PORT (behind a TLS
+    # proxy) and also answers /healthz and /metrics there. Polling otherwise.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8080
+    # Polling mode: /healthz and /metrics on METRICS_LISTEN:METRICS_PORT when the port is set.
+    metrics_port: int | None = None
+    metrics_listen: str = "127.0.0.1"
+    # "text" (the default) or "json": one JSON object a line.
+    log_format: Literal["text", "json"] = "text"
 
     @property
     def token(self) -> str:
@@ -52,6 +66,11 @@ class Settings(BaseSettings):
         if self.telegram_bot_token is None:
             raise RuntimeError("TELEGRAM_BOT_TOKEN is not set")
         return self.telegram_bot_token.get_secret_value()
+
+    @property
+    def secret(self) -> str | None:
+        """The webhook's secret, if set."""
+        return self.webhook_secret.get_secret_value() if self.webhook_secret else None
 
 
 def signing_key(token: str) -> bytes:
@@ -86,11 +105,12 @@ def build_application(
             else None
         ),
     )
+    metrics = Metrics()
     builder = (
         ApplicationBuilder()
         .bot(bot)
         .context_types(ContextTypes(context=Ctx))
-        .concurrent_updates(PerPersonProcessor())
+        .concurrent_updates(Observed(PerPersonProcessor(), metrics))
         .application_class(BackCoachApplication)
     )
     app: Any = builder.build()
@@ -98,11 +118,15 @@ def build_application(
     app.deps = Deps(store, clock, program, Signer(signing_key(token)))
     app.dispatcher = Dispatcher(app.deps, app.bot, rate=dispatch_rate)
     add_handlers(app)
+    app.add_error_handler(note_error)  # after the apology: counts the update as an error
+    # /healthz and /metrics (conversations/web.py) read the application's Monitor.
+    monitor = cast(Any, app).monitor = Monitor(app, metrics, dispatch_every)
     if dispatch_every is not None:
         assert app.job_queue is not None
+        app.job_queue.run_once(monitor.begin, 0, name="monitor")
         # One repeating job for everyone; a late tick runs once (coalesce), never skipped.
         app.job_queue.run_repeating(
-            tick,
+            observed_tick,
             interval=dispatch_every,
             first=1,
             name="dispatch",

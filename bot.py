@@ -1,6 +1,9 @@
 """Back Coach: wiring only. Settings, database, application, run.
 
-python bot.py            run the bot (needs TELEGRAM_BOT_TOKEN; see README.md)
+python bot.py            run the bot (needs TELEGRAM_BOT_TOKEN; see README.md): polling
+                         Telegram, or with WEBHOOK_URL set, serving Telegram's webhook
+python bot.py --console  chat with it in this terminal
+(installed, the same as: back-coach run / back-coach console; see conversations/cli.py)
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from telegram import Update
@@ -24,7 +28,9 @@ from bootstrap import Settings, open_application
 from coach import places
 from coach.program import ProgramError, default_program
 from conversations.data import load_charts
+from conversations.health import monitor_of
 from conversations.logs import setup_logging
+from conversations.web import Webhook, WebServer, set_webhook, web_app, webhook_problems
 from storage.db import sqlite_file
 
 log = logging.getLogger("backcoach")
@@ -54,6 +60,8 @@ and start Back Coach again."""
 EXIT_REJECTED = 4
 EXIT_UNREACHABLE = 5
 EXIT_DATABASE = 6
+EXIT_SETTINGS = 7  # settings that cannot run: a webhook without a good secret, a bad value
+EXIT_LISTEN = 8  # the webhook's or the metrics' port cannot be listened on
 
 # Next to .env: the SQLite file this installation has used, so that a database that
 # disappears (a deleted directory, an unmounted volume) is an error, not a new empty one.
@@ -152,12 +160,49 @@ def _database_failed(exc: SQLAlchemyError, url: str) -> Fatal:
 
 
 async def _serve(app: Any, settings: Settings) -> None:
-    """Start, poll until a signal (or until Telegram rejects the token), stop."""
+    """Start, take updates (polling, or the webhook) until a signal (or until Telegram
+    rejects the token), stop."""
     stop = asyncio.Event()
     _on_signals(stop)
-    await _patiently("connecting to Telegram", app.initialize)
-    _record_database(settings.database_url)
-    await app.start()
+    server = _web_server(app, settings)  # its port is taken now: a busy one stops us early
+    try:
+        await _patiently("connecting to Telegram", app.initialize)
+        _record_database(settings.database_url)
+        await app.start()
+        if server is not None:
+            await server.start()
+        await _take_updates(app, settings)
+        _dispatch_now(app)
+        log.info("Back Coach is running; press Ctrl-C to stop")
+        rejected = app.bot.rejected
+        waits = [asyncio.create_task(stop.wait()), asyncio.create_task(rejected.wait())]
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+    finally:
+        if server is not None:
+            await server.stop()  # no more posts while the application stops
+    if rejected.is_set():
+        raise Fatal(REJECTED, EXIT_REJECTED)
+
+
+def _webhook(settings: Settings) -> Webhook | None:
+    """The webhook of webhook mode (its settings were checked at start), or None."""
+    if not settings.webhook_url:
+        return None
+    return Webhook(settings.webhook_url, settings.secret or "")
+
+
+async def _take_updates(app: Any, settings: Settings) -> None:
+    """Webhook mode: set the webhook (with its secret). Polling: delete any webhook left
+    set (PTB's start_polling does) and poll."""
+    webhook = _webhook(settings)
+    if webhook is not None:
+        await _patiently("setting the webhook", lambda: set_webhook(app, webhook))
+        log.info("Telegram posts updates to the webhook at %s", webhook.url)
+        return
     await _patiently(
         "starting to poll",
         lambda: app.updater.start_polling(
@@ -167,17 +212,26 @@ async def _serve(app: Any, settings: Settings) -> None:
             error_callback=_polling_failed,
         ),
     )
-    _dispatch_now(app)
-    log.info("Back Coach is running; press Ctrl-C to stop")
-    rejected = app.bot.rejected
-    waits = [asyncio.create_task(stop.wait()), asyncio.create_task(rejected.wait())]
+
+
+def _web_server(app: Any, settings: Settings) -> WebServer | None:
+    """The HTTP server of this mode, its port bound: the webhook with /healthz and
+    /metrics, or in polling mode those two alone when METRICS_PORT is set; else None."""
+    webhook = _webhook(settings)
+    if webhook is not None:
+        host, port = settings.webhook_listen, settings.webhook_port
+    elif settings.metrics_port is not None:
+        host, port = settings.metrics_listen, settings.metrics_port
+    else:
+        return None
     try:
-        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for wait in waits:
-            wait.cancel()
-    if rejected.is_set():
-        raise Fatal(REJECTED, EXIT_REJECTED)
+        return WebServer(web_app(app, monitor_of(app), webhook), host, port)
+    except OSError as exc:
+        raise Fatal(
+            f"Back Coach cannot listen on {host}:{port} ({exc.strerror}); is another "
+            "program using that port? Change WEBHOOK_PORT or METRICS_PORT.",
+            EXIT_LISTEN,
+        ) from exc
 
 
 def _dispatch_now(app: Any) -> None:
@@ -270,17 +324,39 @@ def main(argv: list[str] | None = None) -> int:
 
         asyncio.run(run_console(args.date, args.database))
         return 0
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(f"A setting is wrong:\n{describe_invalid(exc)}", file=sys.stderr)
+        return EXIT_SETTINGS
     if settings.telegram_bot_token is None or not settings.token.strip():
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, settings.token)
+    problems = webhook_problems(settings.webhook_url, settings.secret)
+    if problems:
+        lines = "\n".join(f"  - {problem}" for problem in problems)
+        print(f"Webhook mode (WEBHOOK_URL is set) cannot start:\n{lines}", file=sys.stderr)
+        return EXIT_SETTINGS
+    setup_logging(settings.log_level, settings.token, settings.log_format, _secrets(settings))
     try:
         default_program()
     except ProgramError as exc:
         print(f"The program file is malformed: {exc}", file=sys.stderr)
         return 3
     return asyncio.run(run(settings))
+
+
+def _secrets(settings: Settings) -> list[str]:
+    """Secrets besides the token that must never be logged."""
+    return [settings.secret] if settings.secret else []
+
+
+def describe_invalid(exc: ValidationError) -> str:
+    """Which setting is wrong and why, without the value (it may be a secret)."""
+    return "\n".join(
+        f"  - {'.'.join(str(part) for part in error['loc']).upper()}: {error['msg']}"
+        for error in exc.errors()
+    )
 
 
 if __name__ == "__main__":

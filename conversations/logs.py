@@ -3,15 +3,26 @@
 httpx logs every request URL at INFO, and Telegram's URLs carry the token, so httpx is kept
 at WARNING unless the level is DEBUG; a filter on the root handlers replaces the token, and
 its secret part after the colon on its own, wherever they appear in a record's message,
-arguments or exception text.
+arguments or exception text. The webhook's secret is redacted the same way.
+
+``LOG_FORMAT=json`` writes one JSON object a line, for a log collector; then the events
+logger (one line per update handled and per reminder outcome: ids, kinds, durations,
+never what a person wrote) logs at INFO. In the text format it stays quiet above DEBUG,
+so the default output is what it always was.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Sequence
+
+from pythonjsonlogger.json import JsonFormatter
 
 REDACTED = "<token>"
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# The logger of the per-update and per-reminder lines (conversations/metrics.py).
+EVENTS = "backcoach.events"
 
 
 class RedactToken(logging.Filter):
@@ -42,15 +53,39 @@ class RedactToken(logging.Filter):
         return True
 
 
-def setup_logging(level: str, token: str | None) -> None:
-    """Log to stderr at ``level``, with the token redacted and httpx quiet above DEBUG."""
+class JsonLines(JsonFormatter):
+    """One JSON object a line: time, level, logger, message and any ``extra`` fields."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "%(asctime)s %(levelname)s %(name)s %(message)s",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        )
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.exc_text:
+            # RedactToken rendered the traceback into exc_text and redacted it; the library
+            # would otherwise render exc_info again, token and all.
+            record.exc_info = None
+        return super().format(record)
+
+
+def setup_logging(
+    level: str, token: str | None, log_format: str = "text", secrets: Sequence[str] = ()
+) -> None:
+    """Log to stderr at ``level`` as text or JSON lines, with the token (and ``secrets``)
+    redacted and httpx quiet above DEBUG."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    if token:
-        handler.addFilter(RedactToken(token))
+    json_lines = log_format.lower() == "json"
+    handler.setFormatter(JsonLines() if json_lines else logging.Formatter(TEXT_FORMAT))
+    for secret in (token, *secrets):
+        if secret:
+            handler.addFilter(RedactToken(secret))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    quiet = logging.NOTSET if root.level <= logging.DEBUG else logging.WARNING
+    debug = root.level <= logging.DEBUG
+    quiet = logging.NOTSET if debug else logging.WARNING
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(quiet)
+    logging.getLogger(EVENTS).setLevel(logging.NOTSET if json_lines or debug else logging.WARNING)

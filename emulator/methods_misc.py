@@ -7,10 +7,11 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from emulator import methods_send
-from emulator.errors import bad_request
-from emulator.models import CallbackAnswer
+from emulator.errors import ApiError, bad_request
+from emulator.models import CallbackAnswer, Webhook
 from emulator.params import Params
 from emulator.state import BotState
 
@@ -33,6 +34,14 @@ CHAT_ACTIONS = frozenset(
 )
 QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
 MAX_CALLBACK_TEXT = 200
+# setWebhook: Telegram posts only to these ports, with a secret of 1-256 such characters.
+WEBHOOK_PORTS = frozenset({80, 88, 443, 8443})
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+WEBHOOK_ACTIVE = ApiError(
+    409,
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first",
+)
 
 
 async def get_me(state: BotState, params: Params) -> Any:
@@ -48,7 +57,10 @@ async def get_me(state: BotState, params: Params) -> Any:
 
 
 async def get_updates(state: BotState, params: Params) -> Any:
-    """getUpdates: long polling with offset, limit (1-100), timeout and allowed_updates."""
+    """getUpdates: long polling with offset, limit (1-100), timeout and allowed_updates;
+    refused while a webhook is set, as Telegram does."""
+    if state.webhook is not None:
+        raise WEBHOOK_ACTIVE
     limit = min(max(params.get_int("limit") or 100, 1), 100)
     allowed = params.get_json("allowed_updates", "can't parse allowed updates")
     if allowed is not None and not isinstance(allowed, list):
@@ -113,17 +125,50 @@ async def delete_my_commands(state: BotState, params: Params) -> Any:
     return True
 
 
+async def set_webhook(state: BotState, params: Params) -> Any:
+    """setWebhook: an HTTPS URL on a port Telegram posts to, an optional secret_token of
+    1-256 characters A-Z a-z 0-9 _ -, allowed_updates as for getUpdates. The emulator only
+    records it (tests post updates to the bot themselves); an empty URL removes it."""
+    url = params.get_str("url") or ""
+    if not url:
+        return await delete_webhook(state, params)
+    parsed = urlsplit(url)
+    if parsed.scheme != "https" or not parsed.hostname:
+        raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    if (parsed.port or 443) not in WEBHOOK_PORTS:
+        raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+    secret = params.get_str("secret_token")
+    if secret is not None and not SECRET_TOKEN.fullmatch(secret):
+        raise bad_request("secret token contains unallowed characters")
+    allowed = params.get_json("allowed_updates", "can't parse allowed updates")
+    if allowed is not None and not isinstance(allowed, list):
+        raise bad_request("allowed_updates must be an Array")
+    if params.get_bool("drop_pending_updates"):
+        state.updates.drop_pending()
+    state.webhook = Webhook(url, secret, tuple(allowed) if allowed else None)
+    state.notify()
+    return True
+
+
 async def delete_webhook(state: BotState, params: Params) -> Any:
     """deleteWebhook; drop_pending_updates forgets the queue."""
     if params.get_bool("drop_pending_updates"):
         state.updates.drop_pending()
+    state.webhook = None
+    state.notify()
     return True
 
 
 async def get_webhook_info(state: BotState, params: Params) -> Any:
-    """getWebhookInfo: never a webhook here."""
-    pending = len(state.updates.pending)
-    return {"url": "", "has_custom_certificate": False, "pending_update_count": pending}
+    """getWebhookInfo: the webhook set, if any (its secret is never shown, as on Telegram)."""
+    info: dict[str, Any] = {
+        "url": state.webhook.url if state.webhook else "",
+        "has_custom_certificate": False,
+        "pending_update_count": len(state.updates.pending),
+    }
+    if state.webhook is not None and state.webhook.allowed_updates is not None:
+        info["allowed_updates"] = list(state.webhook.allowed_updates)
+    return info
 
 
 async def send_chat_action(state: BotState, params: Params) -> Any:
@@ -155,6 +200,7 @@ METHODS: dict[str, Method] = {
         "setMyCommands": set_my_commands,
         "getMyCommands": get_my_commands,
         "deleteMyCommands": delete_my_commands,
+        "setWebhook": set_webhook,
         "deleteWebhook": delete_webhook,
         "getWebhookInfo": get_webhook_info,
         "sendChatAction": send_chat_action,

@@ -136,3 +136,12 @@ class ApiCall:
     def describe(self) -> str:
         """One readable line for failure dumps."""
         return f"{self.method}({self.params}) -> {self.outcome}"
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """What setWebhook set: where Telegram would post, with which secret, which updates."""
+
+    url: str
+    secret_token: str | None
+    allowed_updates: tuple[str, ...] | None

@@ -8,7 +8,16 @@ from typing import Any
 
 from emulator.errors import bad_request, forbidden
 from emulator.flood import FloodControl
-from emulator.models import ApiCall, CallbackAnswer, Chat, Edit, OpenQuery, SentMessage, User
+from emulator.models import (
+    ApiCall,
+    CallbackAnswer,
+    Chat,
+    Edit,
+    OpenQuery,
+    SentMessage,
+    User,
+    Webhook,
+)
 from emulator.params import Params
 from emulator.updates import UpdateQueue
 
@@ -56,6 +65,7 @@ class BotState:
         self.commands_by_scope: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.calls: list[ApiCall] = []
         self.files: dict[str, SentMessage] = {}
+        self.webhook: Webhook | None = None  # set by setWebhook; getUpdates refuses then
         self._messages: dict[int, list[SentMessage]] = {}
         self._last_id: dict[int, int] = {}
         self._changed = asyncio.Event()

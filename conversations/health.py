@@ -1,0 +1,142 @@
+"""Is the bot well? The database answers, the reminder dispatcher ticks, and how much waits.
+
+``Monitor`` belongs to one application (bootstrap sets it as ``app.monitor``). It runs the
+dispatcher's repeating job itself (``observed_tick``) so that each tick's ``Report`` is
+counted in the metrics and the time of the last tick is known, whether or not the
+dispatcher keeps its own ``last_tick``; when it does, that one is believed. Ages are on
+the application's clock, the one the dispatcher sends by.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from conversations.context import Ctx
+from conversations.metrics import Metrics
+from services import health
+
+log = logging.getLogger(__name__)
+
+# A health check must answer before a load balancer gives up on it.
+CHECK_TIMEOUT = 2.0
+# No tick for this many dispatch intervals: the dispatcher is stuck (or dead).
+MISSED_TICKS = 3
+
+
+@dataclass(frozen=True)
+class Health:
+    """One health check's answer: well or not, and the figures it was judged by."""
+
+    ok: bool
+    database: str  # "ok", or why not
+    last_tick_age: float | None  # seconds; None before the first tick
+    dispatch_every: float | None  # None: this application runs no ticks
+    queue_depth: int | None  # None when the database could not say
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": "ok" if self.ok else "unhealthy",
+            "database": self.database,
+            "last_tick_age_seconds": self.last_tick_age,
+            "dispatch_every_seconds": self.dispatch_every,
+            "queue_depth": self.queue_depth,
+        }
+
+
+class Monitor:
+    """The application's metrics and the health check over its parts."""
+
+    def __init__(self, app: Any, metrics: Metrics, dispatch_every: float | None) -> None:
+        self.app, self.metrics, self.dispatch_every = app, metrics, dispatch_every
+        self.started: datetime | None = None  # when the job queue started (see begin)
+        self._last_tick: datetime | None = None
+        metrics.watch_limiter(app.bot.rate_limiter)
+
+    def last_tick(self) -> datetime | None:
+        """When the dispatcher last finished a tick: its own record if it keeps one."""
+        dispatcher = self.app.dispatcher
+        if hasattr(dispatcher, "last_tick"):
+            last: datetime | None = dispatcher.last_tick
+            return last
+        return self._last_tick
+
+    async def begin(self, ctx: Ctx) -> None:
+        """A job run once as the job queue starts: ticks are awaited from then on (not from
+        the build, which migrations and the city index may leave seconds behind)."""
+        self.started = ctx.deps.clock.now()
+
+    def ticked(self, at: datetime, report: Any) -> None:
+        """A tick at ``at`` finished with ``report``."""
+        self._last_tick = at
+        self.metrics.dispatched(report)
+
+    async def queue_depth(self) -> int:
+        """Deliveries queued: the dispatcher's figure if it has one, else the ledger's."""
+        depth = getattr(self.app.dispatcher, "queue_depth", None)
+        count = int(await depth()) if callable(depth) else await health.queued_count(self.app.deps)
+        self.metrics.queue_depth.set(count)
+        return count
+
+    async def check(self) -> Health:
+        """The health check: database, tick age, queue depth."""
+        database = await self._database()
+        depth = None
+        if database == "ok":
+            try:
+                depth = await asyncio.wait_for(self.queue_depth(), CHECK_TIMEOUT)
+            except (TimeoutError, SQLAlchemyError, OSError) as exc:
+                log.warning("counting the reminder queue failed (%s)", type(exc).__name__)
+        age = self._tick_age()
+        return Health(
+            database == "ok" and not self._stalled(age), database, age, self.dispatch_every, depth
+        )
+
+    async def _database(self) -> str:
+        try:
+            problem = await asyncio.wait_for(health.database_problem(self.app.deps), CHECK_TIMEOUT)
+        except TimeoutError:
+            problem = f"no answer within {CHECK_TIMEOUT:.0f} s"
+        except (SQLAlchemyError, OSError) as exc:
+            problem = f"unreachable ({type(exc).__name__})"
+        if problem is not None:
+            log.warning("health check: the database is not usable: %s", problem)
+        return problem or "ok"
+
+    def _tick_age(self) -> float | None:
+        last = self.last_tick()
+        if last is None:
+            return None
+        return round(float((self.app.deps.clock.now() - last).total_seconds()), 3)
+
+    def _stalled(self, age: float | None) -> bool:
+        """Ticks are on and none finished for MISSED_TICKS intervals (counted from the job
+        queue's start before the first tick)."""
+        if self.dispatch_every is None:
+            return False
+        if age is None:
+            if self.started is None:
+                return False  # the job queue has not started yet
+            age = (self.app.deps.clock.now() - self.started).total_seconds()
+        return bool(age > MISSED_TICKS * self.dispatch_every)
+
+
+def monitor_of(app: Any) -> Monitor:
+    """The application's Monitor (set by bootstrap)."""
+    monitor = getattr(app, "monitor", None)
+    if not isinstance(monitor, Monitor):
+        raise RuntimeError("the application was built without a Monitor")
+    return monitor
+
+
+async def observed_tick(ctx: Ctx) -> None:
+    """The dispatcher's repeating job: send whatever is due now, then note the tick and
+    count what it did. A tick that raises is not a tick: the health check notices."""
+    now = ctx.deps.clock.now()
+    report = await ctx.app.dispatcher.dispatch(now)
+    monitor_of(ctx.application).ticked(now, report)

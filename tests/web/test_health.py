@@ -1,0 +1,102 @@
+"""/healthz: 200 with the database, the last tick's age and the queue depth while all is
+well; 503 when the database file is gone, or when no tick ran for 3 dispatch intervals."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from tests.web.conftest import Served, eventually
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_healthz_says_ok_with_its_figures(served: Served) -> None:
+    response = await served.http.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "last_tick_age_seconds": None,  # this bot runs no ticks (the tests dispatch)
+        "dispatch_every_seconds": None,
+        "queue_depth": 0,
+    }
+
+
+async def test_healthz_is_503_while_the_database_file_is_gone(served: Served) -> None:
+    moved = served.database.with_name("elsewhere.sqlite3")
+    served.database.rename(moved)  # an unmounted volume, a deleted directory
+    try:
+        response = await served.http.get("/healthz")
+        assert response.status_code == 503
+        body = response.json()
+        assert body["status"] == "unhealthy"
+        assert "missing" in body["database"]
+        assert body["queue_depth"] is None
+        assert not served.database.exists()  # the check made no new, empty database
+    finally:
+        moved.rename(served.database)
+    response = await served.http.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+@pytest.mark.parametrize("dispatch_every", [0.3])
+async def test_healthz_is_503_once_no_tick_ran_for_three_intervals(
+    served: Served, dispatch_every: float
+) -> None:
+    monitor = served.app.monitor
+    await eventually(monitor.last_tick, "no tick ran")
+    response = await served.http.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["dispatch_every_seconds"] == dispatch_every
+    assert 0 <= body["last_tick_age_seconds"] <= 3 * dispatch_every
+
+    # The dispatcher stops ticking (stuck, or its job gone): three intervals later, 503.
+    (job,) = served.app.job_queue.get_jobs_by_name("dispatch")
+    job.enabled = False
+    await asyncio.sleep(2 * dispatch_every)  # a tick under way ends
+    last = monitor.last_tick()
+    served.clock.advance(timedelta(seconds=3 * dispatch_every - 0.05))
+    assert (await served.http.get("/healthz")).status_code == 200
+    served.clock.advance(timedelta(seconds=0.1))
+    response = await served.http.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["last_tick_age_seconds"] > 3 * dispatch_every
+    assert monitor.last_tick() == last
+
+    job.enabled = True  # ticking again: well again
+    await eventually(lambda: monitor.last_tick() != last, "ticks never came back")
+    assert (await served.http.get("/healthz")).status_code == 200
+
+
+@pytest.mark.parametrize("dispatch_every", [600.0])
+async def test_healthz_is_503_when_the_first_tick_never_came(
+    served: Served, dispatch_every: float
+) -> None:
+    (job,) = served.app.job_queue.get_jobs_by_name("dispatch")
+    job.enabled = False  # the dispatcher never gets going
+    await eventually(lambda: served.app.monitor.started, "the job queue never started")
+    assert (await served.http.get("/healthz")).status_code == 200  # just started
+    served.clock.advance(timedelta(seconds=3 * dispatch_every + 1))
+    response = await served.http.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["last_tick_age_seconds"] is None
+
+
+async def test_healthz_counts_the_queued_reminders(served: Served) -> None:
+    from coach.schedule import Kind, Reminder, State
+
+    consent = await served.say(6101, "/start", "Do you agree")  # a person, for the rows
+    assert consent is not None
+    due = served.clock.now()
+    async with served.store.unit() as uow:
+        for slot in range(3):
+            item = Reminder(0, 6101, Kind.HANG, slot, due.time(), due, due.date(), False)
+            await uow.schedule.record(item, State.QUEUED, due)
+        await uow.commit()
+    response = await served.http.get("/healthz")
+    assert response.json()["queue_depth"] == 3

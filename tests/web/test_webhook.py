@@ -1,0 +1,119 @@
+"""Telegram's webhook, in process: an update posted with the secret is handled like a polled
+one; without it (or with a wrong one) it is refused with 403 and nothing is stored or
+handled; a body that is no update is a 400, logged without its content."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+import pytest
+
+from conversations.web import ALLOWED_UPDATES
+from tests.web.conftest import Served, samples, updates_counted
+
+pytestmark = pytest.mark.e2e
+
+USER = 6001
+
+
+async def test_setting_the_webhook_gives_telegram_the_secret_and_the_handled_kinds(
+    served: Served,
+) -> None:
+    webhook = served.emu.webhook
+    assert webhook is not None
+    assert webhook.url == "https://coach.example.org/telegram/updates"
+    assert webhook.secret_token == served.secret
+    assert webhook.allowed_updates == ALLOWED_UPDATES
+    info = await served.app.bot.get_webhook_info()
+    assert info.url == webhook.url
+    assert tuple(info.allowed_updates) == ALLOWED_UPDATES
+
+
+async def test_an_update_with_the_secret_is_handled_and_its_answer_sent(served: Served) -> None:
+    consent = await served.say(USER, "/start", "Do you agree")
+    await served.press(USER, consent, "I agree")
+    await served.emu.wait_for(USER, lambda m: "Which time zone" in (m.text or ""), 15)
+    assert served.rows()["people"] == 1
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},  # no secret at all
+        {"X-Telegram-Bot-Api-Secret-Token": "wrong-secret-of-the-right-form-0123456789"},
+        {"X-Telegram-Bot-Api-Secret-Token": ""},
+    ],
+    ids=["missing", "wrong", "empty"],
+)
+async def test_an_update_without_the_right_secret_is_refused_and_nothing_is_stored(
+    served: Served, headers: dict[str, str]
+) -> None:
+    update = served.emu.send_text(USER, "/start")
+    response = await served.http.post("/telegram/updates", json=update, headers=headers)
+    assert response.status_code == 403
+    # The same update with the secret is handled: so nothing was handled before it.
+    reply = await served.say(USER, "/help", "this list")
+    assert [m.text for m in served.emu.sent(USER)] == [reply.text]
+    assert served.rows()["people"] == 0  # /help stores nothing; /start would have
+    found = await served.metrics()
+    assert updates_counted(found, "command") == 1
+
+
+async def test_a_secret_off_by_its_last_byte_or_not_ascii_is_refused(served: Served) -> None:
+    near = served.secret[:-1] + ("A" if served.secret[-1] != "A" else "B")
+    for secret in (near, served.secret + "x", served.secret[:-1]):
+        response = await served.post(served.emu.send_text(USER, "/start"), secret=secret)
+        assert response.status_code == 403
+    # A header that is not ASCII (bytes as Telegram never sends): refused, never a crash.
+    raw = served.secret.encode()[:-1] + b"\xe9"
+    response = await served.http.post(
+        "/telegram/updates",
+        json=served.emu.send_text(USER, "/start"),
+        headers=[(b"x-telegram-bot-api-secret-token", raw)],
+    )
+    assert response.status_code == 403
+    await asyncio.sleep(0.2)  # anything wrongly queued would have been handled by now
+    assert served.rows()["people"] == 0
+    assert served.emu.sent(USER) == []
+    found = await served.metrics()
+    assert sum(v for (name, _), v in found.items() if name == "backcoach_updates_total") == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"this is no json zanzibarquux",
+        b'["zanzibarquux"]',
+        b'{"message": {"text": "zanzibarquux"}}',  # no update_id
+        b'{"update_id": "seven", "message": {"text": "zanzibarquux"}}',
+        b'{"update_id": 7, "message": {"text": "zanzibarquux", "chat": "nonsense"}}',
+    ],
+    ids=["not-json", "a-list", "no-update-id", "a-text-id", "a-broken-message"],
+)
+async def test_a_body_that_is_no_update_is_a_400_logged_without_its_content(
+    served: Served, body: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        response = await served.post(body)
+    assert response.status_code == 400
+    logged = [r.getMessage() for r in caplog.records]
+    assert any("no update" in line for line in logged)
+    assert not any("zanzibarquux" in line for line in logged)
+    # The bot is fine: the next real update is handled.
+    await served.say(USER, "/help", "this list")
+
+
+async def test_a_valid_update_is_handled_once_per_post(served: Served) -> None:
+    update = served.emu.send_text(USER, "/help")
+    response = await served.post(json.loads(json.dumps(update)))
+    assert response.status_code == 200
+    await served.emu.wait_for(USER, lambda m: "this list" in (m.text or ""), 15)
+    found = samples((await served.http.get("/metrics")).text)
+    assert updates_counted(found, "command") == 1
+
+
+async def test_only_post_is_accepted_on_the_webhook_path(served: Served) -> None:
+    response = await served.http.get("/telegram/updates")
+    assert response.status_code == 405
