@@ -182,3 +182,13 @@ class ProfileChangeRow(Base):
     equipment: Mapped[list[str]] = mapped_column(JSON)
     gym_experienced: Mapped[bool]
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class HandledUpdateRow(Base):
+    """A Telegram update id already taken in by some worker: a webhook retry of the same
+    update is applied once. Pruned after a day (Telegram gives up retrying long before)."""
+
+    __tablename__ = "handled_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,115 @@
+"""Several processes on one PostgreSQL: whose turn it is.
+
+- One person's units of work never interleave across workers: each takes a transaction-level
+  advisory lock on the person's chat id (``lock_person``), released at commit or rollback.
+- A Telegram update delivered twice (a webhook retry) is taken in once (``HandledUpdates``).
+- Exactly one process sends reminders (``Leadership``): the holder of a session-level
+  advisory lock on a connection of its own. If that process dies, PostgreSQL drops its
+  connection and the lock with it, and the next process to ask becomes the sender.
+
+SQLite is one process by design (one file, one writer): there every check passes at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+
+from storage.models import HandledUpdateRow
+from storage.repositories import affected_rows, upsert_insert
+
+log = logging.getLogger(__name__)
+
+# The two-key form of PostgreSQL's advisory locks never collides with the one-key form
+# that person locks use (their key is the chat id).
+SENDER_LOCK = (0x4243, 1)  # "BC", the reminder sender
+
+
+async def lock_person(session: AsyncSession, dialect: str, chat_id: int) -> None:
+    """Hold the person's lock until this transaction ends (PostgreSQL only)."""
+    if dialect == "postgresql":
+        await session.execute(select(func.pg_advisory_xact_lock(chat_id)))
+
+
+class HandledUpdates:
+    """Update ids already taken in, shared by every worker."""
+
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        self._session = session
+        self._dialect = dialect
+
+    async def first_time(self, update_id: int, at: datetime) -> bool:
+        """Record the update id; False if some worker took this update in before."""
+        insert = upsert_insert(self._dialect, HandledUpdateRow).values(update_id=update_id, at=at)
+        result = await self._session.execute(insert.on_conflict_do_nothing())
+        return affected_rows(result) == 1
+
+    async def forget(self, update_id: int) -> None:
+        """An update that could not be taken in after all: a retry of it is welcome."""
+        await self._session.execute(
+            delete(HandledUpdateRow).where(HandledUpdateRow.update_id == update_id)
+        )
+
+    async def prune(self, before: datetime) -> int:
+        """Forget ids taken in before ``before``."""
+        query = delete(HandledUpdateRow).where(HandledUpdateRow.at < before)
+        return affected_rows(await self._session.execute(query))
+
+
+class Leadership:
+    """Whether this process is the one that sends reminders."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+
+    @property
+    def shared(self) -> bool:
+        """Whether other processes may share the database (so leadership is contested)."""
+        return self._engine.dialect.name == "postgresql"
+
+    async def hold(self) -> bool:
+        """Keep or take the sender's lock; False while another process holds it."""
+        if not self.shared:
+            return True
+        if self._connection is not None:
+            try:
+                await self._connection.execute(text("SELECT 1"))
+                return True
+            except SQLAlchemyError:
+                log.warning("lost the connection holding the reminder sender's lock")
+                await self._drop()
+        connection = await self._engine.connect()
+        connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            taken = bool(await connection.scalar(select(func.pg_try_advisory_lock(*SENDER_LOCK))))
+        except SQLAlchemyError:
+            await connection.close()
+            raise
+        if not taken:
+            await connection.close()
+            return False
+        self._connection = connection
+        log.info("this process now sends the reminders")
+        return True
+
+    async def release(self) -> None:
+        """Give the lock up (at shutdown), so another process takes over at once."""
+        if self._connection is None:
+            return
+        with contextlib.suppress(SQLAlchemyError):
+            await self._connection.execute(select(func.pg_advisory_unlock(*SENDER_LOCK)))
+        await self._drop()
+
+    async def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                await connection.close()
+            except SQLAlchemyError:
+                await connection.invalidate()

@@ -1,0 +1,110 @@
+"""Several processes on one database: person locks, handled update ids, the sender's lock."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from storage import Store, create_engine
+from storage.coordination import HandledUpdates, Leadership, lock_person
+from tests.storage.conftest import PostgresServer
+
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+async def test_an_update_id_is_taken_in_once_and_pruned_after_a_day(store: Store) -> None:
+    async with store.unit() as uow:
+        handled = HandledUpdates(uow._session, store.engine.dialect.name)
+        assert await handled.first_time(41, NOW)
+        assert not await handled.first_time(41, NOW + timedelta(seconds=5))
+        assert await handled.first_time(42, NOW + timedelta(hours=25))
+        await uow.commit()
+    async with store.unit() as uow:
+        handled = HandledUpdates(uow._session, store.engine.dialect.name)
+        assert await handled.prune(NOW + timedelta(hours=24)) == 1
+        assert await handled.first_time(41, NOW + timedelta(hours=26))  # forgotten: new again
+        assert not await handled.first_time(42, NOW + timedelta(hours=26))
+        await handled.forget(42)
+        assert await handled.first_time(42, NOW + timedelta(hours=26))
+        await uow.commit()
+
+
+async def test_sqlite_is_one_process_so_it_always_leads(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url)
+    try:
+        assert await Leadership(engine).hold()
+        assert await Leadership(engine).hold()
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_one_sender_at_a_time_and_the_next_takes_over(
+    postgres_server: PostgresServer,
+) -> None:
+    url = postgres_server.url(await postgres_server.create_database())
+    first_engine, second_engine = create_engine(url), create_engine(url)
+    first, second = Leadership(first_engine), Leadership(second_engine)
+    try:
+        assert await first.hold()
+        assert not await second.hold()
+        assert await first.hold()  # kept, not taken twice
+        # The sending process dies: PostgreSQL drops its connection and the lock with it.
+        async with second_engine.connect() as admin:
+            await admin.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks "
+                    "WHERE locktype = 'advisory' AND classid = 16963 AND objid = 1"
+                )
+            )
+        for _ in range(50):
+            if await second.hold():
+                break
+            await asyncio.sleep(0.1)
+        else:
+            pytest.fail("no process took over the sender's lock")
+        assert not await first.hold()  # its connection is gone: it knows it lost the lock
+        await second.release()
+        assert await first.hold()  # released at shutdown: taken at once
+    finally:
+        await first.release()
+        await second.release()
+        await first_engine.dispose()
+        await second_engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_one_persons_units_wait_for_each_other_but_not_for_others(
+    postgres_server: PostgresServer,
+) -> None:
+    url = postgres_server.url(await postgres_server.create_database())
+    engine = create_engine(url)
+    store = Store(engine)
+    order: list[str] = []
+    try:
+        async with store.unit() as first:
+            await lock_person(first._session, "postgresql", 7)
+
+            async def same_person() -> None:
+                async with store.unit() as second:
+                    await lock_person(second._session, "postgresql", 7)
+                    order.append("same person")
+
+            async def someone_else() -> None:
+                async with store.unit() as other:
+                    await lock_person(other._session, "postgresql", 8)
+                    order.append("someone else")
+
+            waiting = asyncio.create_task(same_person())
+            await asyncio.wait_for(someone_else(), 10)
+            await asyncio.sleep(0.3)
+            assert order == ["someone else"]  # person 7's second unit still waits
+            order.append("first commits")
+            await first.commit()
+        await asyncio.wait_for(waiting, 10)
+        assert order == ["someone else", "first commits", "same person"]
+    finally:
+        await store.close()
