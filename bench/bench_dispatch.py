@@ -8,7 +8,8 @@ control off, so only the dispatcher paces):
   in, some hangs marked, some quiet, each with a few days of ledger). Prints ms per 1,000
   rows claimed, SQL statements per row, and the longest write transaction (from the first
   write to the commit, seen at the engine).
-* pacing: N reminders due at once, the repeating job ticking every ``interval`` seconds as
+* pacing: N reminders due at once, the dispatcher started as the Application starts it and
+  the repeating job (``conversations.app.tick``) ticking every ``interval`` seconds as
   the JobQueue does (a tick still running when the next is due is skipped, as APScheduler's
   ``max_instances=1`` does). Send times are taken at the emulator as each call arrives.
   Prints the achieved rate against the configured one, the most sends in any sliding
@@ -217,9 +218,7 @@ async def ticking(
 async def bench_pacing(folder: Path, queued: int, rate: float, interval: float) -> None:
     store = await open_store(f"sqlite+aiosqlite:///{folder / f'pace{queued}.sqlite3'}")
     async with store.engine.begin() as connection:
-        await connection.execute(
-            insert(PersonRow), [person_row(c) for c in range(1, queued + 1)]
-        )
+        await connection.execute(insert(PersonRow), [person_row(c) for c in range(1, queued + 1)])
         await connection.execute(
             insert(ReminderRow), [reminder_row(c, "checkin", NOW) for c in range(1, queued + 1)]
         )
@@ -231,9 +230,13 @@ async def bench_pacing(folder: Path, queued: int, rate: float, interval: float) 
         deps = Deps(store, ManualClock(NOW), default_program(), Signer(signing_key(emu.token)))
         async with Bot(emu.token, base_url=emu.base_url) as bot:
             dispatcher = Dispatcher(deps, bot, rate=rate, concurrency=32)
-            skipped = await ticking(
-                dispatcher.dispatch, interval, lambda: len(calls.sends()) >= queued
-            )
+            await dispatcher.start()  # as the Application does at start
+
+            async def job(now: datetime) -> None:  # conversations.app.tick
+                dispatcher.request_tick(now)
+
+            skipped = await ticking(job, interval, lambda: len(calls.sends()) >= queued)
+            await dispatcher.stop()
     await store.close()
     sends = calls.sends()
     span = sends[-1] - sends[0]
@@ -262,4 +265,3 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--interval", type=float, default=5)
     asyncio.run(main(parser.parse_args()))
-

@@ -311,7 +311,8 @@ class ScheduleRepository:
                     "message_id": None,
                 }
             )
-        await self._session.execute(insert(DeliveryRow), rows)
+        # The table, not the entity: one executemany, no ids fetched back row by row.
+        await self._session.execute(insert(DeliveryRow.__table__), rows)
 
     async def recent_many(
         self, chat_ids: Collection[int], kind: Kind, limit: int
