@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import cast
 
-from sqlalchemy import case, delete, func, insert, literal, select, update
+from sqlalchemy import Table, bindparam, delete, false, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -16,6 +16,10 @@ from coach.schedule import Delivery, Kind, Reminder, State
 from storage.models import DeliveryRow, HangMarkRow, ReminderRow
 from storage.repositories import affected_rows, upsert_insert
 from storage.types import format_hhmm, parse_hhmm
+
+# The tables, for executemany statements: no ORM objects, no ids fetched back row by row.
+REMINDERS = cast(Table, ReminderRow.__table__)
+DELIVERIES = cast(Table, DeliveryRow.__table__)
 
 
 def _reminder(row: ReminderRow) -> Reminder:
@@ -241,27 +245,31 @@ class ScheduleRepository:
     # Set-based, for a batch of claimed rows or sends ---------------------------------------
 
     async def move_many(self, moves: Sequence[Move]) -> set[int]:
-        """Move rows to their next occurrence in one statement, each only if it is still due
-        at its ``was`` (of two claimers only one moves it). Returns the ids that moved."""
+        """Move rows to their next occurrence, each only if it is still due at its ``was``
+        (of two claimers only one moves it). Returns the ids that moved.
+
+        The check holds the write lock: on PostgreSQL the rows are locked since ``due``
+        read them; on SQLite an empty write takes the database's lock first. Then the rows
+        are read again and those still where they were move, in one executemany."""
         if not moves:
             return set()
-        kind = ReminderRow.due.type
-
-        def by_id(values: dict[int, Any], type_: Any) -> Any:
-            return case({key: literal(v, type_) for key, v in values.items()}, value=ReminderRow.id)
-
-        query = (
-            update(ReminderRow)
-            .where(ReminderRow.id.in_([m.id for m in moves]))
-            .where(ReminderRow.due == by_id({m.id: m.was for m in moves}, kind))
-            .values(
-                due=by_id({m.id: m.due for m in moves}, kind),
-                day=by_id({m.id: m.day for m in moves}, ReminderRow.day.type),
+        if self._dialect == "sqlite":
+            await self._session.execute(delete(ReminderRow).where(false()))
+        ids = [m.id for m in moves]
+        query = select(ReminderRow.id, ReminderRow.due).where(ReminderRow.id.in_(ids))
+        current = {row_id: due for row_id, due in await self._session.execute(query)}
+        ours = [m for m in moves if current.get(m.id) == m.was]
+        if ours:
+            table = REMINDERS
+            move = (
+                update(table)
+                .where(table.c.id == bindparam("b_id"), table.c.due == bindparam("b_was"))
+                .values(due=bindparam("b_due"), day=bindparam("b_day"))
             )
-            .returning(ReminderRow.id)
-            .execution_options(synchronize_session=False)
-        )
-        return set((await self._session.scalars(query)).all())
+            await self._session.execute(
+                move, [{"b_id": m.id, "b_was": m.was, "b_due": m.due, "b_day": m.day} for m in ours]
+            )
+        return {m.id for m in ours}
 
     async def remove_many(self, reminder_ids: Collection[int]) -> set[int]:
         """Delete rows (snoozes that came due, rows of people gone); returns those deleted."""
@@ -311,8 +319,7 @@ class ScheduleRepository:
                     "message_id": None,
                 }
             )
-        # The table, not the entity: one executemany, no ids fetched back row by row.
-        await self._session.execute(insert(DeliveryRow.__table__), rows)
+        await self._session.execute(insert(DELIVERIES), rows)
 
     async def recent_many(
         self, chat_ids: Collection[int], kind: Kind, limit: int
