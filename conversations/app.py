@@ -120,7 +120,8 @@ class BackCoachApplication(Application[Any, Any, Any, Any, Any, Any]):
 
     PTB calls ``post_init`` only from ``run_polling``/``run_webhook``; bot.py and the tests
     start the application themselves, so start-up work happens here on every path: the
-    command menu, and settling the reminder sends a crash left in flight.
+    command menu, settling the reminder sends a crash left in flight, and starting the
+    reminder sender (stopped again before the bot shuts down, as it sends with the bot).
     """
 
     deps: Deps
@@ -130,6 +131,11 @@ class BackCoachApplication(Application[Any, Any, Any, Any, Any, Any]):
         await super().initialize()
         await register_commands(self)
         await self.dispatcher.recover(self.deps.clock.now())
+        await self.dispatcher.start()
+
+    async def shutdown(self) -> None:
+        await self.dispatcher.stop()
+        await super().shutdown()
 
 
 def _person_key(update: object) -> int:
@@ -139,8 +145,9 @@ def _person_key(update: object) -> int:
 
 
 async def tick(ctx: Ctx) -> None:
-    """The dispatcher's heartbeat: send whatever is due now."""
-    await ctx.app.dispatcher.dispatch(ctx.deps.clock.now())
+    """The dispatcher's heartbeat: claim whatever is due now; the sender, running since
+    start, sends it. Returns at once, so a slow claim never makes a tick skip."""
+    ctx.app.dispatcher.request_tick(ctx.deps.clock.now())
 
 
 def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

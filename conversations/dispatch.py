@@ -1,18 +1,30 @@
-"""The reminder dispatcher's loop: claim what is due, send each queued delivery, record how
-it ended. The decisions and the ledger's writes are ``services.reminders``; here is only the
+"""The reminder dispatcher: claim what is due, send each queued delivery, record how it
+ended. The decisions and the ledger's writes are ``services.reminders``; here is only the
 sending, paced under Telegram's limits.
 
-``dispatch(now)`` is called by one repeating JobQueue job (and directly by tests with any
-``now``). No job per person: memory stays flat however many people there are.
+Two parts cooperate. A *tick* claims what is due (short transactions, a batch at a time)
+and wakes the *sender*, a long-running task that drains the queue continuously at the
+configured rate: never more than ``rate`` sends in any sliding second, evenly spaced, with
+no burst after a pause and no gap between ticks. The repeating JobQueue job only asks for
+a tick (``request_tick``), so a slow claim never makes it skip; ticks never overlap.
+
+``dispatch(now)`` claims everything due at ``now`` and returns once it is sent, for the
+tests (with any ``now``) and the console. No job per person: memory stays flat however
+many people there are.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import math
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Any
 
-from aiolimiter import AsyncLimiter
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, Message
 
@@ -21,35 +33,96 @@ from coach.explain import standing
 from coach.places import load_zone
 from coach.progress import weekly_summary
 from coach.rules import hang_level
-from coach.schedule import PROMPTS, Delivery, Kind, State
+from coach.schedule import PROMPTS, Kind, State
 from conversations.context import Deps
 from conversations.render import buttons
 from conversations.sending import Outcome, Result, send_with_retries
 from services import reminders
 from services.actions import Action
 from services.outcome import Button, pain_question
-from services.reminders import STILL_THERE, Report, Sending
+from services.reminders import STILL_THERE, Report, Sending, Sent
 
 log = logging.getLogger(__name__)
 
 RETENTION_EVERY = timedelta(hours=1)  # how often inactive people's data is looked at
 NOON = 12  # "Good morning!" only before noon on the person's clock
 RECORD_ATTEMPTS = 6  # with doubling waits from the backoff: about 30 s at the default
+RECORD_EVERY = 1.0  # seconds of outcomes recorded in one transaction
+STOP_GRACE = 5.0  # seconds the sender may finish its sends in flight at shutdown
 
-__all__ = ["Dispatcher", "Report"]
+__all__ = ["Dispatcher", "Report", "SlidingWindow"]
+
+
+class SlidingWindow:
+    """At most ``rate`` sends in any sliding second, spaced evenly.
+
+    Sends are spaced ``period / rate`` apart on a grid; a send that comes late keeps the
+    grid (so small delays do not add up), but one that comes after a pause starts a new
+    grid: no burst makes up for it. Whatever the spacing, the last ``rate`` sends span at
+    least ``period`` (plus a small margin for the network's jitter).
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        period: float = 1.0,
+        margin: float = 0.02,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        self.size = max(1, math.floor(rate * period))
+        self.span = period + margin
+        self.spacing = self.span / rate
+        self._clock, self._sleep = clock, sleep
+        self._starts: deque[float] = deque(maxlen=self.size)
+        self._next = -math.inf
+        self._lock = asyncio.Lock()  # first come, first served
+
+    async def acquire(self) -> None:
+        """Wait for the next send's turn."""
+        async with self._lock:
+            while (wait := self._wait(now := self._clock())) > 0:
+                await self._sleep(wait)
+            self._starts.append(now)
+            late = now - self._next
+            self._next = (self._next if 0 <= late < self.spacing else now) + self.spacing
+
+    async def ready(self) -> None:
+        """Wait until a send could go now, without taking the turn: what is prepared for
+        the send (marking it in the ledger) then happens at the last moment."""
+        while (wait := self._wait(self._clock())) > 0:
+            await self._sleep(wait)
+
+    def _wait(self, now: float) -> float:
+        wait = self._next - now
+        if len(self._starts) == self.size:
+            wait = max(wait, self._starts[0] + self.span - now)
+        return wait
 
 
 class Dispatcher:
-    """Sends reminders for everyone; one per process owns the schedule."""
+    """Sends reminders for everyone; one per process owns the schedule (several may share
+    one database: rows are claimed and taken with compare-and-set, never twice)."""
 
     def __init__(
         self, deps: Deps, bot: Bot, *, rate: float = 25, concurrency: int = 8, backoff: float = 0.5
     ) -> None:
         self.deps, self.bot, self.backoff = deps, bot, backoff
-        self._pace = AsyncLimiter(rate, 1)  # stay under Telegram's ~30 messages/s
+        self.rate = rate
+        self.last_tick: datetime | None = None  # when the last claim finished
+        self._window = SlidingWindow(rate)  # stay under Telegram's ~30 messages/s
         self._slots = asyncio.Semaphore(concurrency)
-        self._lock = asyncio.Lock()
+        self._claiming = asyncio.Lock()  # ticks never overlap
+        self._draining = asyncio.Lock()  # one drain at a time: the sender or dispatch()
         self._retention_at: datetime | None = None
+        self._listeners: list[Report] = []  # reports counting outcomes as they come
+        self._ended: list[Sent] = []  # outcomes not recorded yet
+        self._requested: datetime | None = None
+        self._tick_wanted = asyncio.Event()
+        self._send_wanted = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
 
     async def recover(self, now: datetime) -> int:
         """At start: sends left in flight by a crash become uncertain, never repeated."""
@@ -58,76 +131,190 @@ class Dispatcher:
             log.warning("%d reminder sends were in flight at the last crash; not resending", count)
         return count
 
-    async def dispatch(self, now: datetime) -> Report:
-        """Claim everything due at ``now`` and send what should be sent."""
-        async with self._lock:  # a slow tick and the next never overlap
-            report = Report()
+    # Running with the application ----------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start the claimer and the sender; the sender drains what a crash left queued."""
+        if self._tasks:
+            return
+        self._stopping = False
+        loop = asyncio.get_running_loop()
+        self._tasks = [
+            loop.create_task(self._claimer(), name="reminder claimer"),
+            loop.create_task(self._sender(), name="reminder sender"),
+        ]
+        self._send_wanted.set()
+
+    async def stop(self) -> None:
+        """Stop taking rows, let the sends in flight end (a little while) and record them.
+        A send cut off stays *sending* and becomes uncertain at the next start."""
+        self._stopping = True
+        self._tick_wanted.set()
+        self._send_wanted.set()
+        tasks, self._tasks = self._tasks, []
+        _done, pending = await asyncio.wait(tasks, timeout=STOP_GRACE) if tasks else ((), ())
+        for task in pending:
+            task.cancel()
+        for task in pending:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self._flush()
+
+    def request_tick(self, now: datetime) -> None:
+        """Ask for a claim at ``now`` and return at once (the repeating job's part). Asked
+        again while a claim runs, one more claim follows with the latest ``now``."""
+        if not self._tasks:
+            log.warning("a tick was asked for before the dispatcher started; starting it")
+            asyncio.get_running_loop().create_task(self.start())
+        self._requested = now
+        self._tick_wanted.set()
+
+    async def queue_depth(self) -> int:
+        """Deliveries queued and not yet sent (in any process)."""
+        return await reminders.queue_depth(self.deps)
+
+    async def _claimer(self) -> None:
+        while not self._stopping:
+            await self._tick_wanted.wait()
+            self._tick_wanted.clear()
+            now, self._requested = self._requested, None
+            if now is None or self._stopping:
+                continue
+            try:
+                await self.tick(now)
+            except Exception:
+                log.exception("claiming reminders failed; the next tick tries again")
+
+    async def _sender(self) -> None:
+        while not self._stopping:
+            await self._send_wanted.wait()
+            self._send_wanted.clear()
+            try:
+                await self._drain()
+            except Exception:
+                log.exception("sending reminders failed; the next tick tries again")
+
+    # Claiming and sending --------------------------------------------------------------------
+
+    async def tick(self, now: datetime, report: Report | None = None) -> Report:
+        """Claim everything due at ``now`` (a batch per transaction) and wake the sender."""
+        report = report if report is not None else Report()
+        async with self._claiming:  # a slow tick and the next never overlap
             if self._retention_at is None or now - self._retention_at >= RETENTION_EVERY:
                 report.deleted += await reminders.sweep(self.deps, now)
                 self._retention_at = now
             await reminders.settle_stuck(self.deps, now)
             await reminders.claim(self.deps, now, report)
-            queued = await reminders.queued(self.deps)
-            # Every send ends before the tick does, whatever one of them raised: a tick that
-            # left sends running would let the next tick read the same rows.
-            results = await asyncio.gather(
-                *(self._send(item, report) for item in queued), return_exceptions=True
-            )
-            for failed in (r for r in results if isinstance(r, BaseException)):
-                log.error("a reminder send failed", exc_info=failed)
-            return report
+            self.last_tick = self.deps.clock.now()
+        self._send_wanted.set()
+        return report
 
-    async def _send(self, delivery: Delivery, report: Report) -> None:
-        async with self._slots:
-            await self._pace.acquire()
-            sending = await reminders.begin_send(self.deps, delivery)
-            if sending is None:
-                return
-            result = await send_with_retries(lambda: self._message(sending), backoff=self.backoff)
-            state = {
-                Outcome.SENT: State.SENT,
-                Outcome.UNCERTAIN: State.UNCERTAIN,
-            }.get(result.outcome, State.FAILED)
-            await self._record(delivery, state, result)
+    async def dispatch(self, now: datetime) -> Report:
+        """Claim everything due at ``now`` and return once what should be sent was sent."""
+        report = Report()
+        self._listeners.append(report)
+        try:
+            await self.tick(now, report)
+            await self._drain()  # after the sender's own drain, if it is draining
+        finally:
+            self._listeners.remove(report)
+        return report
+
+    async def _drain(self) -> None:
+        """Send queued deliveries until none is left: each is taken (marked *sending*,
+        committed) just before its turn in the window, sent, and its outcome recorded with
+        a second's worth of others."""
+        async with self._draining:
+            running: set[asyncio.Task[None]] = set()
+            recorded = time.monotonic()
+            try:
+                while not self._stopping:
+                    batch = await reminders.prepare(self.deps, max(16, math.ceil(self.rate)))
+                    if not batch:
+                        break
+                    for sending in batch:
+                        if self._stopping:
+                            break
+                        await self._slots.acquire()
+                        # Marked just before its turn: a crash leaves no row marked that
+                        # was not about to be sent.
+                        await self._window.ready()
+                        if not await reminders.take(self.deps, sending.delivery):
+                            self._slots.release()  # another sender took it
+                            continue
+                        await self._window.acquire()
+                        task = asyncio.create_task(self._deliver(sending))
+                        running.add(task)
+                        task.add_done_callback(running.discard)
+                        if time.monotonic() - recorded >= RECORD_EVERY:
+                            await self._flush()
+                            recorded = time.monotonic()
+            finally:
+                # Every send ends before the drain does, whatever one of them raised.
+                results = await asyncio.gather(*running, return_exceptions=True)
+                for failed in (r for r in results if isinstance(r, BaseException)):
+                    log.error("a reminder send failed", exc_info=failed)
+                await self._flush()
+
+    async def _deliver(self, sending: Sending) -> None:
+        """Send one taken delivery; the first attempt already had its turn in the window,
+        each retry waits for another."""
+        first = True
+
+        async def attempt() -> Message:
+            nonlocal first
+            if not first:
+                await self._window.acquire()
+            first = False
+            return await self._message(sending)
+
+        try:
+            result = await send_with_retries(attempt, backoff=self.backoff)
+        finally:
+            self._slots.release()
+        self._ended.append(_ended(sending, result))
+        for report in self._listeners:
             report.outcomes[result.outcome] = report.outcomes.get(result.outcome, 0) + 1
 
-    async def _record(self, delivery: Delivery, state: State, result: Result) -> None:
-        """Store how the send ended, waiting out a database that is busy for a while; if it
-        never takes the write, the row stays *sending* and is never sent again."""
+    async def _flush(self) -> None:
+        """Record the outcomes so far in one transaction, waiting out a database that is
+        busy for a while; if it never takes the write, those rows stay *sending* and are
+        never sent again."""
+        ended, self._ended = self._ended, []
+        if not ended:
+            return
         delay = self.backoff
         for attempt in range(1, RECORD_ATTEMPTS + 1):
             try:
-                await reminders.record_send(
-                    self.deps,
-                    delivery,
-                    state,
-                    reason=result.reason,
-                    message_id=result.message_id,
-                    blocked=result.outcome is Outcome.BLOCKED,
-                )
+                await reminders.record_sends(self.deps, ended)
                 return
             except SQLAlchemyError as exc:
                 if attempt == RECORD_ATTEMPTS:
-                    raise
-                log.warning("recording a send failed (%s); retrying", type(exc).__name__)
+                    log.error("could not record %d sends; they stay unresent", len(ended))
+                    return
+                log.warning("recording sends failed (%s); retrying", type(exc).__name__)
                 await asyncio.sleep(delay)
                 delay *= 2
+
+    async def _send_message(self, chat_id: int, text: str, **kwargs: Any) -> Message:
+        """Every reminder leaves through here (pacing happens before)."""
+        return await self.bot.send_message(chat_id, text, **kwargs)
 
     async def _message(self, sending: Sending) -> Message:
         delivery, history = sending.delivery, sending.history
         chat, signer, program = delivery.chat_id, self.deps.signer, self.deps.program
         if delivery.kind is Kind.RETENTION:
-            return await self.bot.send_message(chat, texts.RETENTION_WARNING)
+            return await self._send_message(chat, texts.RETENTION_WARNING)
         if delivery.kind is Kind.WEEKLY:
             summary = weekly_summary(program, standing(program, history, delivery.day))
-            return await self.bot.send_message(chat, summary, parse_mode="HTML")
+            return await self._send_message(chat, summary, parse_mode="HTML")
         if delivery.kind is Kind.CHECKIN and delivery.reason == STILL_THERE:
-            return await self.bot.send_message(chat, texts.STILL_THERE)
+            return await self._send_message(chat, texts.STILL_THERE)
         if delivery.kind in PROMPTS:
             markup = buttons(signer, chat, pain_question(delivery.day).buttons)
             morning = delivery.due.astimezone(load_zone(sending.zone)).hour < NOON
             text = texts.REMINDER_CHECKIN_MORNING if morning else texts.REMINDER_CHECKIN
-            return await self.bot.send_message(chat, text, reply_markup=markup)
+            return await self._send_message(chat, text, reply_markup=markup)
         args = (delivery.day, delivery.slot)
         row = (
             Button(texts.BTN_HANG_DONE, Action.HANG_DONE, args),
@@ -141,4 +328,13 @@ class Dispatcher:
             if level < hang.top_level
             else texts.REMINDER_HANG
         )
-        return await self.bot.send_message(chat, text, reply_markup=buttons(signer, chat, (row,)))
+        return await self._send_message(chat, text, reply_markup=buttons(signer, chat, (row,)))
+
+
+def _ended(sending: Sending, result: Result) -> Sent:
+    """The ledger's record of a send's result: a blocked person gets nothing more."""
+    state = {Outcome.SENT: State.SENT, Outcome.UNCERTAIN: State.UNCERTAIN}.get(
+        result.outcome, State.FAILED
+    )
+    blocked = result.outcome is Outcome.BLOCKED
+    return Sent(sending.delivery, state, result.reason, result.message_id, blocked)

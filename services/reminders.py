@@ -2,7 +2,8 @@
 
 The dispatcher's loop (``conversations/dispatch.py``) only sends. Claiming what is due,
 deciding what to skip and why, quieting down, and recording each delivery's state in the
-ledger happen here, each in one transaction.
+ledger happen here, in short transactions: a claim is a batch of rows read, decided and
+written with a few set-based statements.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from services.checkin import red_flags_open
 from services.core import Core
 from services.outcome import Outcome, Say
 from services.unit import Work, unit, wanted
+from storage.schedule import Ending, Entry, Move
 
 log = logging.getLogger(__name__)
 
@@ -128,27 +130,96 @@ async def settle_stuck(core: Core, now: datetime) -> int:
     return count
 
 
-async def claim(core: Core, now: datetime, report: Report) -> None:
+CLAIM_BATCH = 200  # rows per claim transaction: a few milliseconds of write lock each
+
+
+async def claim(core: Core, now: datetime, report: Report, *, batch: int = CLAIM_BATCH) -> None:
     """Claim every due row into the ledger, as queued or skipped (with the reason), and
-    move each row to its next occurrence: one transaction."""
+    move each row to its next occurrence: a batch at a time, each its own short
+    transaction, so presses never wait behind a long claim."""
+    while await claim_batch(core, now, report, batch) == batch:
+        pass
+
+
+async def claim_batch(core: Core, now: datetime, report: Report, limit: int) -> int:
+    """Claim up to ``limit`` due rows in one transaction of a few set-based statements:
+    read the batch and everything the rules look at, move the rows (compare-and-set),
+    decide in Python, write the ledger rows. Returns how many due rows were read."""
     async with unit(core) as work:
-        for item in await work.schedule.due(now):
-            person = await work.person(item.chat_id, repair=False)
-            if person is None or person.timezone is None:
-                await work.schedule.remove(item.id)
-                continue
-            if not await advance(work, item, person, now):
-                continue  # another claimer took this occurrence
-            reason = await skip_reason(work, item, person, now)
+        rows = await work.schedule.due(now, limit)
+        if not rows:
+            return 0
+        facts = await Facts.load(work, rows)
+        gone = {r.id for r in rows if _zone(facts, r) is None}
+        once = {r.id for r in rows if r.once and r.id not in gone}
+        moves = [_move(r, _zone(facts, r), now) for r in rows if r.id not in gone | once]
+        # The writes, back to back: the write lock is held from here to the commit.
+        await work.schedule.remove_many(gone)
+        ours = await work.schedule.remove_many(once)
+        ours |= await work.schedule.move_many(moves)
+        entries = []
+        for item in (r for r in rows if r.id in ours):  # other claimers' rows are theirs
+            person = facts.people[item.chat_id]
+            reason = skip_reason(item, person, now, facts)
             if reason is None and item.kind is Kind.CHECKIN:
-                reason = await quiet_down(work, item, person)
+                reason = quiet_down(item, person, facts)
             state = State.SKIPPED if reason and reason != STILL_THERE else State.QUEUED
-            await work.schedule.record(item, state, now, reason)
+            entries.append(Entry(item, state, reason))
             report.claimed += 1
             if state is State.SKIPPED:
                 report.skipped[reason or ""] = report.skipped.get(reason or "", 0) + 1
                 log.info("skipped %s for a person: %s", item.kind, reason)
+        await work.schedule.record_many(entries, now)
+        await work.people.set_quiet(facts.quieted)
         await work.commit()
+    return len(rows)
+
+
+def _zone(facts: Facts, item: Reminder) -> str | None:
+    """The person's zone; None when the person or their zone is gone (the row goes)."""
+    person = facts.people.get(item.chat_id)
+    return None if person is None else person.timezone
+
+
+def _move(item: Reminder, zone: str | None, now: datetime) -> Move:
+    """Where the row goes next: its next occurrence after both its due instant and now."""
+    assert zone is not None
+    found = next_occurrence(item.local_time, zone, max(item.due, now), WEEKDAYS.get(item.kind))
+    return Move(item.id, item.due, found.due, found.day)
+
+
+@dataclass
+class Facts:
+    """Everything the rules read about a batch's people, loaded with one query each."""
+
+    people: dict[int, Person]
+    rated: frozenset[tuple[int, date]] = frozenset()
+    latest: dict[int, date] = field(default_factory=dict)
+    marks: dict[tuple[int, date], dict[int, str]] = field(default_factory=dict)
+    plan_hangs: set[tuple[int, date]] = field(default_factory=set)
+    prompts: dict[int, list[Delivery]] = field(default_factory=dict)
+    quieted: set[int] = field(default_factory=set)
+
+    @classmethod
+    async def load(cls, work: Work, rows: list[Reminder]) -> Facts:
+        """The facts of a batch of due rows."""
+        people = await work.people.get_many({r.chat_id for r in rows})
+        days = {r.day for r in rows}
+
+        def of(*kinds: Kind) -> set[int]:
+            return {r.chat_id for r in rows if r.kind in kinds and r.chat_id in people}
+
+        hangs = of(Kind.HANG)
+        return cls(
+            people,
+            rated=await work.ratings.rated_on(of(*PROMPTS), days),
+            latest=await work.ratings.latest_days(of(Kind.CHECKIN, Kind.WEEKLY)),
+            marks=await work.schedule.hang_marks_many(hangs, days),
+            plan_hangs=await work.feedback.given_on(hangs, days, "bar_hang", Feedback.DONE),
+            prompts=await work.schedule.recent_many(
+                of(Kind.CHECKIN), Kind.CHECKIN, 3 * IGNORED_PROMPTS
+            ),
+        )
 
 
 async def queued(core: Core) -> list[Delivery]:
@@ -157,18 +228,13 @@ async def queued(core: Core) -> list[Delivery]:
         return await work.schedule.in_state(State.QUEUED)
 
 
-async def advance(work: Work, item: Reminder, person: Person, now: datetime) -> bool:
-    """Move the row to its next occurrence (a snooze row goes). False if another claimer
-    moved it first: this occurrence is theirs."""
-    if item.once:
-        return await work.schedule.remove(item.id)
-    assert person.timezone is not None
-    weekday = WEEKDAYS.get(item.kind)
-    found = next_occurrence(item.local_time, person.timezone, max(item.due, now), weekday)
-    return await work.schedule.move(item.id, found.due, found.day, was=item.due)
+async def queue_depth(core: Core) -> int:
+    """How many ledger rows wait to be sent."""
+    async with unit(core) as work:
+        return await work.schedule.count_in_state(State.QUEUED)
 
 
-async def skip_reason(work: Work, item: Reminder, person: Person, now: datetime) -> str | None:
+def skip_reason(item: Reminder, person: Person, now: datetime, facts: Facts) -> str | None:
     """Why a due reminder is not sent (None: it is sent)."""
     assert person.timezone is not None
     if not person.active:
@@ -183,36 +249,36 @@ async def skip_reason(work: Work, item: Reminder, person: Person, now: datetime)
     if late is not None:
         return late.value
     if item.kind is Kind.WEEKLY:
-        return None if await work.ratings.all(person.chat_id) else "no_checkins"
+        return None if person.chat_id in facts.latest else "no_checkins"
     if red_flags_open(person):
         return "red_flags_open"  # nothing else until the safety question is answered
     if item.kind in PROMPTS:
         if person.quiet:
             return "quiet"
-        if await work.ratings.get(person.chat_id, item.day) is not None:
+        if (person.chat_id, item.day) in facts.rated:
             return "checked_in"
         return None
     if person.quiet:
         return "quiet"  # after "still there?", hangs wait for an answer too
-    marks = await work.schedule.hang_marks(person.chat_id, item.day)
+    marks = facts.marks.get((person.chat_id, item.day), {})
     if item.slot in marks:
         return "hang_marked"
     done = sum(mark == "done" for mark in marks.values())
-    hang = MoveFeedback(item.day, "bar_hang", Feedback.DONE)
-    plan_done = await work.feedback.exists(person.chat_id, hang)
+    plan_done = (person.chat_id, item.day) in facts.plan_hangs
     if max(done, int(plan_done)) > item.slot:
         return "hang_done"
     return None
 
 
-async def quiet_down(work: Work, item: Reminder, person: Person) -> str | None:
+def quiet_down(item: Reminder, person: Person, facts: Facts) -> str | None:
     """After 3 prompts in a row without a check-in, say "still there?" once and stop.
 
     "In a row" starts after the person's latest check-in and after the last "still there?".
+    The person is marked quiet (in ``facts``, written with the batch).
     """
-    latest = await work.ratings.latest_day(person.chat_id)
+    latest = facts.latest.get(person.chat_id)
     # The latest few prompts are enough: "in a row" never reaches further back.
-    prompts = await work.schedule.recent(person.chat_id, Kind.CHECKIN, 3 * IGNORED_PROMPTS)
+    prompts = facts.prompts.get(person.chat_id, [])
     quieted = [d.day for d in prompts if d.reason == STILL_THERE]
     since = max(([latest] if latest else []) + quieted, default=None)
     ignored = [
@@ -222,18 +288,62 @@ async def quiet_down(work: Work, item: Reminder, person: Person) -> str | None:
     ]
     if len(ignored) < IGNORED_PROMPTS:
         return None
-    person.quiet = True
-    await work.save(person)
+    person.quiet = True  # the batch's later rows of this person see it too
+    facts.quieted.add(person.chat_id)
     return STILL_THERE
 
 
 @dataclass(frozen=True, slots=True)
 class Sending:
-    """A delivery marked as being sent, with the history its text is made from."""
+    """A delivery to send, with the history its text is made from."""
 
     delivery: Delivery
     history: History
     zone: str = "UTC"  # the person's, for words that depend on their clock
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """How one send ended, to be recorded (with others) in the ledger."""
+
+    delivery: Delivery
+    state: State
+    reason: str | None = None
+    message_id: int | None = None
+    blocked: bool = False  # the person blocked the bot: nothing more is sent
+
+
+async def prepare(core: Core, limit: int) -> list[Sending]:
+    """The next queued deliveries with what their texts are made from, read (not taken)
+    with one query per kind of data: the sender takes each just before sending it."""
+    async with unit(core) as work:
+        waiting = await work.schedule.in_state(State.QUEUED, limit)
+        people = await work.people.get_many({d.chat_id for d in waiting})
+        # Only the summary and the hang (gentle or not) read the person's history; the
+        # hang only its feedback.
+        hangs = {d.chat_id for d in waiting if d.kind is Kind.HANG and d.chat_id in people}
+        feedback = await work.feedback.all_of(hangs)
+        weekly = {d.chat_id for d in waiting if d.kind is Kind.WEEKLY and d.chat_id in people}
+        histories = {chat_id: await work.uow.history(chat_id) for chat_id in weekly}
+    found = []
+    for delivery in waiting:
+        person = people.get(delivery.chat_id)
+        if person is None:  # deleted since the claim: its ledger rows went with it
+            continue
+        history = histories.get(delivery.chat_id) or History(
+            feedback=feedback.get(delivery.chat_id, ())
+        )
+        found.append(Sending(delivery, history, person.timezone or "UTC"))
+    return found
+
+
+async def take(core: Core, delivery: Delivery) -> bool:
+    """Mark a delivery as being sent, committed before the request: one statement. False
+    if another sender (another tick, or another process) took it first."""
+    async with unit(core) as work:
+        taken = await work.schedule.take(delivery.id, core.clock.now())
+        await work.commit()
+    return taken
 
 
 async def begin_send(core: Core, delivery: Delivery) -> Sending | None:
@@ -245,16 +355,28 @@ async def begin_send(core: Core, delivery: Delivery) -> Sending | None:
             return None
         # Exactly one sender takes a queued row: another tick, or another process, that
         # read the same row finds it no longer queued and leaves it.
-        taken = await work.schedule.set_state(
-            delivery.id, State.SENDING, core.clock.now(), expected=State.QUEUED
-        )
-        if not taken:
+        if not await work.schedule.take(delivery.id, core.clock.now()):
             return None
         # Only the summary and the hang (gentle or not) read the person's history.
         needs_history = delivery.kind in (Kind.WEEKLY, Kind.HANG)
         history = await work.uow.history(person.chat_id) if needs_history else History()
         await work.commit()
     return Sending(delivery, history, person.timezone or "UTC")
+
+
+async def record_sends(core: Core, ended: list[Sent]) -> None:
+    """Record how sends ended, in one transaction; a person who blocked the bot gets
+    nothing more."""
+    async with unit(core) as work:
+        endings = [Ending(s.delivery.id, s.state, s.reason, s.message_id) for s in ended]
+        await work.schedule.end_many(endings, core.clock.now())
+        for chat_id in sorted({s.delivery.chat_id for s in ended if s.blocked}):
+            person = await work.person(chat_id, repair=False)
+            if person is not None:
+                person.active = False  # blocked: nothing more is sent or retried
+                await work.schedule.replace(person.chat_id, [])
+                await work.save(person)
+        await work.commit()
 
 
 async def record_send(
@@ -266,23 +388,8 @@ async def record_send(
     message_id: int | None,
     blocked: bool,
 ) -> None:
-    """Record how a send ended; a person who blocked the bot gets nothing more."""
-    async with unit(core) as work:
-        await work.schedule.set_state(
-            delivery.id,
-            state,
-            core.clock.now(),
-            reason=reason,
-            message_id=message_id,
-            expected=State.SENDING,
-        )
-        if blocked:
-            person = await work.person(delivery.chat_id, repair=False)
-            if person is not None:
-                person.active = False  # blocked: nothing more is sent or retried
-                await work.schedule.replace(person.chat_id, [])
-                await work.save(person)
-        await work.commit()
+    """Record how one send ended; a person who blocked the bot gets nothing more."""
+    await record_sends(core, [Sent(delivery, state, reason, message_id, blocked)])
 
 
 # Retention ---------------------------------------------------------------------------------

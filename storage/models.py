@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     SmallInteger,
@@ -144,7 +145,11 @@ class DeliveryRow(Base):
     """The delivery ledger: each occurrence of a reminder, once, and what became of it."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("chat_id", "kind", "slot", "day", "attempt"),)
+    __table_args__ = (
+        UniqueConstraint("chat_id", "kind", "slot", "day", "attempt"),
+        # A batch's latest prompts per person (migration 0005).
+        Index("ix_deliveries_chat_id_kind_id", "chat_id", "kind", "id"),
+    )
 
     id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
     chat_id: Mapped[int] = _person_fk()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Final
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.i18n import DEFAULT as DEFAULT_LANGUAGE
@@ -157,3 +158,18 @@ class PeopleRepository:
             .order_by(PersonRow.chat_id)
         )
         return tuple((await self._session.scalars(query)).all())
+
+    async def get_many(self, chat_ids: Collection[int]) -> dict[int, Person]:
+        """The people with these chat ids (those that exist), in one query."""
+        if not chat_ids:
+            return {}
+        query = select(PersonRow).where(PersonRow.chat_id.in_(list(chat_ids)))
+        return {row.chat_id: to_person(row) for row in (await self._session.scalars(query)).all()}
+
+    async def set_quiet(self, chat_ids: Collection[int]) -> None:
+        """After "still there?": these people get no prompt until they answer."""
+        if chat_ids:
+            query = update(PersonRow).where(PersonRow.chat_id.in_(list(chat_ids)))
+            await self._session.execute(
+                query.values(quiet=True).execution_options(synchronize_session=False)
+            )

@@ -3,6 +3,7 @@ coach dataclasses."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -82,6 +83,28 @@ class RatingsRepository:
         query = select(func.max(RatingRow.day)).where(RatingRow.chat_id == chat_id)
         latest: date | None = await self._session.scalar(query)
         return latest
+
+    async def rated_on(
+        self, chat_ids: Collection[int], days: Collection[date]
+    ) -> frozenset[tuple[int, date]]:
+        """Which of these people checked in on which of these days, in one query."""
+        if not chat_ids or not days:
+            return frozenset()
+        query = select(RatingRow.chat_id, RatingRow.day).where(
+            RatingRow.chat_id.in_(list(chat_ids)), RatingRow.day.in_(list(days))
+        )
+        return frozenset((chat_id, day) for chat_id, day in await self._session.execute(query))
+
+    async def latest_days(self, chat_ids: Collection[int]) -> dict[int, date]:
+        """The day of each person's latest check-in (those who have one), in one query."""
+        if not chat_ids:
+            return {}
+        query = (
+            select(RatingRow.chat_id, func.max(RatingRow.day))
+            .where(RatingRow.chat_id.in_(list(chat_ids)))
+            .group_by(RatingRow.chat_id)
+        )
+        return {chat_id: day for chat_id, day in await self._session.execute(query)}
 
     async def timed(self, chat_id: int) -> tuple[tuple[Rating, datetime], ...]:
         """Every rating with when it was last given, for the person's export."""
@@ -163,6 +186,34 @@ class FeedbackRepository:
         return tuple(
             MoveFeedback(day=day, move=move, kind=Feedback(kind)) for day, move, kind in rows
         )
+
+    async def given_on(
+        self, chat_ids: Collection[int], days: Collection[date], move: str, kind: Feedback
+    ) -> set[tuple[int, date]]:
+        """Which of these people gave this feedback on this move on which of these days."""
+        if not chat_ids or not days:
+            return set()
+        query = select(FeedbackRow.chat_id, FeedbackRow.day).where(
+            FeedbackRow.chat_id.in_(list(chat_ids)),
+            FeedbackRow.day.in_(list(days)),
+            FeedbackRow.move == move,
+            FeedbackRow.kind == kind.value,
+        )
+        return {(chat_id, day) for chat_id, day in await self._session.execute(query)}
+
+    async def all_of(self, chat_ids: Collection[int]) -> dict[int, tuple[MoveFeedback, ...]]:
+        """Every feedback of each of these people, oldest day first, in one query."""
+        if not chat_ids:
+            return {}
+        query = (
+            select(FeedbackRow.chat_id, FeedbackRow.day, FeedbackRow.move, FeedbackRow.kind)
+            .where(FeedbackRow.chat_id.in_(list(chat_ids)))
+            .order_by(FeedbackRow.chat_id, FeedbackRow.day, FeedbackRow.id)
+        )
+        found: dict[int, list[MoveFeedback]] = {}
+        for chat_id, day, move, kind in await self._session.execute(query):
+            found.setdefault(chat_id, []).append(MoveFeedback(day, move, Feedback(kind)))
+        return {chat_id: tuple(items) for chat_id, items in found.items()}
 
     async def timed(self, chat_id: int) -> tuple[tuple[MoveFeedback, datetime], ...]:
         """Every feedback with when it was given, for the person's export."""

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, false, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from coach.schedule import Delivery, Kind, Reminder, State
 from storage.models import DeliveryRow, HangMarkRow, ReminderRow
 from storage.repositories import affected_rows, upsert_insert
 from storage.types import format_hhmm, parse_hhmm
+
+# The tables, for executemany statements: no ORM objects, no ids fetched back row by row.
+REMINDERS = cast(Table, ReminderRow.__table__)
+DELIVERIES = cast(Table, DeliveryRow.__table__)
 
 
 def _reminder(row: ReminderRow) -> Reminder:
@@ -42,8 +51,39 @@ def _delivery(row: DeliveryRow) -> Delivery:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Move:
+    """A schedule row's next occurrence, if it is still due at ``was``."""
+
+    id: int
+    was: datetime
+    due: datetime
+    day: date
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A ledger row to write for a claimed occurrence."""
+
+    item: Reminder
+    state: State
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ending:
+    """How a send ended, for the ledger row being sent."""
+
+    delivery_id: int
+    state: State
+    reason: str | None = None
+    message_id: int | None = None
+
+
 class ScheduleRepository:
-    """Reminder rows and their ledger; claiming is row by row, safe for several dispatchers."""
+    """Reminder rows and their ledger. Claiming works a batch at a time with set-based
+    statements, and stays safe for several dispatchers: rows are locked (PostgreSQL) and
+    moved only if still due where they were read (compare-and-set)."""
 
     def __init__(self, session: AsyncSession, dialect: str) -> None:
         self._session = session
@@ -201,3 +241,146 @@ class ScheduleRepository:
         """The day's marks by hang slot."""
         query = select(HangMarkRow).where(HangMarkRow.chat_id == chat_id, HangMarkRow.day == day)
         return {row.slot: row.mark for row in (await self._session.scalars(query)).all()}
+
+    # Set-based, for a batch of claimed rows or sends ---------------------------------------
+
+    async def move_many(self, moves: Sequence[Move]) -> set[int]:
+        """Move rows to their next occurrence, each only if it is still due at its ``was``
+        (of two claimers only one moves it). Returns the ids that moved.
+
+        The check holds the write lock: on PostgreSQL the rows are locked since ``due``
+        read them; on SQLite an empty write takes the database's lock first. Then the rows
+        are read again and those still where they were move, in one executemany."""
+        if not moves:
+            return set()
+        if self._dialect == "sqlite":
+            await self._session.execute(delete(ReminderRow).where(false()))
+        ids = [m.id for m in moves]
+        query = select(ReminderRow.id, ReminderRow.due).where(ReminderRow.id.in_(ids))
+        current = {row_id: due for row_id, due in await self._session.execute(query)}
+        ours = [m for m in moves if current.get(m.id) == m.was]
+        if ours:
+            table = REMINDERS
+            move = (
+                update(table)
+                .where(table.c.id == bindparam("b_id"), table.c.due == bindparam("b_was"))
+                .values(due=bindparam("b_due"), day=bindparam("b_day"))
+            )
+            await self._session.execute(
+                move, [{"b_id": m.id, "b_was": m.was, "b_due": m.due, "b_day": m.day} for m in ours]
+            )
+        return {m.id for m in ours}
+
+    async def remove_many(self, reminder_ids: Collection[int]) -> set[int]:
+        """Delete rows (snoozes that came due, rows of people gone); returns those deleted."""
+        if not reminder_ids:
+            return set()
+        query = (
+            delete(ReminderRow)
+            .where(ReminderRow.id.in_(list(reminder_ids)))
+            .returning(ReminderRow.id)
+            .execution_options(synchronize_session=False)
+        )
+        return set((await self._session.scalars(query)).all())
+
+    async def record_many(self, entries: Sequence[Entry], at: datetime) -> None:
+        """Ledger rows for claimed occurrences, numbering each snooze of an occurrence as a
+        further attempt (as ``record`` does), in two statements."""
+        if not entries:
+            return
+        chat_ids = {e.item.chat_id for e in entries}
+        days = {e.item.day for e in entries}
+        key = (DeliveryRow.chat_id, DeliveryRow.kind, DeliveryRow.slot, DeliveryRow.day)
+        counts = await self._session.execute(
+            select(*key, func.count())
+            .where(DeliveryRow.chat_id.in_(chat_ids), DeliveryRow.day.in_(days))
+            .group_by(*key)
+        )
+        attempts: dict[tuple[int, str, int, date], int] = {
+            (chat_id, kind, slot, day): count for chat_id, kind, slot, day, count in counts
+        }
+        rows = []
+        for entry in entries:
+            item = entry.item
+            occurrence = (item.chat_id, item.kind.value, item.slot, item.day)
+            attempt = attempts.get(occurrence, 0)
+            attempts[occurrence] = attempt + 1
+            rows.append(
+                {
+                    "chat_id": item.chat_id,
+                    "kind": item.kind.value,
+                    "slot": item.slot,
+                    "day": item.day,
+                    "attempt": attempt,
+                    "state": entry.state.value,
+                    "due": item.due,
+                    "at": at,
+                    "reason": entry.reason,
+                    "message_id": None,
+                }
+            )
+        await self._session.execute(insert(DELIVERIES), rows)
+
+    async def recent_many(
+        self, chat_ids: Collection[int], kind: Kind, limit: int
+    ) -> dict[int, list[Delivery]]:
+        """Each person's latest ``limit`` ledger rows of one kind, oldest of them first."""
+        if not chat_ids:
+            return {}
+        newer = aliased(DeliveryRow)
+        oldest_kept = (
+            select(newer.id)
+            .where(newer.chat_id == DeliveryRow.chat_id, newer.kind == kind.value)
+            .order_by(newer.id.desc())
+            .limit(1)
+            .offset(limit - 1)
+            .scalar_subquery()
+        )
+        query = (
+            select(DeliveryRow)
+            .where(DeliveryRow.chat_id.in_(list(chat_ids)), DeliveryRow.kind == kind.value)
+            .where(DeliveryRow.id >= func.coalesce(oldest_kept, 0))
+            .order_by(DeliveryRow.id)
+        )
+        found: dict[int, list[Delivery]] = defaultdict(list)
+        for row in (await self._session.scalars(query)).all():
+            found[row.chat_id].append(_delivery(row))
+        return dict(found)
+
+    async def hang_marks_many(
+        self, chat_ids: Collection[int], days: Collection[date]
+    ) -> dict[tuple[int, date], dict[int, str]]:
+        """The marks of these people on these days, by (person, day) and then hang slot."""
+        if not chat_ids or not days:
+            return {}
+        query = select(HangMarkRow).where(
+            HangMarkRow.chat_id.in_(list(chat_ids)), HangMarkRow.day.in_(list(days))
+        )
+        found: dict[tuple[int, date], dict[int, str]] = defaultdict(dict)
+        for row in (await self._session.scalars(query)).all():
+            found[row.chat_id, row.day][row.slot] = row.mark
+        return dict(found)
+
+    async def take(self, delivery_id: int, at: datetime) -> bool:
+        """Mark one queued ledger row as being sent; False if another sender took it."""
+        return await self.set_state(delivery_id, State.SENDING, at, expected=State.QUEUED)
+
+    async def end_many(self, endings: Sequence[Ending], at: datetime) -> int:
+        """Record how sends ended, each only if it is still being sent; returns how many."""
+        moved = 0
+        for ending in endings:
+            moved += await self.set_state(
+                ending.delivery_id,
+                ending.state,
+                at,
+                reason=ending.reason,
+                message_id=ending.message_id,
+                expected=State.SENDING,
+            )
+        return moved
+
+    async def count_in_state(self, state: State) -> int:
+        """How many ledger rows are in one state."""
+        query = select(func.count()).select_from(DeliveryRow)
+        query = query.where(DeliveryRow.state == state.value)
+        return int(await self._session.scalar(query) or 0)
