@@ -12,12 +12,12 @@ from telegram.ext import ApplicationBuilder, ContextTypes
 from telegram.request import HTTPXRequest
 
 from coach.program import Program, default_program
-from conversations.app import BackCoachApplication, PerPersonProcessor, add_handlers
+from conversations.app import BackCoachApplication, PerPersonProcessor, add_handlers, tick
 from conversations.context import Ctx, Deps
 from conversations.dispatch import Dispatcher
-from conversations.health import Monitor, observed_tick
+from conversations.health import Monitor
 from conversations.limiter import LaneLimiter
-from conversations.metrics import Metrics, Observed, note_error
+from conversations.metrics import Metrics, note_error
 from conversations.payload import Signer
 from conversations.updates_bot import BackCoachBot
 from services.clock import Clock, SystemClock
@@ -110,7 +110,7 @@ def build_application(
         ApplicationBuilder()
         .bot(bot)
         .context_types(ContextTypes(context=Ctx))
-        .concurrent_updates(Observed(PerPersonProcessor(), metrics))
+        .concurrent_updates(PerPersonProcessor(observe=metrics.timed))
         .application_class(BackCoachApplication)
     )
     app: Any = builder.build()
@@ -126,7 +126,7 @@ def build_application(
         app.job_queue.run_once(monitor.begin, 0, name="monitor")
         # One repeating job for everyone; a late tick runs once (coalesce), never skipped.
         app.job_queue.run_repeating(
-            observed_tick,
+            tick,
             interval=dispatch_every,
             first=1,
             name="dispatch",

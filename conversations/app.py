@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 from weakref import WeakValueDictionary
 
@@ -71,13 +71,18 @@ class PerPersonProcessor(BaseUpdateProcessor):
     # real number is set, which PTB then reports (``Application.concurrent_updates``).
     _slots_total: int = UNGATED
 
-    def __init__(self, max_concurrent_updates: int = 64) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int = 64,
+        observe: Callable[[object, Awaitable[Any]], Awaitable[None]] | None = None,
+    ) -> None:
         if max_concurrent_updates < 1:
             raise ValueError("max_concurrent_updates must be a positive integer")
         super().__init__(UNGATED)
         self._slots_total = max_concurrent_updates
         self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._running = 0
+        self._observe = observe  # runs each update's handlers, e.g. timing them
         # A person's lock lives while one of their updates holds or awaits it, then goes.
         self._locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
 
@@ -104,7 +109,7 @@ class PerPersonProcessor(BaseUpdateProcessor):
         async with lock, self._slots:
             self._running += 1
             try:
-                await coroutine
+                await (coroutine if self._observe is None else self._observe(update, coroutine))
             finally:
                 self._running -= 1
 

@@ -35,6 +35,7 @@ from coach.progress import weekly_summary
 from coach.rules import hang_level
 from coach.schedule import PROMPTS, Kind, State
 from conversations.context import Deps
+from conversations.limiter import in_background
 from conversations.render import buttons
 from conversations.sending import Outcome, Result, send_with_retries
 from services import reminders
@@ -123,6 +124,10 @@ class Dispatcher:
         self._send_wanted = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
+        # Who else wants to know: each claim's report, and each send's kind and outcome
+        # (the metrics and the events log; conversations/health.py).
+        self.on_claimed: list[Callable[[Report], None]] = []
+        self.on_sent: list[Callable[[Kind, Outcome], None]] = []
 
     async def recover(self, now: datetime) -> int:
         """At start: sends left in flight by a crash become uncertain, never repeated."""
@@ -199,14 +204,21 @@ class Dispatcher:
     async def tick(self, now: datetime, report: Report | None = None) -> Report:
         """Claim everything due at ``now`` (a batch per transaction) and wake the sender."""
         report = report if report is not None else Report()
+        claimed = Report()
         async with self._claiming:  # a slow tick and the next never overlap
             if self._retention_at is None or now - self._retention_at >= RETENTION_EVERY:
-                report.deleted += await reminders.sweep(self.deps, now)
+                claimed.deleted += await reminders.sweep(self.deps, now)
                 self._retention_at = now
             await reminders.settle_stuck(self.deps, now)
-            await reminders.claim(self.deps, now, report)
+            await reminders.claim(self.deps, now, claimed)
             self.last_tick = self.deps.clock.now()
         self._send_wanted.set()
+        report.claimed += claimed.claimed
+        report.deleted += claimed.deleted
+        for reason, count in claimed.skipped.items():
+            report.skipped[reason] = report.skipped.get(reason, 0) + count
+        for observer in self.on_claimed:
+            observer(claimed)
         return report
 
     async def dispatch(self, now: datetime) -> Report:
@@ -275,6 +287,8 @@ class Dispatcher:
         self._ended.append(_ended(sending, result))
         for report in self._listeners:
             report.outcomes[result.outcome] = report.outcomes.get(result.outcome, 0) + 1
+        for observer in self.on_sent:
+            observer(sending.delivery.kind, result.outcome)
 
     async def _flush(self) -> None:
         """Record the outcomes so far in one transaction, waiting out a database that is
@@ -297,8 +311,9 @@ class Dispatcher:
                 delay *= 2
 
     async def _send_message(self, chat_id: int, text: str, **kwargs: Any) -> Message:
-        """Every reminder leaves through here (pacing happens before)."""
-        return await self.bot.send_message(chat_id, text, **kwargs)
+        """Every reminder leaves through here (pacing happens before), in the rate limiter's
+        background lane: a person's reply never waits behind a reminder."""
+        return await self.bot.send_message(chat_id, text, **kwargs, **in_background(self.bot))
 
     async def _message(self, sending: Sending) -> Message:
         delivery, history = sending.delivery, sending.history

@@ -1,10 +1,9 @@
 """Is the bot well? The database answers, the reminder dispatcher ticks, and how much waits.
 
-``Monitor`` belongs to one application (bootstrap sets it as ``app.monitor``). It runs the
-dispatcher's repeating job itself (``observed_tick``) so that each tick's ``Report`` is
-counted in the metrics and the time of the last tick is known, whether or not the
-dispatcher keeps its own ``last_tick``; when it does, that one is believed. Ages are on
-the application's clock, the one the dispatcher sends by.
+``Monitor`` belongs to one application (bootstrap sets it as ``app.monitor``). It hears
+each of the dispatcher's claims and sends (``Dispatcher.on_claimed``/``on_sent``) for the
+metrics, and reads the time of its last claim (``Dispatcher.last_tick``) for the health
+check. Ages are on the application's clock, the one the dispatcher sends by.
 """
 
 from __future__ import annotations
@@ -55,26 +54,19 @@ class Monitor:
     def __init__(self, app: Any, metrics: Metrics, dispatch_every: float | None) -> None:
         self.app, self.metrics, self.dispatch_every = app, metrics, dispatch_every
         self.started: datetime | None = None  # when the job queue started (see begin)
-        self._last_tick: datetime | None = None
         metrics.watch_limiter(app.bot.rate_limiter)
+        app.dispatcher.on_claimed.append(metrics.claimed)
+        app.dispatcher.on_sent.append(metrics.sent)
 
     def last_tick(self) -> datetime | None:
-        """When the dispatcher last finished a tick: its own record if it keeps one."""
-        dispatcher = self.app.dispatcher
-        if hasattr(dispatcher, "last_tick"):
-            last: datetime | None = dispatcher.last_tick
-            return last
-        return self._last_tick
+        """When the dispatcher last finished a claim."""
+        last: datetime | None = self.app.dispatcher.last_tick
+        return last
 
     async def begin(self, ctx: Ctx) -> None:
         """A job run once as the job queue starts: ticks are awaited from then on (not from
         the build, which migrations and the city index may leave seconds behind)."""
         self.started = ctx.deps.clock.now()
-
-    def ticked(self, at: datetime, report: Any) -> None:
-        """A tick at ``at`` finished with ``report``."""
-        self._last_tick = at
-        self.metrics.dispatched(report)
 
     async def queue_depth(self) -> int:
         """Deliveries queued: the dispatcher's figure if it has one, else the ledger's."""
@@ -132,11 +124,3 @@ def monitor_of(app: Any) -> Monitor:
     if not isinstance(monitor, Monitor):
         raise RuntimeError("the application was built without a Monitor")
     return monitor
-
-
-async def observed_tick(ctx: Ctx) -> None:
-    """The dispatcher's repeating job: send whatever is due now, then note the tick and
-    count what it did. A tick that raises is not a tick: the health check notices."""
-    now = ctx.deps.clock.now()
-    report = await ctx.app.dispatcher.dispatch(now)
-    monitor_of(ctx.application).ticked(now, report)

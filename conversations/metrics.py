@@ -3,11 +3,12 @@ they took, reminders by outcome, dispatcher ticks, the queue depth, rate-limiter
 
 Each application has its own ``CollectorRegistry`` (never prometheus_client's global one),
 so several bots in one process (the tests) never mix their figures. Updates are counted
-by ``Observed``, which wraps the application's update processor: it sees every update
-from the moment its handlers start to the moment they end, errors included, without
-touching the handlers. Each handled update and each tick's reminder outcomes are also one
-line on the events logger (conversations/logs.py): ids, kinds, durations and outcomes,
-never what a person wrote or a pain value.
+by ``Metrics.timed``, which the update processor runs each update through once its turn
+has come: it sees every update from the moment its handlers start to the moment they
+end, errors included, without touching the handlers. Each handled update, each reminder
+sent and each tick's skipped reminders are also one line on the events logger
+(conversations/logs.py): ids, kinds, durations and outcomes, never what a person wrote or
+a pain value.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily
 from prometheus_client.registry import Collector
 from telegram import MessageEntity, Update
-from telegram.ext import BaseUpdateProcessor
 
 from conversations.limiter import LaneLimiter
 from conversations.logs import EVENTS
@@ -79,6 +79,22 @@ class Metrics:
         if isinstance(limiter, LaneLimiter):
             self.registry.register(_LimiterWaits(limiter))
 
+    async def timed(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Run one update's handlers (the processor's turn and slot already taken), timing
+        them and counting the update with its outcome."""
+        handling = Handling()
+        token = _handling.set(handling)
+        start = time.perf_counter()
+        try:
+            await coroutine
+        except Exception:
+            handling.failed = True
+            raise
+        finally:
+            _handling.reset(token)
+            outcome = "error" if handling.failed else "ok"
+            self.handled(update, kind_of(update), time.perf_counter() - start, outcome)
+
     def handled(self, update: object, kind: str, seconds: float, outcome: str) -> None:
         """Count one update and log its line."""
         self.updates.labels(kind, outcome).inc()
@@ -100,19 +116,29 @@ class Metrics:
             },
         )
 
-    def dispatched(self, report: Any) -> None:
-        """Count a tick and the reminders its ``Report`` says it sent, skipped or lost."""
+    def claimed(self, report: Any) -> None:
+        """Count a tick (a claim) and the reminders it skipped, with a line if any."""
         self.ticks.inc()
-        counts = reminder_counts(report)
-        for outcome, count in counts.items():
-            if count:
-                self.reminders.labels(outcome).inc(count)
-                events.info(
-                    "reminders %s: %d",
-                    outcome,
-                    count,
-                    extra={"event": "reminders", "outcome": outcome, "count": count},
-                )
+        skipped = reminder_counts(report)["skipped"]
+        if skipped:
+            self.reminders.labels("skipped").inc(skipped)
+            events.info(
+                "reminders skipped: %d",
+                skipped,
+                extra={"event": "reminders", "outcome": "skipped", "count": skipped},
+            )
+
+    def sent(self, kind: Any, outcome: Any) -> None:
+        """Count one reminder's send as the ledger ends it, with a line of its own."""
+        name = str(outcome)
+        name = name if name in REMINDER_OUTCOMES else "failed"  # blocked: failed, as stored
+        self.reminders.labels(name).inc()
+        events.info(
+            "reminder %s: %s",
+            str(kind),
+            name,
+            extra={"event": "reminders", "kind": str(kind), "outcome": name, "count": 1},
+        )
 
 
 def reminder_counts(report: Any) -> dict[str, int]:
@@ -161,38 +187,6 @@ async def note_error(update: object, context: object) -> None:
     handling = _handling.get()
     if handling is not None:
         handling.failed = True
-
-
-class Observed(BaseUpdateProcessor):
-    """An update processor around another: the other decides order and concurrency, this
-    one times each update's handling and counts it with its outcome."""
-
-    def __init__(self, inner: BaseUpdateProcessor, metrics: Metrics) -> None:
-        super().__init__(inner.max_concurrent_updates)
-        self.inner, self.metrics = inner, metrics
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        await self.inner.do_process_update(update, self._timed(update, coroutine))
-
-    async def _timed(self, update: object, coroutine: Awaitable[Any]) -> None:
-        handling = Handling()
-        token = _handling.set(handling)
-        start = time.perf_counter()
-        try:
-            await coroutine
-        except Exception:
-            handling.failed = True
-            raise
-        finally:
-            _handling.reset(token)
-            outcome = "error" if handling.failed else "ok"
-            self.metrics.handled(update, kind_of(update), time.perf_counter() - start, outcome)
-
-    async def initialize(self) -> None:
-        await self.inner.initialize()
-
-    async def shutdown(self) -> None:
-        await self.inner.shutdown()
 
 
 class _LimiterWaits(Collector):

@@ -28,6 +28,7 @@ APP_TABLES = {
     "deliveries",
     "hang_marks",
     "profile_changes",
+    "handled_updates",
 }
 
 

@@ -1,7 +1,7 @@
 """the person's language (English, Russian, Spanish); none stored means English
 
 Revision ID: 0006
-Revises: 0005 (chained to 0004 until 0005 is merged; see down_revision)
+Revises: 0005
 Create Date: 2026-11-26
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 revision: str = "0006"
 # Merging after 0005 lands: this becomes "0005".
-down_revision: str | Sequence[str] | None = "0004"
+down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
