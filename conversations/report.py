@@ -254,7 +254,7 @@ def _dates(pdf: FPDF, series: Series, left: float, bottom: float, step: float) -
         day = series.days[index]
         centre = left + (index + 0.5) * step
         pdf.set_xy(min(max(centre - 8, MARGIN), pdf.w - MARGIN - 16), bottom + 0.5)
-        pdf.cell(16, 3.5, f"{day.day} {day:%b}", align="C")
+        pdf.cell(16, 3.5, texts.day_month(day), align="C")
     pdf.set_xy(MARGIN, bottom + 5)
 
 
