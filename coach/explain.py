@@ -194,10 +194,10 @@ def _dose_lines(program: Program, at: Standing) -> list[str]:
 
 
 def usual_text(value: float | None) -> str:
-    """A median in words: '2', or '2.5' between two ratings."""
+    """A median in words: '2', or '2.5' between two ratings ('2,5' in Russian and Spanish)."""
     if value is None:
         return ""
-    return str(int(value)) if value == int(value) else f"{value:.1f}"
+    return str(int(value)) if value == int(value) else texts.decimal(value)
 
 
 def _entered_what(program: Program, at: Standing) -> str:

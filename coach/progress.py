@@ -72,8 +72,9 @@ def _averages(at: Standing) -> str:
     if at.week_average is None:
         return texts.PROGRESS_NO_WEEK
     if at.last_week_average is None:
-        return texts.PROGRESS_WEEK.format(week=at.week_average)
-    return texts.PROGRESS_WEEKS.format(week=at.week_average, last=at.last_week_average)
+        return texts.PROGRESS_WEEK.format(week=texts.decimal(at.week_average))
+    week, last = texts.decimal(at.week_average), texts.decimal(at.last_week_average)
+    return texts.PROGRESS_WEEKS.format(week=week, last=last)
 
 
 def next_unlock(program: Program, at: Standing) -> str:
@@ -96,7 +97,7 @@ def encouragement(at: Standing, sessions_this_week: int) -> str:
     """One line grounded in the person's own numbers."""
     week, last = at.week_average, at.last_week_average
     if week is not None and last is not None and last - week >= 1:
-        return texts.CHEER_BETTER.format(drop=round(last - week, 1))
+        return texts.CHEER_BETTER.format(drop=texts.decimal(last - week))
     if sessions_this_week >= 3:
         return texts.CHEER_SESSIONS.format(sessions=sessions_this_week)
     if week is not None and last is not None and week - last >= 1:

@@ -184,7 +184,7 @@ def _change_text(program: Program, day: Day, before: int) -> str:
     elif day.change is Change.EQUIPMENT:
         enter = program.stage(day.stage + 1).enter
         assert enter is not None
-        what = " and ".join(texts.EQUIPMENT[e.value] for e in enter.equipment)
+        what = f" {texts.WORDS['and']} ".join(texts.EQUIPMENT[e.value] for e in enter.equipment)
     return texts.REPORT_CHANGE[day.change.value].format(old=before, new=day.stage, what=what)
 
 

@@ -9,9 +9,11 @@ Reading a constant (``texts.WELCOME``) gives it in the language of the person at
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date
+from babel.numbers import format_decimal
 
 from coach import i18n
 
@@ -31,6 +33,21 @@ def day(value: date) -> str:
         return f"{value:%a} {value.day} {value:%b}"
     # Russian abbreviates months with a dot ("мар."), which doubles at a sentence's end.
     return format_date(value, "EEE, d MMMM" if language == "ru" else "EEE d MMM", locale=language)
+
+
+def day_month(value: date) -> str:
+    """A date as short as a chart's axis needs: '3 Nov', '3 нояб.', '3 nov'."""
+    language = i18n.current()
+    if language == i18n.DEFAULT:
+        return f"{value.day} {value:%b}"
+    return format_date(value, "d MMM", locale=language)
+
+
+def decimal(value: float) -> str:
+    """A figure with one decimal, as the person writes it: '3.4', '3,4' in Russian and Spanish.
+    Rounded as Python rounds it (so '3.45' is the same figure in every language), then
+    written with Babel for the current language."""
+    return format_decimal(Decimal(f"{value:.1f}"), "0.0", locale=i18n.current())
 
 
 def country(code: str | None, english: str | None) -> str | None:
@@ -253,6 +270,11 @@ TIMEZONE_ASK = (
 SHARE_LOCATION = "📍 Share my location"
 TIMEZONE_CHOOSE = "Several places match. Which one?"
 TIMEZONE_NOT_FOUND = "I couldn't find that place or zone. {hint}"
+# coach/places.py's {hint} when nothing matches: what the person can send instead.
+TIMEZONE_HINT = (
+    "Try a city near you (Berlin), a time zone name (Europe/Berlin), "
+    "a UTC offset (UTC+2), or share your location."
+)
 TIMEZONE_SET = "Time zone set: {zone} (it's {local} there now)."
 TIMEZONE_FIXED = (
     "Note: a fixed UTC offset does not follow daylight saving. "
@@ -495,8 +517,9 @@ SETTINGS_TITLE = (
 # --- Progress -------------------------------------------------------------------------------
 
 PROGRESS_NO_WEEK = "No check-ins this week yet."
-PROGRESS_WEEK = "Average pain this week: {week:.1f}/10."
-PROGRESS_WEEKS = "Average pain this week: {week:.1f}/10 (last week: {last:.1f}/10)."
+# {week}, {last}, {drop}: figures with one decimal, written by texts.decimal ("3,4" in Russian).
+PROGRESS_WEEK = "Average pain this week: {week}/10."
+PROGRESS_WEEKS = "Average pain this week: {week}/10 (last week: {last}/10)."
 PROGRESS_NEXT = "Next, stage {stage} needs: {needs}."
 PROGRESS_TOO_FEW = (
     "I need at least two check-ins to draw your progress. Check in with /checkin, "
@@ -681,6 +704,7 @@ WORDS = {
     "off": "off",
     "weekly": "weekly, Mondays",
     "daily": "daily",
+    "and": "and",  # joins two pieces of equipment: "without a bench and a barbell"
 }
 
 i18n.speak(__name__)

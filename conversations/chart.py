@@ -24,6 +24,7 @@ import matplotlib.dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 
 # A stage's band gets "Stage N" when it spans this share of the chart, "N" when narrower.
 WORD_LABEL_SHARE, MIN_LABEL_SHARE = 0.12, 0.03
@@ -79,7 +80,7 @@ def figure_of(series: Series) -> Figure:
     # Each day is a band one day wide around its date: the first and last days' bands,
     # markers and labels are whole, not cut in half by the plot's edge.
     axes.set_xlim(days[0] - HALF_DAY, days[-1] + HALF_DAY)
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_formatter(FuncFormatter(_tick))
     axes.xaxis.set_major_locator(_locator(len(days)))
     axes.tick_params(labelsize=12)
     axes.set_ylabel(texts.CHART_PAIN, fontsize=13)
@@ -99,6 +100,11 @@ def figure_of(series: Series) -> Figure:
     )
     figure.tight_layout()
     return figure
+
+
+def _tick(number: float, _position: int | None = None) -> str:
+    """A tick's date in the person's language ('15 Mar', '15 мар.', '15 mar')."""
+    return texts.day_month(mdates.num2date(number).date())  # type: ignore[no-untyped-call]
 
 
 def _locator(count: int) -> mdates.DateLocator:

@@ -56,6 +56,7 @@ class _Page(FPDF):
     """An A4 page with the report's footer: when it was made, and the page number."""
 
     made: date
+    date_column: float = 30.0  # mm: the dated lines' first column (see _date_column)
 
     def footer(self) -> None:
         self.set_y(-MARGIN - 4)  # inside the bottom margin, like everything else
@@ -75,6 +76,7 @@ def render(report: Report) -> bytes:
     regular, bold = _fonts()
     pdf.add_font(FONT, "", str(regular))
     pdf.add_font(FONT, "B", str(bold))
+    pdf.date_column = _date_column(pdf, report)
     pdf.add_page()
     _header(pdf, report)
     _paragraph(pdf, texts.REPORT_ABOUT, size=7)
@@ -132,14 +134,23 @@ def _paragraph(pdf: FPDF, text: str, *, bold: bool = False, size: float = 8.5) -
     pdf.multi_cell(0, ROW * size / 9, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def _entries(pdf: FPDF, entries: Sequence[Entry], *, none: bool = True) -> None:
+def _date_column(pdf: FPDF, report: Report) -> float:
+    """The dated lines' first column: 30 mm, wider when a language writes longer dates
+    ("ср, 16 сентября 2026"), so a date never runs into its words."""
+    pdf.set_font(FONT, "", 8.5)
+    entries = (*report.changes, *report.worse, *report.safety, *report.escalations)
+    widest = max((pdf.get_string_width(texts.report_day(e.day)) for e in entries), default=0.0)
+    return max(DATE_COLUMN, widest + 2)
+
+
+def _entries(pdf: _Page, entries: Sequence[Entry], *, none: bool = True) -> None:
     """Dated lines: the date in a column of its own, the words wrapped beside it."""
     pdf.set_font(FONT, "", 8.5)
     pdf.set_text_color(*_rgb(INK))
     if not entries and none:
         _paragraph(pdf, texts.REPORT_NONE)
     for entry in entries:
-        pdf.cell(DATE_COLUMN, ROW, texts.report_day(entry.day))
+        pdf.cell(pdf.date_column, ROW, texts.report_day(entry.day))
         pdf.multi_cell(0, ROW, entry.text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
@@ -254,7 +265,7 @@ def _dates(pdf: FPDF, series: Series, left: float, bottom: float, step: float) -
         day = series.days[index]
         centre = left + (index + 0.5) * step
         pdf.set_xy(min(max(centre - 8, MARGIN), pdf.w - MARGIN - 16), bottom + 0.5)
-        pdf.cell(16, 3.5, f"{day.day} {day:%b}", align="C")
+        pdf.cell(16, 3.5, texts.day_month(day), align="C")
     pdf.set_xy(MARGIN, bottom + 5)
 
 

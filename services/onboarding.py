@@ -438,8 +438,11 @@ def _set_equipment(work: Work, person: Person) -> list[Message]:
     owned, gym = kit(person)
     person.profile, person.step_data = Profile(owned, gym_experienced=gym), {}
     bar = Equipment.PULLUP_BAR in owned
-    items = ", ".join(sorted(texts.EQUIPMENT[e.value] for e in owned)) or "none"
-    said: list[Message] = [Say(texts.EQUIPMENT_SET.format(items=items, gym="yes" if gym else "no"))]
+    words = texts.WORDS
+    items = ", ".join(sorted(texts.EQUIPMENT[e.value] for e in owned)) or words["none"]
+    said: list[Message] = [
+        Say(texts.EQUIPMENT_SET.format(items=items, gym=words["yes" if gym else "no"]))
+    ]
     if not bar:
         person.hang_times = ()
         notes: list[Message] = [Say(texts.HANGS_NONE)]

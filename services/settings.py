@@ -19,8 +19,9 @@ from services.unit import Work, unit
 
 
 def _times(person: Person) -> tuple[str, str]:
-    checkin = f"{person.checkin_time:%H:%M}" if person.checkin_time else "none"
-    hangs = ", ".join(f"{t:%H:%M}" for t in person.hang_times) or "none"
+    none = texts.WORDS["none"]
+    checkin = f"{person.checkin_time:%H:%M}" if person.checkin_time else none
+    hangs = ", ".join(f"{t:%H:%M}" for t in person.hang_times) or none
     return checkin, hangs
 
 
@@ -49,14 +50,15 @@ def settings_menu(person: Person, maintenance: bool) -> Say:
     """Every setting, with buttons to change each (weekly check-ins only in maintenance)."""
     checkin, hangs = _times(person)
     owned = sorted(texts.EQUIPMENT[e.value] for e in person.profile.equipment)
+    words = texts.WORDS
     text = texts.SETTINGS_TITLE.format(
         zone=escape(person.timezone or "?"),
         checkin=checkin,
         hangs=hangs,
-        equipment=escape(", ".join(owned) or "none"),
-        gym="yes" if person.profile.gym_experienced else "new to the gym",
-        weekly="on" if person.weekly_summary else "off",
-        often="weekly, Mondays" if person.checkin_weekly else "daily",
+        equipment=escape(", ".join(owned) or words["none"]),
+        gym=words["yes" if person.profile.gym_experienced else "new_to_gym"],
+        weekly=words["on" if person.weekly_summary else "off"],
+        often=words["weekly" if person.checkin_weekly else "daily"],
     )
     weekly = texts.BTN_WEEKLY_OFF if person.weekly_summary else texts.BTN_WEEKLY_ON
     rows = [

@@ -17,7 +17,6 @@ import pytest
 
 from coach import texts
 from coach.model import Equipment
-from coach.places import HINT
 from coach.plan import Plan
 from coach.program import Program, default_program
 from conversations.render import exercises_text, how_text, plan_text
@@ -65,7 +64,7 @@ SAMPLES: dict[str, object] = {
     ),
     "also": "115",
     "country": "Saint Vincent and the Grenadines",
-    "hint": HINT,
+    "hint": texts.TIMEZONE_HINT,
     "zone": "America/Argentina/ComodRivadavia",
     "local": "08:15",
     "times": "08:00, 13:00 and 19:00",

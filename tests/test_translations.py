@@ -15,7 +15,7 @@ import ast
 import re
 import string
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -23,11 +23,14 @@ from babel.messages.pofile import read_po
 
 from coach import i18n, texts
 from coach.i18n_extract import Entry, entries
+from coach.model import Person, Profile
+from coach.places import NotFound, resolve_zone
 from coach.program import default_program
 from coach.rules import Change
 from conversations.payload import Signer
 from conversations.render import exercises_text, how_text, plan_keyboard, plan_text
 from emulator.html import parse_html, utf16_len
+from services.settings import settings_menu
 from tests.test_every_text import (
     CAPTION_LIMIT,
     CAPTIONS,
@@ -297,3 +300,21 @@ def test_no_module_reads_a_text_at_import_time() -> None:
         for line, name in read_at_import(ast.parse(path.read_text(encoding="utf-8")))
     }
     assert found == set()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_settings_summary_and_the_time_zone_hint_have_no_english_words(language: str) -> None:
+    """The summary's filled-in words ("none", "new to the gym", "off", "daily") and the hint
+    after a place that isn't found come from the catalogues too."""
+    person = Person(1, datetime(2026, 1, 1, tzinfo=UTC), timezone="Europe/Berlin")
+    person.profile = Profile(frozenset(), gym_experienced=False)
+    person.weekly_summary, person.checkin_weekly = False, False
+    with i18n.speaking(language):
+        summary = settings_menu(person, maintenance=False).text
+        found = resolve_zone("Atlantis-upon-Nowhere")
+        words, hint = texts.WORDS, texts.TIMEZONE_HINT
+    assert isinstance(found, NotFound) and found.hint == hint
+    assert "Try a city" not in found.hint
+    for key in ("none", "new_to_gym", "off", "daily"):
+        assert words[key] in summary and words[key] != texts.WORDS[key]
+    assert not re.search(r"\b(none|new to the gym|off|daily)\b", summary), summary

@@ -5,15 +5,17 @@ not one missing-glyph warning. The caption and the weekly summary read in the la
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from datetime import timedelta
 
 import pytest
+from babel.dates import format_date
 from PIL import Image
 
-from coach import i18n
+from coach import i18n, texts
 from coach.explain import standing
-from coach.progress import caption, series, weekly_summary
+from coach.progress import caption, encouragement, series, weekly_summary
 from conversations.chart import figure_of, render
 from tests.progress.test_progress import PROGRAM, START, coached
 
@@ -41,3 +43,40 @@ def test_the_chart_draws_its_words_in_the_persons_language_with_every_glyph(
     assert "Average pain" not in words and "Your week" not in words
     fonts = {text.get_fontname() for text in [axes.title, *legend.get_texts()]}
     assert fonts == {"DejaVu Sans"}
+
+
+ENGLISH_MONTH = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
+
+
+@pytest.mark.parametrize("language", ["ru", "es"])
+def test_the_date_ticks_read_in_the_persons_language(language: str) -> None:
+    history = coached([max(0, 7 - day // 6) for day in range(40)])
+    at = standing(PROGRAM, history, START + timedelta(days=39))
+    with i18n.speaking(language):
+        figure = figure_of(series(at, 30))  # the ticks are written when read or drawn
+        labels = [text.get_text() for text in figure.axes[0].get_xticklabels()]
+    written = {format_date(day, "d MMM", locale=language) for day in series(at, 30).days}
+    assert len(labels) >= 4 and set(labels) <= written, labels
+    assert not any(ENGLISH_MONTH.search(label) for label in labels)
+    with i18n.speaking(i18n.DEFAULT):
+        english = figure_of(series(at, 30)).axes[0].get_xticklabels()
+        assert all(ENGLISH_MONTH.search(text.get_text()) for text in english)
+
+
+@pytest.mark.parametrize(("language", "point"), [("en", "."), ("ru", ","), ("es", ",")])
+def test_averages_and_drops_are_written_with_the_languages_decimal_mark(
+    language: str, point: str
+) -> None:
+    """Two weeks averaging 5.4 and then 2.3: the caption's averages and the weekly drop."""
+    pains = [5, 6, 5, 6, 5, 6, 5, 2, 3, 2, 2, 3, 2, 2]  # a week, then the week after
+    at = standing(PROGRAM, coached(pains), START + timedelta(days=13))
+    assert at.week_average is not None and at.last_week_average is not None
+    week, last = (f"{v:.1f}".replace(".", point) for v in (at.week_average, at.last_week_average))
+    drop = f"{at.last_week_average - at.week_average:.1f}".replace(".", point)
+    assert at.week_average != int(at.week_average)  # a figure with a decimal to write
+    with i18n.speaking(language):
+        words = caption(PROGRAM, at)
+        cheer = encouragement(at, 0)
+        expected = texts.CHEER_BETTER.format(drop=drop)
+    assert f"{week}/10" in words and f"{last}/10" in words
+    assert cheer == expected

@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
-from coach import texts
+from coach import i18n, texts
 from coach.explain import standing, usual_text
 from coach.model import History, Person, RedFlagGroup, SafetyEvent, SafetyEventKind, SafetyState
 from coach.program import default_program
@@ -221,3 +221,22 @@ def test_a_short_window_shows_that_many_days_from_its_title_on(told: Story) -> N
     found = build(PROGRAM, person(), told.history, (), told.last, 7)
     assert len(found.series.days) == 7 and len(found.weeks) == 1
     assert pdf_text(render(found)).startswith(texts.REPORT_TITLE)
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "es"])
+def test_no_date_or_column_heading_runs_into_the_next_in_any_language(
+    told: Story, language: str
+) -> None:
+    """Russian dates are long ("ср, 14 января 2026"): the dated lines' column widens to fit
+    them, and every column heading of the weekly table fits its column (pypdf reads a space
+    between two cells only where there is a gap)."""
+    first = min(r.day for r in told.history.ratings)
+    with i18n.speaking(language):
+        found = build(PROGRAM, person(), told.history, events(first), told.last, 30)
+        flat = re.sub(r"\s+", " ", pdf_text(render(found)))
+        columns = " ".join(texts.REPORT_COLUMNS.values())
+        lines = [f"{texts.report_day(e.day)} {e.text}" for e in (*found.changes, *found.safety)]
+    assert columns in flat
+    assert len(lines) > 5
+    for line in lines:
+        assert line[:40] in flat

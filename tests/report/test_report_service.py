@@ -3,20 +3,27 @@ and leaves nothing to report once the data is deleted."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import re
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from statistics import median
 
-from coach import texts
+import pytest
+from babel.dates import format_date
+
+from coach import i18n, texts
 from coach.model import Feedback, MoveFeedback, SafetyEvent, SafetyEventKind
 from coach.rules import replay, required_moves
+from conversations.report import render
 from services import data
 from services.core import Core
 from services.outcome import Outcome, Say
 from services.report import ReportFile, report
 from services.unit import unit
+from tests.report.test_report import pdf_text
 from tests.services.conftest import core, registered
 
 __all__ = ["core"]
@@ -94,3 +101,39 @@ async def test_deleted_data_leaves_nothing_to_report(core: Core) -> None:
     assert isinstance(await report(core, 9, ["90"]), ReportFile)
     await data.delete(core, 9, confirmed=True)
     assert said(await report(core, 9, ["90"])) == texts.NOT_REGISTERED
+
+
+ENGLISH_MONTH = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
+
+
+@pytest.mark.parametrize("language", ["ru", "es"])
+async def test_a_person_who_speaks_russian_or_spanish_gets_the_report_in_it(
+    core: Core, language: str
+) -> None:
+    """The service speaks the stored language of the person; the PDF, drawn in a worker
+    thread as the handler draws it, has the translated headings, dates as CLDR writes them
+    in that language, and decimal commas."""
+    await registered(core, 10, language=language)
+    await tell(core, 10, PAINS)
+    with i18n.speaking(i18n.DEFAULT):  # the language the service sets ends with the block
+        found = await report(core, 10, [])
+        assert isinstance(found, ReportFile)
+        pdf = await asyncio.to_thread(render, found.report)
+        words = [texts.REPORT_TITLE, *texts.REPORT_HEADINGS.values(), texts.REPORT_ABOUT[:40]]
+        caption = found.caption
+    flat = re.sub(r"\s+", " ", pdf_text(pdf))
+    english = [texts.REPORT_TITLE, *texts.REPORT_HEADINGS.values(), texts.REPORT_ABOUT[:40]]
+    assert caption != texts.REPORT_CAPTION.format(days=len(found.report.series.days))
+    for translated, original in zip(words, english, strict=True):
+        assert translated != original and translated in flat and original not in flat
+    if language == "ru":
+        assert all(re.search("[а-яё]", word) for word in words), words
+        assert "Боль и тренировки по неделям" in flat
+    today, first = found.report.today, found.report.first
+    written = format_date(today, "d MMMM" if language == "ru" else "d MMM", locale=language)
+    assert f"{written} {today.year}" in flat  # the period, the plan's day and the footer
+    assert format_date(first, "d MMM", locale=language) in flat  # the chart's first tick
+    assert ENGLISH_MONTH.search(flat) is None, ENGLISH_MONTH.search(flat)
+    # The oldest block holds the 4 days left of 25 (5, 4, 3, 3): its median is 3.5.
+    assert found.report.weeks[0].median == 3.5
+    assert "3,5" in flat and "3.5" not in flat
