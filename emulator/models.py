@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,6 +130,8 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     outcome: str = "pending"  # "ok", "400 Bad Request: ...", "refused", "ok, dropped", ...
+    # time.monotonic() when the request arrived: benchmarks time replies from the call log.
+    at: float = field(default_factory=time.monotonic)
 
     def describe(self) -> str:
         """One readable line for failure dumps."""
