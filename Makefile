@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run console test lint setup clean
+.PHONY: run console test lint setup clean bench
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -29,6 +29,12 @@ lint: $(STAMP)
 test: lint
 	scripts/ensure-postgres
 	MPLCONFIGDIR=$${MPLCONFIGDIR:-$(CURDIR)/.cache/matplotlib} $(BIN)/python -m pytest
+
+# The load benchmarks (README: Benchmarks): about 15 minutes, writes BENCHMARKS.md.
+# BENCH_QUICK=1 make bench: one repeat of smaller scenarios, a smoke run of a few minutes.
+bench: $(STAMP)
+	scripts/ensure-postgres
+	MPLCONFIGDIR=$${MPLCONFIGDIR:-$(CURDIR)/.cache/matplotlib} PYTHONPATH=$(CURDIR) $(BIN)/python -m bench.suite
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache

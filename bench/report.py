@@ -131,7 +131,7 @@ LINES = [
         _unchanged,
     ),
     Line(
-        "Dispatcher tick per 1,000 due rows ({due:,} due, {crowd:,} people)",
+        "Dispatcher tick per 1,000 rows it claims ({due:,} due, {crowd:,} people)",
         "tick",
         "tick_ms_per_1000",
         " ms",
