@@ -140,6 +140,7 @@ LINES = [
         None,
         _at_most("tick_ms_per_1000", 50),
     ),
+    Line("… rows that one tick claimed of the {due:,} due", "tick", "claimed", "", "—", "—"),
     Line(
         "Longest write transaction during the tick",
         "tick",
@@ -338,6 +339,16 @@ def write(
         lines.append("")
         lines.extend(table(results, sizes))
         lines.append("")
+    lines.append("<details><summary>Every repeat's figures</summary>")
+    lines.append("")
+    for database, results in runs.items():
+        for scenario, figures in results.items():
+            for key, values in figures.items():
+                shown = ", ".join(f"{v:.4g}" for v in values)
+                lines.append(f"- {database} · {scenario} · {key}: {shown}")
+    lines.append("")
+    lines.append("</details>")
+    lines.append("")
     text = "\n".join(lines)
     path.write_text(text)
     return text
