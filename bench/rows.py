@@ -260,7 +260,9 @@ async def steady(database: Any, sizes: Sizes) -> Figures:
     (limiter on, as deployed); the bare bot at the same rates."""
     slow = int(25 * sizes.steady_seconds)
     fast = int(50 * sizes.fast_seconds)
-    broadcast = int(sizes.send_rate * (sizes.steady_seconds + 20))
+    # Long enough to outlast the 25/s presses, short enough that a sender which keeps going
+    # after the tick is cancelled has finished before the 50/s presses.
+    broadcast = int(sizes.send_rate * (sizes.steady_seconds + 8))
     pressers = slow + fast
     figures: Figures = {}
     async with _store(database, pressers + broadcast) as store, EmulatorThread() as emulator:
