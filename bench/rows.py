@@ -170,12 +170,22 @@ async def _burst(
     apologies = sum(
         1 for r in sent if r.text.startswith((texts.ERROR_STORAGE[:30], texts.ERROR[:30]))
     )
+    by_method: Figures = {}
+    for call in emulator.emu.calls[logged:]:
+        if call.method == "getUpdates":
+            continue
+        chat = str(call.params.get("chat_id", ""))
+        if chat.lstrip("-").isdigit() and int(chat) not in buttons:
+            continue  # another chat's request
+        key = f"per_press_{call.method}"
+        by_method[key] = by_method.get(key, 0.0) + 1 / len(chats)
     return {
         "presses_per_s": len(done) / elapsed if done else 0.0,
         "cpu_ms_per_press": spent_cpu / len(chats) * 1000,
         "limited_per_press": len(sent) / len(chats),
         "failed": float(len(chats) - len(done) + apologies),
         "p99_ms": percentile(tracker.latencies(), 0.99) * 1000,
+        **by_method,
     }
 
 
@@ -205,6 +215,9 @@ async def presses(database: Any, sizes: Sizes) -> Figures:
     figures["bare_cpu_ms_per_press"] = bare["cpu_ms_per_press"]
     figures["failed_presses"] = unlimited["failed"] + capped["failed"]
     figures["bare_failed_presses"] = bare["failed"]
+    # Every request a press caused, by method, counted at the emulator (limiter off).
+    figures.update({k: v for k, v in unlimited.items() if k.startswith("per_press_")})
+    figures.update({f"bare_{k}": v for k, v in bare.items() if k.startswith("per_press_")})
     return figures
 
 
