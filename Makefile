@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run console test lint setup clean extract translations
+.PHONY: run console test lint setup clean extract translations bench
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -44,6 +44,12 @@ translations: extract
 	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages --no-wrap \
 		--ignore-obsolete
 	$(BIN)/pybabel compile -d $(LOCALES) -D messages --statistics
+
+# The load benchmarks (README: Benchmarks): about 15 minutes, writes BENCHMARKS.md.
+# BENCH_QUICK=1 make bench: one repeat of smaller scenarios, a smoke run of a few minutes.
+bench: $(STAMP)
+	scripts/ensure-postgres
+	MPLCONFIGDIR=$${MPLCONFIGDIR:-$(CURDIR)/.cache/matplotlib} PYTHONPATH=$(CURDIR) $(BIN)/python -m bench.suite
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache

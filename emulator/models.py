@@ -130,7 +130,8 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     outcome: str = "pending"  # "ok", "400 Bad Request: ...", "refused", "ok, dropped", ...
-    # time.monotonic() when the call arrived: tests count calls per sliding second.
+    # time.monotonic() when the call arrived: tests count calls per sliding second, and
+    # benchmarks time replies from the call log.
     at: float = field(default_factory=time.monotonic)
 
     def describe(self) -> str:

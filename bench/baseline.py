@@ -1,0 +1,86 @@
+"""The yardstick: a bare python-telegram-bot bot on the same fake Bot API server.
+
+It answers any message with one ``sendMessage`` carrying one button, and each button press
+with one ``sendMessage`` (no answerCallbackQuery, no database): the least a PTB bot can do
+per update. Same HTTP pool and the same 64 concurrent updates as Back Coach, so the ratio
+is what Back Coach's own work costs.
+
+In process: ``async with bare_bot(emu): ...``. As a process (for start-up and memory):
+``BARE_TOKEN=… BARE_BASE_URL=… python bench/baseline.py`` polls until SIGTERM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: the repository root on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, MessageHandler
+from telegram.ext import filters as ptb_filters
+from telegram.request import HTTPXRequest
+
+KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("3", callback_data="3")]])
+
+
+async def _message(update: Update, _ctx: Any) -> None:
+    assert update.effective_chat is not None
+    await update.get_bot().send_message(update.effective_chat.id, "ok", reply_markup=KEYBOARD)
+
+
+async def _press(update: Update, _ctx: Any) -> None:
+    assert update.effective_chat is not None
+    await update.get_bot().send_message(update.effective_chat.id, "pressed")
+
+
+def build(token: str, base_url: str) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The bare bot: two handlers, no rate limiter, no dispatcher."""
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .request(HTTPXRequest(connection_pool_size=256))
+        .get_updates_request(HTTPXRequest(connection_pool_size=1, read_timeout=11))
+        .concurrent_updates(64)
+        .job_queue(None)
+        .build()
+    )
+    app.add_handler(MessageHandler(ptb_filters.ALL, _message))
+    app.add_handler(CallbackQueryHandler(_press))
+    return app
+
+
+@contextlib.asynccontextmanager
+async def bare_bot(token: str, base_url: str) -> AsyncIterator[Any]:
+    """The bare bot polling ``base_url`` in this process."""
+    app = build(token, base_url)
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+
+
+async def _serve() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with bare_bot(os.environ["BARE_TOKEN"], os.environ["BARE_BASE_URL"]):
+        await stop.wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(_serve())

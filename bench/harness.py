@@ -1,0 +1,333 @@
+"""The measuring instrument's parts: the emulator on a thread of its own, running bots,
+filling a database in bulk, reading replies and write transactions off the logs.
+
+The emulator runs on its own thread and event loop so that the CPU it spends answering the
+bot can be taken out of the bot's: ``process_time`` minus the emulator thread's CPU clock.
+Everything the benchmarks time is read from the emulator's call log (a monotonic stamp per
+request) against the moment the bench put the update in the emulator's queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import statistics
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
+from typing import Any, TypeVar
+
+from sqlalchemy import event, insert, literal, select, true, update
+
+from bootstrap import build_application
+from coach.model import Equipment, Person, Profile
+from coach.program import default_program
+from emulator import BotApiEmulator
+from emulator.flood import LIMITED
+from services.clock import ManualClock
+from services.unit import wanted
+from storage.models import Base
+from storage.unit_of_work import Store
+
+T = TypeVar("T")
+START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+ZONE = "Europe/Berlin"
+PLAN_MARK = "Today's plan"
+
+
+class EmulatorThread:
+    """A BotApiEmulator serving from a thread of its own; its Python API is called there."""
+
+    def __init__(self, **options: Any) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="emulator", daemon=True)
+        self.options = options
+        self.emu: BotApiEmulator
+
+    async def __aenter__(self) -> EmulatorThread:
+        self.thread.start()
+        self.emu = await self.run(self._start())
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.run(self.emu.stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+        self.loop.close()
+
+    async def _start(self) -> BotApiEmulator:
+        emu = BotApiEmulator(flood_control=False, **self.options)
+        await emu.start()
+        return emu
+
+    async def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run a coroutine on the emulator's loop and wait for it from the caller's."""
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coroutine, self.loop))
+
+    async def call(self, function: Callable[..., T], *args: Any) -> T:
+        """Call a plain function on the emulator's thread (its state is not thread-safe)."""
+
+        async def wrapped() -> T:
+            return function(*args)
+
+        return await self.run(wrapped())
+
+    def cpu(self) -> float:
+        """CPU seconds the emulator's thread has used."""
+        assert self.thread.ident is not None
+        return time.clock_gettime(time.pthread_getcpuclockid(self.thread.ident))
+
+    # --- people acting, stamped the moment the update is queued
+
+    async def texts(self, messages: Iterable[tuple[int, str]]) -> list[float]:
+        """Each (chat, text) written at once; the monotonic stamp of each."""
+
+        def push() -> list[float]:
+            stamps = []
+            for chat, text in messages:
+                self.emu.send_text(chat, text)
+                stamps.append(time.monotonic())
+            return stamps
+
+        return await self.call(push)
+
+    async def presses(self, buttons: Iterable[tuple[int, int, str]]) -> list[float]:
+        """Each (chat, message id, callback data) pressed at once; the stamp of each."""
+
+        def push() -> list[float]:
+            stamps = []
+            for chat, message_id, data in buttons:
+                self.emu.press_button(chat, message_id, data)
+                stamps.append(time.monotonic())
+            return stamps
+
+        return await self.call(push)
+
+    def calls(self) -> list[Any]:
+        """A copy of the call log (a list copy is atomic under the GIL)."""
+        return list(self.emu.calls)
+
+    def newest_button(self, chat: int, label: str) -> tuple[int, str] | None:
+        """(message id, data) of the newest bot message's button whose label is ``label``."""
+        for message in reversed(self.emu.sent(chat)):
+            for button in message.buttons:
+                if button.get("text") == label and "callback_data" in button:
+                    return message.message_id, str(button["callback_data"])
+        return None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One limited request (send or edit) to a chat, from the call log."""
+
+    chat: int
+    method: str
+    at: float
+    text: str
+
+
+def replies(calls: Iterable[Any], since: float = 0.0) -> list[Reply]:
+    """The sends and edits among ``calls`` made at or after ``since``."""
+    found = []
+    for call in calls:
+        if call.method.lower() not in LIMITED or call.at < since:
+            continue
+        try:
+            chat = int(call.params.get("chat_id"))
+        except (TypeError, ValueError):
+            continue
+        text = str(call.params.get("text") or call.params.get("caption") or "")
+        found.append(Reply(chat, call.method, call.at, text))
+    return found
+
+
+def latencies(
+    asked: dict[int, float], calls: Iterable[Any], match: Callable[[Reply], bool]
+) -> dict[int, float]:
+    """Per chat: seconds from its update (``asked``: chat → stamp) to the first matching
+    request to that chat made after it. Chats never answered are left out."""
+    answered: dict[int, float] = {}
+    for reply in replies(calls):
+        stamp = asked.get(reply.chat)
+        if stamp is None or reply.chat in answered or reply.at < stamp or not match(reply):
+            continue
+        answered[reply.chat] = reply.at - stamp
+    return answered
+
+
+def any_reply(_reply: Reply) -> bool:
+    return True
+
+
+def plan_reply(reply: Reply) -> bool:
+    """The request that shows the day's plan (a new message, or an edit in place)."""
+    return PLAN_MARK in reply.text
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The ``share`` percentile (0-1) by nearest rank; NaN for no values."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+
+
+async def until(check: Callable[[], bool], timeout: float, every: float = 0.02) -> bool:  # noqa: ASYNC109
+    """Poll ``check`` until true or ``timeout`` seconds; whether it became true."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(every)
+    return True
+
+
+# --- running a bot in this process, as the end-to-end tests do
+
+
+@contextlib.asynccontextmanager
+async def back_coach(
+    emu: BotApiEmulator, store: Store, clock: ManualClock, **options: Any
+) -> AsyncIterator[Any]:
+    """Back Coach built by bootstrap and polling the emulator (dispatcher ticks off unless
+    ``dispatch_every`` is given)."""
+    options.setdefault("dispatch_every", None)
+    app: Any = build_application(
+        emu.token, emu.base_url, store, clock, default_program(), poll_timeout=1, **options
+    )
+    async with app:
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+
+
+# --- filling a database in bulk
+
+
+def template_person(chat: int, now: datetime) -> Person:
+    """A registered person with a bar (check-in, three hangs, the weekly summary)."""
+    return Person(
+        chat,
+        now,
+        timezone=ZONE,
+        checkin_time=clock_time(8),
+        hang_times=(clock_time(9), clock_time(13), clock_time(19)),
+        profile=Profile(frozenset({Equipment.PULLUP_BAR}), False),
+        registered=True,
+    )
+
+
+async def add_people(store: Store, first: int, count: int, now: datetime = START) -> None:
+    """People ``first`` … ``first + count - 1``: one made through the repositories, the rest
+    copied from it table by table with INSERT … SELECT, so a 100k database takes seconds
+    and every per-person table (whatever the schema holds) gets its rows."""
+    async with store.unit() as uow:
+        person = template_person(first, now)
+        await uow.people.add(person)
+        await uow.schedule.replace(first, wanted(person, now))
+        await uow.commit()
+    if count > 1:
+        async with store.engine.begin() as connection:
+            for table in Base.metadata.sorted_tables:
+                if "chat_id" in table.c:
+                    await connection.execute(_copies(table, first, count - 1))
+
+
+def _copies(table: Any, template: int, count: int) -> Any:
+    """INSERT … SELECT: the template's rows of ``table`` for chats template+1 … +count."""
+    n = select(literal(1).label("i")).cte("n", recursive=True)
+    n = n.union_all(select(n.c.i + 1).where(n.c.i < count))
+    columns = [c for c in table.c if not (c.primary_key and c.autoincrement is True)]
+    columns = [c for c in columns if not (c.primary_key and c.name == "id")]
+    values = [(n.c.i + template).label(c.name) if c.name == "chat_id" else c for c in columns]
+    rows = select(*values).select_from(table.join(n, true())).where(table.c.chat_id == template)
+    return insert(table).from_select([c.name for c in columns], rows)
+
+
+async def set_due(store: Store, first: int, count: int, due: datetime, kind: str) -> int:
+    """Make ``kind`` reminders of chats first … first+count-1 due at ``due``; rows changed."""
+    reminders = Base.metadata.tables["reminders"]
+    last = first + count - 1
+    async with store.engine.begin() as connection:
+        result = await connection.execute(
+            update(reminders)
+            .where(reminders.c.chat_id.between(first, last), reminders.c.kind == kind)
+            .values(due=due)
+        )
+    return int(result.rowcount)
+
+
+async def push_all_due_after(store: Store, when: datetime) -> None:
+    """Move every reminder past ``when`` so only what a row sets due is due."""
+    reminders = Base.metadata.tables["reminders"]
+    async with store.engine.begin() as connection:
+        await connection.execute(update(reminders).values(due=when + timedelta(days=30)))
+
+
+async def add_ratings(store: Store, chat: int, last: date, days: int) -> None:
+    """``days`` daily ratings up to ``last`` for one person (for /progress)."""
+    async with store.unit() as uow:
+        for back in range(days):
+            day = last - timedelta(days=back)
+            at = datetime.combine(day, clock_time(8), UTC)
+            await uow.ratings.set(chat, day, 2 + back % 5, at)
+        await uow.commit()
+
+
+# --- write transactions, timed at the engine
+
+
+@dataclass
+class WriteWatch:
+    """Times each transaction that wrote: from its first write statement to its commit."""
+
+    longest: float = 0.0
+    durations: list[float] = field(default_factory=list)
+    _first_write: dict[int, float] = field(default_factory=dict)
+
+    def attach(self, store: Store) -> None:
+        engine = store.engine.sync_engine
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "commit", self._end)
+        event.listen(engine, "rollback", self._end)
+
+    def detach(self, store: Store) -> None:
+        engine = store.engine.sync_engine
+        event.remove(engine, "before_cursor_execute", self._statement)
+        event.remove(engine, "commit", self._end)
+        event.remove(engine, "rollback", self._end)
+
+    def reset(self) -> None:
+        self.longest, self.durations = 0.0, []
+
+    def _statement(self, connection: Any, *args: Any) -> None:
+        statement = str(args[1]).lstrip().upper()
+        if statement.startswith(("INSERT", "UPDATE", "DELETE", "WITH")):
+            self._first_write.setdefault(id(connection), time.monotonic())
+
+    def _end(self, connection: Any) -> None:
+        began = self._first_write.pop(id(connection), None)
+        if began is not None:
+            spent = time.monotonic() - began
+            self.durations.append(spent)
+            self.longest = max(self.longest, spent)
+
+
+def spread(values: list[float]) -> tuple[float, float, float]:
+    """(median, min, max) of the repeats, NaNs dropped."""
+    clean = [v for v in values if not math.isnan(v)]
+    if not clean:
+        return float("nan"), float("nan"), float("nan")
+    return statistics.median(clean), min(clean), max(clean)
+
+
+async def gather_all(tasks: Iterable[Awaitable[T]]) -> list[T]:
+    return list(await asyncio.gather(*tasks))

@@ -1,0 +1,354 @@
+"""The issue's table as measured: each figure with its goal, pass or miss, the bare bot's
+figure and the ratio to it; printed, and written to BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import telegram
+
+from bench.harness import spread
+
+Medians = dict[str, float]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One figure of the table: where it comes from, its goal and how it is judged."""
+
+    figure: str
+    scenario: str
+    key: str
+    unit: str
+    goal: str
+    now: str  # the issue's figure, for reference
+    bare: str | None = None  # the bare bot's figure of the same measurement
+    passes: Callable[[Medians], bool] | None = None  # None: reported, no goal of its own
+
+
+def _at_most(key: str, limit: float) -> Callable[[Medians], bool]:
+    return lambda m: m.get(key, float("nan")) <= limit
+
+
+def _unchanged(m: Medians) -> bool:
+    quiet, loaded = m.get("others_p99_ms_quiet", float("nan")), m.get("others_p99_ms", float("nan"))
+    return loaded <= max(1.5 * quiet, quiet + 50)
+
+
+LINES = [
+    Line(
+        "Presses handled per second, burst of {burst_limited}, limiter on (as deployed)",
+        "presses",
+        "presses_per_s",
+        "/s",
+        "—",
+        "31/s (bare 860/s)",
+        "bare_presses_per_s",
+    ),
+    Line(
+        "Presses handled per second, burst of {burst}, limiter off",
+        "presses",
+        "presses_per_s_unlimited",
+        "/s",
+        "≥ 0.33× bare",
+        "—",
+        "bare_presses_per_s",
+        lambda m: m["presses_per_s_unlimited"] >= 0.33 * m["bare_presses_per_s"],
+    ),
+    Line(
+        "Limited requests (send + edit) per press",
+        "presses",
+        "limited_per_press",
+        "",
+        "≤ 1",
+        "2 (edit + send)",
+        "bare_limited_per_press",
+        _at_most("limited_per_press", 1),
+    ),
+    Line(
+        "CPU per press, limiter off",
+        "presses",
+        "cpu_ms_per_press",
+        " ms",
+        "≤ 3× bare",
+        "9.6 ms = 9.9× bare",
+        "bare_cpu_ms_per_press",
+        lambda m: m["cpu_ms_per_press"] <= 3 * m["bare_cpu_ms_per_press"],
+    ),
+    Line(
+        "p99 press → plan at 25/s while a reminder broadcast is sent",
+        "steady",
+        "p99_ms_25",
+        " ms",
+        "≤ 100 ms",
+        "—",
+        "bare_p99_ms_25",
+        _at_most("p99_ms_25", 100),
+    ),
+    Line(
+        "p99 press → plan at 50/s",
+        "steady",
+        "p99_ms_50",
+        " ms",
+        "bounded",
+        "6,953 ms",
+        "bare_p99_ms_50",
+    ),
+    Line(
+        "… late presses' median wait over early presses' at 50/s",
+        "steady",
+        "growth_50",
+        "×",
+        "≤ 2 (bounded)",
+        "—",
+        "bare_growth_50",
+        _at_most("growth_50", 2),
+    ),
+    Line(
+        "Others' p99 with no one busy",
+        "one_busy_person",
+        "others_p99_ms_quiet",
+        " ms",
+        "—",
+        "—",
+        "bare_others_p99_ms_quiet",
+    ),
+    Line(
+        "Others' p99 while one person has {queued} updates queued",
+        "one_busy_person",
+        "others_p99_ms",
+        " ms",
+        "unchanged (≤ 1.5× quiet or +50 ms)",
+        "14 s",
+        "bare_others_p99_ms",
+        _unchanged,
+    ),
+    Line(
+        "Dispatcher tick per 1,000 rows it claims ({due:,} due, {crowd:,} people)",
+        "tick",
+        "tick_ms_per_1000",
+        " ms",
+        "≤ 50 ms",
+        "1,277 ms",
+        None,
+        _at_most("tick_ms_per_1000", 50),
+    ),
+    Line("… rows that one tick claimed of the {due:,} due", "tick", "claimed", "", "—", "—"),
+    Line(
+        "Longest write transaction during the tick",
+        "tick",
+        "longest_write_ms",
+        " ms",
+        "≤ 50 ms",
+        "1,277 ms",
+        None,
+        _at_most("longest_write_ms", 50),
+    ),
+    Line("p99 press → plan during the tick (20/s)", "tick", "presses_p99_ms", " ms", "—", "1.9 s"),
+    Line(
+        "Send rate over the configured {send_rate:g}/s, {send_due} due at once",
+        "send_rate",
+        "rate_ratio",
+        "×",
+        "≥ 0.95×",
+        "13.75/s of 25/s = 0.55×",
+        None,
+        lambda m: m["rate_ratio"] >= 0.95,
+    ),
+    Line(
+        "Most sends in any sliding second",
+        "send_rate",
+        "max_per_second",
+        "",
+        "≤ 30",
+        "50",
+        None,
+        _at_most("max_per_second", 30),
+    ),
+    Line(
+        "Last send after the first, over due / rate",
+        "send_rate",
+        "last_ratio",
+        "×",
+        "≤ 1.05×",
+        "—",
+        None,
+        _at_most("last_ratio", 1.05),
+    ),
+    Line(
+        "RSS when ready, {crowd:,} people",
+        "startup",
+        "rss_ready_mb",
+        " MB",
+        "≤ 120 MB",
+        "207 MB",
+        "bare_rss_ready_mb",
+        _at_most("rss_ready_mb", 120),
+    ),
+    Line(
+        "Ready (first poll) after the process starts",
+        "startup",
+        "ready_s",
+        " s",
+        "≤ 2 s",
+        "—",
+        "bare_ready_s",
+        _at_most("ready_s", 2),
+    ),
+    Line(
+        "First reminder sent after ready (first dispatcher tick)",
+        "startup",
+        "first_tick_after_ready_s",
+        " s",
+        "≤ 2 s",
+        "~20 s",
+        None,
+        _at_most("first_tick_after_ready_s", 2),
+    ),
+    Line("… the same, counted from the process start", "startup", "first_tick_s", " s", "—", "—"),
+    Line(
+        "Others' extra wait during the process's first /progress",
+        "first_progress",
+        "others_wait_ms",
+        " ms",
+        "≤ 50 ms (no wait)",
+        "221 ms",
+        None,
+        _at_most("others_wait_ms", 50),
+    ),
+    Line(
+        "Failed presses in the bursts (database is locked, no plan)",
+        "presses",
+        "failed_presses",
+        "",
+        "0",
+        "3 of 600",
+        "bare_failed_presses",
+        _at_most("failed_presses", 0),
+    ),
+]
+
+
+def machine() -> dict[str, str]:
+    """Cores, CPU model, memory, Python and PTB versions."""
+    model = "unknown"
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = "unknown"
+    with open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    return {
+        "Cores": str(os.cpu_count()),
+        "CPU": model,
+        "RAM": memory,
+        "Python": sys.version.split()[0],
+        "python-telegram-bot": telegram.__version__,
+        "OS": platform.platform(),
+    }
+
+
+def _number(value: float, unit: str) -> str:
+    if math.isnan(value):
+        return "n/a"
+    if value == float("inf"):
+        return "∞"
+    digits = 2 if abs(value) < 10 else 1 if abs(value) < 100 else 0
+    text = f"{value:,.{digits}f}"
+    return f"{text}{unit}"
+
+
+def _cell(values: list[float], unit: str) -> str:
+    median, low, high = spread(values)
+    if len([v for v in values if not math.isnan(v)]) <= 1:
+        return _number(median, unit)
+    return f"{_number(median, unit)} ({_number(low, '')}–{_number(high, '')})"
+
+
+def table(results: dict[str, dict[str, list[float]]], sizes: object) -> list[str]:
+    """Markdown rows for one database: results[scenario][key] = the repeats' values."""
+    rows = [
+        "| Figure | Measured: median (min–max) | Bare PTB bot | Ratio to bare | Goal | "
+        'Result | Issue\'s "now" |',
+        "|---|---|---|---|---|---|---|",
+    ]
+    for line in LINES:
+        found = results.get(line.scenario, {})
+        values = found.get(line.key, [])
+        medians = {key: spread(vals)[0] for key, vals in found.items()}
+        bare = found.get(line.bare, []) if line.bare else []
+        ratio = "—"
+        if bare and line.key in medians and spread(bare)[0]:
+            ratio = _number(medians[line.key] / spread(bare)[0], "×")
+        if line.passes is None:
+            verdict = "—"
+        elif not values:
+            verdict = "not run"
+        else:
+            try:
+                verdict = "pass" if line.passes(medians) else "**miss**"
+            except KeyError:
+                verdict = "n/a"
+        figure = line.figure.format(**vars(sizes))
+        rows.append(
+            f"| {figure} | {_cell(values, line.unit) if values else 'not run'} | "
+            f"{_cell(bare, line.unit) if bare else '—'} | {ratio} | {line.goal} | {verdict} | "
+            f"{line.now} |"
+        )
+    return rows
+
+
+def write(
+    path: Path,
+    title: str,
+    runs: dict[str, dict[str, dict[str, list[float]]]],
+    versions: dict[str, str],
+    repeats: int,
+    sizes: object,
+    seconds: float,
+) -> str:
+    """BENCHMARKS.md: the machine, the date, then one table per database."""
+    lines = [f"# Benchmarks: {title}", ""]
+    lines.append(
+        "Written by `make bench` (`python -m bench.suite`); what each figure means is in "
+        "README.md, section *Benchmarks*."
+    )
+    lines.append("")
+    lines.append(f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    for key, value in machine().items():
+        lines.append(f"- {key}: {value}")
+    for name, version in versions.items():
+        lines.append(f"- {name}: {version}")
+    lines.append(f"- Repeats: {repeats} (median, with min–max of the repeats)")
+    lines.append(f"- Sizes: {sizes}")
+    lines.append(f"- Whole run: {seconds / 60:.1f} min")
+    lines.append("")
+    for database, results in runs.items():
+        lines.append(f"## {database}")
+        lines.append("")
+        lines.extend(table(results, sizes))
+        lines.append("")
+    lines.append("<details><summary>Every repeat's figures</summary>")
+    lines.append("")
+    for database, results in runs.items():
+        for scenario, figures in results.items():
+            for key, values in figures.items():
+                shown = ", ".join(f"{v:.4g}" for v in values)
+                lines.append(f"- {database} · {scenario} · {key}: {shown}")
+    lines.append("")
+    lines.append("</details>")
+    lines.append("")
+    text = "\n".join(lines)
+    path.write_text(text)
+    return text

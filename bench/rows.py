@@ -1,0 +1,652 @@
+"""One function per scenario of "Fast and fair under load"; each runs once and returns its
+figures by name. Back Coach and the bare bot run in this process against an emulator of
+their own (flood control off: the bots' own pacing is what is measured), except start-up,
+memory and the first /progress, which need a fresh ``bot.py`` process each time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bench.baseline import bare_bot
+from bench.harness import (
+    START,
+    EmulatorThread,
+    Reply,
+    WriteWatch,
+    add_people,
+    add_ratings,
+    any_reply,
+    back_coach,
+    percentile,
+    plan_reply,
+    push_all_due_after,
+    replies,
+    set_due,
+    until,
+)
+from coach import texts
+from services.clock import ManualClock
+from storage.unit_of_work import Store, open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+NOW = START + timedelta(hours=1)  # 08:00 in Berlin: a check-in day is open for everyone
+Figures = dict[str, float]
+STARTUP_DUE = 50
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How big each scenario is; BENCH_QUICK shrinks the slow ones."""
+
+    burst: int = 600
+    burst_limited: int = 150
+    steady_seconds: float = 6.0
+    fast_seconds: float = 5.0
+    crowd: int = 100_000
+    due: int = 1_000
+    send_due: int = 250
+    send_rate: float = 25.0
+    queued: int = 100
+    others: int = 30
+
+
+QUICK = Sizes(
+    burst=200, burst_limited=60, steady_seconds=3.0, fast_seconds=3.0, crowd=10_000, send_due=100
+)
+
+
+def _cpu() -> float:
+    return time.process_time()
+
+
+class Tracker:
+    """Which asked chats have their awaited reply; scans only the calls logged since the
+    last look."""
+
+    def __init__(self, emulator: EmulatorThread, match: Callable[[Reply], bool]) -> None:
+        self.emulator, self.match = emulator, match
+        self.asked: dict[int, float] = {}
+        self.answered: dict[int, float] = {}
+        self._seen = 0
+
+    def ask(self, chats: list[int], stamps: list[float]) -> None:
+        for chat, stamp in zip(chats, stamps, strict=True):
+            self.asked[chat] = stamp
+            self.answered.pop(chat, None)
+
+    def look(self) -> int:
+        calls = self.emulator.emu.calls
+        fresh, self._seen = calls[self._seen :], len(calls)
+        for reply in replies(fresh):
+            stamp = self.asked.get(reply.chat)
+            if stamp is None or reply.chat in self.answered or reply.at < stamp:
+                continue
+            if self.match(reply):
+                self.answered[reply.chat] = reply.at
+        return len(self.answered)
+
+    async def wait(self, count: int, timeout: float) -> bool:  # noqa: ASYNC109
+        return await until(lambda: self.look() >= count, timeout)
+
+    def latencies(self) -> list[float]:
+        return [at - self.asked[chat] for chat, at in self.answered.items()]
+
+
+async def _quiet(emulator: EmulatorThread, gap: float = 0.25, timeout: float = 30) -> None:  # noqa: ASYNC109
+    """Wait until the bot has made no request for ``gap`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        calls = emulator.emu.calls
+        last = max((c.at for c in calls[-5:] if c.method != "getUpdates"), default=0.0)
+        if time.monotonic() - last >= gap:
+            return
+        await asyncio.sleep(gap / 4)
+
+
+@contextlib.asynccontextmanager
+async def _store(database: Any, people: int, first: int = 1) -> AsyncIterator[Store]:
+    store = await open_store(await database.new())
+    try:
+        if people:
+            await add_people(store, first, people)
+        yield store
+    finally:
+        await store.close()
+
+
+async def _keyboards(
+    emulator: EmulatorThread, chats: list[int], command: str, label: str
+) -> dict[int, tuple[int, str]]:
+    """Each chat writes ``command``; the button ``label`` of each answer, once all arrived."""
+    await emulator.texts((chat, command) for chat in chats)
+
+    def found() -> dict[int, tuple[int, str]] | None:
+        buttons = {c: emulator.newest_button(c, label) for c in chats}
+        return None if None in buttons.values() else buttons  # type: ignore[return-value]
+
+    buttons: dict[int, tuple[int, str]] | None = None
+
+    async def look() -> bool:
+        nonlocal buttons
+        buttons = await emulator.call(found)
+        return buttons is not None
+
+    deadline = time.monotonic() + 120
+    while not await look():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no {label!r} button after {command} in some chats")
+        await asyncio.sleep(0.1)
+    assert buttons is not None
+    return buttons
+
+
+async def _burst(
+    emulator: EmulatorThread, buttons: dict[int, tuple[int, str]], match: Callable[[Reply], bool]
+) -> Figures:
+    """Press every button at once; throughput, CPU and requests per press."""
+    chats = list(buttons)
+    tracker = Tracker(emulator, match)
+    logged = len(emulator.emu.calls)
+    cpu, emu_cpu = _cpu(), emulator.cpu()
+    stamps = await emulator.presses((c, *buttons[c]) for c in chats)
+    tracker.ask(chats, stamps)
+    await tracker.wait(len(chats), 120)
+    await _quiet(emulator)
+    spent_cpu = (_cpu() - cpu) - (emulator.cpu() - emu_cpu)
+    done = tracker.answered.values()
+    elapsed = (max(done) - stamps[0]) if done else float("nan")
+    sent = [r for r in replies(emulator.emu.calls[logged:]) if r.chat in buttons]
+    apologies = sum(
+        1 for r in sent if r.text.startswith((texts.ERROR_STORAGE[:30], texts.ERROR[:30]))
+    )
+    by_method: Figures = {}
+    for call in emulator.emu.calls[logged:]:
+        if call.method == "getUpdates":
+            continue
+        chat = str(call.params.get("chat_id", ""))
+        if chat.lstrip("-").isdigit() and int(chat) not in buttons:
+            continue  # another chat's request
+        key = f"per_press_{call.method}"
+        by_method[key] = by_method.get(key, 0.0) + 1 / len(chats)
+    return {
+        "presses_per_s": len(done) / elapsed if done else 0.0,
+        "cpu_ms_per_press": spent_cpu / len(chats) * 1000,
+        "limited_per_press": len(sent) / len(chats),
+        "failed": float(len(chats) - len(done) + apologies),
+        "p99_ms": percentile(tracker.latencies(), 0.99) * 1000,
+        **by_method,
+    }
+
+
+async def presses(database: Any, sizes: Sizes) -> Figures:
+    """A burst of presses on the pain keyboard: limiter off (the code's cost), limiter on
+    (as deployed), and the bare bot on the same server."""
+    free, limited = sizes.burst, sizes.burst_limited
+    figures: Figures = {}
+    async with _store(database, free + limited) as store, EmulatorThread() as emulator:
+        clock = ManualClock(NOW)
+        chats = list(range(1, free + limited + 1))
+        async with back_coach(emulator.emu, store, clock, rate_limit=False):
+            buttons = await _keyboards(emulator, chats, "/checkin", "3")
+            unlimited = await _burst(emulator, {c: buttons[c] for c in chats[:free]}, plan_reply)
+        async with back_coach(emulator.emu, store, clock, rate_limit=True):
+            capped = await _burst(emulator, {c: buttons[c] for c in chats[free:]}, plan_reply)
+    async with _bare() as emulator:
+        chats = list(range(1, free + 1))
+        buttons = await _keyboards(emulator, chats, "/start", "3")
+        bare = await _burst(emulator, buttons, any_reply)
+    figures["presses_per_s"] = capped["presses_per_s"]
+    figures["presses_per_s_unlimited"] = unlimited["presses_per_s"]
+    figures["bare_presses_per_s"] = bare["presses_per_s"]
+    figures["limited_per_press"] = unlimited["limited_per_press"]
+    figures["bare_limited_per_press"] = bare["limited_per_press"]
+    figures["cpu_ms_per_press"] = unlimited["cpu_ms_per_press"]
+    figures["bare_cpu_ms_per_press"] = bare["cpu_ms_per_press"]
+    figures["failed_presses"] = unlimited["failed"] + capped["failed"]
+    figures["bare_failed_presses"] = bare["failed"]
+    # Every request a press caused, by method, counted at the emulator (limiter off).
+    figures.update({k: v for k, v in unlimited.items() if k.startswith("per_press_")})
+    figures.update({f"bare_{k}": v for k, v in bare.items() if k.startswith("per_press_")})
+    return figures
+
+
+async def _paced(
+    emulator: EmulatorThread,
+    tracker: Tracker,
+    buttons: dict[int, tuple[int, str]],
+    rate: float,
+) -> None:
+    """Press one button every 1/rate s (timed on the emulator's loop, which stays idle)."""
+
+    async def pace() -> list[float]:
+        loop = asyncio.get_running_loop()
+        begin, stamps = loop.time(), []
+        for index, (chat, (message_id, data)) in enumerate(buttons.items()):
+            await asyncio.sleep(max(0.0, begin + index / rate - loop.time()))
+            emulator.emu.press_button(chat, message_id, data)
+            stamps.append(time.monotonic())
+        return stamps
+
+    stamps = await emulator.run(pace())
+    tracker.ask(list(buttons), stamps)
+
+
+def _bounded(tracker: Tracker) -> float:
+    """Median latency of the last third of the presses over the first third's: about 1 when
+    waiting stays bounded, growing with the run when a queue builds up."""
+    ordered = sorted(tracker.asked.items(), key=lambda item: item[1])
+    third = max(1, len(ordered) // 3)
+
+    def median(part: list[tuple[int, float]]) -> float:
+        values = [tracker.answered.get(c, float("inf")) - s for c, s in part]
+        return percentile(values, 0.5)
+
+    first, last = median(ordered[:third]), median(ordered[-third:])
+    return last / first if first > 0 else float("nan")
+
+
+async def _steady(
+    emulator: EmulatorThread,
+    buttons: dict[int, tuple[int, str]],
+    rate: float,
+    match: Callable[[Reply], bool],
+) -> tuple[float, float]:
+    tracker = Tracker(emulator, match)
+    await _paced(emulator, tracker, buttons, rate)
+    await tracker.wait(len(buttons), 120)
+    return percentile(tracker.latencies(), 0.99) * 1000, _bounded(tracker)
+
+
+async def steady(database: Any, sizes: Sizes) -> Figures:
+    """Presses at a steady 25/s while a reminder broadcast is being sent, and at 50/s
+    (limiter on, as deployed); the bare bot at the same rates."""
+    slow = int(25 * sizes.steady_seconds)
+    fast = int(50 * sizes.fast_seconds)
+    # Long enough to outlast the 25/s presses, short enough that a sender which keeps going
+    # after the tick is cancelled has finished before the 50/s presses.
+    broadcast = int(sizes.send_rate * (sizes.steady_seconds + 8))
+    pressers = slow + fast
+    figures: Figures = {}
+    async with _store(database, pressers + broadcast) as store, EmulatorThread() as emulator:
+        await push_all_due_after(store, NOW)
+        await set_due(store, pressers + 1, broadcast, NOW, "checkin")
+        clock = ManualClock(NOW)
+        chats = list(range(1, pressers + 1))
+        async with back_coach(emulator.emu, store, clock, rate_limit=False):
+            buttons = await _keyboards(emulator, chats, "/checkin", "3")
+        for chat in range(pressers + 1, pressers + broadcast + 1):
+            await emulator.call(emulator.emu.open_chat, chat)
+        async with back_coach(
+            emulator.emu, store, clock, rate_limit=True, dispatch_rate=sizes.send_rate
+        ) as app:
+            sending = asyncio.create_task(app.dispatcher.dispatch(NOW))
+            await until(
+                lambda: any(
+                    c.method == "sendMessage" and int(c.params.get("chat_id", 0)) > pressers
+                    for c in emulator.emu.calls[-50:]
+                ),
+                30,
+            )
+            figures["p99_ms_25"], _ = await _steady(
+                emulator, {c: buttons[c] for c in chats[:slow]}, 25, plan_reply
+            )
+            figures["broadcast_sent_meanwhile"] = float(
+                sum(1 for r in replies(emulator.emu.calls) if r.chat > pressers)
+            )
+            sending.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await sending
+            await _quiet(emulator, timeout=15)
+            figures["p99_ms_50"], figures["growth_50"] = await _steady(
+                emulator, {c: buttons[c] for c in chats[slow:]}, 50, plan_reply
+            )
+    async with _bare() as emulator:
+        chats = list(range(1, pressers + 1))
+        buttons = await _keyboards(emulator, chats, "/start", "3")
+        figures["bare_p99_ms_25"], _ = await _steady(
+            emulator, {c: buttons[c] for c in chats[:slow]}, 25, any_reply
+        )
+        figures["bare_p99_ms_50"], figures["bare_growth_50"] = await _steady(
+            emulator, {c: buttons[c] for c in chats[slow:]}, 50, any_reply
+        )
+    return figures
+
+
+async def _others(
+    emulator: EmulatorThread, chats: list[int], rate: float, text: str
+) -> list[float]:
+    """``chats`` each write ``text``, one every 1/rate s; their reply latencies."""
+    tracker = Tracker(emulator, any_reply)
+
+    async def pace() -> list[float]:
+        loop = asyncio.get_running_loop()
+        begin, stamps = loop.time(), []
+        for index, chat in enumerate(chats):
+            await asyncio.sleep(max(0.0, begin + index / rate - loop.time()))
+            emulator.emu.send_text(chat, text)
+            stamps.append(time.monotonic())
+        return stamps
+
+    tracker.ask(chats, await emulator.run(pace()))
+    await tracker.wait(len(chats), 120)
+    return tracker.latencies() + [float("inf")] * (len(chats) - len(tracker.answered))
+
+
+async def _hog(
+    emulator: EmulatorThread, sizes: Sizes, hog: int, others: list[int], command: str
+) -> tuple[float, float]:
+    """Others' p99 (ms) without, then with, one person's ``queued`` updates ahead of them."""
+    quiet = await _others(emulator, others[: len(others) // 2], 10, command)
+    await _quiet(emulator)
+    await emulator.texts((hog, command) for _ in range(sizes.queued))
+    loaded = await _others(emulator, others[len(others) // 2 :], 10, command)
+    await _quiet(emulator, timeout=60)
+    return percentile(quiet, 0.99) * 1000, percentile(loaded, 0.99) * 1000
+
+
+async def one_busy_person(database: Any, sizes: Sizes) -> Figures:
+    """One person's 100 queued /checkin ahead of everyone else's (limiter on)."""
+    count = sizes.others + 1
+    async with (
+        _store(database, count) as store,
+        EmulatorThread() as emulator,
+        back_coach(emulator.emu, store, ManualClock(NOW), rate_limit=True),
+    ):
+        chats = list(range(1, count + 1))
+        await _keyboards(emulator, chats, "/checkin", "3")  # everyone has talked before
+        quiet, loaded = await _hog(emulator, sizes, chats[0], chats[1:], "/checkin")
+    async with _bare() as emulator:
+        bare_quiet, bare_loaded = await _hog(
+            emulator, sizes, 1, list(range(2, count + 1)), "/start"
+        )
+    return {
+        "others_p99_ms_quiet": quiet,
+        "others_p99_ms": loaded,
+        "bare_others_p99_ms_quiet": bare_quiet,
+        "bare_others_p99_ms": bare_loaded,
+    }
+
+
+@contextlib.asynccontextmanager
+async def _bare() -> AsyncIterator[EmulatorThread]:
+    """An emulator with the bare bot polling it."""
+    async with EmulatorThread() as emulator, bare_bot(emulator.emu.token, emulator.emu.base_url):
+        yield emulator
+
+
+class Crowd:
+    """One database of ``crowd`` people per backend, shared by the rows that need it; each
+    run makes another slice of it due."""
+
+    def __init__(self) -> None:
+        self.urls: dict[str, str] = {}
+        self.fill_seconds: dict[str, float] = {}
+        self.next_slice: dict[str, int] = {}
+
+    async def url(self, database: Any, sizes: Sizes) -> str:
+        if database.name not in self.urls:
+            url = await database.new()
+            store = await open_store(url)
+            began = time.perf_counter()
+            await add_people(store, 1, sizes.crowd)
+            await push_all_due_after(store, datetime.now(UTC))
+            self.fill_seconds[database.name] = time.perf_counter() - began
+            await store.close()
+            self.urls[database.name] = url
+            self.next_slice[database.name] = 0
+        return self.urls[database.name]
+
+    def take(self, database: Any, sizes: Sizes) -> int:
+        """The first chat of a fresh slice of ``due`` people."""
+        index = self.next_slice[database.name]
+        self.next_slice[database.name] = index + 1
+        return 1 + index * sizes.due
+
+
+CROWD = Crowd()
+
+
+async def tick(database: Any, sizes: Sizes) -> Figures:
+    """One dispatcher tick with ``due`` check-ins due among ``crowd`` people, presses at
+    20/s meanwhile. Limiter off and the send rate lifted: the database's part is measured."""
+    url = await CROWD.url(database, sizes)
+    store = await open_store(url)
+    watch = WriteWatch()
+    first = CROWD.take(database, sizes)
+    when = START + timedelta(minutes=first)  # after every earlier run's tick
+    try:
+        pressers = list(range(sizes.crowd - 59, sizes.crowd + 1))
+        async with EmulatorThread() as emulator:
+            for chat in range(first, first + sizes.due):
+                await emulator.call(emulator.emu.open_chat, chat)
+            clock = ManualClock(when)
+            async with back_coach(
+                emulator.emu, store, clock, rate_limit=False, dispatch_rate=100_000
+            ) as app:
+                buttons = await _keyboards(emulator, pressers, "/checkin", "3")
+                await app.dispatcher.dispatch(
+                    when - timedelta(seconds=30)
+                )  # the hourly sweep, first
+                due = await set_due(store, first, sizes.due, when, "checkin")
+                await _quiet(emulator)
+                watch.attach(store)
+                tracker = Tracker(emulator, plan_reply)
+                began = time.perf_counter()
+                ticking = asyncio.create_task(app.dispatcher.dispatch(when))
+                await _paced(emulator, tracker, buttons, 20)
+                report = await ticking
+                spent = time.perf_counter() - began
+                await tracker.wait(len(buttons), 60)
+                watch.detach(store)
+                sent = sum(
+                    1 for r in replies(emulator.emu.calls) if first <= r.chat < first + sizes.due
+                )
+    finally:
+        await store.close()
+    # A tick may take fewer rows than are due (the old code: 500 at most); per 1,000 rows
+    # counts what this tick claimed, or sent where the report does not say.
+    claimed = getattr(report, "claimed", None) or sent
+    return {
+        "tick_ms_per_1000": spent * 1000 / (claimed / 1000) if claimed else float("nan"),
+        "tick_ms": spent * 1000,
+        "due": float(due),
+        "claimed": float(claimed),
+        "longest_write_ms": watch.longest * 1000,
+        "presses_p99_ms": percentile(tracker.latencies(), 0.99) * 1000,
+        "sent": float(sent),
+        "crowd_fill_s": CROWD.fill_seconds[database.name],
+    }
+
+
+async def send_rate(database: Any, sizes: Sizes) -> Figures:
+    """``send_due`` reminders due at once, sent by the repeating dispatcher job at the
+    configured rate (limiter on, ticks every 20 s: as deployed; the first tick is 1 s
+    after start)."""
+    count, rate = sizes.send_due, sizes.send_rate
+    async with _store(database, count) as store, EmulatorThread() as emulator:
+        await push_all_due_after(store, NOW)
+        await set_due(store, 1, count, NOW, "checkin")
+        for chat in range(1, count + 1):
+            await emulator.call(emulator.emu.open_chat, chat)
+        async with back_coach(
+            emulator.emu,
+            store,
+            ManualClock(NOW),
+            rate_limit=True,
+            dispatch_every=20,
+            dispatch_rate=rate,
+        ):
+            await until(
+                lambda: sum(1 for c in emulator.emu.calls if c.method == "sendMessage") >= count,
+                count / rate * 3 + 30,
+            )
+            stamps = sorted(c.at for c in emulator.emu.calls if c.method == "sendMessage")
+    if len(stamps) < 2:
+        return {"rate_ratio": 0.0, "max_per_second": float("nan"), "last_ratio": float("nan")}
+    span = stamps[-1] - stamps[0]
+    window = max(sum(1 for t in stamps[i:] if t - s < 1.0) for i, s in enumerate(stamps))
+    return {
+        "sent_per_s": (len(stamps) - 1) / span,
+        "rate_ratio": (len(stamps) - 1) / span / rate,
+        "max_per_second": float(window),
+        "last_ratio": span / (count / rate),
+        "sent": float(len(stamps)),
+    }
+
+
+def _rss_mb(pid: int, key: str = "VmRSS") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@contextlib.asynccontextmanager
+async def _process(
+    args: list[str], env: dict[str, str]
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """A child process in a temporary folder (bot.py writes its database record there)."""
+    with tempfile.TemporaryDirectory(prefix="backcoach-bench-") as folder:
+        log = open(Path(folder) / "log", "wb")  # noqa: SIM115, ASYNC230
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            *args,
+            cwd=folder,
+            env={**os.environ, **env},
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+        )
+        try:
+            yield process
+        finally:
+            if process.returncode is None:
+                process.terminate()
+                try:
+                    await asyncio.wait_for(process.wait(), 20)
+                except TimeoutError:
+                    process.kill()
+                    await process.wait()
+            log.close()
+
+
+def _bot_env(emulator: EmulatorThread, url: str, every: str) -> dict[str, str]:
+    return {
+        "TELEGRAM_BOT_TOKEN": emulator.emu.token,
+        "TELEGRAM_BASE_URL": emulator.emu.base_url,
+        "DATABASE_URL": url,
+        "POLL_TIMEOUT": "1",
+        "DISPATCH_EVERY": every,
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+        "MPLCONFIGDIR": os.environ.get(
+            "MPLCONFIGDIR", str(Path(tempfile.gettempdir()) / "bench-mpl")
+        ),
+    }
+
+
+async def _ready(
+    emulator: EmulatorThread,
+    process: asyncio.subprocess.Process,
+    timeout: float = 60,  # noqa: ASYNC109 - a plain number for until()
+) -> float | None:
+    """The stamp of the process's first getUpdates (it polls: ready)."""
+
+    def polled() -> bool:
+        return process.returncode is not None or any(
+            c.method == "getUpdates" for c in emulator.emu.calls
+        )
+
+    await until(polled, timeout, 0.005)
+    return next((c.at for c in emulator.emu.calls if c.method == "getUpdates"), None)
+
+
+async def startup(database: Any, sizes: Sizes) -> Figures:
+    """bot.py over ``crowd`` people: ready (first poll) and memory then, and the first
+    reminder sent by its first dispatcher tick; the bare bot's process for comparison."""
+    url = await CROWD.url(database, sizes)
+    first = CROWD.take(database, sizes)
+    store = await open_store(url)
+    # A few due are enough to time the first send; more would only make the stop wait.
+    await set_due(store, first, STARTUP_DUE, datetime.now(UTC) - timedelta(minutes=1), "checkin")
+    await store.close()
+    figures: Figures = {}
+    async with EmulatorThread() as emulator:
+        for chat in range(first, first + STARTUP_DUE):
+            await emulator.call(emulator.emu.open_chat, chat)
+        began = time.monotonic()
+        async with _process([str(ROOT / "bot.py")], _bot_env(emulator, url, "1")) as process:
+            ready = await _ready(emulator, process)
+            figures["rss_ready_mb"] = _rss_mb(process.pid) if ready else float("nan")
+            figures["ready_s"] = (ready - began) if ready else float("nan")
+            await until(
+                lambda: any(c.method == "sendMessage" for c in emulator.emu.calls), 120, 0.01
+            )
+            sent = next((c.at for c in emulator.emu.calls if c.method == "sendMessage"), None)
+            figures["first_tick_s"] = (sent - began) if sent else float("nan")
+            figures["first_tick_after_ready_s"] = (sent - ready) if sent and ready else float("nan")
+            figures["rss_peak_mb"] = _rss_mb(process.pid, "VmHWM")
+    async with EmulatorThread() as emulator:
+        env = {
+            "BARE_TOKEN": emulator.emu.token,
+            "BARE_BASE_URL": emulator.emu.base_url,
+            "PYTHONPATH": str(ROOT),
+        }
+        began = time.monotonic()
+        async with _process([str(ROOT / "bench" / "baseline.py")], env) as process:
+            ready = await _ready(emulator, process)
+            figures["bare_rss_ready_mb"] = _rss_mb(process.pid) if ready else float("nan")
+            figures["bare_ready_s"] = (ready - began) if ready else float("nan")
+    return figures
+
+
+async def first_progress(database: Any, sizes: Sizes) -> Figures:
+    """A fresh bot.py: others write /help at 20/s, first alone, then while one person asks
+    for the process's first /progress chart; the others' worst wait in each phase."""
+    people = 41
+    url = await database.new()
+    store = await open_store(url)
+    await add_people(store, 1, people, datetime.now(UTC))
+    await add_ratings(store, 1, datetime.now(UTC).date(), 30)
+    await store.close()
+    figures: Figures = {}
+    async with (
+        EmulatorThread() as emulator,
+        _process([str(ROOT / "bot.py")], _bot_env(emulator, url, "3600")) as process,
+    ):
+        if await _ready(emulator, process) is None:
+            return {"others_wait_ms": float("nan")}
+        others = list(range(2, people + 1))
+        quiet = await _others(emulator, others[:20], 20, "/help")
+        chart = Tracker(emulator, lambda r: r.method == "sendPhoto")
+        stamps = await emulator.texts([(1, "/progress")])
+        chart.ask([1], stamps)
+        loaded = await _others(emulator, others[20:], 20, "/help")
+        await chart.wait(1, 60)
+    figures["others_max_ms_quiet"] = max(quiet) * 1000
+    figures["others_max_ms"] = max(loaded) * 1000
+    figures["others_wait_ms"] = max(0.0, max(loaded) - max(quiet)) * 1000
+    figures["progress_ms"] = (chart.latencies() or [float("nan")])[0] * 1000
+    return figures
+
+
+SCENARIOS = {
+    "presses": presses,
+    "steady": steady,
+    "one_busy_person": one_busy_person,
+    "tick": tick,
+    "send_rate": send_rate,
+    "startup": startup,
+    "first_progress": first_progress,
+}

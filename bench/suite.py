@@ -1,0 +1,106 @@
+"""`make bench`: every figure of "Fast and fair under load", on SQLite and PostgreSQL, next to
+a bare PTB bot on the same fake Bot API server, repeated; prints each run and writes
+BENCHMARKS.md.
+
+    python -m bench.suite            # 3 repeats, both databases (about 10-15 minutes)
+    BENCH_QUICK=1 python -m bench.suite   # 1 repeat, smaller scenarios: a smoke run
+
+Environment: BENCH_REPEATS (default 3, 1 when quick), BENCH_DATABASES (``sqlite,postgres``),
+BENCH_SCENARIOS (comma-separated names from bench.rows.SCENARIOS; default all),
+BENCH_OUTPUT (default BENCHMARKS.md), BENCH_TITLE (the report's heading).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import tempfile
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from bench import rows
+from bench.databases import PostgreSQL, SQLite
+from bench.report import table, write
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _settings() -> tuple[rows.Sizes, int, list[str], list[str]]:
+    quick = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+    sizes = rows.QUICK if quick else rows.Sizes()
+    repeats = int(os.environ.get("BENCH_REPEATS") or (1 if quick else 3))
+    databases = os.environ.get("BENCH_DATABASES", "sqlite,postgres").split(",")
+    names = os.environ.get("BENCH_SCENARIOS", ",".join(rows.SCENARIOS)).split(",")
+    unknown = [n for n in names if n not in rows.SCENARIOS]
+    if unknown:
+        raise SystemExit(f"unknown scenarios {unknown}; known: {list(rows.SCENARIOS)}")
+    return sizes, repeats, [d.strip() for d in databases if d.strip()], names
+
+
+def _show(figures: dict[str, float]) -> str:
+    return ", ".join(f"{key}={value:.4g}" for key, value in figures.items())
+
+
+async def _measure(
+    database: Any, sizes: rows.Sizes, repeats: int, names: list[str]
+) -> dict[str, dict[str, list[float]]]:
+    """Every scenario ``repeats`` times, interleaved so slow moments of a shared machine
+    spread over scenarios; a scenario that fails is reported and counted as not run."""
+    results: dict[str, dict[str, list[float]]] = {}
+    for repeat in range(1, repeats + 1):
+        for name in names:
+            began = time.perf_counter()
+            try:
+                figures = await rows.SCENARIOS[name](database, sizes)
+            except Exception:
+                print(
+                    f"[{database.name}] {name} #{repeat} FAILED:\n{traceback.format_exc()}",
+                    flush=True,
+                )
+                continue
+            spent = time.perf_counter() - began
+            print(
+                f"[{database.name}] {name} #{repeat} ({spent:.0f} s): {_show(figures)}", flush=True
+            )
+            for key, value in figures.items():
+                results.setdefault(name, {}).setdefault(key, []).append(value)
+    return results
+
+
+async def main() -> None:
+    logging.basicConfig(level=logging.ERROR)  # the bots' warnings would drown the figures
+    sizes, repeats, databases, names = _settings()
+    began = time.perf_counter()
+    runs: dict[str, dict[str, dict[str, list[float]]]] = {}
+    versions: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="backcoach-bench-") as folder:
+        for choice in databases:
+            database: Any = SQLite(Path(folder)) if choice == "sqlite" else None
+            if choice == "postgres":
+                try:
+                    database = PostgreSQL()
+                except Exception as exc:  # no server binaries: say so, measure the rest
+                    print(f"PostgreSQL skipped: {exc}", flush=True)
+                    continue
+            if database is None:
+                raise SystemExit(f"unknown database {choice!r} (sqlite, postgres)")
+            try:
+                versions[database.name] = database.version
+                runs[database.name] = await _measure(database, sizes, repeats, names)
+            finally:
+                database.stop()
+            print(
+                f"\n## {database.name}\n" + "\n".join(table(runs[database.name], sizes)) + "\n",
+                flush=True,
+            )
+    output = ROOT / os.environ.get("BENCH_OUTPUT", "BENCHMARKS.md")
+    title = os.environ.get("BENCH_TITLE") or ("quick smoke run" if repeats == 1 else "full run")
+    write(output, title, runs, versions, repeats, sizes, time.perf_counter() - began)
+    print(f"wrote {output} in {(time.perf_counter() - began) / 60:.1f} min", flush=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
