@@ -21,6 +21,7 @@ from conversations.metrics import Metrics, note_error
 from conversations.payload import Signer
 from conversations.updates_bot import BackCoachBot
 from services.clock import Clock, SystemClock
+from storage.coordination import Leadership
 from storage.db import DEFAULT_URL
 from storage.unit_of_work import Store, open_store
 
@@ -116,7 +117,9 @@ def build_application(
     app: Any = builder.build()
     assert isinstance(app, BackCoachApplication)
     app.deps = Deps(store, clock, program, Signer(signing_key(token)))
-    app.dispatcher = Dispatcher(app.deps, app.bot, rate=dispatch_rate)
+    app.dispatcher = Dispatcher(
+        app.deps, app.bot, rate=dispatch_rate, leadership=Leadership(store.engine)
+    )
     add_handlers(app)
     app.add_error_handler(note_error)  # after the apology: counts the update as an error
     # /healthz and /metrics (conversations/web.py) read the application's Monitor.

@@ -38,10 +38,11 @@ from conversations.context import Deps
 from conversations.limiter import in_background
 from conversations.render import buttons
 from conversations.sending import Outcome, Result, send_with_retries
-from services import reminders
+from services import reminders, updates
 from services.actions import Action
 from services.outcome import Button, pain_question
 from services.reminders import STILL_THERE, Report, Sending, Sent
+from storage.coordination import Leadership
 
 log = logging.getLogger(__name__)
 
@@ -107,9 +108,21 @@ class Dispatcher:
     one database: rows are claimed and taken with compare-and-set, never twice)."""
 
     def __init__(
-        self, deps: Deps, bot: Bot, *, rate: float = 25, concurrency: int = 8, backoff: float = 0.5
+        self,
+        deps: Deps,
+        bot: Bot,
+        *,
+        rate: float = 25,
+        concurrency: int = 8,
+        backoff: float = 0.5,
+        leadership: Leadership | None = None,
     ) -> None:
         self.deps, self.bot, self.backoff = deps, bot, backoff
+        # With several processes on one PostgreSQL, only the holder of the sender's lock
+        # claims and sends from its ticks; the others stand by and take over within a tick
+        # of its death. None (or SQLite): this process is the only one.
+        self.leadership = leadership
+        self.leading = False
         self.rate = rate
         self.last_tick: datetime | None = None  # when the last claim finished
         self._window = SlidingWindow(rate)  # stay under Telegram's ~30 messages/s
@@ -131,7 +144,10 @@ class Dispatcher:
 
     async def recover(self, now: datetime) -> int:
         """At start: sends left in flight by a crash become uncertain, never repeated."""
-        count = await reminders.recover(self.deps, now)
+        shared = self.leadership is not None and self.leadership.shared
+        # Shared: the sends in flight may be the live sender's; the next sender to take
+        # over settles them instead (``_leads``).
+        count = await reminders.recover(self.deps, now, in_flight=not shared)
         if count:
             log.warning("%d reminder sends were in flight at the last crash; not resending", count)
         return count
@@ -164,6 +180,9 @@ class Dispatcher:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await self._flush()
+        if self.leadership is not None:
+            await self.leadership.release()  # the next process takes over at once
+            self.leading = False
 
     def request_tick(self, now: datetime) -> None:
         """Ask for a claim at ``now`` and return at once (the repeating job's part). Asked
@@ -173,6 +192,21 @@ class Dispatcher:
             asyncio.get_running_loop().create_task(self.start())
         self._requested = now
         self._tick_wanted.set()
+
+    async def _leads(self, now: datetime) -> bool:
+        """Whether this process sends now (keeping or taking the sender's lock). On taking
+        over from a sender that died, its sends in flight become uncertain first."""
+        if self.leadership is None:
+            return True
+        try:
+            leads = await self.leadership.hold()
+        except SQLAlchemyError as exc:
+            log.warning("could not check who sends reminders (%s)", type(exc).__name__)
+            leads = False
+        if leads and not self.leading and self.leadership.shared:
+            await reminders.take_over(self.deps, now)
+        self.leading = leads
+        return leads
 
     async def queue_depth(self) -> int:
         """Deliveries queued and not yet sent (in any process)."""
@@ -186,6 +220,8 @@ class Dispatcher:
             if now is None or self._stopping:
                 continue
             try:
+                if not await self._leads(now):
+                    continue  # another process sends
                 await self.tick(now)
             except Exception:
                 log.exception("claiming reminders failed; the next tick tries again")
@@ -195,6 +231,8 @@ class Dispatcher:
             await self._send_wanted.wait()
             self._send_wanted.clear()
             try:
+                if not await self._leads(self.deps.clock.now()):
+                    continue
                 await self._drain()
             except Exception:
                 log.exception("sending reminders failed; the next tick tries again")
@@ -208,6 +246,7 @@ class Dispatcher:
         async with self._claiming:  # a slow tick and the next never overlap
             if self._retention_at is None or now - self._retention_at >= RETENTION_EVERY:
                 claimed.deleted += await reminders.sweep(self.deps, now)
+                await updates.prune(self.deps, now)
                 self._retention_at = now
             await reminders.settle_stuck(self.deps, now)
             await reminders.claim(self.deps, now, claimed)

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import uvicorn
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -30,6 +31,7 @@ from starlette.routing import Route
 from telegram import Update
 
 from conversations.health import CHECK_TIMEOUT, Monitor
+from services import updates
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +143,14 @@ def _receiver(app: Any, secret: str) -> Any:
         update = _parse(app, await request.body())
         if update is None:
             return PlainTextResponse("Bad Request", status_code=400)
+        try:
+            first = await updates.take_in(app.deps, update.update_id)
+        except SQLAlchemyError as exc:  # Telegram posts it again later
+            log.error("could not record a webhook update (%s)", type(exc).__name__)
+            return PlainTextResponse("Service Unavailable", status_code=503)
+        if not first:
+            log.info("update %d was taken in before; not handled twice", update.update_id)
+            return Response(status_code=200)
         await app.update_queue.put(update)
         return Response(status_code=200)
 

@@ -100,11 +100,12 @@ class Report:
     outcomes: dict[str, int] = field(default_factory=dict)
 
 
-async def recover(core: Core, now: datetime) -> int:
-    """At start: sends left in flight by a crash become uncertain, never repeated; and
-    everyone registered whose schedule went missing gets it back from their settings."""
+async def recover(core: Core, now: datetime, *, in_flight: bool = True) -> int:
+    """At start: sends left in flight by a crash become uncertain, never repeated (unless
+    ``in_flight`` is False: another process may be sending them right now); and everyone
+    registered whose schedule went missing gets it back from their settings."""
     async with unit(core) as work:
-        count = await work.schedule.abandon_in_flight(now)
+        count = await work.schedule.abandon_in_flight(now) if in_flight else 0
         missing = await work.people.without_schedule()
         for chat_id in missing:
             person = await work.person(chat_id, repair=False)
@@ -113,6 +114,17 @@ async def recover(core: Core, now: datetime) -> int:
         await work.commit()
     if missing:
         log.warning("rebuilt the reminder schedule of %d people who had none", len(missing))
+    return count
+
+
+async def take_over(core: Core, now: datetime) -> int:
+    """This process has just become the one that sends: whatever the previous sender left
+    *sending* was in flight when it died, and becomes uncertain, never sent again."""
+    async with unit(core) as work:
+        count = await work.schedule.abandon_in_flight(now)
+        await work.commit()
+    if count:
+        log.warning("%d reminder sends were in flight when the last sender stopped", count)
     return count
 
 

@@ -10,6 +10,7 @@ from typing import Any, Self
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from coach.model import History
+from storage.coordination import HandledUpdates
 from storage.db import DEFAULT_URL, create_engine, migrate
 from storage.people import PeopleRepository
 from storage.repositories import (
@@ -109,6 +110,7 @@ class UnitOfWork:
         self.safety = SafetyRepository(session)
         self.schedule = ScheduleRepository(session, dialect)
         self.profiles = ProfileChangesRepository(session, dialect)
+        self.handled = HandledUpdates(session, dialect)
 
     async def __aenter__(self) -> Self:
         return self

@@ -117,3 +117,16 @@ async def test_a_valid_update_is_handled_once_per_post(served: Served) -> None:
 async def test_only_post_is_accepted_on_the_webhook_path(served: Served) -> None:
     response = await served.http.get("/telegram/updates")
     assert response.status_code == 405
+
+
+async def test_a_retry_of_the_same_update_is_handled_once(served: Served) -> None:
+    update = served.emu.send_text(USER, "/help")
+    # Telegram posts it again when the first answer was lost (or a second worker gets it).
+    first, again = await asyncio.gather(served.post(update), served.post(update))
+    assert (first.status_code, again.status_code) == (200, 200)
+    await served.emu.wait_for(USER, lambda m: "this list" in (m.text or ""), 15)
+    later = await served.say(USER, "/privacy", "I store only what coaching needs")
+    texts = [m.text for m in served.emu.sent(USER)]
+    assert len(texts) == 2 and texts[-1] == later.text  # one answer to /help, not two
+    assert updates_counted(await served.metrics(), "command") == 2
+    assert served.rows()["handled_updates"] == 2
