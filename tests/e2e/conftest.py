@@ -37,6 +37,7 @@ class Person:
     bot: Bot
     user_id: int
     seen: int = 0
+    edits_seen: int = 0
     log: list[str] = field(default_factory=list)
 
     @property
@@ -48,6 +49,16 @@ class Person:
 
     def _mark(self) -> None:
         self.seen = len(self.messages())
+        self.edits_seen = len(self.emu.edits)
+
+    def replies(self) -> list[SentMessage]:
+        """The bot's messages since the last action: sent, or edited into a reply (a press
+        turns its question into the answer in place)."""
+        edited = {
+            e.message_id for e in self.emu.edits[self.edits_seen :] if e.chat_id == self.user_id
+        }
+        messages = self.messages()
+        return [m for m in messages[: self.seen] if m.message_id in edited] + messages[self.seen :]
 
     async def say(self, text: str) -> None:
         """Write a message; later ``expect`` calls look at replies after it."""
@@ -86,10 +97,18 @@ class Person:
         return answer[0].text
 
     async def expect(self, fragment: str) -> SentMessage:
-        """The first reply since the last action that contains ``fragment``."""
-        return await self.emu.wait_for(
-            self.user_id, lambda m: fragment in (m.text or ""), TIMEOUT, after=self.seen
-        )
+        """The first reply since the last action (sent, or edited in place) that contains
+        ``fragment``."""
+
+        def find() -> SentMessage | None:
+            return next((m for m in self.replies() if fragment in (m.text or "")), None)
+
+        def explain() -> str:
+            return (
+                f"no reply with {fragment!r}; messages: {[m.describe() for m in self.messages()]}"
+            )
+
+        return await self.emu.wait_until(find, TIMEOUT, explain)
 
     async def onboard(self, *, zone: str = "Europe/Berlin", equipment: bool = True) -> None:
         """Go through onboarding with no screening or red-flag "yes"."""
