@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import Bot, Person, check_in, move_button, settle, to_time_zone
+from tests.e2e.conftest import Bot, Person, move_button, settle, to_time_zone
 
 pytestmark = pytest.mark.e2e
 
