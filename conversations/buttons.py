@@ -23,6 +23,7 @@ from conversations.render import (
     send_folded,
 )
 from conversations.replies import Reply
+from conversations.updates_bot import BackCoachBot
 from services import checkin, data, onboarding, reminders, settings
 from services.actions import Action
 from services.outcome import Outcome, Say, ShowPlan
@@ -144,6 +145,8 @@ async def button(update: Update, ctx: Ctx) -> None:
         return
     if outcome.messages:
         await _reply(ctx, chat, query, outcome, in_place=_replaces(payload.action, outcome))
+    elif outcome.answered:  # answered with a toast alone ("kept today's 1/10")
+        await _drop_keyboard(query)
     if outcome.redraw_plan is not None:
         await _redraw_plan(ctx, chat, query, outcome)
 
@@ -161,20 +164,35 @@ async def _reply(
 ) -> None:
     """The press's messages folded into as few as possible: one Telegram request per press
     where they fit one message. An answered question becomes its answer (what was chosen,
-    then what comes next) instead of losing its buttons in a second request; an edit that
-    fails (too old, deleted) falls back to sending, so the reply is never lost, and if even
-    that fails the old buttons stay, to ask again with."""
+    then what comes next) instead of losing its buttons in a second request. Sent instead,
+    at the bottom of the chat: a safety message (``alone``), a reply to a press on an older
+    message (an edit up the history would go unseen), and whatever follows the first
+    message; an edit that fails (too old, deleted) falls back to sending, so the reply is
+    never lost. A question answered by sent messages loses its buttons once they arrived
+    (if they did not, the old buttons stay, to ask again with)."""
     deps = ctx.deps
     replies = fold(deps.signer, deps.program, chat, outcome.messages)
-    if in_place and len(replies) == 1 and not _reply_keyboard(replies[0]):
-        first = replies[0]
+    first = replies[0]
+    if in_place and _editable(ctx, chat, query, first):
         chosen = _chosen(query) if outcome.answered else None
         text = (
             f"{texts.CHOSEN.format(label=escape(chosen))}\n\n{first.text}" if chosen else first.text
         )
         if len(text) <= LIMIT and await _edit(query, Reply(text, first.markup)):
+            await send_folded(ctx, chat, replies[1:])
             return
-    await send_folded(ctx, chat, replies)
+    delivered = await send_folded(ctx, chat, replies)
+    if outcome.answered and delivered:
+        await _drop_keyboard(query)
+
+
+def _editable(ctx: Ctx, chat: int, query: CallbackQuery, out: Reply) -> bool:
+    """Whether ``out`` can take the pressed message's place: not a safety message, no
+    keyboard under the input field, and the pressed message is the chat's newest."""
+    if out.alone or _reply_keyboard(out) or query.message is None:
+        return False
+    bot = ctx.bot
+    return not isinstance(bot, BackCoachBot) or bot.is_newest(chat, query.message.message_id)
 
 
 def _reply_keyboard(out: Reply) -> bool:
@@ -240,6 +258,14 @@ async def _redraw(ctx: Ctx, chat: int, query: CallbackQuery, outcome: Outcome) -
             raise
     except TelegramError as exc:  # the tick is stored; the next press or message shows it
         log.info("could not redraw a toggle question: %s", type(exc).__name__)
+
+
+async def _drop_keyboard(query: CallbackQuery) -> None:
+    """An answered question loses its buttons, so old presses are rare."""
+    try:
+        await query.edit_message_reply_markup(None)
+    except TelegramError as exc:  # the replies went out already; the old buttons stay
+        log.info("could not remove an answered question's buttons: %s", type(exc).__name__)
 
 
 async def _redraw_plan(ctx: Ctx, chat: int, query: CallbackQuery, outcome: Outcome) -> None:

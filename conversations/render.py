@@ -64,19 +64,23 @@ def reply(signer: Signer, program: Program, chat_id: int, message: Message) -> R
         return Reply(how_text(program.move(message.slug)))
     if isinstance(message, ShowExercises):
         return Reply(exercises_text(program, message.stage, message.equipment))
-    return Reply(message.text, _markup(signer, chat_id, message))
+    return Reply(message.text, _markup(signer, chat_id, message), message.alone)
 
 
 def fold(signer: Signer, program: Program, chat_id: int, messages: list[Message]) -> list[Reply]:
     """A press's messages as few Telegram messages as possible: texts in a row are joined
     (a blank line between) as long as the joined message carries at most one keyboard and
-    fits Telegram's limit. Each message sent is a request Telegram's ~30/s limit counts."""
+    fits Telegram's limit. Each message sent is a request Telegram's ~30/s limit counts.
+    A safety message (``alone``) is never joined: it stays a message of its own."""
     folded: list[Reply] = []
     for message in messages:
         out = reply(signer, program, chat_id, message)
         last = folded[-1] if folded else None
-        joined = f"{last.text}\n\n{out.text}" if last else ""
-        if last is None or (last.markup and out.markup) or len(joined) > LIMIT:
+        if last is None or last.alone or out.alone or (last.markup and out.markup):
+            folded.append(out)
+            continue
+        joined = f"{last.text}\n\n{out.text}"
+        if len(joined) > LIMIT:
             folded.append(out)
         else:
             folded[-1] = Reply(joined, last.markup or out.markup)

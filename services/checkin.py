@@ -212,7 +212,7 @@ def _with_notes(work: Work, person: Person, plan: Plan, history: History) -> lis
     )
     if reason is not None:
         person.escalation_suggested_on = plan.day
-        messages.append(Say(texts.ESCALATE[reason.value]))
+        messages.append(Say(texts.ESCALATE[reason.value], alone=True))
     return messages
 
 

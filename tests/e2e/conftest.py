@@ -54,9 +54,7 @@ class Person:
     def replies(self) -> list[SentMessage]:
         """The bot's messages since the last action: sent, or edited into a reply (a press
         turns its question into the answer in place)."""
-        edited = {
-            e.message_id for e in self.emu.edits[self.edits_seen :] if e.chat_id == self.user_id
-        }
+        edited = edited_since(self, self.edits_seen)
         messages = self.messages()
         return [m for m in messages[: self.seen] if m.message_id in edited] + messages[self.seen :]
 
@@ -202,21 +200,34 @@ async def stored(bot: Bot, chat_id: int) -> Stored:
         )
 
 
+def edited_since(person: Person, count: int) -> set[int]:
+    """The person's messages whose text the bot edited after its first ``count`` edits (a
+    keyboard taken off an answered question changes no text: not counted)."""
+    return {
+        e.message_id
+        for e in person.emu.edits[count:]
+        if e.chat_id == person.user_id and e.method == "editMessageText"
+    }
+
+
 def texts_since(person: Person, count: int) -> list[str]:
     """The texts of the bot's messages after the first ``count``."""
     return [m.text or "" for m in person.messages()[count:]]
 
 
 async def settle(person: Person) -> list[str]:
-    """Everything the bot said since the last action, once it has handled it.
+    """Everything the bot said since the last action, once it has handled it: the messages
+    it sent, and the ones it edited into a reply (a pressed question turned into its answer).
 
     One person's updates are handled in order, so once the answer to a /help sent now
     arrives, the earlier update is finished; its replies are the messages before that.
     """
-    start = person.seen
+    start, edits = person.seen, person.edits_seen
     await person.say("/help")
     await person.expect("this list")
-    return texts_since(person, start)[:-1]
+    edited = edited_since(person, edits)
+    before = [m.text or "" for m in person.messages()[:start] if m.message_id in edited]
+    return before + texts_since(person, start)[:-1]
 
 
 def move_button(person: Person, action: str, slug: str) -> tuple[SentMessage, str]:
