@@ -148,7 +148,7 @@ async def button(update: Update, ctx: Ctx) -> None:
     elif outcome.answered:  # answered with a toast alone ("kept today's 1/10")
         await _drop_keyboard(query)
     if outcome.redraw_plan is not None:
-        await _redraw_plan(ctx, chat, query, outcome)
+        await _redraw_plan(ctx, chat, query, outcome.redraw_plan)
 
 
 def _replaces(action: str, outcome: Outcome) -> bool:
@@ -268,14 +268,9 @@ async def _drop_keyboard(query: CallbackQuery) -> None:
         log.info("could not remove an answered question's buttons: %s", type(exc).__name__)
 
 
-async def _redraw_plan(ctx: Ctx, chat: int, query: CallbackQuery, outcome: Outcome) -> None:
-    """Re-draw the plan message the button belonged to, with today's state.
-
-    Only today's plan is re-drawn: an old day's message keeps what it said that day.
-    """
-    view = await checkin.plan_view(ctx.deps, chat)
-    if view is None or view.plan.day != outcome.redraw_plan:
-        return
+async def _redraw_plan(ctx: Ctx, chat: int, query: CallbackQuery, view: ShowPlan) -> None:
+    """Re-draw the plan message the button belonged to, with today's state (a button of an
+    old day's plan is refused as stale: that message keeps what it said that day)."""
     markup = plan_keyboard(ctx.deps.signer, chat, view.plan, view.feedback)
     try:
         await query.edit_message_text(

@@ -84,7 +84,9 @@ class Outcome:
     toast: str | None = None
     answered: bool = False  # a question was answered: its buttons can go
     edit: bool = False  # a toggle: the question's own message is redrawn, nothing is sent
-    redraw_plan: date | None = None  # a plan button changed this day's plan
+    # A plan button changed today's plan: the plan as it now stands, made in the press's
+    # own unit of work, to redraw the pressed plan message with.
+    redraw_plan: ShowPlan | None = None
 
 
 def say(*messages: Message, toast: str | None = None) -> Outcome:
