@@ -339,6 +339,8 @@ NEEDS = "Needs {equipment}."
 NEW_MOVE = "🆕 "
 BTN_DONE = "✅"
 BTN_DONE_ALREADY = "✔️"
+# An answered question turns into its answer: the button chosen comes first.
+CHOSEN = "✔️ <b>{label}</b>"
 BTN_WORSE = "😣"
 BTN_UNDO = "↩️"
 PLAN_MARK_DONE = "✅"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from html import escape
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
@@ -12,10 +13,20 @@ from telegram.error import BadRequest, TelegramError
 from coach import texts
 from conversations.context import Ctx, Deps
 from conversations.payload import Payload
-from conversations.render import plan_keyboard, plan_text, reply, send
+from conversations.render import (
+    LIMIT,
+    fold,
+    plan_keyboard,
+    plan_text,
+    reply,
+    send,
+    send_folded,
+)
+from conversations.replies import Reply
+from conversations.updates_bot import BackCoachBot
 from services import checkin, data, onboarding, reminders, settings
 from services.actions import Action
-from services.outcome import Outcome, Say
+from services.outcome import Outcome, Say, ShowPlan
 
 log = logging.getLogger(__name__)
 
@@ -132,11 +143,88 @@ async def button(update: Update, ctx: Ctx) -> None:
     if outcome.edit:
         await _redraw(ctx, chat, query, outcome)
         return
-    delivered = await send(ctx, chat, outcome.messages)
-    if outcome.answered and delivered:  # else the old buttons stay, to ask again with
+    if outcome.messages:
+        await _reply(ctx, chat, query, outcome, in_place=_replaces(payload.action, outcome))
+    elif outcome.answered:  # answered with a toast alone ("kept today's 1/10")
         await _drop_keyboard(query)
     if outcome.redraw_plan is not None:
-        await _redraw_plan(ctx, chat, query, outcome)
+        await _redraw_plan(ctx, chat, query, outcome.redraw_plan)
+
+
+def _replaces(action: str, outcome: Outcome) -> bool:
+    """Whether the reply takes the pressed message's place: an answered question, or a pain
+    rating answered with the plan (whose title carries the rating)."""
+    return outcome.answered or (
+        action == Action.PAIN.value and isinstance(outcome.messages[0], ShowPlan)
+    )
+
+
+async def _reply(
+    ctx: Ctx, chat: int, query: CallbackQuery, outcome: Outcome, *, in_place: bool
+) -> None:
+    """The press's messages folded into as few as possible: one Telegram request per press
+    where they fit one message. An answered question becomes its answer (what was chosen,
+    then what comes next) instead of losing its buttons in a second request. Sent instead,
+    at the bottom of the chat: a safety message (``alone``), a reply to a press on an older
+    message (an edit up the history would go unseen), and whatever follows the first
+    message; an edit that fails (too old, deleted) falls back to sending, so the reply is
+    never lost. A question answered by sent messages loses its buttons once they arrived
+    (if they did not, the old buttons stay, to ask again with)."""
+    deps = ctx.deps
+    replies = fold(deps.signer, deps.program, chat, outcome.messages)
+    first = replies[0]
+    if in_place and _editable(ctx, chat, query, first):
+        chosen = _chosen(query) if outcome.answered else None
+        text = (
+            f"{texts.CHOSEN.format(label=escape(chosen))}\n\n{first.text}" if chosen else first.text
+        )
+        if len(text) <= LIMIT and await _edit(query, Reply(text, first.markup)):
+            await send_folded(ctx, chat, replies[1:])
+            return
+    delivered = await send_folded(ctx, chat, replies)
+    if outcome.answered and delivered:
+        await _drop_keyboard(query)
+
+
+def _editable(ctx: Ctx, chat: int, query: CallbackQuery, out: Reply) -> bool:
+    """Whether ``out`` can take the pressed message's place: not a safety message, no
+    keyboard under the input field, and the pressed message is the chat's newest."""
+    if out.alone or _reply_keyboard(out) or query.message is None:
+        return False
+    bot = ctx.bot
+    return not isinstance(bot, BackCoachBot) or bot.is_newest(chat, query.message.message_id)
+
+
+def _reply_keyboard(out: Reply) -> bool:
+    """A keyboard under the input field can't be put on an edited message."""
+    return out.markup is not None and not isinstance(out.markup, InlineKeyboardMarkup)
+
+
+def _chosen(query: CallbackQuery) -> str | None:
+    """The label of the pressed button, to show what was chosen."""
+    message = query.message
+    markup = getattr(message, "reply_markup", None)
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            if button.callback_data == query.data:
+                return str(button.text)
+    return None
+
+
+async def _edit(query: CallbackQuery, out: Reply) -> bool:
+    """Turn the pressed message into ``out``; whether it now shows it."""
+    markup = out.markup if isinstance(out.markup, InlineKeyboardMarkup) else None
+    try:
+        await query.edit_message_text(out.text, parse_mode="HTML", reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" in str(exc):
+            return True
+        log.info("could not edit a pressed message, sending instead: %s", exc)
+        return False
+    except TelegramError as exc:
+        log.info("could not edit a pressed message, sending instead: %s", type(exc).__name__)
+        return False
+    return True
 
 
 async def _answer_query(
@@ -180,14 +268,9 @@ async def _drop_keyboard(query: CallbackQuery) -> None:
         log.info("could not remove an answered question's buttons: %s", type(exc).__name__)
 
 
-async def _redraw_plan(ctx: Ctx, chat: int, query: CallbackQuery, outcome: Outcome) -> None:
-    """Re-draw the plan message the button belonged to, with today's state.
-
-    Only today's plan is re-drawn: an old day's message keeps what it said that day.
-    """
-    view = await checkin.plan_view(ctx.deps, chat)
-    if view is None or view.plan.day != outcome.redraw_plan:
-        return
+async def _redraw_plan(ctx: Ctx, chat: int, query: CallbackQuery, view: ShowPlan) -> None:
+    """Re-draw the plan message the button belonged to, with today's state (a button of an
+    old day's plan is refused as stale: that message keeps what it said that day)."""
     markup = plan_keyboard(ctx.deps.signer, chat, view.plan, view.feedback)
     try:
         await query.edit_message_text(

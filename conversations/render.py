@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -64,7 +64,27 @@ def reply(signer: Signer, program: Program, chat_id: int, message: Message) -> R
         return Reply(how_text(program.move(message.slug)))
     if isinstance(message, ShowExercises):
         return Reply(exercises_text(program, message.stage, message.equipment))
-    return Reply(message.text, _markup(signer, chat_id, message))
+    return Reply(message.text, _markup(signer, chat_id, message), message.alone)
+
+
+def fold(signer: Signer, program: Program, chat_id: int, messages: list[Message]) -> list[Reply]:
+    """A press's messages as few Telegram messages as possible: texts in a row are joined
+    (a blank line between) as long as the joined message carries at most one keyboard and
+    fits Telegram's limit. Each message sent is a request Telegram's ~30/s limit counts.
+    A safety message (``alone``) is never joined: it stays a message of its own."""
+    folded: list[Reply] = []
+    for message in messages:
+        out = reply(signer, program, chat_id, message)
+        last = folded[-1] if folded else None
+        if last is None or last.alone or out.alone or (last.markup and out.markup):
+            folded.append(out)
+            continue
+        joined = f"{last.text}\n\n{out.text}"
+        if len(joined) > LIMIT:
+            folded.append(out)
+        else:
+            folded[-1] = Reply(joined, last.markup or out.markup)
+    return folded
 
 
 async def send(ctx: Ctx, chat_id: int, messages: list[Message]) -> bool:
@@ -75,17 +95,31 @@ async def send(ctx: Ctx, chat_id: int, messages: list[Message]) -> bool:
     is logged, and the person's open question is asked again on their next message.
     Returns whether every reply certainly arrived.
     """
-    deps, bot = ctx.deps, ctx.bot
-    for message in messages:
-        out = reply(deps.signer, deps.program, chat_id, message)
+    deps = ctx.deps
+    return await send_folded(
+        ctx, chat_id, [reply(deps.signer, deps.program, chat_id, m) for m in messages]
+    )
+
+
+async def send_folded(ctx: Ctx, chat_id: int, replies: list[Reply]) -> bool:
+    """Send replies already rendered (and folded), in order; like ``send``."""
+    bot = ctx.bot
+    for out in replies:
 
         def deliver(out: Reply = out) -> Awaitable[TgMessage]:
             return bot.send_message(chat_id, out.text, parse_mode="HTML", reply_markup=out.markup)
 
-        result = await send_with_retries(deliver, attempts=REPLY_ATTEMPTS)
-        if result.outcome is not Outcome.SENT:
-            log.warning("a reply was not delivered (%s): %s", result.outcome, result.reason)
+        if not await deliver_reply(deliver):
             return False
+    return True
+
+
+async def deliver_reply(deliver: Callable[[], Awaitable[TgMessage]]) -> bool:
+    """One reply, retried while that is safe; whether it certainly arrived."""
+    result = await send_with_retries(deliver, attempts=REPLY_ATTEMPTS)
+    if result.outcome is not Outcome.SENT:
+        log.warning("a reply was not delivered (%s): %s", result.outcome, result.reason)
+        return False
     return True
 
 

@@ -11,10 +11,12 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """One message to send: Telegram HTML text and an optional keyboard."""
+    """One message to send: Telegram HTML text and an optional keyboard; ``alone``: a
+    safety message, sent as a message of its own (services.outcome.Say)."""
 
     text: str
     markup: Markup | None = None
+    alone: bool = False
 
 
 async def send_all(bot: Bot, chat_id: int, replies: list[Reply]) -> None:

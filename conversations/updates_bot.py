@@ -26,11 +26,30 @@ class BackCoachBot(ExtBot[Any]):
     served. Here each update of a batch is tried alone; one that fails is logged once
     (its content only at DEBUG) and replaced by a bare ``Update(update_id)``, which no
     handler matches but which moves the offset past it.
+
+    It also notes the newest message id of each chat, sent or received (a few bytes a chat,
+    forgotten at a restart), so a press on an older message is answered at the bottom of the
+    chat, where the person looks, rather than edited in place up the history.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._rejected = asyncio.Event()
+        self._newest: dict[int, int] = {}
+
+    def is_newest(self, chat_id: int, message_id: int) -> bool:
+        """Whether no later message of this chat has been seen since start (after a restart,
+        before anything is seen, a pressed message counts as the newest)."""
+        return message_id >= self._newest.get(chat_id, message_id)
+
+    def _saw(self, message: object) -> None:
+        """Note a message sent or received (a raw Bot API ``Message``)."""
+        if not isinstance(message, dict):
+            return
+        chat, message_id = message.get("chat"), message.get("message_id")
+        chat_id = chat.get("id") if isinstance(chat, dict) else None
+        if isinstance(chat_id, int) and isinstance(message_id, int):
+            self._newest[chat_id] = max(message_id, self._newest.get(chat_id, 0))
 
     @property
     def rejected(self) -> asyncio.Event:
@@ -47,7 +66,10 @@ class BackCoachBot(ExtBot[Any]):
     async def _post(self, endpoint: str, data: JSONDict | None = None, **kwargs: Any) -> Any:
         result = await super()._post(endpoint, data, **kwargs)
         if endpoint == "getUpdates" and isinstance(result, list):
+            for raw in result:
+                self._saw(raw.get("message") if isinstance(raw, dict) else None)
             return [readable for raw in result if (readable := self._readable(raw)) is not None]
+        self._saw(result)
         return result
 
     def _readable(self, raw: object) -> object | None:

@@ -123,13 +123,9 @@ async def exercises(core: Core, chat_id: int) -> Outcome:
     return Outcome([ShowExercises(at.stage, person.profile.equipment)])
 
 
-async def plan_view(core: Core, chat_id: int) -> ShowPlan | None:
+async def plan_view(work: Work, person: Person) -> ShowPlan | None:
     """Today's plan as it stands now, to redraw a plan message (None without one)."""
-    async with unit(core) as work:
-        person = await work.person(chat_id)
-        if person is None:
-            return None
-        plan, history = await current_plan(work, person)
+    plan, history = await current_plan(work, person)
     return ShowPlan(plan, history.feedback) if plan else None
 
 
@@ -212,7 +208,7 @@ def _with_notes(work: Work, person: Person, plan: Plan, history: History) -> lis
     )
     if reason is not None:
         person.escalation_suggested_on = plan.day
-        messages.append(Say(texts.ESCALATE[reason.value]))
+        messages.append(Say(texts.ESCALATE[reason.value], alone=True))
     return messages
 
 
@@ -263,7 +259,8 @@ async def feedback(
             return refusal
         toast = await _feedback(work, person, action, slug)
         await work.commit()
-    return Outcome(toast=toast, redraw_plan=None if toast == texts.NOT_NOW else day)
+        view = None if toast == texts.NOT_NOW else await plan_view(work, person)
+    return Outcome(toast=toast, redraw_plan=view)
 
 
 async def _on_todays_plan(
@@ -340,6 +337,7 @@ async def dose_feedback(
             return Outcome(toast=texts.DOSE_ONLY_AFTER_DONE)
         await work.feedback.add(chat_id, MoveFeedback(today_, slug, feeling), work.now)
         await work.commit()
+        view = await plan_view(work, person)
     name = core.program.move(slug).name
     toast = texts.DOSE_ACK.format(name=name, what=texts.BTN_DOSE[kind].lower())
-    return Outcome(toast=toast, redraw_plan=today_)
+    return Outcome(toast=toast, redraw_plan=view)

@@ -37,11 +37,17 @@ class Keyboard(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Say:
-    """One message: Telegram-HTML text, and inline buttons or a reply keyboard."""
+    """One message: Telegram-HTML text, and inline buttons or a reply keyboard.
+
+    ``alone``: safety (red-flag advice, a hold, a suggestion to see a clinician) comes as a
+    message of its own, sent at the bottom of the chat: never folded into another message's
+    text nor edited into the message a person pressed, where it could be read past.
+    """
 
     text: str
     buttons: Rows = ()
     keyboard: Keyboard | None = None
+    alone: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +84,9 @@ class Outcome:
     toast: str | None = None
     answered: bool = False  # a question was answered: its buttons can go
     edit: bool = False  # a toggle: the question's own message is redrawn, nothing is sent
-    redraw_plan: date | None = None  # a plan button changed this day's plan
+    # A plan button changed today's plan: the plan as it now stands, made in the press's
+    # own unit of work, to redraw the pressed plan message with.
+    redraw_plan: ShowPlan | None = None
 
 
 def say(*messages: Message, toast: str | None = None) -> Outcome:
@@ -94,4 +102,4 @@ def pain_question(day: date, text: str | None = None) -> Say:
 
 def hold_notice(text: str) -> Say:
     """A hold's explanation, with the one button that lifts it."""
-    return Say(text, ((Button(texts.CLINICIAN_OK, Action.CLEAR_HOLD),),))
+    return Say(text, ((Button(texts.CLINICIAN_OK, Action.CLEAR_HOLD),),), alone=True)

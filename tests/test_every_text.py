@@ -41,6 +41,7 @@ PLAIN_CAPTIONS = {"PROGRESS_NO_WEEK", "PROGRESS_WEEK", "PROGRESS_WEEKS", "PROGRE
 
 # Realistic, long-side sample values for every placeholder in texts.py.
 SAMPLES: dict[str, object] = {
+    "label": "Yes, change to 5/10",
     "pain": 8,
     "target": 7,
     "have": 5,

@@ -37,6 +37,7 @@ class Person:
     bot: Bot
     user_id: int
     seen: int = 0
+    edits_seen: int = 0
     log: list[str] = field(default_factory=list)
 
     @property
@@ -48,6 +49,14 @@ class Person:
 
     def _mark(self) -> None:
         self.seen = len(self.messages())
+        self.edits_seen = len(self.emu.edits)
+
+    def replies(self) -> list[SentMessage]:
+        """The bot's messages since the last action: sent, or edited into a reply (a press
+        turns its question into the answer in place)."""
+        edited = edited_since(self, self.edits_seen)
+        messages = self.messages()
+        return [m for m in messages[: self.seen] if m.message_id in edited] + messages[self.seen :]
 
     async def say(self, text: str) -> None:
         """Write a message; later ``expect`` calls look at replies after it."""
@@ -86,10 +95,18 @@ class Person:
         return answer[0].text
 
     async def expect(self, fragment: str) -> SentMessage:
-        """The first reply since the last action that contains ``fragment``."""
-        return await self.emu.wait_for(
-            self.user_id, lambda m: fragment in (m.text or ""), TIMEOUT, after=self.seen
-        )
+        """The first reply since the last action (sent, or edited in place) that contains
+        ``fragment``."""
+
+        def find() -> SentMessage | None:
+            return next((m for m in self.replies() if fragment in (m.text or "")), None)
+
+        def explain() -> str:
+            return (
+                f"no reply with {fragment!r}; messages: {[m.describe() for m in self.messages()]}"
+            )
+
+        return await self.emu.wait_until(find, TIMEOUT, explain)
 
     async def onboard(self, *, zone: str = "Europe/Berlin", equipment: bool = True) -> None:
         """Go through onboarding with no screening or red-flag "yes"."""
@@ -183,21 +200,34 @@ async def stored(bot: Bot, chat_id: int) -> Stored:
         )
 
 
+def edited_since(person: Person, count: int) -> set[int]:
+    """The person's messages whose text the bot edited after its first ``count`` edits (a
+    keyboard taken off an answered question changes no text: not counted)."""
+    return {
+        e.message_id
+        for e in person.emu.edits[count:]
+        if e.chat_id == person.user_id and e.method == "editMessageText"
+    }
+
+
 def texts_since(person: Person, count: int) -> list[str]:
     """The texts of the bot's messages after the first ``count``."""
     return [m.text or "" for m in person.messages()[count:]]
 
 
 async def settle(person: Person) -> list[str]:
-    """Everything the bot said since the last action, once it has handled it.
+    """Everything the bot said since the last action, once it has handled it: the messages
+    it sent, and the ones it edited into a reply (a pressed question turned into its answer).
 
     One person's updates are handled in order, so once the answer to a /help sent now
     arrives, the earlier update is finished; its replies are the messages before that.
     """
-    start = person.seen
+    start, edits = person.seen, person.edits_seen
     await person.say("/help")
     await person.expect("this list")
-    return texts_since(person, start)[:-1]
+    edited = edited_since(person, edits)
+    before = [m.text or "" for m in person.messages()[:start] if m.message_id in edited]
+    return before + texts_since(person, start)[:-1]
 
 
 def move_button(person: Person, action: str, slug: str) -> tuple[SentMessage, str]:

@@ -375,8 +375,10 @@ async def test_high_pain_on_five_days_of_a_week_suggests_a_clinician_once(
     for day in range(1, 7):
         await check_in(person, 7)
         replies = await settle(person)
-        suggested = any("Please see a doctor or physical therapist" in t for t in replies)
-        assert suggested == (day == 5), day
+        suggestions = [t for t in replies if "Please see a doctor or physical therapist" in t]
+        assert bool(suggestions) == (day == 5), day
+        # a message of its own, not a line under the plan where it could be read past
+        assert not any("Today's plan" in t for t in suggestions), suggestions
         bot.clock.advance(timedelta(days=1))
     saved = await stored(bot, person.user_id)
     assert saved.person.escalation_suggested_on == date(2026, 3, 6)

@@ -57,7 +57,9 @@ async def test_above_debug_no_typed_text_and_no_pain_value_is_logged(
         await person.expect("Do you agree")
         await person.say("zanzibarquux")  # typed where a button was expected
         await person.onboard()
-        # The rating's replies fail at the server until retries run out: logged, with why.
+        # The rating's plan can't take the question's place, and the message sent instead
+        # fails at the server until retries run out: logged, with why.
+        emu.fail("editMessageText", "bad_gateway", chat_id=8002)
         emu.fail("sendMessage", "bad_gateway", chat_id=8002, times=8)
         await person.press("7")
         await emu.wait_until(
@@ -67,6 +69,7 @@ async def test_above_debug_no_typed_text_and_no_pain_value_is_logged(
         )
         await bot.stop()
     text = log.read_text()
+    assert "could not edit a pressed message, sending instead: NetworkError" in text
     assert "a reply was not delivered (failed): gave up: NetworkError" in text
     assert "zanzibarquux" not in text
     assert not re.search(r"pain\D{0,30}\b7\b", text, re.IGNORECASE)
