@@ -1,8 +1,10 @@
 """The bot's HTTP side: Telegram's webhook, ``GET /healthz`` and ``GET /metrics``.
 
 PTB's custom-webhook pattern: a Starlette app served by uvicorn inside the bot's own event
-loop puts each update Telegram posts on ``app.update_queue``, where it takes the same path
-as a polled one. A post is accepted only with the secret given to ``setWebhook`` in its
+loop hands each update Telegram posts to the application's update processor, the path a
+polled one takes, and answers once it was handled. Several workers behind a load balancer
+share one PostgreSQL: an update posted twice is handled once (``services.updates``), and a
+person's units of work never interleave (their lock, ``storage.coordination``). A post is accepted only with the secret given to ``setWebhook`` in its
 ``X-Telegram-Bot-Api-Secret-Token`` header (403 otherwise: nothing read, stored or
 handled); a body that is no update is a 400, logged without its content. In polling mode
 the same health and metrics routes can be served alone, on 127.0.0.1 by default.
@@ -151,7 +153,11 @@ def _receiver(app: Any, secret: str) -> Any:
         if not first:
             log.info("update %d was taken in before; not handled twice", update.update_id)
             return Response(status_code=200)
-        await app.update_queue.put(update)
+        # Handled before the answer, through the application's update processor (one
+        # person's updates in order, a slot each): Telegram sends a chat's next update only
+        # after this one is answered, so a person's updates stay in order even when a load
+        # balancer hands them to different workers.
+        await app.update_processor.process_update(update, app.process_update(update))
         return Response(status_code=200)
 
     return receive

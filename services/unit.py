@@ -57,7 +57,9 @@ class Work:
     async def person(self, chat_id: int, *, repair: bool = True) -> Person | None:
         """Load a person, remembering what their schedule was built from. With ``repair``
         (any update from the person), a schedule that went missing is rebuilt from their
-        settings and kept even if the use case writes nothing else."""
+        settings and kept even if the use case writes nothing else. The person's lock is
+        taken first, so what is read here is not changed by another worker meanwhile."""
+        await self.uow.lock_person(chat_id)
         person = await self.uow.people.get(chat_id)
         if person is None:
             return None

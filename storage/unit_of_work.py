@@ -10,7 +10,7 @@ from typing import Any, Self
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from coach.model import History
-from storage.coordination import HandledUpdates
+from storage.coordination import HandledUpdates, lock_person
 from storage.db import DEFAULT_URL, create_engine, migrate
 from storage.people import PeopleRepository
 from storage.repositories import (
@@ -104,6 +104,7 @@ class UnitOfWork:
 
     def __init__(self, session: AsyncSession, dialect: str) -> None:
         self._session = session
+        self._dialect = dialect
         self.people = PeopleRepository(session)
         self.ratings = RatingsRepository(session, dialect)
         self.feedback = FeedbackRepository(session, dialect)
@@ -111,6 +112,12 @@ class UnitOfWork:
         self.schedule = ScheduleRepository(session, dialect)
         self.profiles = ProfileChangesRepository(session, dialect)
         self.handled = HandledUpdates(session, dialect)
+
+    async def lock_person(self, chat_id: int) -> None:
+        """Wait for, then hold until this unit ends, the person's turn: another worker's
+        unit for the same person (on a shared PostgreSQL) runs before or after, never in
+        between. Within one process the update processor already keeps a person's order."""
+        await lock_person(self._session, self._dialect, chat_id)
 
     async def __aenter__(self) -> Self:
         return self

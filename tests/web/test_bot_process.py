@@ -77,8 +77,9 @@ async def test_webhook_mode_end_to_end_with_json_logs(tmp_path: Path, bot_proces
             assert await post(emu.send_text(8301, "/start"), key="not-the-secret") == 403
             assert await post(emu.send_text(8301, "/start")) == 200
             await person.expect("Do you agree")
+            before = len(emu.sent(8301))
             assert await post(emu.send_text(8301, "zanzibarquux")) == 200  # typed text
-            await emu.wait_for(8301, None, 15, after=len(emu.sent(8301)))
+            await emu.wait_for(8301, None, 15, after=before)
             metrics = (await http.get("/metrics")).text
         assert 'backcoach_updates_total{kind="command",outcome="ok"} 1.0' in metrics
         assert await bot.stop() == 0
