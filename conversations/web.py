@@ -4,7 +4,9 @@ PTB's custom-webhook pattern: a Starlette app served by uvicorn inside the bot's
 loop hands each update Telegram posts to the application's update processor, the path a
 polled one takes, and answers once it was handled. Several workers behind a load balancer
 share one PostgreSQL: an update posted twice is handled once (``services.updates``), and a
-person's units of work never interleave (their lock, ``storage.coordination``). A post is accepted only with the secret given to ``setWebhook`` in its
+person's units of work never interleave (their lock, ``storage.coordination``).
+
+A post is accepted only with the secret given to ``setWebhook`` in its
 ``X-Telegram-Bot-Api-Secret-Token`` header (403 otherwise: nothing read, stored or
 handled); a body that is no update is a 400, logged without its content. In polling mode
 the same health and metrics routes can be served alone, on 127.0.0.1 by default.
@@ -146,18 +148,25 @@ def _receiver(app: Any, secret: str) -> Any:
         if update is None:
             return PlainTextResponse("Bad Request", status_code=400)
         try:
-            first = await updates.take_in(app.deps, update.update_id)
+            taken = await updates.take_in(app.deps, update.update_id)
         except SQLAlchemyError as exc:  # Telegram posts it again later
             log.error("could not record a webhook update (%s)", type(exc).__name__)
             return PlainTextResponse("Service Unavailable", status_code=503)
-        if not first:
-            log.info("update %d was taken in before; not handled twice", update.update_id)
+        if taken is updates.Taken.DONE:
+            log.info("update %d was handled before; not handled twice", update.update_id)
             return Response(status_code=200)
+        if taken is updates.Taken.BUSY:  # Telegram posts it again after a while
+            log.info("update %d is being handled by another worker", update.update_id)
+            return PlainTextResponse("Being handled", status_code=503)
         # Handled before the answer, through the application's update processor (one
         # person's updates in order, a slot each): Telegram sends a chat's next update only
         # after this one is answered, so a person's updates stay in order even when a load
         # balancer hands them to different workers.
         await app.update_processor.process_update(update, app.process_update(update))
+        try:
+            await updates.finish(app.deps, update.update_id)
+        except SQLAlchemyError as exc:  # handled all the same: a copy would wait, then go
+            log.error("could not mark a webhook update handled (%s)", type(exc).__name__)
         return Response(status_code=200)
 
     return receive

@@ -13,10 +13,11 @@ SQLite is one process by design (one file, one writer): there every check passes
 from __future__ import annotations
 
 import contextlib
+import enum
 import logging
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
@@ -36,18 +37,58 @@ async def lock_person(session: AsyncSession, dialect: str, chat_id: int) -> None
         await session.execute(select(func.pg_advisory_xact_lock(chat_id)))
 
 
+class Taken(enum.Enum):
+    """What a worker may do with an update posted to it."""
+
+    HANDLE = "handle"  # first taken in here (or its worker died handling it): handle it
+    DONE = "done"  # handled before: drop this copy
+    BUSY = "busy"  # another worker is handling it right now: ask Telegram to retry later
+
+
 class HandledUpdates:
-    """Update ids already taken in, shared by every worker."""
+    """Update ids taken in, shared by every worker."""
 
     def __init__(self, session: AsyncSession, dialect: str) -> None:
         self._session = session
         self._dialect = dialect
 
+    async def take(self, update_id: int, at: datetime, stale: datetime) -> Taken:
+        """Take the update in at ``at``. One taken in before ``stale`` and never finished
+        belonged to a worker that died while handling it: it is taken over."""
+        insert = upsert_insert(self._dialect, HandledUpdateRow).values(
+            update_id=update_id, at=at, done=False
+        )
+        if affected_rows(await self._session.execute(insert.on_conflict_do_nothing())) == 1:
+            return Taken.HANDLE
+        row = await self._session.get(HandledUpdateRow, update_id, populate_existing=True)
+        if row is None or row.done:
+            return Taken.DONE  # a row gone meanwhile was pruned: handled a day ago
+        if row.at >= stale:
+            return Taken.BUSY
+        takeover = (
+            update(HandledUpdateRow)
+            .where(HandledUpdateRow.update_id == update_id, HandledUpdateRow.at == row.at)
+            .where(HandledUpdateRow.done.is_(False))
+            .values(at=at)
+        )
+        taken = affected_rows(await self._session.execute(takeover)) == 1
+        return Taken.HANDLE if taken else Taken.BUSY
+
     async def first_time(self, update_id: int, at: datetime) -> bool:
         """Record the update id; False if some worker took this update in before."""
-        insert = upsert_insert(self._dialect, HandledUpdateRow).values(update_id=update_id, at=at)
+        insert = upsert_insert(self._dialect, HandledUpdateRow).values(
+            update_id=update_id, at=at, done=False
+        )
         result = await self._session.execute(insert.on_conflict_do_nothing())
         return affected_rows(result) == 1
+
+    async def finish(self, update_id: int) -> None:
+        """The update was handled to the end."""
+        await self._session.execute(
+            update(HandledUpdateRow)
+            .where(HandledUpdateRow.update_id == update_id)
+            .values(done=True)
+        )
 
     async def forget(self, update_id: int) -> None:
         """An update that could not be taken in after all: a retry of it is welcome."""

@@ -190,10 +190,11 @@ class ProfileChangeRow(Base):
 
 
 class HandledUpdateRow(Base):
-    """A Telegram update id already taken in by some worker: a webhook retry of the same
-    update is applied once. Pruned after a day (Telegram gives up retrying long before)."""
+    """A Telegram update id taken in by some worker: a webhook retry of the same update is
+    applied once. Pruned after a day (Telegram gives up retrying long before)."""
 
     __tablename__ = "handled_updates"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # taken in (or taken over)
+    done: Mapped[bool] = mapped_column(default=False)  # handled to the end

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from storage import Store, create_engine
-from storage.coordination import HandledUpdates, Leadership, lock_person
+from storage.coordination import HandledUpdates, Leadership, Taken, lock_person
 from tests.storage.conftest import PostgresServer
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -108,3 +108,19 @@ async def test_one_persons_units_wait_for_each_other_but_not_for_others(
         assert order == ["someone else", "first commits", "same person"]
     finally:
         await store.close()
+
+
+async def test_an_update_is_handled_once_and_again_only_if_its_worker_died(store: Store) -> None:
+    stale = NOW - timedelta(seconds=30)
+    dialect = store.engine.dialect.name
+    async with store.unit() as uow:
+        handled = HandledUpdates(uow._session, dialect)
+        assert await handled.take(7, NOW, stale) is Taken.HANDLE
+        assert await handled.take(7, NOW + timedelta(seconds=1), stale) is Taken.BUSY
+        await handled.finish(7)
+        assert await handled.take(7, NOW + timedelta(seconds=2), stale) is Taken.DONE
+        # Taken in long ago and never finished: its worker died; one copy takes it over.
+        assert await handled.take(8, NOW - timedelta(minutes=5), stale) is Taken.HANDLE
+        assert await handled.take(8, NOW, stale) is Taken.HANDLE
+        assert await handled.take(8, NOW + timedelta(seconds=1), stale) is Taken.BUSY
+        await uow.commit()

@@ -24,6 +24,7 @@ def upgrade() -> None:
         "handled_updates",
         sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("done", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("update_id", name=op.f("pk_handled_updates")),
     )
     op.create_index(op.f("ix_handled_updates_at"), "handled_updates", ["at"])
