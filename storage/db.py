@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection, ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -102,10 +102,25 @@ async def downgrade(engine: AsyncEngine, revision: str = "base") -> None:
     await _run(engine, lambda config: command.downgrade(config, revision))
 
 
+# Several workers starting at once on one PostgreSQL migrate one after the other.
+MIGRATION_LOCK: Final = (0x4243, 2)  # "BC", migrations (1 is the reminder sender's)
+
+
 async def _run(engine: AsyncEngine, action: Callable[[Config], None]) -> None:
-    """Run an Alembic command on one connection of ``engine``; env.py commits."""
+    """Run an Alembic command on one connection of ``engine``; env.py commits. On
+    PostgreSQL the connection holds an advisory lock meanwhile, so a second process
+    starting at the same moment waits, then finds the schema up to date."""
     async with engine.connect() as connection:
-        await connection.run_sync(_with_connection, action)
+        locked = engine.dialect.name == "postgresql"
+        if locked:
+            await connection.execute(select(func.pg_advisory_lock(*MIGRATION_LOCK)))
+            await connection.commit()
+        try:
+            await connection.run_sync(_with_connection, action)
+        finally:
+            if locked:
+                await connection.execute(select(func.pg_advisory_unlock(*MIGRATION_LOCK)))
+                await connection.commit()
 
 
 def _with_connection(connection: Connection, action: Callable[[Config], None]) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from storage import Store, create_engine
+from storage import Store, create_engine, migrate
 from storage.coordination import HandledUpdates, Leadership, Taken, lock_person
 from tests.storage.conftest import PostgresServer
 
@@ -124,3 +124,21 @@ async def test_an_update_is_handled_once_and_again_only_if_its_worker_died(store
         assert await handled.take(8, NOW, stale) is Taken.HANDLE
         assert await handled.take(8, NOW + timedelta(seconds=1), stale) is Taken.BUSY
         await uow.commit()
+
+
+@pytest.mark.postgres
+async def test_workers_starting_at_once_migrate_one_after_the_other(
+    postgres_server: PostgresServer,
+) -> None:
+    url = postgres_server.url(await postgres_server.create_database())
+    engines = [create_engine(url) for _ in range(3)]
+    try:
+        # Without the lock, two of them create the same tables at once and one fails.
+        # (or they wait for each other's locks on the tables for ever).
+        await asyncio.wait_for(asyncio.gather(*(migrate(engine) for engine in engines)), 60)
+        async with engines[0].connect() as connection:
+            version = await connection.scalar(text("SELECT version_num FROM alembic_version"))
+        assert version is not None and int(version) >= 7
+    finally:
+        for engine in engines:
+            await engine.dispose()
