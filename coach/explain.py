@@ -207,7 +207,8 @@ def _entered_what(program: Program, at: Standing) -> str:
     if flared is not None and flared.change is Change.EQUIPMENT and at.cap < program.top:
         enter = program.stage(at.cap + 1).enter
         assert enter is not None
-        return " and ".join(texts.EQUIPMENT[e.value] for e in enter.equipment)
+        joiner = f" {texts.WORDS['and']} "
+        return joiner.join(texts.EQUIPMENT[e.value] for e in enter.equipment)
     if flared is None or flared.flare_kind is None:
         return ""
     return texts.FLARE_WHAT[flared.flare_kind.value].format(

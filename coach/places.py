@@ -119,9 +119,9 @@ def _offset_zone(sign: str | None, hours: str | None, minutes: str | None) -> Zo
     if sign == "-":
         total = -total
     if int(minutes or 0) not in (0, 30, 45):  # the only minutes real zones use
-        return NotFound("UTC offsets are whole hours, or :30 or :45 past (UTC+05:30).")
+        return NotFound(texts.OFFSET_MINUTES)
     if not -12 * 60 <= total <= 14 * 60:
-        return NotFound("UTC offsets run from UTC-12 to UTC+14.")
+        return NotFound(texts.OFFSET_RANGE)
     if total == 0:
         return Zone("UTC", follows_dst=False)
     if total % 60 == 0:

@@ -679,6 +679,10 @@ def report_day(value: date) -> str:
     return f"{day(value)} {value.year}"
 
 
+# Refusals of a typed UTC offset no zone uses.
+OFFSET_MINUTES = "UTC offsets are whole hours, or :30 or :45 past (UTC+05:30)."
+OFFSET_RANGE = "UTC offsets run from UTC-12 to UTC+14."
+
 # --- languages ---------------------------------------------------------------------------------
 
 LANGUAGE_ASK = "Which language should I speak? Your data and progress stay as they are."
