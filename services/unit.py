@@ -66,7 +66,7 @@ class Work:
         i18n.use(person.language, chat_id)  # the rest of this update or send speaks it
         self._loaded[chat_id] = schedule_key(person)
         self._profiles[chat_id] = (person.registered, person.profile)
-        if repair and person.active and not await self.uow.schedule.of(chat_id):
+        if repair and person.active and not await self.uow.schedule.has_any(chat_id):
             rows = wanted(person, self.now)
             if rows:
                 await self.uow.schedule.replace(chat_id, rows)
