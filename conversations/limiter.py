@@ -21,7 +21,7 @@ import enum
 import logging
 import time
 import warnings
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -106,6 +106,43 @@ class _Window:
         self.answered.append(now)
 
 
+class _TakeTurns:
+    """The requests of one lane waiting for a slot, chat by chat in turn: each chat's in the
+    order they came, and after one of a chat's goes, every other waiting chat has a turn
+    before its next. One person with a hundred replies due never makes everyone else wait
+    for all of them."""
+
+    def __init__(self) -> None:
+        self._chats: OrderedDict[str, deque[asyncio.Future[None]]] = OrderedDict()
+
+    def append(self, chat: str, waiter: asyncio.Future[None]) -> None:
+        self._chats.setdefault(chat, deque()).append(waiter)
+
+    def head(self) -> asyncio.Future[None] | None:
+        """The next request to go (requests cancelled meanwhile dropped)."""
+        while self._chats:
+            chat, waiters = next(iter(self._chats.items()))
+            while waiters and waiters[0].done():
+                waiters.popleft()
+            if waiters:
+                return waiters[0]
+            del self._chats[chat]
+        return None
+
+    def popleft(self) -> asyncio.Future[None]:
+        """Take the next request (``head`` found one); its chat goes to the back."""
+        chat, waiters = next(iter(self._chats.items()))
+        waiter = waiters.popleft()
+        if waiters:
+            self._chats.move_to_end(chat)
+        else:
+            del self._chats[chat]
+        return waiter
+
+    def waiting(self) -> int:
+        return sum(not w.done() for waiters in self._chats.values() for w in waiters)
+
+
 @dataclass
 class _Group:
     """One group chat's window; its requests go one at a time, in order (``turn``)."""
@@ -145,7 +182,7 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         self._group_rate = group_max_rate
         self._group_period = group_time_period
         self._groups: dict[int | str, _Group] = {}
-        self._queues: dict[Lane, deque[asyncio.Future[None]]] = {lane: deque() for lane in Lane}
+        self._queues: dict[Lane, _TakeTurns] = {lane: _TakeTurns() for lane in Lane}
         self._paused_until = 0.0
         self._timer: asyncio.TimerHandle | None = None
 
@@ -160,7 +197,7 @@ class LaneLimiter(BaseRateLimiter[Lane]):
 
     def queued(self, lane: Lane) -> int:
         """Requests of ``lane`` waiting for a slot now."""
-        return sum(not waiter.done() for waiter in self._queues[lane])
+        return self._queues[lane].waiting()
 
     async def process_request(
         self,
@@ -178,7 +215,9 @@ class LaneLimiter(BaseRateLimiter[Lane]):
                 if chat_id is None:
                     await self._unpaused()
                     return await callback(*args, **kwargs)
-                return await self._limited(lane, _group_of(chat_id), callback, args, kwargs)
+                return await self._limited(
+                    lane, chat_id, _group_of(chat_id), callback, args, kwargs
+                )
             except RetryAfter as exc:
                 if attempt == self.max_retries:
                     log.warning("Telegram still asks to wait after %d retries", attempt)
@@ -187,20 +226,32 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _limited(
-        self, lane: Lane, group: int | str | None, callback: Callback, args: Any, kw: Any
+        self,
+        lane: Lane,
+        chat: object,
+        group: int | str | None,
+        callback: Callback,
+        args: Any,
+        kw: Any,
     ) -> Result:
         """One request through its group's turn (if a group chat) and an overall slot."""
         if group is None or self._group_rate < 1:
-            return await self._in_slot(lane, None, callback, args, kw)
+            return await self._in_slot(lane, chat, None, callback, args, kw)
         entry = self._group(group)
         async with entry.turn:
             await _room_in(entry.window)
-            return await self._in_slot(lane, entry.window, callback, args, kw)
+            return await self._in_slot(lane, chat, entry.window, callback, args, kw)
 
     async def _in_slot(
-        self, lane: Lane, group: _Window | None, callback: Callback, args: Any, kw: Any
+        self,
+        lane: Lane,
+        chat: object,
+        group: _Window | None,
+        callback: Callback,
+        args: Any,
+        kw: Any,
     ) -> Result:
-        await self._slot(lane)
+        await self._slot(lane, chat)
         if group is not None:
             group.take()
         try:
@@ -212,7 +263,7 @@ class LaneLimiter(BaseRateLimiter[Lane]):
                 group.done(now)
             self._wake()
 
-    async def _slot(self, lane: Lane) -> None:
+    async def _slot(self, lane: Lane, chat: object) -> None:
         """Take an overall slot: at once if free and nobody of this lane or before it waits."""
         ahead = (INTERACTIVE,) if lane is INTERACTIVE else (INTERACTIVE, BACKGROUND)
         start = _now()
@@ -224,7 +275,7 @@ class LaneLimiter(BaseRateLimiter[Lane]):
             self._overall.take()
             return
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._queues[lane].append(waiter)
+        self._queues[lane].append(str(chat), waiter)
         self._wake()
         try:
             await waiter
@@ -267,11 +318,8 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         return next((lane for lane in Lane if self._head(lane) is not None), None)
 
     def _head(self, lane: Lane) -> asyncio.Future[None] | None:
-        """The longest-waiting request of ``lane`` (requests cancelled meanwhile dropped)."""
-        queue = self._queues[lane]
-        while queue and queue[0].done():
-            queue.popleft()
-        return queue[0] if queue else None
+        """The request of ``lane`` whose turn is next (requests cancelled meanwhile dropped)."""
+        return self._queues[lane].head()
 
     def _pause(self, seconds: float) -> None:
         """Telegram said to wait: no request is granted before then."""

@@ -98,6 +98,21 @@ async def test_reminders_leave_a_reserve_so_a_reply_never_waits(emu: BotApiEmula
         LaneLimiter(overall_max_rate=3, reserve=3)
 
 
+async def test_replies_take_turns_by_chat_so_a_busy_chat_holds_up_no_one(
+    emu: BotApiEmulator,
+) -> None:
+    limiter = LaneLimiter(overall_max_rate=5, overall_time_period=PERIOD, reserve=0)
+    async with limited_bot(emu, limiter) as bot:
+        busy = [asyncio.create_task(bot.send_message(1, f"busy {n}")) for n in range(15)]
+        await arrived(emu, 5)  # the first second's five are out, ten of chat 1 wait
+        others = [asyncio.create_task(bot.send_message(c, f"other {c}")) for c in (2, 3)]
+        await asyncio.gather(*busy, *others)
+    order = texts(sends(emu))
+    # Chat 1 and the others alternate: theirs go in the next second, not after all ten.
+    assert {order.index("other 2"), order.index("other 3")} <= set(range(5, 10)), order
+    assert sum(t.startswith("busy") for t in order) == 15
+
+
 async def test_no_sliding_second_holds_more_than_the_limit(emu: BotApiEmulator) -> None:
     limiter = LaneLimiter(overall_max_rate=4, overall_time_period=PERIOD)
     # Some answers come late: a slot stays taken until its answer is in.
