@@ -1,4 +1,5 @@
-"""End to end: the real PTB Application over HTTP against the emulator, on a SQLite file."""
+"""End to end: the real PTB Application over HTTP against the emulator, on each database: a
+SQLite file, and a database of its own on the session's PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from typing import Any
 import pytest
 
 from bootstrap import build_application
+from coach import i18n
 from coach.program import default_program
 from emulator import BotApiEmulator
 from emulator.models import SentMessage
 from services.clock import ManualClock
 from storage.unit_of_work import Store, open_store
+from tests.postgres import PostgresServer
 
 TIMEOUT = 15.0
 
@@ -142,15 +145,40 @@ class Person:
         )
 
 
+@pytest.fixture(autouse=True)
+def _no_languages_remembered() -> None:
+    """Each test starts a new bot, as a new process would, remembering no one's language:
+    coach/i18n.py keeps the languages it has loaded for the whole process, and the same
+    chat ids recur across tests (and across a test's runs on each database)."""
+    i18n._known.clear()
+
+
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
 
 
 @pytest.fixture
-async def bot(tmp_path: Path, clock: ManualClock) -> AsyncIterator[Bot]:
+async def database_url(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[str]:
+    """This test's own database: a SQLite file not made yet, or a PostgreSQL database already
+    at the newest schema (copied from the session's template; dropped after the test)."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'coach.sqlite3'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = await server.migrated_database()
+    try:
+        yield server.url(name)
+    finally:
+        await server.drop_database(name)
+
+
+@pytest.fixture
+async def bot(database_url: str, clock: ManualClock) -> AsyncIterator[Bot]:
     async with BotApiEmulator() as emu:
-        store = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'coach.sqlite3'}")
+        store = await open_store(database_url)
         app: Any = build_application(
             emu.token,
             emu.base_url,

@@ -13,13 +13,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class BotProcess:
-    """``python bot.py`` pointed at an emulator and a database file; stderr goes to a file."""
+    """``python bot.py`` pointed at an emulator and a database (a SQLite file's path, or any
+    database's URL); stderr goes to a file."""
 
     def __init__(
         self,
         base_url: str,
         token: str,
-        database: Path,
+        database: Path | str,
         log: Path,
         level: str = "INFO",
         **extra: str,
@@ -29,7 +30,9 @@ class BotProcess:
             **extra,
             "TELEGRAM_BOT_TOKEN": token,
             "TELEGRAM_BASE_URL": base_url,
-            "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+            "DATABASE_URL": (
+                f"sqlite+aiosqlite:///{database}" if isinstance(database, Path) else database
+            ),
             "LOG_LEVEL": level,
             "POLL_TIMEOUT": "1",
             "DISPATCH_EVERY": extra.get("DISPATCH_EVERY", "1"),

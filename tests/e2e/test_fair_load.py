@@ -12,7 +12,6 @@ import asyncio
 import random
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,9 +32,9 @@ UPDATES = 100
 SLOTS = 64  # PerPersonProcessor's default
 
 
-async def running(tmp_path: Path, rate: int) -> AsyncIterator[Bot]:
+async def running(database_url: str, rate: int) -> AsyncIterator[Bot]:
     async with BotApiEmulator(flood_control=False) as emu:
-        store = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'coach.sqlite3'}")
+        store = await open_store(database_url)
         clock = ManualClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
         app: Any = build_application(
             emu.token,
@@ -59,16 +58,16 @@ async def running(tmp_path: Path, rate: int) -> AsyncIterator[Bot]:
 
 
 @pytest.fixture
-async def slow_bot(tmp_path: Path) -> AsyncIterator[Bot]:
+async def slow_bot(database_url: str) -> AsyncIterator[Bot]:
     """The bot at ``RATE`` requests a second."""
-    async for bot in running(tmp_path, RATE):
+    async for bot in running(database_url, RATE):
         yield bot
 
 
 @pytest.fixture
-async def full_speed_bot(tmp_path: Path) -> AsyncIterator[Bot]:
+async def full_speed_bot(database_url: str) -> AsyncIterator[Bot]:
     """The bot at Telegram's 30 requests a second."""
-    async for bot in running(tmp_path, 30):
+    async for bot in running(database_url, 30):
         yield bot
 
 

@@ -43,7 +43,10 @@ from tests.e2e.conftest import (
     to_safety_questions,
 )
 
-pytestmark = pytest.mark.e2e
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.sqlite_only("a second backend would double this file's ~90 s"),
+]
 
 # Examples per conversation state. Each is a new person walked into the state (up to ~20
 # round trips) and then 1-4 generated inputs: 32 states x 6 examples (~370 inputs) and the

@@ -27,11 +27,11 @@ def hangs(emu: BotApiEmulator, chat_id: int) -> int:
 
 async def test_every_reminder_not_in_flight_arrives_exactly_once_across_a_crash(
     tmp_path: Path,
+    database_url: str,
     bot_process: Any,
 ) -> None:
-    database = tmp_path / "coach.sqlite3"
     now = datetime.now(UTC)
-    store = await open_store(f"sqlite+aiosqlite:///{database}")
+    store = await open_store(database_url)
     async with store.unit() as uow:
         for chat_id in PEOPLE:
             person = Person(chat_id, now, timezone="UTC", hang_times=(time(0),), registered=True)
@@ -50,7 +50,7 @@ async def test_every_reminder_not_in_flight_arrives_exactly_once_across_a_crash(
             emu.fail("sendMessage", "delay", chat_id=chat_id, delay=60)
         # Two reminders a second: most are still queued when the process dies.
         bot = bot_process(
-            emu.base_url, emu.token, database, tmp_path / "bot.log", DISPATCH_RATE="2"
+            emu.base_url, emu.token, database_url, tmp_path / "bot.log", DISPATCH_RATE="2"
         )
         await bot.start()
         await emu.wait_until(
@@ -77,7 +77,7 @@ async def test_every_reminder_not_in_flight_arrives_exactly_once_across_a_crash(
         assert len(emu.calls_of("sendMessage")) == sends
         assert {c: hangs(emu, c) for c in PEOPLE} == dict.fromkeys(PEOPLE, 1)
 
-    store = await open_store(f"sqlite+aiosqlite:///{database}")
+    store = await open_store(database_url)
     try:
         async with store.unit() as uow:
             states = {c: [d.state for d in await uow.schedule.deliveries(c)] for c in PEOPLE}

@@ -33,10 +33,9 @@ async def _wait_ready(emu: BotApiEmulator) -> None:
 
 
 async def test_onboarding_and_checkin_survive_sigkill_between_steps(
-    emu: BotApiEmulator, tmp_path: Path, bot_process: Any
+    emu: BotApiEmulator, tmp_path: Path, database_url: str, bot_process: Any
 ) -> None:
-    database = tmp_path / "coach.sqlite3"
-    bot = bot_process(emu.base_url, emu.token, database, tmp_path / "bot.log")
+    bot = bot_process(emu.base_url, emu.token, database_url, tmp_path / "bot.log")
     person = Person(Bot(emu, None, None, None), 7001)  # type: ignore[arg-type]
 
     await bot.start()
@@ -82,7 +81,7 @@ async def test_onboarding_and_checkin_survive_sigkill_between_steps(
     assert toast is not None and "done" in toast
     assert await bot.stop() == 0
 
-    store = await open_store(f"sqlite+aiosqlite:///{database}")
+    store = await open_store(database_url)
     try:
         async with store.unit() as uow:
             stored = await uow.people.get(7001)
@@ -101,10 +100,9 @@ async def test_onboarding_and_checkin_survive_sigkill_between_steps(
 
 
 async def test_a_settings_change_and_an_open_red_flag_question_survive_sigkill(
-    emu: BotApiEmulator, tmp_path: Path, bot_process: Any
+    emu: BotApiEmulator, tmp_path: Path, database_url: str, bot_process: Any
 ) -> None:
-    database = tmp_path / "coach.sqlite3"
-    bot = bot_process(emu.base_url, emu.token, database, tmp_path / "bot.log")
+    bot = bot_process(emu.base_url, emu.token, database_url, tmp_path / "bot.log")
     person = Person(Bot(emu, None, None, None), 7002)  # type: ignore[arg-type]
     await bot.start()
     await _wait_ready(emu)
@@ -146,7 +144,7 @@ async def test_a_settings_change_and_an_open_red_flag_question_survive_sigkill(
     await person.expect("none of these apply today")
     assert await bot.stop() == 0
 
-    store = await open_store(f"sqlite+aiosqlite:///{database}")
+    store = await open_store(database_url)
     try:
         async with store.unit() as uow:
             stored = await uow.people.get(7002)

@@ -33,6 +33,7 @@ def _assert_no_token(text: str, token: str) -> None:
     assert token.split(":")[1] not in text
 
 
+@pytest.mark.sqlite_only("about the process and Telegram; the database is beside the point")
 async def test_a_rejected_token_exits_with_a_clear_message_and_no_token(
     tmp_path: Path, bot_process: Any
 ) -> None:
@@ -49,6 +50,7 @@ async def test_a_rejected_token_exits_with_a_clear_message_and_no_token(
     _assert_no_token(text, wrong)
 
 
+@pytest.mark.sqlite_only("about the process and Telegram; the database is beside the point")
 async def test_bad_gateways_on_get_me_and_delete_webhook_are_waited_out(
     tmp_path: Path, bot_process: Any
 ) -> None:
@@ -67,6 +69,7 @@ async def test_bad_gateways_on_get_me_and_delete_webhook_are_waited_out(
     assert "retrying" in log.read_text()
 
 
+@pytest.mark.sqlite_only("about the process and Telegram; the database is beside the point")
 async def test_a_token_revoked_while_running_ends_the_process(
     tmp_path: Path, bot_process: Any
 ) -> None:
@@ -84,6 +87,7 @@ async def test_a_token_revoked_while_running_ends_the_process(
     _assert_no_token(text, token)
 
 
+@pytest.mark.sqlite_only("a SQLite file opened read-only; PostgreSQL has no such file")
 async def test_a_read_only_database_exits_with_a_clear_message(
     tmp_path: Path, bot_process: Any
 ) -> None:
@@ -103,6 +107,7 @@ async def test_a_read_only_database_exits_with_a_clear_message(
     assert "Traceback" not in text
 
 
+@pytest.mark.sqlite_only("a SQLite file's deleted directory; PostgreSQL has no such file")
 async def test_a_deleted_database_directory_is_an_error_not_a_new_database(
     tmp_path: Path, bot_process: Any
 ) -> None:
@@ -123,15 +128,14 @@ async def test_a_deleted_database_directory_is_an_error_not_a_new_database(
 
 
 async def test_a_reminder_due_at_start_is_sent_on_the_first_tick_not_after_an_interval(
-    tmp_path: Path, bot_process: Any
+    tmp_path: Path, database_url: str, bot_process: Any
 ) -> None:
     # A check-in prompt ten minutes overdue, and ticks an hour apart: only a tick as the bot
     # starts sends it within the minute (the first used to wait a whole interval).
-    database = tmp_path / "coach.sqlite3"
     now = datetime.now(UTC)
     due = (now - timedelta(minutes=10)).time().replace(second=0, microsecond=0)
     someone = Someone(6101, now - timedelta(days=3), "UTC", due, registered=True)
-    store = await open_store(f"sqlite+aiosqlite:///{database}")
+    store = await open_store(database_url)
     async with store.unit() as uow:
         await uow.people.add(someone)
         await uow.schedule.replace(someone.chat_id, wanted(someone, now - timedelta(hours=1)))
@@ -140,7 +144,7 @@ async def test_a_reminder_due_at_start_is_sent_on_the_first_tick_not_after_an_in
     async with BotApiEmulator(fresh_token()) as emu:
         emu.open_chat(someone.chat_id)
         bot = bot_process(
-            emu.base_url, emu.token, database, tmp_path / "bot.log", DISPATCH_EVERY="3600"
+            emu.base_url, emu.token, database_url, tmp_path / "bot.log", DISPATCH_EVERY="3600"
         )
         await bot.start()
         prompt = await emu.wait_for(someone.chat_id, timeout=60)

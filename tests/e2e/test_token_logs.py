@@ -16,6 +16,7 @@ from tests.e2e.test_restart import _wait_ready
 pytestmark = pytest.mark.e2e
 
 
+@pytest.mark.sqlite_only("about what bot.py logs; the database is beside the point")
 async def test_the_token_is_in_no_log_line_and_no_exception_text(
     tmp_path: Path, bot_process: Any
 ) -> None:
@@ -44,6 +45,7 @@ async def test_the_token_is_in_no_log_line_and_no_exception_text(
     assert emu.token.split(":")[1] not in text
 
 
+@pytest.mark.sqlite_only("about what bot.py logs; the database is beside the point")
 async def test_above_debug_no_typed_text_and_no_pain_value_is_logged(
     tmp_path: Path, bot_process: Any
 ) -> None:

@@ -25,10 +25,8 @@ from emulator.models import ApiCall
 from services.clock import ManualClock
 from storage import create_engine, migrate
 from storage.unit_of_work import Store
+from tests.postgres import PostgresServer
 from tests.reminders.conftest import World
-from tests.storage.conftest import PostgresServer, postgres_server
-
-__all__ = ["postgres_server"]  # the session's PostgreSQL server, shared with tests/storage
 
 CHECKIN = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # 08:00 in Berlin
 
