@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from storage import Store, create_engine, migrate
 from storage.coordination import HandledUpdates, Leadership, Taken, lock_person
-from tests.storage.conftest import PostgresServer
+from tests.postgres import PostgresServer
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 

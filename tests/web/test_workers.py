@@ -23,10 +23,8 @@ from conversations.web import SECRET_HEADER
 from emulator import BotApiEmulator
 from storage.unit_of_work import Store, open_store
 from tests.e2e.process import BotProcess, fresh_token
-from tests.storage.conftest import PostgresServer, postgres_server
+from tests.postgres import PostgresServer
 from tests.web.test_bot_process import free_port
-
-__all__ = ["postgres_server"]  # the session's PostgreSQL server, shared with tests/storage
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
