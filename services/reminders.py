@@ -142,7 +142,7 @@ async def settle_stuck(core: Core, now: datetime) -> int:
     return count
 
 
-CLAIM_BATCH = 200  # rows per claim transaction: a few milliseconds of write lock each
+CLAIM_BATCH = 50  # rows per claim transaction: its write lock held a few tens of ms at most
 
 
 async def claim(core: Core, now: datetime, report: Report, *, batch: int = CLAIM_BATCH) -> None:
