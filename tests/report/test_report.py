@@ -22,7 +22,8 @@ from coach.model import History, Person, RedFlagGroup, SafetyEvent, SafetyEventK
 from coach.program import default_program
 from coach.progress import caption, series
 from coach.report import Report, build
-from conversations.report import MARGIN, render
+from conversations.report import render
+from conversations.report_pdf import MARGIN
 from tests.coach.conftest import GYM, Story
 
 PROGRAM = default_program()
