@@ -29,7 +29,7 @@ lint: $(STAMP)
 
 test: lint
 	scripts/ensure-postgres
-	MPLCONFIGDIR=$${MPLCONFIGDIR:-$(CURDIR)/.cache/matplotlib} $(BIN)/python -m pytest
+	MPLCONFIGDIR=$${MPLCONFIGDIR:-$(CURDIR)/.cache/matplotlib} $(BIN)/python -m pytest -n 2 --dist loadfile
 
 # The catalogues: extract Back Coach's English (coach/texts.py, coach/program.toml) into the
 # template, then bring every language's .po in step with it (new texts arrive untranslated,
