@@ -74,26 +74,12 @@ class HandledUpdates:
         taken = affected_rows(await self._session.execute(takeover)) == 1
         return Taken.HANDLE if taken else Taken.BUSY
 
-    async def first_time(self, update_id: int, at: datetime) -> bool:
-        """Record the update id; False if some worker took this update in before."""
-        insert = upsert_insert(self._dialect, HandledUpdateRow).values(
-            update_id=update_id, at=at, done=False
-        )
-        result = await self._session.execute(insert.on_conflict_do_nothing())
-        return affected_rows(result) == 1
-
     async def finish(self, update_id: int) -> None:
         """The update was handled to the end."""
         await self._session.execute(
             update(HandledUpdateRow)
             .where(HandledUpdateRow.update_id == update_id)
             .values(done=True)
-        )
-
-    async def forget(self, update_id: int) -> None:
-        """An update that could not be taken in after all: a retry of it is welcome."""
-        await self._session.execute(
-            delete(HandledUpdateRow).where(HandledUpdateRow.update_id == update_id)
         )
 
     async def prune(self, before: datetime) -> int:

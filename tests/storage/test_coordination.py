@@ -15,20 +15,21 @@ from tests.postgres import PostgresServer
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
-async def test_an_update_id_is_taken_in_once_and_pruned_after_a_day(store: Store) -> None:
+async def test_update_ids_are_forgotten_after_a_day(store: Store) -> None:
+    stale = NOW - timedelta(seconds=30)
     async with store.unit() as uow:
         handled = HandledUpdates(uow._session, store.engine.dialect.name)
-        assert await handled.first_time(41, NOW)
-        assert not await handled.first_time(41, NOW + timedelta(seconds=5))
-        assert await handled.first_time(42, NOW + timedelta(hours=25))
+        assert await handled.take(41, NOW, stale) is Taken.HANDLE
+        await handled.finish(41)
+        assert await handled.take(42, NOW + timedelta(hours=25), stale) is Taken.HANDLE
+        await handled.finish(42)
         await uow.commit()
+    later = NOW + timedelta(hours=26)
     async with store.unit() as uow:
         handled = HandledUpdates(uow._session, store.engine.dialect.name)
         assert await handled.prune(NOW + timedelta(hours=24)) == 1
-        assert await handled.first_time(41, NOW + timedelta(hours=26))  # forgotten: new again
-        assert not await handled.first_time(42, NOW + timedelta(hours=26))
-        await handled.forget(42)
-        assert await handled.first_time(42, NOW + timedelta(hours=26))
+        assert await handled.take(41, later, later - timedelta(seconds=30)) is Taken.HANDLE
+        assert await handled.take(42, later, later - timedelta(seconds=30)) is Taken.DONE
         await uow.commit()
 
 
