@@ -123,6 +123,7 @@ class Dispatcher:
         # of its death. None (or SQLite): this process is the only one.
         self.leadership = leadership
         self.leading = False
+        self._asking = asyncio.Lock()  # the claimer and the sender ask who leads at once
         self.rate = rate
         self.last_tick: datetime | None = None  # when the last claim finished
         self._window = SlidingWindow(rate)  # stay under Telegram's ~30 messages/s
@@ -198,15 +199,16 @@ class Dispatcher:
         over from a sender that died, its sends in flight become uncertain first."""
         if self.leadership is None:
             return True
-        try:
-            leads = await self.leadership.hold()
-        except SQLAlchemyError as exc:
-            log.warning("could not check who sends reminders (%s)", type(exc).__name__)
-            leads = False
-        if leads and not self.leading and self.leadership.shared:
-            await reminders.take_over(self.deps, now)
-        self.leading = leads
-        return leads
+        async with self._asking:  # one take-over, even when both ask as the process starts
+            try:
+                leads = await self.leadership.hold()
+            except SQLAlchemyError as exc:
+                log.warning("could not check who sends reminders (%s)", type(exc).__name__)
+                leads = False
+            if leads and not self.leading and self.leadership.shared:
+                await reminders.take_over(self.deps, now)
+            self.leading = leads
+            return leads
 
     async def queue_depth(self) -> int:
         """Deliveries queued and not yet sent (in any process)."""

@@ -12,6 +12,7 @@ SQLite is one process by design (one file, one writer): there every check passes
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import enum
 import logging
@@ -94,6 +95,9 @@ class Leadership:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._connection: AsyncConnection | None = None
+        # The claimer and the sender ask at once: one question at a time, so the second
+        # sees the lock the first took (and the connection is never used by two at once).
+        self._asking = asyncio.Lock()
 
     @property
     def shared(self) -> bool:
@@ -104,6 +108,10 @@ class Leadership:
         """Keep or take the sender's lock; False while another process holds it."""
         if not self.shared:
             return True
+        async with self._asking:
+            return await self._hold()
+
+    async def _hold(self) -> bool:
         if self._connection is not None:
             try:
                 await self._connection.execute(text("SELECT 1"))
@@ -127,11 +135,12 @@ class Leadership:
 
     async def release(self) -> None:
         """Give the lock up (at shutdown), so another process takes over at once."""
-        if self._connection is None:
-            return
-        with contextlib.suppress(SQLAlchemyError):
-            await self._connection.execute(select(func.pg_advisory_unlock(*SENDER_LOCK)))
-        await self._drop()
+        async with self._asking:
+            if self._connection is None:
+                return
+            with contextlib.suppress(SQLAlchemyError):
+                await self._connection.execute(select(func.pg_advisory_unlock(*SENDER_LOCK)))
+            await self._drop()
 
     async def _drop(self) -> None:
         connection, self._connection = self._connection, None

@@ -78,6 +78,26 @@ async def test_one_sender_at_a_time_and_the_next_takes_over(
 
 
 @pytest.mark.postgres
+async def test_a_process_asking_twice_at_once_leads_in_both_answers(
+    postgres_server: PostgresServer,
+) -> None:
+    # At start the reminder claimer and the sender both ask: the second ask must see the
+    # lock the first took, not try for it on a connection of its own and be refused (the
+    # claimer then skipped its first tick, and a due reminder waited a whole interval).
+    url = postgres_server.url(await postgres_server.create_database())
+    engine = create_engine(url)
+    leadership = Leadership(engine)
+    try:
+        for _ in range(5):
+            answers = await asyncio.gather(*(leadership.hold() for _ in range(4)))
+            assert answers == [True] * 4
+            await leadership.release()
+    finally:
+        await leadership.release()
+        await engine.dispose()
+
+
+@pytest.mark.postgres
 async def test_one_persons_units_wait_for_each_other_but_not_for_others(
     postgres_server: PostgresServer,
 ) -> None:
