@@ -176,6 +176,11 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         # Slots of every period the background lane never takes: a person who presses a
         # button finds one free at once instead of waiting for a reminder's slot to age out.
         self.reserve = reserve
+        # Grants are spread at least period/limit apart. Without it a full window empties
+        # and refills in clumps (thirty at once, then a second of nothing), and a reply that
+        # comes just after a clump waits most of a second; spread, it waits a thirtieth.
+        self._spacing = overall_time_period / overall_max_rate
+        self._granted_at = -float("inf")
         self.max_retries = max_retries
         self.waits = {lane: LaneWaits() for lane in Lane}
         self._overall = _Window(overall_max_rate, overall_time_period)
@@ -269,10 +274,11 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         start = _now()
         if (
             start >= self._paused_until
+            and start >= self._granted_at + self._spacing
             and not any(self._head(other) for other in ahead)
             and self._overall.used(start) < self._limit(lane)
         ):
-            self._overall.take()
+            self._grant()
             return
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._queues[lane].append(str(chat), waiter)
@@ -302,8 +308,12 @@ class LaneLimiter(BaseRateLimiter[Lane]):
             if at > now:
                 self._timer = asyncio.get_running_loop().call_later(at - now, self._wake)
                 return
-            self._overall.take()
+            self._grant(now)
             self._queues[lane].popleft().set_result(None)
+
+    def _grant(self, now: float | None = None) -> None:
+        self._overall.take()
+        self._granted_at = _now() if now is None else now
 
     def _limit(self, lane: Lane) -> int:
         """Slots of a period the lane may fill: background leaves the reserve to replies."""
@@ -311,7 +321,9 @@ class LaneLimiter(BaseRateLimiter[Lane]):
 
     def _free_at(self, now: float, lane: Lane) -> float | None:
         at = self._overall.free_at(now, self._limit(lane))
-        return None if at is None else max(at, self._paused_until)
+        if at is None:
+            return None
+        return max(at, self._paused_until, self._granted_at + self._spacing)
 
     def _next_lane(self) -> Lane | None:
         """The lane whose longest-waiting request goes next: interactive, if any waits."""

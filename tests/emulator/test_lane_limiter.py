@@ -4,6 +4,7 @@ than the limit in any sliding second, as Telegram counts it (when a call arrives
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
@@ -71,7 +72,8 @@ async def test_a_reply_goes_before_reminders_queued_before_it(emu: BotApiEmulato
     assert all(text.startswith("reminder") for text in order[:5])
     # The replies take the next second's slots, ahead of the ten reminders still waiting.
     assert max(order.index(f"reply {c}") for c in (21, 22, 23)) < 10, order
-    assert limiter.waits[BACKGROUND].waited == 10
+    # Every reminder but the first waited: for a slot, or for its turn in the spacing.
+    assert limiter.waits[BACKGROUND].waited == 14
     assert limiter.waits[INTERACTIVE].waited == 3
     assert limiter.waits[INTERACTIVE].seconds < limiter.waits[BACKGROUND].seconds
     assert limiter.queued(BACKGROUND) == limiter.queued(INTERACTIVE) == 0
@@ -89,7 +91,9 @@ async def test_reminders_leave_a_reserve_so_a_reply_never_waits(emu: BotApiEmula
         assert len(sends(emu)) == 4  # two slots stay free although reminders wait
         replies = [asyncio.create_task(bot.send_message(c, f"reply {c}")) for c in (21, 22)]
         await asyncio.gather(*replies)
-        assert limiter.waits[INTERACTIVE].waited == 0  # both went at once
+        # Neither waited for a reminder's slot to age out (a second): the second only for
+        # the spacing between grants (a sixth of a second here).
+        assert limiter.waits[INTERACTIVE].seconds < 0.5
         await asyncio.gather(*reminders)
     calls = sends(emu)
     assert texts(calls)[4:6] == ["reply 21", "reply 22"]
@@ -193,3 +197,21 @@ async def test_background_arguments_only_where_a_limiter_takes_them(emu: BotApiE
     async with Bot(emu.token, base_url=emu.base_url) as plain:
         await plain.send_message(3, "reminder", **in_background(plain))
     assert texts(sends(emu)) == ["reminder"] * 3
+
+
+async def test_grants_are_spread_so_a_late_reply_waits_a_slot_not_a_second(
+    emu: BotApiEmulator,
+) -> None:
+    limiter = LaneLimiter(overall_max_rate=10, overall_time_period=PERIOD, reserve=0)
+    async with limited_bot(emu, limiter) as bot:
+        busy = [asyncio.create_task(bot.send_message(1, f"busy {n}")) for n in range(30)]
+        await arrived(emu, 12)  # the window has filled and is refilling
+        started = asyncio.get_running_loop().time()
+        await bot.send_message(2, "other")
+        waited = asyncio.get_running_loop().time() - started
+        await asyncio.gather(*busy)
+    stamps = sorted(call.at for call in sends(emu))
+    gaps = [b - a for a, b in itertools.pairwise(stamps)]
+    # Spread: never ten at once and then nothing for most of a second.
+    assert max(gaps) < 0.5 and busiest_window(sends(emu)) <= 10
+    assert waited < 0.35  # its turn among the busy chat's, a slot or two, not a second
