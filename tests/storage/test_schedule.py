@@ -8,6 +8,7 @@ import pytest
 
 from coach.model import Person
 from coach.schedule import Kind, Reminder, State, reminders_for
+from storage.schedule import Ending
 from storage.unit_of_work import Store
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # 07:00 in Berlin
@@ -44,6 +45,39 @@ async def test_each_snooze_of_an_occurrence_is_a_new_attempt_in_the_ledger(store
         states = [(d.attempt, d.state) for d in await uow.schedule.deliveries(1)]
     assert (first.attempt, again.attempt) == (0, 1)
     assert states == [(0, State.UNCERTAIN), (1, State.QUEUED)]
+
+
+async def test_ends_are_recorded_together_and_only_on_rows_still_being_sent(store: Store) -> None:
+    checkin, hang, _evening = await person_with_schedule(store, 1)
+    later = NOW + timedelta(minutes=1)
+    async with store.unit() as uow:
+        sent = await uow.schedule.record(checkin, State.QUEUED, NOW)
+        failed = await uow.schedule.record(hang, State.QUEUED, NOW)
+        settled = await uow.schedule.record(checkin, State.QUEUED, NOW)
+        for delivery in (sent, failed, settled):
+            await uow.schedule.set_state(delivery.id, State.SENDING, NOW, reason="kept")
+        # One was settled meanwhile (a sender that took too long): its end is not recorded.
+        await uow.schedule.set_state(settled.id, State.UNCERTAIN, NOW, reason="never finished")
+        await uow.schedule.end_many(
+            [
+                Ending(sent.id, State.SENT, message_id=77),
+                Ending(failed.id, State.FAILED, reason="bad request"),
+                Ending(settled.id, State.SENT, message_id=78),
+            ],
+            later,
+        )
+        await uow.commit()
+        rows = {d.id: d for d in await uow.schedule.deliveries(1)}
+    assert (rows[sent.id].state, rows[sent.id].message_id, rows[sent.id].reason) == (
+        State.SENT,
+        77,
+        "kept",  # an end without a reason keeps the one there
+    )
+    assert rows[sent.id].at == later
+    assert (rows[failed.id].state, rows[failed.id].reason) == (State.FAILED, "bad request")
+    assert rows[failed.id].message_id is None
+    assert (rows[settled.id].state, rows[settled.id].reason) == (State.UNCERTAIN, "never finished")
+    assert rows[settled.id].message_id is None
 
 
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
