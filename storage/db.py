@@ -45,12 +45,20 @@ def normalize_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+SQLITE_POOL = 32  # connections a SQLite file keeps open (as many again opened when needed)
+
+
 def create_engine(url: str = DEFAULT_URL) -> AsyncEngine:
     """Create the async engine; for SQLite, make the file's directory and set the pragmas.
 
     Errors never show a statement's parameters: they are people's chat ids, pain ratings and
     screening answers, and error texts end up in logs."""
-    engine = create_async_engine(normalize_url(url), hide_parameters=True)
+    options: dict[str, Any] = {}
+    if sqlite_file(url) is not None:
+        # Up to 64 handlers run at once: idle connections are kept for them rather than
+        # opened (a thread each) and closed again for every unit beyond the fifth.
+        options = {"pool_size": SQLITE_POOL, "max_overflow": SQLITE_POOL}
+    engine = create_async_engine(normalize_url(url), hide_parameters=True, **options)
     if engine.dialect.name == "sqlite":
         database = sqlite_file(url)
         if database is not None:

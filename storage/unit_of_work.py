@@ -31,7 +31,8 @@ class WriterSession(AsyncSession):
     long enough queue one of them gives up with "database is locked" and the person's press
     fails. Here a unit's first write (a DML statement, or a flush of pending changes) first
     takes the store's ``asyncio.Lock`` -- first come, first served, without a timeout -- and
-    holds it until the unit commits, rolls back or closes. Reads never wait for it. Without
+    holds it until the unit commits, rolls back or closes (it has its pooled connection
+    before it queues, so the holder never waits for the pool). Reads never wait for it. Without
     a lock (PostgreSQL) the session is a plain AsyncSession.
     """
 
@@ -39,8 +40,11 @@ class WriterSession(AsyncSession):
     _writing = False
 
     async def _turn(self) -> None:
-        """Wait for this unit's turn to write (once per transaction)."""
+        """Wait for this unit's turn to write (once per transaction). Its connection comes
+        first: a unit holding the turn while it waited for a pooled connection could wait
+        for ever on units that hold every connection while they wait for the turn."""
         if self.gate is not None and not self._writing:
+            await self.connection()
             await self.gate.acquire()
             self._writing = True
 

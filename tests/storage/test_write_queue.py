@@ -11,10 +11,12 @@ not minutes: on a store without the in-process queue the second writer fails eve
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from coach.model import Feedback, MoveFeedback
 from storage.db import create_engine, migrate
@@ -77,6 +79,11 @@ async def test_a_writer_waits_for_a_slow_writer_longer_than_the_busy_timeout(
 
 async def test_many_writers_behind_a_slow_one_all_commit_in_turn(tmp_path: Path) -> None:
     store = await short_timeout_store(tmp_path / "burst.sqlite3")
+    # A writer queues for its turn once it has its connection: with connections at hand (a
+    # pool in use for a while), they queue in the order they came.
+    async with contextlib.AsyncExitStack() as opened:
+        for _ in range(21):
+            await opened.enter_async_context(store.engine.connect())
     first_wrote = asyncio.Event()
     order: list[int] = []
 
@@ -101,5 +108,51 @@ async def test_many_writers_behind_a_slow_one_all_commit_in_turn(tmp_path: Path)
         async with store.unit() as uow:
             assert len(await uow.feedback.all(1)) == 1
             assert [r.pain for r in await uow.ratings.all(3)] == [19 % 11]
+    finally:
+        await store.close()
+
+
+async def test_a_writer_holding_the_turn_never_waits_for_a_connection(tmp_path: Path) -> None:
+    # The pool's one connection is held by a unit that read and will write next. A second
+    # unit whose first statement is a write must wait for a connection *before* it takes
+    # the turn to write: taking the turn first, it waited for the connection the first
+    # unit held while that unit waited for the turn (until the pool gave up).
+    engine = create_async_engine(
+        f"sqlite+aiosqlite:///{tmp_path / 'pool.sqlite3'}",
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=2,
+    )
+    await migrate(engine)
+    store = Store(engine)
+    async with store.unit() as uow:
+        for chat_id in (1, 2):
+            await uow.people.add(bare_person(chat_id))
+        await uow.commit()
+    has_read, go_on = asyncio.Event(), asyncio.Event()
+
+    async def reads_then_writes() -> None:
+        async with store.unit() as uow:
+            assert await uow.people.get(1) is not None  # the pool's only connection
+            has_read.set()
+            await go_on.wait()
+            await uow.ratings.set(1, DAY, 3, NOW)
+            await uow.commit()
+
+    async def writes_first() -> None:
+        await has_read.wait()
+        async with store.unit() as uow:
+            await uow.ratings.set(2, DAY, 4, NOW)
+            await uow.commit()
+
+    try:
+        tasks = [asyncio.create_task(reads_then_writes()), asyncio.create_task(writes_first())]
+        await has_read.wait()
+        await asyncio.sleep(0.3)  # the second unit is waiting now
+        go_on.set()
+        await asyncio.wait_for(asyncio.gather(*tasks), 10)
+        async with store.unit() as uow:
+            assert [r.pain for r in await uow.ratings.all(1)] == [3]
+            assert [r.pain for r in await uow.ratings.all(2)] == [4]
     finally:
         await store.close()
