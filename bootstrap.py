@@ -101,7 +101,14 @@ def build_application(
         request=HTTPXRequest(connection_pool_size=256),
         get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=poll_timeout + 10),
         rate_limiter=(
-            LaneLimiter(overall_max_rate=rate_limit_per_second, max_retries=3)
+            LaneLimiter(
+                overall_max_rate=rate_limit_per_second,
+                max_retries=3,
+                # Two thirds of the window at most for one chat (Telegram lets a chat
+                # have a burst of about twenty): one person's queue of replies leaves
+                # room for everyone else's.
+                chat_share=max(1, rate_limit_per_second * 2 // 3),
+            )
             if rate_limit
             else None
         ),

@@ -41,6 +41,8 @@ Callback = Callable[..., Coroutine[Any, Any, Result]]
 RETRY_MARGIN = 0.1
 # Group windows are swept once there are this many (each is a few small objects).
 GROUPS_SWEPT_ABOVE = 512
+# Chats' windows likewise (a window is forgotten once it holds nothing).
+CHATS_SWEPT_ABOVE = 4096
 
 
 class Lane(enum.Enum):
@@ -110,7 +112,8 @@ class _TakeTurns:
     """The requests of one lane waiting for a slot, chat by chat in turn: each chat's in the
     order they came, and after one of a chat's goes, every other waiting chat has a turn
     before its next. One person with a hundred replies due never makes everyone else wait
-    for all of them."""
+    for all of them. A chat over its share of the window (``may_go`` says) is passed over
+    until it is under again."""
 
     def __init__(self) -> None:
         self._chats: OrderedDict[str, deque[asyncio.Future[None]]] = OrderedDict()
@@ -118,26 +121,32 @@ class _TakeTurns:
     def append(self, chat: str, waiter: asyncio.Future[None]) -> None:
         self._chats.setdefault(chat, deque()).append(waiter)
 
-    def head(self) -> asyncio.Future[None] | None:
-        """The next request to go (requests cancelled meanwhile dropped)."""
-        while self._chats:
-            chat, waiters = next(iter(self._chats.items()))
+    def head(self, may_go: Callable[[str], bool] = lambda _chat: True) -> str | None:
+        """The chat whose request goes next (requests cancelled meanwhile dropped), or
+        None if no chat that may go has one waiting."""
+        for chat in list(self._chats):
+            waiters = self._chats[chat]
             while waiters and waiters[0].done():
                 waiters.popleft()
-            if waiters:
-                return waiters[0]
-            del self._chats[chat]
+            if not waiters:
+                del self._chats[chat]
+            elif may_go(chat):
+                return chat
         return None
 
-    def popleft(self) -> asyncio.Future[None]:
-        """Take the next request (``head`` found one); its chat goes to the back."""
-        chat, waiters = next(iter(self._chats.items()))
+    def popleft(self, chat: str) -> asyncio.Future[None]:
+        """Take ``chat``'s next request (``head`` found it); the chat goes to the back."""
+        waiters = self._chats[chat]
         waiter = waiters.popleft()
         if waiters:
             self._chats.move_to_end(chat)
         else:
             del self._chats[chat]
         return waiter
+
+    def chats(self) -> list[str]:
+        """The chats with requests waiting."""
+        return list(self._chats)
 
     def waiting(self) -> int:
         return sum(not w.done() for waiters in self._chats.values() for w in waiters)
@@ -167,6 +176,7 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         group_time_period: float = 60.0,
         max_retries: int = 0,
         reserve: int | None = None,
+        chat_share: int | None = None,
     ) -> None:
         if overall_max_rate < 1 or overall_time_period <= 0:
             raise ValueError("the overall limit needs a positive rate and period")
@@ -176,9 +186,20 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         # Slots of every period the background lane never takes: a person who presses a
         # button finds one free at once instead of waiting for a reminder's slot to age out.
         self.reserve = reserve
-        # Grants are spread at least period/limit apart. Without it a full window empties
-        # and refills in clumps (thirty at once, then a second of nothing), and a reply that
-        # comes just after a clump waits most of a second; spread, it waits a thirtieth.
+        chat_share = overall_max_rate if chat_share is None else chat_share
+        if not 1 <= chat_share <= overall_max_rate:
+            raise ValueError("a chat's share must be at least one slot and at most the limit")
+        # Slots of a period one chat may hold: a person with a hundred replies due (or a
+        # runaway loop) leaves the rest of the window to everyone else, whose replies then
+        # go at once. Telegram itself lets a chat have about one message a second.
+        self.chat_share = chat_share
+        self._chats: dict[str, _Window] = {}
+        # Reminders, and a chat's further requests while it holds a slot, are granted at
+        # least period/limit apart. Without it a full window empties and refills in clumps
+        # (thirty at once, then a second of nothing), and a reply that comes just after a
+        # clump waits most of a second; spread, it waits a thirtieth. A reply to a chat with
+        # nothing in the window goes at once when there is room: people's presses come
+        # spread out by themselves, and a newcomer never waits for a busy chat's pacing.
         self._spacing = overall_time_period / overall_max_rate
         self._granted_at = -float("inf")
         self.max_retries = max_retries
@@ -203,6 +224,14 @@ class LaneLimiter(BaseRateLimiter[Lane]):
     def queued(self, lane: Lane) -> int:
         """Requests of ``lane`` waiting for a slot now."""
         return self._queues[lane].waiting()
+
+    def backlog(self, lane: Lane) -> float:
+        """About how many seconds a request of ``lane`` made now would wait for its slot:
+        the requests ahead of it, at the window's pace."""
+        ahead = self.queued(INTERACTIVE)
+        if lane is BACKGROUND:
+            ahead += self.queued(BACKGROUND)
+        return ahead * self._overall.period / self._overall.limit
 
     async def process_request(
         self,
@@ -256,7 +285,8 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         args: Any,
         kw: Any,
     ) -> Result:
-        await self._slot(lane, chat)
+        key = str(chat)
+        await self._slot(lane, key)
         if group is not None:
             group.take()
         try:
@@ -264,30 +294,35 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         finally:
             now = _now()
             self._overall.done(now)
+            self._chat(key).done(now)
             if group is not None:
                 group.done(now)
             self._wake()
 
-    async def _slot(self, lane: Lane, chat: object) -> None:
-        """Take an overall slot: at once if free and nobody of this lane or before it waits."""
+    async def _slot(self, lane: Lane, chat: str) -> None:
+        """Take an overall slot: at once if free, the chat is within its share and nobody of
+        this lane or before it who may go waits."""
         ahead = (INTERACTIVE,) if lane is INTERACTIVE else (INTERACTIVE, BACKGROUND)
         start = _now()
+        at = self._ready_at(start, lane, chat)
         if (
-            start >= self._paused_until
-            and start >= self._granted_at + self._spacing
-            and not any(self._head(other) for other in ahead)
-            and self._overall.used(start) < self._limit(lane)
+            at is not None
+            and at <= start
+            and self._may_go(chat, start)
+            and not any(self._queues[other].head(self._may_go_at(start)) for other in ahead)
         ):
-            self._grant()
+            self._grant(start, chat)
             return
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._queues[lane].append(str(chat), waiter)
+        self._queues[lane].append(chat, waiter)
         self._wake()
         try:
             await waiter
         except asyncio.CancelledError:
             if waiter.done() and not waiter.cancelled():  # granted, then cancelled: give back
-                self._overall.done(_now())
+                now = _now()
+                self._overall.done(now)
+                self._chat(chat).done(now)
                 self._wake()
             raise
         finally:
@@ -301,37 +336,85 @@ class LaneLimiter(BaseRateLimiter[Lane]):
             self._timer.cancel()
             self._timer = None
         now = _now()
-        while (lane := self._next_lane()) is not None:
-            at = self._free_at(now, lane)
+        may_go = self._may_go_at(now)
+        while True:
+            found = self._next(may_go)
+            if found is None:
+                self._wake_when_a_chat_may_go(now)
+                return
+            lane, chat = found
+            at = self._ready_at(now, lane, chat)
             if at is None:
                 return  # every slot is in flight: the next answer calls _wake again
             if at > now:
-                self._timer = asyncio.get_running_loop().call_later(at - now, self._wake)
+                self._wake_at(at, now)
                 return
-            self._grant(now)
-            self._queues[lane].popleft().set_result(None)
+            self._grant(now, chat)
+            self._queues[lane].popleft(chat).set_result(None)
 
-    def _grant(self, now: float | None = None) -> None:
+    def _next(self, may_go: Callable[[str], bool]) -> tuple[Lane, str] | None:
+        """The lane and chat whose request goes next: interactive, if one may go."""
+        for lane in Lane:
+            chat = self._queues[lane].head(may_go)
+            if chat is not None:
+                return lane, chat
+        return None
+
+    def _wake_at(self, at: float, now: float) -> None:
+        self._timer = asyncio.get_running_loop().call_later(at - now, self._wake)
+
+    def _wake_when_a_chat_may_go(self, now: float) -> None:
+        """Every waiting chat is over its share: wake when the first is under it again (a
+        chat whose slots are all in flight wakes us with its answer)."""
+        times = [
+            at
+            for lane in Lane
+            for chat in self._queues[lane].chats()
+            if (at := self._chat(chat).free_at(now, self.chat_share)) is not None
+        ]
+        if times:
+            self._wake_at(max(min(times), now), now)
+
+    def _grant(self, now: float, chat: str) -> None:
         self._overall.take()
-        self._granted_at = _now() if now is None else now
+        self._chat(chat).take()
+        self._granted_at = now
 
     def _limit(self, lane: Lane) -> int:
         """Slots of a period the lane may fill: background leaves the reserve to replies."""
         return self._overall.limit - (self.reserve if lane is BACKGROUND else 0)
 
-    def _free_at(self, now: float, lane: Lane) -> float | None:
+    def _ready_at(self, now: float, lane: Lane, chat: str) -> float | None:
+        """When the window next has a slot for ``chat``'s request in ``lane`` (None: only
+        an answer frees one)."""
         at = self._overall.free_at(now, self._limit(lane))
         if at is None:
             return None
-        return max(at, self._paused_until, self._granted_at + self._spacing)
+        at = max(at, self._paused_until)
+        window = self._chats.get(chat)
+        if lane is BACKGROUND or (window is not None and window.used(now) > 0):
+            at = max(at, self._granted_at + self._spacing)
+        return at
 
-    def _next_lane(self) -> Lane | None:
-        """The lane whose longest-waiting request goes next: interactive, if any waits."""
-        return next((lane for lane in Lane if self._head(lane) is not None), None)
+    def _may_go(self, chat: str, now: float) -> bool:
+        """Whether ``chat`` holds fewer slots than its share."""
+        window = self._chats.get(chat)
+        return window is None or window.used(now) < self.chat_share
 
-    def _head(self, lane: Lane) -> asyncio.Future[None] | None:
-        """The request of ``lane`` whose turn is next (requests cancelled meanwhile dropped)."""
-        return self._queues[lane].head()
+    def _may_go_at(self, now: float) -> Callable[[str], bool]:
+        return lambda chat: self._may_go(chat, now)
+
+    def _chat(self, chat: str) -> _Window:
+        """The chat's window, made on first use; idle chats are forgotten now and then."""
+        window = self._chats.get(chat)
+        if window is None:
+            if len(self._chats) >= CHATS_SWEPT_ABOVE:
+                now = _now()
+                for key, entry in list(self._chats.items()):
+                    if entry.used(now) == 0:
+                        del self._chats[key]
+            window = self._chats[chat] = _Window(self.chat_share, self._overall.period)
+        return window
 
     def _pause(self, seconds: float) -> None:
         """Telegram said to wait: no request is granted before then."""

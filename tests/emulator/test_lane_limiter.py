@@ -215,3 +215,26 @@ async def test_grants_are_spread_so_a_late_reply_waits_a_slot_not_a_second(
     # Spread: never ten at once and then nothing for most of a second.
     assert max(gaps) < 0.5 and busiest_window(sends(emu)) <= 10
     assert waited < 0.35  # its turn among the busy chat's, a slot or two, not a second
+
+
+async def test_a_chat_over_its_share_leaves_the_rest_of_the_window_to_others(
+    emu: BotApiEmulator,
+) -> None:
+    limiter = LaneLimiter(overall_max_rate=10, overall_time_period=PERIOD, chat_share=3)
+    async with limited_bot(emu, limiter) as bot:
+        busy = [asyncio.create_task(bot.send_message(1, f"busy {n}")) for n in range(12)]
+        await arrived(emu, 3)  # its share is out; the rest of chat 1 waits for it to free
+        await asyncio.sleep(0.1)
+        assert len(sends(emu)) == 3
+        started = asyncio.get_running_loop().time()
+        await asyncio.gather(*(bot.send_message(c, f"other {c}") for c in (2, 3, 4)))
+        waited = asyncio.get_running_loop().time() - started
+        await asyncio.gather(*busy)
+    calls = sends(emu)
+    assert waited < 0.3  # the others went at once, not after chat 1's queue
+    assert texts(calls)[3:6] == ["other 2", "other 3", "other 4"]
+    # Chat 1 never held more than its share of any sliding second, and was served in order.
+    assert busiest_window([c for c in calls if c.params["chat_id"] in (1, "1")]) <= 3
+    assert [t for t in texts(calls) if t.startswith("busy")] == [f"busy {n}" for n in range(12)]
+    with pytest.raises(ValueError):
+        LaneLimiter(overall_max_rate=5, chat_share=6)
