@@ -36,6 +36,7 @@ from bench.harness import (
     until,
 )
 from coach import texts
+from emulator.models import CallbackAnswer
 from services.clock import ManualClock
 from storage.unit_of_work import Store, open_store
 
@@ -43,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOW = START + timedelta(hours=1)  # 08:00 in Berlin: a check-in day is open for everyone
 Figures = dict[str, float]
 STARTUP_DUE = 50
+BUSY_MARK = texts.BUSY_PLAN.split("{", 1)[0]  # "Saved: " (the runs are in English)
 
 
 @dataclass(frozen=True)
@@ -74,11 +76,19 @@ class Tracker:
     """Which asked chats have their awaited reply; scans only the calls logged since the
     last look."""
 
-    def __init__(self, emulator: EmulatorThread, match: Callable[[Reply], bool]) -> None:
-        self.emulator, self.match = emulator, match
+    def __init__(
+        self,
+        emulator: EmulatorThread,
+        match: Callable[[Reply], bool],
+        popup: Callable[[CallbackAnswer], bool] | None = None,
+    ) -> None:
+        self.emulator, self.match, self.popup = emulator, match, popup
         self.asked: dict[int, float] = {}
         self.answered: dict[int, float] = {}
+        # Chats answered by ``popup`` (a press's pop-up saying the plan is put off) instead.
+        self.put_off: set[int] = set()
         self._seen = 0
+        self._seen_answers = 0
 
     def ask(self, chats: list[int], stamps: list[float]) -> None:
         for chat, stamp in zip(chats, stamps, strict=True):
@@ -94,6 +104,17 @@ class Tracker:
                 continue
             if self.match(reply):
                 self.answered[reply.chat] = reply.at
+        if self.popup is not None:
+            answers = self.emulator.emu.answered_callbacks
+            fresh_answers, self._seen_answers = answers[self._seen_answers :], len(answers)
+            for answer in fresh_answers:
+                chat = answer.chat_id
+                stamp = self.asked.get(chat) if chat is not None else None
+                if stamp is None or chat in self.answered or answer.at < stamp:
+                    continue
+                if self.popup(answer):
+                    self.answered[chat] = answer.at
+                    self.put_off.add(chat)
         return len(self.answered)
 
     async def wait(self, count: int, timeout: float) -> bool:  # noqa: ASYNC109
@@ -261,11 +282,20 @@ async def _steady(
     buttons: dict[int, tuple[int, str]],
     rate: float,
     match: Callable[[Reply], bool],
-) -> tuple[float, float]:
-    tracker = Tracker(emulator, match)
+    popup: Callable[[CallbackAnswer], bool] | None = None,
+) -> tuple[float, float, float]:
+    """p99 (ms) from a press to its answer, the late/early ratio, and the share of presses
+    answered with ``popup`` (the plan put off) instead of ``match``, in percent."""
+    tracker = Tracker(emulator, match, popup)
     await _paced(emulator, tracker, buttons, rate)
     await tracker.wait(len(buttons), 120)
-    return percentile(tracker.latencies(), 0.99) * 1000, _bounded(tracker)
+    p99 = percentile(tracker.latencies(), 0.99) * 1000
+    return p99, _bounded(tracker), 100 * len(tracker.put_off) / max(1, len(buttons))
+
+
+def busy_popup(answer: CallbackAnswer) -> bool:
+    """The press's pop-up that saves the rating and puts the plan off to /today."""
+    return bool(answer.text and answer.text.startswith(BUSY_MARK))
 
 
 async def steady(database: Any, sizes: Sizes) -> Figures:
@@ -298,8 +328,8 @@ async def steady(database: Any, sizes: Sizes) -> Figures:
                 ),
                 30,
             )
-            figures["p99_ms_25"], _ = await _steady(
-                emulator, {c: buttons[c] for c in chats[:slow]}, 25, plan_reply
+            figures["p99_ms_25"], _, figures["put_off_25"] = await _steady(
+                emulator, {c: buttons[c] for c in chats[:slow]}, 25, plan_reply, busy_popup
             )
             figures["broadcast_sent_meanwhile"] = float(
                 sum(1 for r in replies(emulator.emu.calls) if r.chat > pressers)
@@ -308,16 +338,16 @@ async def steady(database: Any, sizes: Sizes) -> Figures:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await sending
             await _quiet(emulator, timeout=15)
-            figures["p99_ms_50"], figures["growth_50"] = await _steady(
-                emulator, {c: buttons[c] for c in chats[slow:]}, 50, plan_reply
+            figures["p99_ms_50"], figures["growth_50"], figures["put_off_50"] = await _steady(
+                emulator, {c: buttons[c] for c in chats[slow:]}, 50, plan_reply, busy_popup
             )
     async with _bare() as emulator:
         chats = list(range(1, pressers + 1))
         buttons = await _keyboards(emulator, chats, "/start", "3")
-        figures["bare_p99_ms_25"], _ = await _steady(
+        figures["bare_p99_ms_25"], _, _ = await _steady(
             emulator, {c: buttons[c] for c in chats[:slow]}, 25, any_reply
         )
-        figures["bare_p99_ms_50"], figures["bare_growth_50"] = await _steady(
+        figures["bare_p99_ms_50"], figures["bare_growth_50"], _ = await _steady(
             emulator, {c: buttons[c] for c in chats[slow:]}, 50, any_reply
         )
     return figures

@@ -367,6 +367,10 @@ UNDO_ACK = "Undone: {name} is back in your plan."
 NOTHING_TO_UNDO = "There is nothing to undo for that move."
 STALE_BUTTON = "That button is from {day}. Here is today: use /checkin or /today."
 INVALID_BUTTON = "That button isn't valid any more. Use /today for today's plan."
+BUSY_PLAN = (
+    "Saved: {pain}/10. So many people are checking in right now that your plan would be slow "
+    "to come. Send /today in a minute to see it."
+)
 OLD_QUESTION = "That question was already answered. Here's where we are:"
 NOT_NOW = "That isn't something I can do right now."
 NO_CHECKIN_TODAY = "You haven't checked in today yet."

@@ -12,6 +12,7 @@ from telegram.error import BadRequest, TelegramError
 
 from coach import texts
 from conversations.context import Ctx, Deps
+from conversations.limiter import INTERACTIVE, LaneLimiter
 from conversations.payload import Payload
 from conversations.render import (
     LIMIT,
@@ -32,6 +33,9 @@ log = logging.getLogger(__name__)
 
 Route = Callable[[Deps, int, Payload], Awaitable[Outcome]]
 
+# Seconds a rating's plan may wait for a message slot before the person is told to ask for
+# it with /today instead (about fifteen replies queued at Telegram's 30 a second).
+SHED_AFTER = 0.5
 TOAST_LIMIT = 200  # Telegram's limit on an answerCallbackQuery text; longer ones are sent
 
 
@@ -139,6 +143,12 @@ async def button(update: Update, ctx: Ctx) -> None:
         outcome = _invalid()
     else:
         outcome = await ROUTES[action](ctx.deps, chat, payload)
+    if _too_busy_for_the_plan(ctx, payload.action, outcome):
+        # The rating is saved; the plan waits for /today rather than in a queue that would
+        # keep growing while presses come faster than Telegram takes messages.
+        busy = texts.BUSY_PLAN.format(pain=payload.args[1])  # digits: the route checked them
+        await _answer_query(ctx, chat, query, busy, alert=True)
+        return
     await _answer_query(ctx, chat, query, outcome.toast)
     if outcome.edit:
         await _redraw(ctx, chat, query, outcome)
@@ -149,6 +159,22 @@ async def button(update: Update, ctx: Ctx) -> None:
         await _drop_keyboard(query)
     if outcome.redraw_plan is not None:
         await _redraw_plan(ctx, chat, query, outcome.redraw_plan)
+
+
+def _too_busy_for_the_plan(ctx: Ctx, action: str, outcome: Outcome) -> bool:
+    """Whether a rating's plan would wait over ``SHED_AFTER`` seconds for Telegram's limit
+    (presses coming faster than it takes messages): the person is told at once instead, in
+    the press's pop-up, which takes no message slot. Only a plain plan is put off: a safety
+    message (a hold, red flags, a clinician) always goes."""
+    limiter = getattr(ctx.bot, "rate_limiter", None)
+    if not isinstance(limiter, LaneLimiter) or action != Action.PAIN.value:
+        return False
+    messages = outcome.messages
+    if not messages or not isinstance(messages[0], ShowPlan):
+        return False
+    if any(isinstance(m, Say) and m.alone for m in messages):
+        return False
+    return limiter.backlog(INTERACTIVE) > SHED_AFTER
 
 
 def _replaces(action: str, outcome: Outcome) -> bool:

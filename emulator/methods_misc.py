@@ -84,7 +84,13 @@ async def answer_callback_query(state: BotState, params: Params) -> Any:
         raise bad_request("MESSAGE_TOO_LONG")  # the query stays open: the bot may retry
     del state.open_callbacks[query_id]
     answer = CallbackAnswer(
-        query_id, query.data, query.message_id, text, params.get_bool("show_alert")
+        query_id,
+        query.data,
+        query.message_id,
+        text,
+        params.get_bool("show_alert"),
+        query.chat_id,
+        time.monotonic(),
     )
     state.answered_callbacks.append(answer)
     state.notify()

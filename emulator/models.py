@@ -110,6 +110,7 @@ class OpenQuery:
     data: str | None
     message_id: int | None
     pressed_at: float  # time.monotonic() of the press
+    chat_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,8 @@ class CallbackAnswer:
     message_id: int | None
     text: str | None
     show_alert: bool
+    chat_id: int | None = None  # the chat of the pressed message
+    at: float = 0.0  # time.monotonic() of the answer
 
 
 @dataclass

@@ -104,7 +104,8 @@ class UserActions(Inspection):
             raise LookupError(f"the bot has no message {message_id} in chat {chat_id}")
         query_id = str(next(_query_ids))
         self.flood.person_acted(chat_id)
-        self.open_callbacks[query_id] = OpenQuery(callback_data, message_id, time.monotonic())
+        pressed = OpenQuery(callback_data, message_id, time.monotonic(), chat_id)
+        self.open_callbacks[query_id] = pressed
         query = {
             "id": query_id,
             "from": self._user(user_id).to_api(),
