@@ -143,9 +143,11 @@ async def button(update: Update, ctx: Ctx) -> None:
         outcome = _invalid()
     else:
         outcome = await ROUTES[action](ctx.deps, chat, payload)
-    if _too_busy_for_the_plan(ctx, payload.action, outcome):
+    backlogged = _too_busy_for_the_plan(ctx, payload.action, outcome)
+    if backlogged is not None:
         # The rating is saved; the plan waits for /today rather than in a queue that would
         # keep growing while presses come faster than Telegram takes messages.
+        backlogged.put_off += 1
         busy = texts.BUSY_PLAN.format(pain=payload.args[1])  # digits: the route checked them
         await _answer_query(ctx, chat, query, busy, alert=True)
         return
@@ -161,20 +163,20 @@ async def button(update: Update, ctx: Ctx) -> None:
         await _redraw_plan(ctx, chat, query, outcome.redraw_plan)
 
 
-def _too_busy_for_the_plan(ctx: Ctx, action: str, outcome: Outcome) -> bool:
-    """Whether a rating's plan would wait over ``SHED_AFTER`` seconds for Telegram's limit
-    (presses coming faster than it takes messages): the person is told at once instead, in
-    the press's pop-up, which takes no message slot. Only a plain plan is put off: a safety
-    message (a hold, red flags, a clinician) always goes."""
+def _too_busy_for_the_plan(ctx: Ctx, action: str, outcome: Outcome) -> LaneLimiter | None:
+    """The rate limiter, if a rating's plan would wait over ``SHED_AFTER`` seconds in it
+    (presses coming faster than Telegram takes messages): the person is told at once
+    instead, in the press's pop-up, which takes no message slot. Only a plain plan is put
+    off: a safety message (a hold, red flags, a clinician) always goes."""
     limiter = getattr(ctx.bot, "rate_limiter", None)
     if not isinstance(limiter, LaneLimiter) or action != Action.PAIN.value:
-        return False
+        return None
     messages = outcome.messages
     if not messages or not isinstance(messages[0], ShowPlan):
-        return False
+        return None
     if any(isinstance(m, Say) and m.alone for m in messages):
-        return False
-    return limiter.backlog(INTERACTIVE) > SHED_AFTER
+        return None
+    return limiter if limiter.backlog(INTERACTIVE) > SHED_AFTER else None
 
 
 def _replaces(action: str, outcome: Outcome) -> bool:

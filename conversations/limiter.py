@@ -204,6 +204,9 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         self._granted_at = -float("inf")
         self.max_retries = max_retries
         self.waits = {lane: LaneWaits() for lane in Lane}
+        # Replies the bot chose not to queue because of the backlog (answered in a press's
+        # pop-up instead), counted by the caller that chose: for the metrics.
+        self.put_off = 0
         self._overall = _Window(overall_max_rate, overall_time_period)
         self._group_rate = group_max_rate
         self._group_period = group_time_period

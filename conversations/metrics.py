@@ -212,3 +212,9 @@ class _LimiterWaits(Collector):
             seconds.add_metric([lane.value], waits.seconds)
         yield waited
         yield seconds
+        yield CounterMetricFamily(
+            "backcoach_plans_put_off",
+            "Ratings saved and answered in their pop-up because the plan would have waited "
+            "too long for Telegram's limit",
+            value=self._limiter.put_off,
+        )

@@ -43,6 +43,7 @@ async def test_a_rating_in_a_flood_of_replies_is_saved_and_answered_in_its_pop_u
     assert toast is not None and toast.startswith("Saved: 3/10"), toast
     assert "/today" in toast and len(toast) <= 200
     assert bot.emu.answered_callbacks[-1].show_alert  # an alert: it stays until read
+    assert limiter.put_off == 1  # counted for /metrics
     await asyncio.gather(*flood)
     assert plan_messages(person) == []  # the plan did not join the queue
     ratings = (await stored(bot, person.user_id)).ratings
