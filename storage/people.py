@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Final
+from typing import Any, Final, cast
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Row, Table, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.i18n import DEFAULT as DEFAULT_LANGUAGE
@@ -20,6 +20,43 @@ from storage.types import format_hhmm, parse_hhmm
 TABLES_WITHOUT_PERSON_DATA: Final[frozenset[str]] = frozenset({"handled_updates"})
 
 
+PEOPLE = cast(Table, PersonRow.__table__)
+# A batch's people, and quieting some, as statements built once (columns, not ORM
+# entities: a batch's people are read once, never changed through the session).
+_MANY = select(PEOPLE).where(PEOPLE.c.chat_id.in_(bindparam("chat_ids", expanding=True)))
+# What the dispatcher's rules read of a person (services/reminders.py: skip_reason,
+# quiet_down, the zone a row moves in): a claim loads a thousand people at a time, and
+# only these columns, none of the settings and conversation data it has no use for.
+_STANDING = select(
+    *(
+        PEOPLE.c[name]
+        for name in (
+            "chat_id",
+            "created_at",
+            "timezone",
+            "step",
+            "paused",
+            "active",
+            "registered",
+            "quiet",
+            "screening_pregnant",
+            "screening_recent_spinal_surgery",
+            "screening_osteoporosis",
+            "screening_under_18",
+            "screening_cleared_at",
+            "red_flag",
+            "red_flag_at",
+            "cleared_at",
+        )
+    )
+).where(PEOPLE.c.chat_id.in_(bindparam("chat_ids", expanding=True)))
+_QUIET = (
+    update(PEOPLE)
+    .where(PEOPLE.c.chat_id.in_(bindparam("chat_ids", expanding=True)))
+    .values(quiet=True)
+)
+
+
 def person_tables() -> tuple[Table, ...]:
     """Every table with a chat_id, children first; raise if a table can't be accounted for."""
     tables = []
@@ -31,8 +68,7 @@ def person_tables() -> tuple[Table, ...]:
     return tuple(tables)
 
 
-def to_person(row: PersonRow) -> Person:
-    """Build a Person from its row."""
+def _safety(row: PersonRow | Row[*tuple[Any, ...]]) -> SafetyState:
     answers = (
         row.screening_pregnant,
         row.screening_recent_spinal_surgery,
@@ -40,6 +76,17 @@ def to_person(row: PersonRow) -> Person:
         row.screening_under_18,
     )
     screening = None if all(a is None for a in answers) else Screening(*(bool(a) for a in answers))
+    return SafetyState(
+        screening=screening,
+        screening_cleared_at=row.screening_cleared_at,
+        red_flag=None if row.red_flag is None else RedFlagGroup(row.red_flag),
+        red_flag_at=row.red_flag_at,
+        cleared_at=row.cleared_at,
+    )
+
+
+def to_person(row: PersonRow | Row[*tuple[Any, ...]]) -> Person:
+    """Build a Person from its row (an entity, or the table's columns)."""
     return Person(
         chat_id=row.chat_id,
         created_at=row.created_at,
@@ -52,13 +99,7 @@ def to_person(row: PersonRow) -> Person:
         ),
         consent_version=row.consent_version,
         consent_at=row.consent_at,
-        safety=SafetyState(
-            screening=screening,
-            screening_cleared_at=row.screening_cleared_at,
-            red_flag=None if row.red_flag is None else RedFlagGroup(row.red_flag),
-            red_flag_at=row.red_flag_at,
-            cleared_at=row.cleared_at,
-        ),
+        safety=_safety(row),
         step=row.step,
         step_data=dict(row.step_data),
         paused=row.paused,
@@ -69,6 +110,22 @@ def to_person(row: PersonRow) -> Person:
         weekly_summary=row.weekly_summary,
         checkin_weekly=row.checkin_weekly,
         language=row.language or DEFAULT_LANGUAGE,
+    )
+
+
+def to_standing(row: Row[*tuple[Any, ...]]) -> Person:
+    """A Person from the columns the dispatcher's rules read (``_STANDING``); every other
+    field keeps its default, so such a Person is for reading, never for saving."""
+    return Person(
+        chat_id=row.chat_id,
+        created_at=row.created_at,
+        timezone=row.timezone,
+        safety=_safety(row),
+        step=row.step,
+        paused=row.paused,
+        active=row.active,
+        registered=row.registered,
+        quiet=row.quiet,
     )
 
 
@@ -164,13 +221,19 @@ class PeopleRepository:
         """The people with these chat ids (those that exist), in one query."""
         if not chat_ids:
             return {}
-        query = select(PersonRow).where(PersonRow.chat_id.in_(list(chat_ids)))
-        return {row.chat_id: to_person(row) for row in (await self._session.scalars(query)).all()}
+        rows = await self._session.execute(_MANY, {"chat_ids": list(chat_ids)})
+        return {row.chat_id: to_person(row) for row in rows}
+
+    async def standing_many(self, chat_ids: Collection[int]) -> dict[int, Person]:
+        """The people with these chat ids (those that exist), in one query, with only what
+        the dispatcher's rules read: status, safety, open question, zone and quiet (see
+        ``to_standing``). Read-only: never pass one to ``save``."""
+        if not chat_ids:
+            return {}
+        rows = await self._session.execute(_STANDING, {"chat_ids": list(chat_ids)})
+        return {row.chat_id: to_standing(row) for row in rows}
 
     async def set_quiet(self, chat_ids: Collection[int]) -> None:
         """After "still there?": these people get no prompt until they answer."""
         if chat_ids:
-            query = update(PersonRow).where(PersonRow.chat_id.in_(list(chat_ids)))
-            await self._session.execute(
-                query.values(quiet=True).execution_options(synchronize_session=False)
-            )
+            await self._session.execute(_QUIET, {"chat_ids": list(chat_ids)})

@@ -7,7 +7,17 @@ from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Result, delete, func, select
+from sqlalchemy import (
+    BindParameter,
+    CursorResult,
+    Date,
+    Result,
+    Table,
+    bindparam,
+    delete,
+    func,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +38,27 @@ from storage.models import (
     ProfileChangeRow,
     RatingRow,
     SafetyEventRow,
+)
+
+# Statements the dispatcher's claim runs for each batch, built once (columns, not ORM
+# entities; expanding parameters for the lists) so SQLAlchemy's compiled cache is hit.
+_RATINGS = cast(Table, RatingRow.__table__).c
+_FEEDBACK = cast(Table, FeedbackRow.__table__).c
+_CHAT_IDS: BindParameter[list[int]] = bindparam("chat_ids", expanding=True)
+_DAYS = bindparam("days", type_=Date(), expanding=True)
+_RATED_ON = select(_RATINGS.chat_id, _RATINGS.day).where(
+    _RATINGS.chat_id.in_(_CHAT_IDS), _RATINGS.day.in_(_DAYS)
+)
+_LATEST_DAYS = (
+    select(_RATINGS.chat_id, func.max(_RATINGS.day))
+    .where(_RATINGS.chat_id.in_(_CHAT_IDS))
+    .group_by(_RATINGS.chat_id)
+)
+_GIVEN_ON = select(_FEEDBACK.chat_id, _FEEDBACK.day).where(
+    _FEEDBACK.chat_id.in_(_CHAT_IDS),
+    _FEEDBACK.day.in_(_DAYS),
+    _FEEDBACK.move == bindparam("move"),
+    _FEEDBACK.kind == bindparam("kind"),
 )
 
 
@@ -90,21 +121,16 @@ class RatingsRepository:
         """Which of these people checked in on which of these days, in one query."""
         if not chat_ids or not days:
             return frozenset()
-        query = select(RatingRow.chat_id, RatingRow.day).where(
-            RatingRow.chat_id.in_(list(chat_ids)), RatingRow.day.in_(list(days))
-        )
-        return frozenset((chat_id, day) for chat_id, day in await self._session.execute(query))
+        values = {"chat_ids": list(chat_ids), "days": list(days)}
+        rows = await self._session.execute(_RATED_ON, values)
+        return frozenset((chat_id, day) for chat_id, day in rows)
 
     async def latest_days(self, chat_ids: Collection[int]) -> dict[int, date]:
         """The day of each person's latest check-in (those who have one), in one query."""
         if not chat_ids:
             return {}
-        query = (
-            select(RatingRow.chat_id, func.max(RatingRow.day))
-            .where(RatingRow.chat_id.in_(list(chat_ids)))
-            .group_by(RatingRow.chat_id)
-        )
-        return {chat_id: day for chat_id, day in await self._session.execute(query)}
+        rows = await self._session.execute(_LATEST_DAYS, {"chat_ids": list(chat_ids)})
+        return {chat_id: day for chat_id, day in rows}
 
     async def timed(self, chat_id: int) -> tuple[tuple[Rating, datetime], ...]:
         """Every rating with when it was last given, for the person's export."""
@@ -193,13 +219,8 @@ class FeedbackRepository:
         """Which of these people gave this feedback on this move on which of these days."""
         if not chat_ids or not days:
             return set()
-        query = select(FeedbackRow.chat_id, FeedbackRow.day).where(
-            FeedbackRow.chat_id.in_(list(chat_ids)),
-            FeedbackRow.day.in_(list(days)),
-            FeedbackRow.move == move,
-            FeedbackRow.kind == kind.value,
-        )
-        return {(chat_id, day) for chat_id, day in await self._session.execute(query)}
+        values = {"chat_ids": list(chat_ids), "days": list(days), "move": move, "kind": kind.value}
+        return {(chat_id, day) for chat_id, day in await self._session.execute(_GIVEN_ON, values)}
 
     async def all_of(self, chat_ids: Collection[int]) -> dict[int, tuple[MoveFeedback, ...]]:
         """Every feedback of each of these people, oldest day first, in one query."""

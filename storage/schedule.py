@@ -6,11 +6,22 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, false, func, insert, select, update
+from sqlalchemy import (
+    BindParameter,
+    Date,
+    Row,
+    Table,
+    bindparam,
+    delete,
+    false,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from coach.schedule import Delivery, Kind, Reminder, State
 from storage.models import DeliveryRow, HangMarkRow, ReminderRow
@@ -20,9 +31,60 @@ from storage.types import format_hhmm, parse_hhmm
 # The tables, for executemany statements: no ORM objects, no ids fetched back row by row.
 REMINDERS = cast(Table, ReminderRow.__table__)
 DELIVERIES = cast(Table, DeliveryRow.__table__)
+HANG_MARKS = cast(Table, HangMarkRow.__table__)
+
+# The claim's statements, built once: columns, not ORM entities (no identity map to fill
+# for rows read once), and the same statement object each time, so SQLAlchemy's compiled
+# cache is hit without building and hashing a new statement per batch. Lists of ids and
+# days go in as expanding parameters.
+_R, _D, _H = REMINDERS.c, DELIVERIES.c, HANG_MARKS.c
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+_CHAT_IDS: BindParameter[list[int]] = bindparam("chat_ids", expanding=True)
+_DAYS = bindparam("days", type_=Date(), expanding=True)
+
+_DUE = (
+    select(_R.id, _R.chat_id, _R.kind, _R.slot, _R.local_time, _R.due, _R.day, _R.once)
+    .where(_R.due <= bindparam("now"))
+    .order_by(_R.due)
+    .limit(bindparam("limit"))
+)
+# On PostgreSQL the rows read stay locked against other dispatchers until the commit.
+_DUE_LOCKED = _DUE.with_for_update(skip_locked=True)
+_CURRENT_DUE = select(_R.id, _R.due).where(_R.id.in_(_IDS))
+_MOVE = (
+    update(REMINDERS)
+    .where(_R.id == bindparam("b_id"), _R.due == bindparam("b_was"))
+    .values(due=bindparam("b_due"), day=bindparam("b_day"))
+)
+_REMOVE = delete(REMINDERS).where(_R.id.in_(_IDS)).returning(_R.id)
+_TAKE_WRITE_LOCK = delete(REMINDERS).where(false())
+_OCCURRENCE = (_D.chat_id, _D.kind, _D.slot, _D.day)
+_ATTEMPTS = (
+    select(*_OCCURRENCE, func.count())
+    .where(_D.chat_id.in_(_CHAT_IDS), _D.day.in_(_DAYS))
+    .group_by(*_OCCURRENCE)
+)
+_NEWER = DELIVERIES.alias("newer")
+_OLDEST_KEPT = (
+    select(_NEWER.c.id)
+    .where(_NEWER.c.chat_id == _D.chat_id, _NEWER.c.kind == bindparam("kind"))
+    .order_by(_NEWER.c.id.desc())
+    .limit(1)
+    .offset(bindparam("skip"))
+    .scalar_subquery()
+)
+_RECENT = (
+    select(DELIVERIES)
+    .where(_D.chat_id.in_(_CHAT_IDS), _D.kind == bindparam("kind"))
+    .where(_D.id >= func.coalesce(_OLDEST_KEPT, 0))
+    .order_by(_D.id)
+)
+_MARKS = select(_H.chat_id, _H.day, _H.slot, _H.mark).where(
+    _H.chat_id.in_(_CHAT_IDS), _H.day.in_(_DAYS)
+)
 
 
-def _reminder(row: ReminderRow) -> Reminder:
+def _reminder(row: ReminderRow | Row[*tuple[Any, ...]]) -> Reminder:
     return Reminder(
         row.id,
         row.chat_id,
@@ -35,7 +97,7 @@ def _reminder(row: ReminderRow) -> Reminder:
     )
 
 
-def _delivery(row: DeliveryRow) -> Delivery:
+def _delivery(row: DeliveryRow | Row[*tuple[Any, ...]]) -> Delivery:
     return Delivery(
         row.id,
         row.chat_id,
@@ -89,13 +151,17 @@ class ScheduleRepository:
         self._session = session
         self._dialect = dialect
 
+    @property
+    def locks_due(self) -> bool:
+        """Whether ``due`` locks the rows it reads until the commit (PostgreSQL): then their
+        compare-and-set relies on that lock, and must be written in the same transaction."""
+        return self._dialect == "postgresql"
+
     async def due(self, now: datetime, limit: int = 500) -> list[Reminder]:
         """Rows due at ``now``, oldest first, locked against other dispatchers on PostgreSQL."""
-        query = select(ReminderRow).where(ReminderRow.due <= now).order_by(ReminderRow.due)
-        query = query.limit(limit)
-        if self._dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        return [_reminder(row) for row in (await self._session.scalars(query)).all()]
+        query = _DUE_LOCKED if self._dialect == "postgresql" else _DUE
+        rows = await self._session.execute(query, {"now": now, "limit": limit})
+        return [_reminder(row) for row in rows]
 
     async def of(self, chat_id: int) -> list[Reminder]:
         """A person's schedule, in due order."""
@@ -249,58 +315,41 @@ class ScheduleRepository:
 
     # Set-based, for a batch of claimed rows or sends ---------------------------------------
 
-    async def move_many(self, moves: Sequence[Move]) -> set[int]:
-        """Move rows to their next occurrence, each only if it is still due at its ``was``
-        (of two claimers only one moves it). Returns the ids that moved.
+    async def claim_rows(self, remove: Collection[int], moves: Sequence[Move]) -> set[int]:
+        """A claim's first writes: delete rows (snoozes that came due, rows of people gone)
+        and move others to their next occurrence, each only if it is still due at its
+        ``was`` (of two claimers only one moves it). Returns the ids deleted or moved here.
 
-        The check holds the write lock: on PostgreSQL the rows are locked since ``due``
-        read them; on SQLite an empty write takes the database's lock first. Then the rows
-        are read again and those still where they were move, in one executemany."""
+        The check holds the write lock: on PostgreSQL the rows are locked since ``due`` read
+        them; on SQLite the delete (or, with nothing to delete, an empty one) takes the
+        database's lock first. Then the rows are read again and those still where they were
+        move, in one executemany."""
+        ours: set[int] = set()
+        if remove:
+            ours.update(await self._session.scalars(_REMOVE, {"ids": list(remove)}))
+        elif moves and self._dialect == "sqlite":
+            await self._session.execute(_TAKE_WRITE_LOCK)
         if not moves:
-            return set()
-        if self._dialect == "sqlite":
-            await self._session.execute(delete(ReminderRow).where(false()))
-        ids = [m.id for m in moves]
-        query = select(ReminderRow.id, ReminderRow.due).where(ReminderRow.id.in_(ids))
-        current = {row_id: due for row_id, due in await self._session.execute(query)}
-        ours = [m for m in moves if current.get(m.id) == m.was]
-        if ours:
-            table = REMINDERS
-            move = (
-                update(table)
-                .where(table.c.id == bindparam("b_id"), table.c.due == bindparam("b_was"))
-                .values(due=bindparam("b_due"), day=bindparam("b_day"))
-            )
+            return ours
+        current = await self._session.execute(_CURRENT_DUE, {"ids": [m.id for m in moves]})
+        still: dict[int, datetime] = {row_id: due for row_id, due in current}
+        moving = [m for m in moves if still.get(m.id) == m.was]
+        if moving:
             await self._session.execute(
-                move, [{"b_id": m.id, "b_was": m.was, "b_due": m.due, "b_day": m.day} for m in ours]
+                _MOVE,
+                [{"b_id": m.id, "b_was": m.was, "b_due": m.due, "b_day": m.day} for m in moving],
             )
-        return {m.id for m in ours}
-
-    async def remove_many(self, reminder_ids: Collection[int]) -> set[int]:
-        """Delete rows (snoozes that came due, rows of people gone); returns those deleted."""
-        if not reminder_ids:
-            return set()
-        query = (
-            delete(ReminderRow)
-            .where(ReminderRow.id.in_(list(reminder_ids)))
-            .returning(ReminderRow.id)
-            .execution_options(synchronize_session=False)
-        )
-        return set((await self._session.scalars(query)).all())
+        ours.update(m.id for m in moving)
+        return ours
 
     async def record_many(self, entries: Sequence[Entry], at: datetime) -> None:
         """Ledger rows for claimed occurrences, numbering each snooze of an occurrence as a
         further attempt (as ``record`` does), in two statements."""
         if not entries:
             return
-        chat_ids = {e.item.chat_id for e in entries}
-        days = {e.item.day for e in entries}
-        key = (DeliveryRow.chat_id, DeliveryRow.kind, DeliveryRow.slot, DeliveryRow.day)
-        counts = await self._session.execute(
-            select(*key, func.count())
-            .where(DeliveryRow.chat_id.in_(chat_ids), DeliveryRow.day.in_(days))
-            .group_by(*key)
-        )
+        chat_ids = list({e.item.chat_id for e in entries})
+        days = list({e.item.day for e in entries})
+        counts = await self._session.execute(_ATTEMPTS, {"chat_ids": chat_ids, "days": days})
         attempts: dict[tuple[int, str, int, date], int] = {
             (chat_id, kind, slot, day): count for chat_id, kind, slot, day, count in counts
         }
@@ -332,23 +381,9 @@ class ScheduleRepository:
         """Each person's latest ``limit`` ledger rows of one kind, oldest of them first."""
         if not chat_ids:
             return {}
-        newer = aliased(DeliveryRow)
-        oldest_kept = (
-            select(newer.id)
-            .where(newer.chat_id == DeliveryRow.chat_id, newer.kind == kind.value)
-            .order_by(newer.id.desc())
-            .limit(1)
-            .offset(limit - 1)
-            .scalar_subquery()
-        )
-        query = (
-            select(DeliveryRow)
-            .where(DeliveryRow.chat_id.in_(list(chat_ids)), DeliveryRow.kind == kind.value)
-            .where(DeliveryRow.id >= func.coalesce(oldest_kept, 0))
-            .order_by(DeliveryRow.id)
-        )
+        values = {"chat_ids": list(chat_ids), "kind": kind.value, "skip": limit - 1}
         found: dict[int, list[Delivery]] = defaultdict(list)
-        for row in (await self._session.scalars(query)).all():
+        for row in await self._session.execute(_RECENT, values):
             found[row.chat_id].append(_delivery(row))
         return dict(found)
 
@@ -358,12 +393,10 @@ class ScheduleRepository:
         """The marks of these people on these days, by (person, day) and then hang slot."""
         if not chat_ids or not days:
             return {}
-        query = select(HangMarkRow).where(
-            HangMarkRow.chat_id.in_(list(chat_ids)), HangMarkRow.day.in_(list(days))
-        )
+        values = {"chat_ids": list(chat_ids), "days": list(days)}
         found: dict[tuple[int, date], dict[int, str]] = defaultdict(dict)
-        for row in (await self._session.scalars(query)).all():
-            found[row.chat_id, row.day][row.slot] = row.mark
+        for chat_id, day, slot, mark in await self._session.execute(_MARKS, values):
+            found[chat_id, day][slot] = mark
         return dict(found)
 
     async def take(self, delivery_id: int, at: datetime) -> bool:
