@@ -316,31 +316,54 @@ class ScheduleRepository:
     # Set-based, for a batch of claimed rows or sends ---------------------------------------
 
     async def claim_rows(self, remove: Collection[int], moves: Sequence[Move]) -> set[int]:
-        """A claim's first writes: delete rows (snoozes that came due, rows of people gone)
-        and move others to their next occurrence, each only if it is still due at its
-        ``was`` (of two claimers only one moves it). Returns the ids deleted or moved here.
+        """A claim's first writes in its transaction: delete rows (snoozes that came due,
+        rows of people gone) and move others to their next occurrence, each only if it is
+        still due at its ``was`` (of two claimers only one moves it). Returns the ids
+        deleted or moved here.
 
-        The check holds the write lock: on PostgreSQL the rows are locked since ``due`` read
-        them; on SQLite the delete (or, with nothing to delete, an empty one) takes the
-        database's lock first. Then the rows are read again and those still where they were
-        move, in one executemany."""
-        ours: set[int] = set()
-        if remove:
-            ours.update(await self._session.scalars(_REMOVE, {"ids": list(remove)}))
-        elif moves and self._dialect == "sqlite":
-            await self._session.execute(_TAKE_WRITE_LOCK)
+        On PostgreSQL the rows are locked since ``due`` read them: each is still where it
+        was read, and all move in one executemany. On SQLite the first write takes the
+        database's lock, and the executemany moves the rows still where they were: when
+        it moved them all (the rule: one claimer at a time) they are all ours; otherwise
+        another claimer took some first, the transaction starts again, and with the lock
+        held the rows are read again before those still where they were move.
+
+        The unit holds a pooled connection before it queues for SQLite's write lock (a
+        claim's later slices start without one, their last commit gave it back): had it
+        its turn and no connection, it would wait for a pool emptied by units that each
+        hold one while they wait for their turn after it."""
+        await self._session.connection()
+        ours = await self._remove(remove)
         if not moves:
             return ours
+        moved = await self._move(moves)
+        if self._dialect == "postgresql" or moved == len(moves):
+            return ours | {m.id for m in moves}
+        # Which rows the other claimer took cannot be told apart from ours once moved
+        # (both move a row to the same next occurrence): undo, and check before moving.
+        await self._session.rollback()
+        await self._session.connection()
+        ours = await self._remove(remove)
+        if not remove:
+            await self._session.execute(_TAKE_WRITE_LOCK)
         current = await self._session.execute(_CURRENT_DUE, {"ids": [m.id for m in moves]})
         still: dict[int, datetime] = {row_id: due for row_id, due in current}
-        moving = [m for m in moves if still.get(m.id) == m.was]
-        if moving:
-            await self._session.execute(
-                _MOVE,
-                [{"b_id": m.id, "b_was": m.was, "b_due": m.due, "b_day": m.day} for m in moving],
-            )
-        ours.update(m.id for m in moving)
-        return ours
+        moves = [m for m in moves if still.get(m.id) == m.was]
+        await self._move(moves)
+        return ours | {m.id for m in moves}
+
+    async def _move(self, moves: Sequence[Move]) -> int:
+        """Move rows still due at their ``was``, in one executemany; returns how many moved."""
+        if not moves:
+            return 0
+        values = [{"b_id": m.id, "b_was": m.was, "b_due": m.due, "b_day": m.day} for m in moves]
+        return affected_rows(await self._session.execute(_MOVE, values))
+
+    async def _remove(self, reminder_ids: Collection[int]) -> set[int]:
+        """Delete rows; returns those that were still there."""
+        if not reminder_ids:
+            return set()
+        return set(await self._session.scalars(_REMOVE, {"ids": list(reminder_ids)}))
 
     async def record_many(self, entries: Sequence[Entry], at: datetime) -> None:
         """Ledger rows for claimed occurrences, numbering each snooze of an occurrence as a
