@@ -113,19 +113,45 @@ def to_person(row: PersonRow | Row[*tuple[Any, ...]]) -> Person:
     )
 
 
+_NO_SAFETY = SafetyState()  # frozen: one shared by everyone without screening or flags
+_NO_PROFILE = Profile()  # frozen, the default: a standing says nothing of equipment
+
+
 def to_standing(row: Row[*tuple[Any, ...]]) -> Person:
-    """A Person from the columns the dispatcher's rules read (``_STANDING``); every other
-    field keeps its default, so such a Person is for reading, never for saving."""
+    """A Person from the columns the dispatcher's rules read (``_STANDING``, in its
+    order); every other field keeps its default, so such a Person is for reading, never
+    for saving."""
+    (
+        chat_id,
+        created_at,
+        timezone,
+        step,
+        paused,
+        active,
+        registered,
+        quiet,
+        *answers,
+        screening_cleared_at,
+        red_flag,
+        red_flag_at,
+        cleared_at,
+    ) = row
+    dates = (screening_cleared_at, red_flag_at, cleared_at)
+    if red_flag is None and dates == (None, None, None) and answers == [None] * 4:
+        safety = _NO_SAFETY
+    else:
+        safety = _safety(row)
     return Person(
-        chat_id=row.chat_id,
-        created_at=row.created_at,
-        timezone=row.timezone,
-        safety=_safety(row),
-        step=row.step,
-        paused=row.paused,
-        active=row.active,
-        registered=row.registered,
-        quiet=row.quiet,
+        chat_id=chat_id,
+        created_at=created_at,
+        timezone=timezone,
+        profile=_NO_PROFILE,
+        safety=safety,
+        step=step,
+        paused=paused,
+        active=active,
+        registered=registered,
+        quiet=quiet,
     )
 
 

@@ -97,6 +97,15 @@ def _reminder(row: ReminderRow | Row[*tuple[Any, ...]]) -> Reminder:
     )
 
 
+_KINDS = {kind.value: kind for kind in Kind}
+
+
+def _due_reminder(row: Row[*tuple[Any, ...]]) -> Reminder:
+    """A Reminder from a row of ``_DUE`` (its columns, in order): a claim reads a thousand."""
+    row_id, chat_id, kind, slot, local_time, due, day, once = row
+    return Reminder(row_id, chat_id, _KINDS[kind], slot, parse_hhmm(local_time), due, day, once)
+
+
 def _delivery(row: DeliveryRow | Row[*tuple[Any, ...]]) -> Delivery:
     return Delivery(
         row.id,
@@ -161,7 +170,7 @@ class ScheduleRepository:
         """Rows due at ``now``, oldest first, locked against other dispatchers on PostgreSQL."""
         query = _DUE_LOCKED if self._dialect == "postgresql" else _DUE
         rows = await self._session.execute(query, {"now": now, "limit": limit})
-        return [_reminder(row) for row in rows]
+        return [_due_reminder(row) for row in rows]
 
     async def of(self, chat_id: int) -> list[Reminder]:
         """A person's schedule, in due order."""
