@@ -150,27 +150,30 @@ async def claim(core: Core, now: datetime, report: Report, *, batch: int = CLAIM
     """Claim every due row into the ledger, as queued or skipped (with the reason), and
     move each row to its next occurrence: a batch at a time, written in short
     transactions, so presses never wait behind a long claim."""
-    while await claim_batch(core, now, report, batch) == batch:
+    while await claim_batch(core, now, report, batch):
         pass
 
 
 async def claim_batch(
     core: Core, now: datetime, report: Report, limit: int, *, writes: int = CLAIM_WRITES
-) -> int:
+) -> bool:
     """Claim up to ``limit`` due rows: read them and everything the rules look at, decide
     each in Python, then write with a few set-based statements -- delete or move the rows
-    (compare-and-set), then their ledger rows. Returns how many due rows were read.
+    (compare-and-set), then their ledger rows. Returns whether more may be due (the batch
+    was full).
 
-    The reads take no lock, and every decision is made before the first write, so a
-    transaction holds the write lock only for its statements. Where ``due`` locks the rows
-    it reads until the commit (PostgreSQL), the batch is one transaction; otherwise the
-    rows are written ``writes`` at a time, each slice its own transaction."""
+    Every decision is made before the first write, so a transaction holds the write lock
+    only for its statements: the rows are written ``writes`` at a time, each slice its
+    own transaction. Where ``due`` locks the rows it reads until the commit (PostgreSQL),
+    a batch is at most one slice, read and written in one transaction."""
+    step = max(writes, 1)
     async with unit(core) as work:
+        if work.schedule.locks_due:
+            limit = min(limit, step)
         rows = await work.schedule.due(now, limit)
         if not rows:
-            return 0
+            return False
         claim = Claim(rows, await Facts.load(work, rows), now)
-        step = len(rows) if work.schedule.locks_due else max(writes, 1)
         written: list[Entry] = []
         for start in range(0, len(rows), step):
             part = rows[start : start + step]
@@ -188,7 +191,7 @@ async def claim_batch(
             written = []
         await work.commit()
     _tally(report, written)
-    return len(rows)
+    return len(rows) == limit
 
 
 def _tally(report: Report, entries: list[Entry]) -> None:
