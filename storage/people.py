@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any, Final, cast
 
-from sqlalchemy import Row, Table, bindparam, delete, select, update
+from sqlalchemy import Row, Table, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.i18n import DEFAULT as DEFAULT_LANGUAGE
 from coach.model import Equipment, Person, Profile, RedFlagGroup, SafetyState, Screening
 from storage.models import Base, PersonRow, ReminderRow
-from storage.repositories import affected_rows
+from storage.repositories import affected_rows, by_dialect
 from storage.types import format_hhmm, parse_hhmm
 
 # Tables that hold nothing about a person; any other table must have a chat_id column,
@@ -23,37 +23,35 @@ TABLES_WITHOUT_PERSON_DATA: Final[frozenset[str]] = frozenset({"handled_updates"
 PEOPLE = cast(Table, PersonRow.__table__)
 # A batch's people, and quieting some, as statements built once (columns, not ORM
 # entities: a batch's people are read once, never changed through the session).
-_MANY = select(PEOPLE).where(PEOPLE.c.chat_id.in_(bindparam("chat_ids", expanding=True)))
+_MANY = by_dialect(lambda one_of: select(PEOPLE).where(one_of(PEOPLE.c.chat_id, "chat_ids")))
 # What the dispatcher's rules read of a person (services/reminders.py: skip_reason,
 # quiet_down, the zone a row moves in): a claim loads a thousand people at a time, and
 # only these columns, none of the settings and conversation data it has no use for.
-_STANDING = select(
-    *(
-        PEOPLE.c[name]
-        for name in (
-            "chat_id",
-            "created_at",
-            "timezone",
-            "step",
-            "paused",
-            "active",
-            "registered",
-            "quiet",
-            "screening_pregnant",
-            "screening_recent_spinal_surgery",
-            "screening_osteoporosis",
-            "screening_under_18",
-            "screening_cleared_at",
-            "red_flag",
-            "red_flag_at",
-            "cleared_at",
-        )
+_STANDING_COLUMNS = (
+    "chat_id",
+    "created_at",
+    "timezone",
+    "step",
+    "paused",
+    "active",
+    "registered",
+    "quiet",
+    "screening_pregnant",
+    "screening_recent_spinal_surgery",
+    "screening_osteoporosis",
+    "screening_under_18",
+    "screening_cleared_at",
+    "red_flag",
+    "red_flag_at",
+    "cleared_at",
+)
+_STANDING = by_dialect(
+    lambda one_of: select(*(PEOPLE.c[name] for name in _STANDING_COLUMNS)).where(
+        one_of(PEOPLE.c.chat_id, "chat_ids")
     )
-).where(PEOPLE.c.chat_id.in_(bindparam("chat_ids", expanding=True)))
-_QUIET = (
-    update(PEOPLE)
-    .where(PEOPLE.c.chat_id.in_(bindparam("chat_ids", expanding=True)))
-    .values(quiet=True)
+)
+_QUIET = by_dialect(
+    lambda one_of: update(PEOPLE).where(one_of(PEOPLE.c.chat_id, "chat_ids")).values(quiet=True)
 )
 
 
@@ -191,8 +189,9 @@ def write_person(row: PersonRow, person: Person) -> None:
 class PeopleRepository:
     """People by chat id."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
         self._session = session
+        self._dialect = dialect
 
     async def get(self, chat_id: int) -> Person | None:
         """The person with this chat id, or None."""
@@ -247,7 +246,7 @@ class PeopleRepository:
         """The people with these chat ids (those that exist), in one query."""
         if not chat_ids:
             return {}
-        rows = await self._session.execute(_MANY, {"chat_ids": list(chat_ids)})
+        rows = await self._session.execute(_MANY[self._dialect], {"chat_ids": list(chat_ids)})
         return {row.chat_id: to_person(row) for row in rows}
 
     async def standing_many(self, chat_ids: Collection[int]) -> dict[int, Person]:
@@ -256,10 +255,10 @@ class PeopleRepository:
         ``to_standing``). Read-only: never pass one to ``save``."""
         if not chat_ids:
             return {}
-        rows = await self._session.execute(_STANDING, {"chat_ids": list(chat_ids)})
+        rows = await self._session.execute(_STANDING[self._dialect], {"chat_ids": list(chat_ids)})
         return {row.chat_id: to_standing(row) for row in rows}
 
     async def set_quiet(self, chat_ids: Collection[int]) -> None:
         """After "still there?": these people get no prompt until they answer."""
         if chat_ids:
-            await self._session.execute(_QUIET, {"chat_ids": list(chat_ids)})
+            await self._session.execute(_QUIET[self._dialect], {"chat_ids": list(chat_ids)})

@@ -9,8 +9,6 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import (
-    BindParameter,
-    Date,
     Row,
     Table,
     bindparam,
@@ -25,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.schedule import Delivery, Kind, Reminder, State
 from storage.models import DeliveryRow, HangMarkRow, ReminderRow
-from storage.repositories import affected_rows, upsert_insert
+from storage.repositories import affected_rows, by_dialect, upsert_insert
 from storage.types import format_hhmm, parse_hhmm
 
 # The tables, for executemany statements: no ORM objects, no ids fetched back row by row.
@@ -36,11 +34,8 @@ HANG_MARKS = cast(Table, HangMarkRow.__table__)
 # The claim's statements, built once: columns, not ORM entities (no identity map to fill
 # for rows read once), and the same statement object each time, so SQLAlchemy's compiled
 # cache is hit without building and hashing a new statement per batch. Lists of ids and
-# days go in as expanding parameters.
+# days go in as one parameter each (``by_dialect``).
 _R, _D, _H = REMINDERS.c, DELIVERIES.c, HANG_MARKS.c
-_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
-_CHAT_IDS: BindParameter[list[int]] = bindparam("chat_ids", expanding=True)
-_DAYS = bindparam("days", type_=Date(), expanding=True)
 
 _DUE = (
     select(_R.id, _R.chat_id, _R.kind, _R.slot, _R.local_time, _R.due, _R.day, _R.once)
@@ -50,19 +45,21 @@ _DUE = (
 )
 # On PostgreSQL the rows read stay locked against other dispatchers until the commit.
 _DUE_LOCKED = _DUE.with_for_update(skip_locked=True)
-_CURRENT_DUE = select(_R.id, _R.due).where(_R.id.in_(_IDS))
+_CURRENT_DUE = by_dialect(lambda one_of: select(_R.id, _R.due).where(one_of(_R.id, "ids")))
 _MOVE = (
     update(REMINDERS)
     .where(_R.id == bindparam("b_id"), _R.due == bindparam("b_was"))
     .values(due=bindparam("b_due"), day=bindparam("b_day"))
 )
-_REMOVE = delete(REMINDERS).where(_R.id.in_(_IDS)).returning(_R.id)
+_REMOVE = by_dialect(lambda one_of: delete(REMINDERS).where(one_of(_R.id, "ids")).returning(_R.id))
 _TAKE_WRITE_LOCK = delete(REMINDERS).where(false())
 _OCCURRENCE = (_D.chat_id, _D.kind, _D.slot, _D.day)
-_ATTEMPTS = (
-    select(*_OCCURRENCE, func.count())
-    .where(_D.chat_id.in_(_CHAT_IDS), _D.day.in_(_DAYS))
-    .group_by(*_OCCURRENCE)
+_ATTEMPTS = by_dialect(
+    lambda one_of: (
+        select(*_OCCURRENCE, func.count())
+        .where(one_of(_D.chat_id, "chat_ids"), one_of(_D.day, "days"))
+        .group_by(*_OCCURRENCE)
+    )
 )
 _NEWER = DELIVERIES.alias("newer")
 _OLDEST_KEPT = (
@@ -73,14 +70,18 @@ _OLDEST_KEPT = (
     .offset(bindparam("skip"))
     .scalar_subquery()
 )
-_RECENT = (
-    select(DELIVERIES)
-    .where(_D.chat_id.in_(_CHAT_IDS), _D.kind == bindparam("kind"))
-    .where(_D.id >= func.coalesce(_OLDEST_KEPT, 0))
-    .order_by(_D.id)
+_RECENT = by_dialect(
+    lambda one_of: (
+        select(DELIVERIES)
+        .where(one_of(_D.chat_id, "chat_ids"), _D.kind == bindparam("kind"))
+        .where(_D.id >= func.coalesce(_OLDEST_KEPT, 0))
+        .order_by(_D.id)
+    )
 )
-_MARKS = select(_H.chat_id, _H.day, _H.slot, _H.mark).where(
-    _H.chat_id.in_(_CHAT_IDS), _H.day.in_(_DAYS)
+_MARKS = by_dialect(
+    lambda one_of: select(_H.chat_id, _H.day, _H.slot, _H.mark).where(
+        one_of(_H.chat_id, "chat_ids"), one_of(_H.day, "days")
+    )
 )
 
 
@@ -355,7 +356,9 @@ class ScheduleRepository:
         ours = await self._remove(remove)
         if not remove:
             await self._session.execute(_TAKE_WRITE_LOCK)
-        current = await self._session.execute(_CURRENT_DUE, {"ids": [m.id for m in moves]})
+        current = await self._session.execute(
+            _CURRENT_DUE[self._dialect], {"ids": [m.id for m in moves]}
+        )
         still: dict[int, datetime] = {row_id: due for row_id, due in current}
         moves = [m for m in moves if still.get(m.id) == m.was]
         await self._move(moves)
@@ -372,7 +375,7 @@ class ScheduleRepository:
         """Delete rows; returns those that were still there."""
         if not reminder_ids:
             return set()
-        return set(await self._session.scalars(_REMOVE, {"ids": list(reminder_ids)}))
+        return set(await self._session.scalars(_REMOVE[self._dialect], {"ids": list(reminder_ids)}))
 
     async def record_many(self, entries: Sequence[Entry], at: datetime) -> None:
         """Ledger rows for claimed occurrences, numbering each snooze of an occurrence as a
@@ -381,7 +384,9 @@ class ScheduleRepository:
             return
         chat_ids = list({e.item.chat_id for e in entries})
         days = list({e.item.day for e in entries})
-        counts = await self._session.execute(_ATTEMPTS, {"chat_ids": chat_ids, "days": days})
+        counts = await self._session.execute(
+            _ATTEMPTS[self._dialect], {"chat_ids": chat_ids, "days": days}
+        )
         attempts: dict[tuple[int, str, int, date], int] = {
             (chat_id, kind, slot, day): count for chat_id, kind, slot, day, count in counts
         }
@@ -415,7 +420,7 @@ class ScheduleRepository:
             return {}
         values = {"chat_ids": list(chat_ids), "kind": kind.value, "skip": limit - 1}
         found: dict[int, list[Delivery]] = defaultdict(list)
-        for row in await self._session.execute(_RECENT, values):
+        for row in await self._session.execute(_RECENT[self._dialect], values):
             found[row.chat_id].append(_delivery(row))
         return dict(found)
 
@@ -427,7 +432,7 @@ class ScheduleRepository:
             return {}
         values = {"chat_ids": list(chat_ids), "days": list(days)}
         found: dict[tuple[int, date], dict[int, str]] = defaultdict(dict)
-        for chat_id, day, slot, mark in await self._session.execute(_MARKS, values):
+        for chat_id, day, slot, mark in await self._session.execute(_MARKS[self._dialect], values):
             found[chat_id, day][slot] = mark
         return dict(found)
 
