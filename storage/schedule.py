@@ -279,9 +279,14 @@ class ScheduleRepository:
     async def abandon_in_flight(self, at: datetime, *, before: datetime | None = None) -> int:
         """After a crash (or, with ``before``, for sends begun before then and never
         finished): sends that may have reached Telegram are never repeated."""
-        query = update(DeliveryRow).where(DeliveryRow.state == State.SENDING.value)
+        stuck = [DeliveryRow.state == State.SENDING.value]
         if before is not None:
-            query = query.where(DeliveryRow.at < before)
+            stuck.append(DeliveryRow.at < before)
+        # Mostly there are none: a read (no write lock to queue for, no write transaction
+        # every tick) says so, and only then the update runs.
+        if await self._session.scalar(select(DeliveryRow.id).where(*stuck).limit(1)) is None:
+            return 0
+        query = update(DeliveryRow).where(*stuck)
         reason = "in flight at a crash" if before is None else "never finished"
         result = await self._session.execute(
             query.values(state=State.UNCERTAIN.value, at=at, reason=reason)
