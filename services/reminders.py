@@ -159,8 +159,7 @@ async def claim_batch(
 ) -> bool:
     """Claim up to ``limit`` due rows: read them and everything the rules look at, decide
     each in Python, then write with a few set-based statements -- delete or move the rows
-    (compare-and-set), then their ledger rows. Returns whether more may be due (the batch
-    was full).
+    (compare-and-set), then their ledger rows. Returns whether more rows are due.
 
     Every decision is made before the first write, so a transaction holds the write lock
     only for its statements: the rows are written ``writes`` at a time, each slice its
@@ -170,7 +169,11 @@ async def claim_batch(
     async with unit(core) as work:
         if work.schedule.locks_due:
             limit = min(limit, step)
-        rows = await work.schedule.due(now, limit)
+        # One row more than the batch says whether another pass is needed (it is left
+        # for that pass): no pass only to find nothing is due.
+        rows = await work.schedule.due(now, limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
         if not rows:
             return False
         claim = Claim(rows, await Facts.load(work, rows), now)
@@ -191,7 +194,7 @@ async def claim_batch(
             written = []
         await work.commit()
     _tally(report, written)
-    return len(rows) == limit
+    return more
 
 
 def _tally(report: Report, entries: list[Entry]) -> None:
