@@ -136,7 +136,8 @@ async def settle_stuck(core: Core, now: datetime) -> int:
     uncertain: they may have reached Telegram, so they are never sent again."""
     async with unit(core) as work:
         count = await work.schedule.abandon_in_flight(now, before=now - STUCK_AFTER)
-        await work.commit()
+        if count:  # mostly nothing was stuck, nothing written: no commit to wait for
+            await work.commit()
     if count:
         log.warning("%d reminder sends never finished; not resending", count)
     return count
