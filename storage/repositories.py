@@ -3,13 +3,26 @@ coach dataclasses."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Result, Table, any_, bindparam, delete, func, select
+from sqlalchemy import (
+    CursorResult,
+    Dialect,
+    Result,
+    String,
+    Table,
+    any_,
+    bindparam,
+    delete,
+    func,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from coach.model import (
     Equipment,
@@ -34,8 +47,27 @@ T = TypeVar("T")
 OneOf = Callable[[Any, str], Any]  # (column, parameter name) -> "column is in the list"
 
 
-def _expanding_in(column: Any, name: str) -> Any:
-    return column.in_(bindparam(name, type_=column.type, expanding=True))
+class JSONList(TypeDecorator[list[Any]]):
+    """A list bound as one JSON array text, each item converted as its column's type
+    would convert it (a day becomes SQLite's "YYYY-MM-DD")."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, item: TypeEngine[Any]) -> None:
+        super().__init__()
+        self.item = item
+
+    def process_bind_param(self, value: list[Any] | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        convert = self.item.dialect_impl(dialect).bind_processor(dialect)
+        return json.dumps(value if convert is None else [convert(item) for item in value])
+
+
+def _json_each(column: Any, name: str) -> Any:
+    values = func.json_each(bindparam(name, type_=JSONList(column.type))).table_valued("value")
+    return column.in_(select(values.c.value))
 
 
 def _any_of_array(column: Any, name: str) -> Any:
@@ -43,11 +75,12 @@ def _any_of_array(column: Any, name: str) -> Any:
 
 
 def by_dialect(build: Callable[[OneOf], T]) -> Mapping[str, T]:
-    """A statement with lists of values, built once per backend. On PostgreSQL a list is
-    one array parameter (``= ANY``): one statement text whatever the list's length, which
-    asyncpg prepares once and the server plans without a thousand parameters (500 people
-    read ~5x faster). Elsewhere it is an expanding IN."""
-    return {"postgresql": build(_any_of_array), "sqlite": build(_expanding_in)}
+    """A statement with lists of values, built once per backend, each list one parameter:
+    the statement text is the same whatever the list's length, so the driver prepares it
+    once and the database plans it without a thousand parameters. On PostgreSQL a list is
+    an array (``= ANY``; 500 people read ~5x faster than with an expanding IN), on SQLite
+    a JSON array read with ``json_each``."""
+    return {"postgresql": build(_any_of_array), "sqlite": build(_json_each)}
 
 
 # Statements the dispatcher's claim runs for each batch, built once (columns, not ORM
