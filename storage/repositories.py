@@ -14,7 +14,6 @@ from sqlalchemy import (
     Result,
     String,
     Table,
-    any_,
     bindparam,
     delete,
     func,
@@ -70,17 +69,19 @@ def _json_each(column: Any, name: str) -> Any:
     return column.in_(select(values.c.value))
 
 
-def _any_of_array(column: Any, name: str) -> Any:
-    return column == any_(bindparam(name, type_=postgresql.ARRAY(column.type)))
+def _unnest(column: Any, name: str) -> Any:
+    values = func.unnest(bindparam(name, type_=postgresql.ARRAY(column.type)))
+    return column.in_(select(values))
 
 
 def by_dialect(build: Callable[[OneOf], T]) -> Mapping[str, T]:
     """A statement with lists of values, built once per backend, each list one parameter:
     the statement text is the same whatever the list's length, so the driver prepares it
     once and the database plans it without a thousand parameters. On PostgreSQL a list is
-    an array (``= ANY``; 500 people read ~5x faster than with an expanding IN), on SQLite
-    a JSON array read with ``json_each``."""
-    return {"postgresql": build(_any_of_array), "sqlite": build(_json_each)}
+    an array read with ``unnest`` (500 people read ~5x faster than with an expanding IN;
+    ``= ANY`` would be planned anew, element by element, on a connection's first five
+    executions), on SQLite a JSON array read with ``json_each``."""
+    return {"postgresql": build(_unnest), "sqlite": build(_json_each)}
 
 
 # Statements the dispatcher's claim runs for each batch, built once (columns, not ORM
