@@ -136,68 +136,147 @@ async def settle_stuck(core: Core, now: datetime) -> int:
     uncertain: they may have reached Telegram, so they are never sent again."""
     async with unit(core) as work:
         count = await work.schedule.abandon_in_flight(now, before=now - STUCK_AFTER)
-        await work.commit()
+        if count:  # mostly nothing was stuck, nothing written: no commit to wait for
+            await work.commit()
     if count:
         log.warning("%d reminder sends never finished; not resending", count)
     return count
 
 
-CLAIM_BATCH = 50  # rows per claim transaction: its write lock held a few tens of ms at most
+CLAIM_BATCH = 1000  # due rows read per pass, with everything the rules look at about them
+CLAIM_WRITES = 500  # of those, rows written per transaction: the write lock held a few ms
 
 
 async def claim(core: Core, now: datetime, report: Report, *, batch: int = CLAIM_BATCH) -> None:
     """Claim every due row into the ledger, as queued or skipped (with the reason), and
-    move each row to its next occurrence: a batch at a time, each its own short
-    transaction, so presses never wait behind a long claim."""
-    while await claim_batch(core, now, report, batch) == batch:
+    move each row to its next occurrence: a batch at a time, written in short
+    transactions, so presses never wait behind a long claim."""
+    while await claim_batch(core, now, report, batch):
         pass
 
 
-async def claim_batch(core: Core, now: datetime, report: Report, limit: int) -> int:
-    """Claim up to ``limit`` due rows in one transaction of a few set-based statements:
-    read the batch and everything the rules look at, move the rows (compare-and-set),
-    decide in Python, write the ledger rows. Returns how many due rows were read."""
+async def claim_batch(
+    core: Core, now: datetime, report: Report, limit: int, *, writes: int = CLAIM_WRITES
+) -> bool:
+    """Claim up to ``limit`` due rows: read them and everything the rules look at, decide
+    each in Python, then write with a few set-based statements -- delete or move the rows
+    (compare-and-set), then their ledger rows. Returns whether more rows are due.
+
+    Every decision is made before the first write, so a transaction holds the write lock
+    only for its statements: the rows are written ``writes`` at a time, each slice its
+    own transaction. Where ``due`` locks the rows it reads until the commit (PostgreSQL),
+    a batch is at most one slice, read and written in one transaction."""
+    step = max(writes, 1)
     async with unit(core) as work:
-        rows = await work.schedule.due(now, limit)
+        if work.schedule.locks_due:
+            limit = min(limit, step)
+        # One row more than the batch says whether another pass is needed (it is left
+        # for that pass): no pass only to find nothing is due.
+        rows = await work.schedule.due(now, limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
         if not rows:
-            return 0
-        facts = await Facts.load(work, rows)
-        gone = {r.id for r in rows if _zone(facts, r) is None}
-        once = {r.id for r in rows if r.once and r.id not in gone}
-        moves = [_move(r, _zone(facts, r), now) for r in rows if r.id not in gone | once]
-        # The writes, back to back: the write lock is held from here to the commit.
-        await work.schedule.remove_many(gone)
-        ours = await work.schedule.remove_many(once)
-        ours |= await work.schedule.move_many(moves)
-        entries = []
-        for item in (r for r in rows if r.id in ours):  # other claimers' rows are theirs
+            return False
+        claim = Claim(rows, await Facts.load(work, rows), now)
+        written: list[Entry] = []
+        for start in range(0, len(rows), step):
+            part = rows[start : start + step]
+            ours = await work.schedule.claim_rows(claim.removals(part), claim.moves(part))
+            entries = claim.settle(part, ours)
+            await work.schedule.record_many(entries, now)
+            await work.people.set_quiet(
+                {e.item.chat_id for e in entries if e.reason == STILL_THERE}
+            )
+            written += entries
+            if start + step >= len(rows):
+                break
+            await work.commit()  # the next slice is a transaction of its own
+            _tally(report, written)
+            written = []
+        await work.commit()
+    _tally(report, written)
+    return more
+
+
+def _tally(report: Report, entries: list[Entry]) -> None:
+    """Count committed ledger rows into the report."""
+    for entry in entries:
+        report.claimed += 1
+        if entry.state is State.SKIPPED:
+            reason = entry.reason or ""
+            report.skipped[reason] = report.skipped.get(reason, 0) + 1
+            log.info("skipped %s for a person: %s", entry.item.kind, reason)
+
+
+class Claim:
+    """The decisions about a batch of due rows, made before anything is written.
+
+    Every row whose person is there is decided as if this claimer gets it: skip or queue
+    (with the reason), and quieting, in row order -- a row quieting its person is seen by
+    that person's later rows. Should another claimer take some rows first, the batch is
+    decided again without them, exactly as if they had never been read."""
+
+    def __init__(self, rows: list[Reminder], facts: Facts, now: datetime) -> None:
+        self.rows, self.facts, self.now = rows, facts, now
+        self.gone = {r.id for r in rows if _zone(facts, r) is None}  # the row goes
+        self.lost: set[int] = set()  # taken by another claimer
+        self._moves = self._move_all()
+        self._entries = self._decide()
+
+    def removals(self, part: list[Reminder]) -> set[int]:
+        """Rows to delete: of people gone, and snoozes that came due."""
+        return {r.id for r in part if r.id in self.gone or r.once}
+
+    def moves(self, part: list[Reminder]) -> list[Move]:
+        """Where each repeating row goes next."""
+        return [self._moves[r.id] for r in part if r.id in self._moves]
+
+    def settle(self, part: list[Reminder], ours: set[int]) -> list[Entry]:
+        """The ledger rows of the part of the batch this claimer moved or deleted."""
+        lost = {r.id for r in part if r.id not in ours and r.id not in self.gone}
+        if lost:
+            self.lost |= lost
+            self._entries = self._decide()
+        return [self._entries[r.id] for r in part if r.id in ours and r.id not in self.gone]
+
+    def _move_all(self) -> dict[int, Move]:
+        """Each repeating row's next occurrence after both its due instant and now. Many
+        rows share a time of day, a zone and a due instant: each is worked out once."""
+        moves, found = {}, {}
+        for item in self.rows:
+            if item.once or item.id in self.gone:
+                continue
+            zone = self.facts.people[item.chat_id].timezone
+            assert zone is not None
+            key = (item.local_time, zone, max(item.due, self.now), WEEKDAYS.get(item.kind))
+            if key not in found:
+                found[key] = next_occurrence(*key)
+            moves[item.id] = Move(item.id, item.due, found[key].due, found[key].day)
+        return moves
+
+    def _decide(self) -> dict[int, Entry]:
+        facts, now = self.facts, self.now
+        # Start afresh: a person quieted by an earlier decision was not quiet before it.
+        for chat_id in facts.quieted:
+            facts.people[chat_id].quiet = False
+        facts.quieted.clear()
+        entries = {}
+        for item in self.rows:
+            if item.id in self.gone or item.id in self.lost:
+                continue
             person = facts.people[item.chat_id]
             reason = skip_reason(item, person, now, facts)
             if reason is None and item.kind is Kind.CHECKIN:
                 reason = quiet_down(item, person, facts)
             state = State.SKIPPED if reason and reason != STILL_THERE else State.QUEUED
-            entries.append(Entry(item, state, reason))
-            report.claimed += 1
-            if state is State.SKIPPED:
-                report.skipped[reason or ""] = report.skipped.get(reason or "", 0) + 1
-                log.info("skipped %s for a person: %s", item.kind, reason)
-        await work.schedule.record_many(entries, now)
-        await work.people.set_quiet(facts.quieted)
-        await work.commit()
-    return len(rows)
+            entries[item.id] = Entry(item, state, reason)
+        return entries
 
 
 def _zone(facts: Facts, item: Reminder) -> str | None:
     """The person's zone; None when the person or their zone is gone (the row goes)."""
     person = facts.people.get(item.chat_id)
     return None if person is None else person.timezone
-
-
-def _move(item: Reminder, zone: str | None, now: datetime) -> Move:
-    """Where the row goes next: its next occurrence after both its due instant and now."""
-    assert zone is not None
-    found = next_occurrence(item.local_time, zone, max(item.due, now), WEEKDAYS.get(item.kind))
-    return Move(item.id, item.due, found.due, found.day)
 
 
 @dataclass
@@ -215,7 +294,7 @@ class Facts:
     @classmethod
     async def load(cls, work: Work, rows: list[Reminder]) -> Facts:
         """The facts of a batch of due rows."""
-        people = await work.people.get_many({r.chat_id for r in rows})
+        people = await work.people.standing_many({r.chat_id for r in rows})
         days = {r.day for r in rows}
 
         def of(*kinds: Kind) -> set[int]:

@@ -3,21 +3,56 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Final
+from typing import Any, Final, cast
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Row, Table, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.i18n import DEFAULT as DEFAULT_LANGUAGE
 from coach.model import Equipment, Person, Profile, RedFlagGroup, SafetyState, Screening
 from storage.models import Base, PersonRow, ReminderRow
-from storage.repositories import affected_rows
+from storage.repositories import affected_rows, by_dialect
 from storage.types import format_hhmm, parse_hhmm
 
 # Tables that hold nothing about a person; any other table must have a chat_id column,
 # so that delete_everything cannot silently miss a table added later.
 # Update ids alone say nothing about a person (no chat id, no content), and go after a day.
 TABLES_WITHOUT_PERSON_DATA: Final[frozenset[str]] = frozenset({"handled_updates"})
+
+
+PEOPLE = cast(Table, PersonRow.__table__)
+# A batch's people, and quieting some, as statements built once (columns, not ORM
+# entities: a batch's people are read once, never changed through the session).
+_MANY = by_dialect(lambda one_of: select(PEOPLE).where(one_of(PEOPLE.c.chat_id, "chat_ids")))
+# What the dispatcher's rules read of a person (services/reminders.py: skip_reason,
+# quiet_down, the zone a row moves in): a claim loads a thousand people at a time, and
+# only these columns, none of the settings and conversation data it has no use for.
+_STANDING_COLUMNS = (
+    "chat_id",
+    "created_at",
+    "timezone",
+    "step",
+    "paused",
+    "active",
+    "registered",
+    "quiet",
+    "screening_pregnant",
+    "screening_recent_spinal_surgery",
+    "screening_osteoporosis",
+    "screening_under_18",
+    "screening_cleared_at",
+    "red_flag",
+    "red_flag_at",
+    "cleared_at",
+)
+_STANDING = by_dialect(
+    lambda one_of: select(*(PEOPLE.c[name] for name in _STANDING_COLUMNS)).where(
+        one_of(PEOPLE.c.chat_id, "chat_ids")
+    )
+)
+_QUIET = by_dialect(
+    lambda one_of: update(PEOPLE).where(one_of(PEOPLE.c.chat_id, "chat_ids")).values(quiet=True)
+)
 
 
 def person_tables() -> tuple[Table, ...]:
@@ -31,8 +66,7 @@ def person_tables() -> tuple[Table, ...]:
     return tuple(tables)
 
 
-def to_person(row: PersonRow) -> Person:
-    """Build a Person from its row."""
+def _safety(row: PersonRow | Row[*tuple[Any, ...]]) -> SafetyState:
     answers = (
         row.screening_pregnant,
         row.screening_recent_spinal_surgery,
@@ -40,6 +74,17 @@ def to_person(row: PersonRow) -> Person:
         row.screening_under_18,
     )
     screening = None if all(a is None for a in answers) else Screening(*(bool(a) for a in answers))
+    return SafetyState(
+        screening=screening,
+        screening_cleared_at=row.screening_cleared_at,
+        red_flag=None if row.red_flag is None else RedFlagGroup(row.red_flag),
+        red_flag_at=row.red_flag_at,
+        cleared_at=row.cleared_at,
+    )
+
+
+def to_person(row: PersonRow | Row[*tuple[Any, ...]]) -> Person:
+    """Build a Person from its row (an entity, or the table's columns)."""
     return Person(
         chat_id=row.chat_id,
         created_at=row.created_at,
@@ -52,13 +97,7 @@ def to_person(row: PersonRow) -> Person:
         ),
         consent_version=row.consent_version,
         consent_at=row.consent_at,
-        safety=SafetyState(
-            screening=screening,
-            screening_cleared_at=row.screening_cleared_at,
-            red_flag=None if row.red_flag is None else RedFlagGroup(row.red_flag),
-            red_flag_at=row.red_flag_at,
-            cleared_at=row.cleared_at,
-        ),
+        safety=_safety(row),
         step=row.step,
         step_data=dict(row.step_data),
         paused=row.paused,
@@ -69,6 +108,48 @@ def to_person(row: PersonRow) -> Person:
         weekly_summary=row.weekly_summary,
         checkin_weekly=row.checkin_weekly,
         language=row.language or DEFAULT_LANGUAGE,
+    )
+
+
+_NO_SAFETY = SafetyState()  # frozen: one shared by everyone without screening or flags
+_NO_PROFILE = Profile()  # frozen, the default: a standing says nothing of equipment
+
+
+def to_standing(row: Row[*tuple[Any, ...]]) -> Person:
+    """A Person from the columns the dispatcher's rules read (``_STANDING``, in its
+    order); every other field keeps its default, so such a Person is for reading, never
+    for saving."""
+    (
+        chat_id,
+        created_at,
+        timezone,
+        step,
+        paused,
+        active,
+        registered,
+        quiet,
+        *answers,
+        screening_cleared_at,
+        red_flag,
+        red_flag_at,
+        cleared_at,
+    ) = row
+    dates = (screening_cleared_at, red_flag_at, cleared_at)
+    if red_flag is None and dates == (None, None, None) and answers == [None] * 4:
+        safety = _NO_SAFETY
+    else:
+        safety = _safety(row)
+    return Person(
+        chat_id=chat_id,
+        created_at=created_at,
+        timezone=timezone,
+        profile=_NO_PROFILE,
+        safety=safety,
+        step=step,
+        paused=paused,
+        active=active,
+        registered=registered,
+        quiet=quiet,
     )
 
 
@@ -108,8 +189,9 @@ def write_person(row: PersonRow, person: Person) -> None:
 class PeopleRepository:
     """People by chat id."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
         self._session = session
+        self._dialect = dialect
 
     async def get(self, chat_id: int) -> Person | None:
         """The person with this chat id, or None."""
@@ -164,13 +246,19 @@ class PeopleRepository:
         """The people with these chat ids (those that exist), in one query."""
         if not chat_ids:
             return {}
-        query = select(PersonRow).where(PersonRow.chat_id.in_(list(chat_ids)))
-        return {row.chat_id: to_person(row) for row in (await self._session.scalars(query)).all()}
+        rows = await self._session.execute(_MANY[self._dialect], {"chat_ids": list(chat_ids)})
+        return {row.chat_id: to_person(row) for row in rows}
+
+    async def standing_many(self, chat_ids: Collection[int]) -> dict[int, Person]:
+        """The people with these chat ids (those that exist), in one query, with only what
+        the dispatcher's rules read: status, safety, open question, zone and quiet (see
+        ``to_standing``). Read-only: never pass one to ``save``."""
+        if not chat_ids:
+            return {}
+        rows = await self._session.execute(_STANDING[self._dialect], {"chat_ids": list(chat_ids)})
+        return {row.chat_id: to_standing(row) for row in rows}
 
     async def set_quiet(self, chat_ids: Collection[int]) -> None:
         """After "still there?": these people get no prompt until they answer."""
         if chat_ids:
-            query = update(PersonRow).where(PersonRow.chat_id.in_(list(chat_ids)))
-            await self._session.execute(
-                query.values(quiet=True).execution_options(synchronize_session=False)
-            )
+            await self._session.execute(_QUIET[self._dialect], {"chat_ids": list(chat_ids)})

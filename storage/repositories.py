@@ -3,13 +3,25 @@ coach dataclasses."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import json
+from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Result, delete, func, select
+from sqlalchemy import (
+    CursorResult,
+    Dialect,
+    Result,
+    String,
+    Table,
+    bindparam,
+    delete,
+    func,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from coach.model import (
     Equipment,
@@ -28,6 +40,73 @@ from storage.models import (
     ProfileChangeRow,
     RatingRow,
     SafetyEventRow,
+)
+
+T = TypeVar("T")
+OneOf = Callable[[Any, str], Any]  # (column, parameter name) -> "column is in the list"
+
+
+class JSONList(TypeDecorator[list[Any]]):
+    """A list bound as one JSON array text, each item converted as its column's type
+    would convert it (a day becomes SQLite's "YYYY-MM-DD")."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, item: TypeEngine[Any]) -> None:
+        super().__init__()
+        self.item = item
+
+    def process_bind_param(self, value: list[Any] | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        convert = self.item.dialect_impl(dialect).bind_processor(dialect)
+        return json.dumps(value if convert is None else [convert(item) for item in value])
+
+
+def _json_each(column: Any, name: str) -> Any:
+    values = func.json_each(bindparam(name, type_=JSONList(column.type))).table_valued("value")
+    return column.in_(select(values.c.value))
+
+
+def _unnest(column: Any, name: str) -> Any:
+    values = func.unnest(bindparam(name, type_=postgresql.ARRAY(column.type)))
+    return column.in_(select(values))
+
+
+def by_dialect(build: Callable[[OneOf], T]) -> Mapping[str, T]:
+    """A statement with lists of values, built once per backend, each list one parameter:
+    the statement text is the same whatever the list's length, so the driver prepares it
+    once and the database plans it without a thousand parameters. On PostgreSQL a list is
+    an array read with ``unnest`` (500 people read ~5x faster than with an expanding IN;
+    ``= ANY`` would be planned anew, element by element, on a connection's first five
+    executions), on SQLite a JSON array read with ``json_each``."""
+    return {"postgresql": build(_unnest), "sqlite": build(_json_each)}
+
+
+# Statements the dispatcher's claim runs for each batch, built once (columns, not ORM
+# entities), so SQLAlchemy's compiled cache is hit.
+_RATINGS = cast(Table, RatingRow.__table__).c
+_FEEDBACK = cast(Table, FeedbackRow.__table__).c
+_RATED_ON = by_dialect(
+    lambda one_of: select(_RATINGS.chat_id, _RATINGS.day).where(
+        one_of(_RATINGS.chat_id, "chat_ids"), one_of(_RATINGS.day, "days")
+    )
+)
+_LATEST_DAYS = by_dialect(
+    lambda one_of: (
+        select(_RATINGS.chat_id, func.max(_RATINGS.day))
+        .where(one_of(_RATINGS.chat_id, "chat_ids"))
+        .group_by(_RATINGS.chat_id)
+    )
+)
+_GIVEN_ON = by_dialect(
+    lambda one_of: select(_FEEDBACK.chat_id, _FEEDBACK.day).where(
+        one_of(_FEEDBACK.chat_id, "chat_ids"),
+        one_of(_FEEDBACK.day, "days"),
+        _FEEDBACK.move == bindparam("move"),
+        _FEEDBACK.kind == bindparam("kind"),
+    )
 )
 
 
@@ -90,21 +169,18 @@ class RatingsRepository:
         """Which of these people checked in on which of these days, in one query."""
         if not chat_ids or not days:
             return frozenset()
-        query = select(RatingRow.chat_id, RatingRow.day).where(
-            RatingRow.chat_id.in_(list(chat_ids)), RatingRow.day.in_(list(days))
-        )
-        return frozenset((chat_id, day) for chat_id, day in await self._session.execute(query))
+        values = {"chat_ids": list(chat_ids), "days": list(days)}
+        rows = await self._session.execute(_RATED_ON[self._dialect], values)
+        return frozenset((chat_id, day) for chat_id, day in rows)
 
     async def latest_days(self, chat_ids: Collection[int]) -> dict[int, date]:
         """The day of each person's latest check-in (those who have one), in one query."""
         if not chat_ids:
             return {}
-        query = (
-            select(RatingRow.chat_id, func.max(RatingRow.day))
-            .where(RatingRow.chat_id.in_(list(chat_ids)))
-            .group_by(RatingRow.chat_id)
+        rows = await self._session.execute(
+            _LATEST_DAYS[self._dialect], {"chat_ids": list(chat_ids)}
         )
-        return {chat_id: day for chat_id, day in await self._session.execute(query)}
+        return {chat_id: day for chat_id, day in rows}
 
     async def timed(self, chat_id: int) -> tuple[tuple[Rating, datetime], ...]:
         """Every rating with when it was last given, for the person's export."""
@@ -193,13 +269,11 @@ class FeedbackRepository:
         """Which of these people gave this feedback on this move on which of these days."""
         if not chat_ids or not days:
             return set()
-        query = select(FeedbackRow.chat_id, FeedbackRow.day).where(
-            FeedbackRow.chat_id.in_(list(chat_ids)),
-            FeedbackRow.day.in_(list(days)),
-            FeedbackRow.move == move,
-            FeedbackRow.kind == kind.value,
-        )
-        return {(chat_id, day) for chat_id, day in await self._session.execute(query)}
+        values = {"chat_ids": list(chat_ids), "days": list(days), "move": move, "kind": kind.value}
+        return {
+            (chat_id, day)
+            for chat_id, day in await self._session.execute(_GIVEN_ON[self._dialect], values)
+        }
 
     async def all_of(self, chat_ids: Collection[int]) -> dict[int, tuple[MoveFeedback, ...]]:
         """Every feedback of each of these people, oldest day first, in one query."""

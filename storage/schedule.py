@@ -6,23 +6,127 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, false, func, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Row,
+    SmallInteger,
+    String,
+    Table,
+    bindparam,
+    column,
+    delete,
+    false,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from coach.schedule import Delivery, Kind, Reminder, State
 from storage.models import DeliveryRow, HangMarkRow, ReminderRow
-from storage.repositories import affected_rows, upsert_insert
-from storage.types import format_hhmm, parse_hhmm
+from storage.repositories import affected_rows, by_dialect, upsert_insert
+from storage.types import UTCDateTime, format_hhmm, parse_hhmm
 
 # The tables, for executemany statements: no ORM objects, no ids fetched back row by row.
 REMINDERS = cast(Table, ReminderRow.__table__)
 DELIVERIES = cast(Table, DeliveryRow.__table__)
+HANG_MARKS = cast(Table, HangMarkRow.__table__)
+
+# The claim's statements, built once: columns, not ORM entities (no identity map to fill
+# for rows read once), and the same statement object each time, so SQLAlchemy's compiled
+# cache is hit without building and hashing a new statement per batch. Lists of ids and
+# days go in as one parameter each (``by_dialect``).
+_R, _D, _H = REMINDERS.c, DELIVERIES.c, HANG_MARKS.c
+
+_DUE = (
+    select(_R.id, _R.chat_id, _R.kind, _R.slot, _R.local_time, _R.due, _R.day, _R.once)
+    .where(_R.due <= bindparam("now"))
+    .order_by(_R.due)
+    .limit(bindparam("limit"))
+)
+# On PostgreSQL the rows read stay locked against other dispatchers until the commit.
+_DUE_LOCKED = _DUE.with_for_update(skip_locked=True)
+_CURRENT_DUE = by_dialect(lambda one_of: select(_R.id, _R.due).where(one_of(_R.id, "ids")))
+_MOVE = (
+    update(REMINDERS)
+    .where(_R.id == bindparam("b_id"), _R.due == bindparam("b_was"))
+    .values(due=bindparam("b_due"), day=bindparam("b_day"))
+)
 
 
-def _reminder(row: ReminderRow) -> Reminder:
+def _unnest(**columns: Any) -> Any:
+    """PostgreSQL: rows made of one array parameter per column (``a_`` and its name)."""
+    arrays = (bindparam(f"a_{name}", type_=ARRAY(kind)) for name, kind in columns.items())
+    table = func.unnest(*arrays).table_valued(*(column(n, k) for n, k in columns.items()))
+    return table.render_derived(name="given")
+
+
+# On PostgreSQL the moves and the ledger rows are each one statement over arrays: the
+# server takes them in one execution instead of one per row (1,000 rows: ~25% faster).
+_MOVES = _unnest(id=BigInteger(), was=UTCDateTime(), due=UTCDateTime(), day=Date())
+_MOVE_ARRAYS = (
+    update(REMINDERS)
+    .where(_R.id == _MOVES.c.id, _R.due == _MOVES.c.was)
+    .values(due=_MOVES.c.due, day=_MOVES.c.day)
+)
+_LEDGER = _unnest(
+    chat_id=BigInteger(),
+    kind=String(),
+    slot=SmallInteger(),
+    day=Date(),
+    attempt=SmallInteger(),
+    state=String(),
+    due=UTCDateTime(),
+    reason=String(),
+)
+_RECORD_ARRAYS = insert(DELIVERIES).from_select(
+    ["chat_id", "kind", "slot", "day", "attempt", "state", "due", "reason", "at"],
+    select(
+        *(_LEDGER.c[name] for name in ("chat_id", "kind", "slot", "day", "attempt")),
+        *(_LEDGER.c[name] for name in ("state", "due", "reason")),
+        bindparam("a_at", type_=UTCDateTime()),
+    ),
+)
+_REMOVE = by_dialect(lambda one_of: delete(REMINDERS).where(one_of(_R.id, "ids")).returning(_R.id))
+_TAKE_WRITE_LOCK = delete(REMINDERS).where(false())
+_OCCURRENCE = (_D.chat_id, _D.kind, _D.slot, _D.day)
+_ATTEMPTS = by_dialect(
+    lambda one_of: (
+        select(*_OCCURRENCE, func.count())
+        .where(one_of(_D.chat_id, "chat_ids"), one_of(_D.day, "days"))
+        .group_by(*_OCCURRENCE)
+    )
+)
+_NEWER = DELIVERIES.alias("newer")
+_OLDEST_KEPT = (
+    select(_NEWER.c.id)
+    .where(_NEWER.c.chat_id == _D.chat_id, _NEWER.c.kind == bindparam("kind"))
+    .order_by(_NEWER.c.id.desc())
+    .limit(1)
+    .offset(bindparam("skip"))
+    .scalar_subquery()
+)
+_RECENT = by_dialect(
+    lambda one_of: (
+        select(DELIVERIES)
+        .where(one_of(_D.chat_id, "chat_ids"), _D.kind == bindparam("kind"))
+        .where(_D.id >= func.coalesce(_OLDEST_KEPT, 0))
+        .order_by(_D.id)
+    )
+)
+_MARKS = by_dialect(
+    lambda one_of: select(_H.chat_id, _H.day, _H.slot, _H.mark).where(
+        one_of(_H.chat_id, "chat_ids"), one_of(_H.day, "days")
+    )
+)
+
+
+def _reminder(row: ReminderRow | Row[*tuple[Any, ...]]) -> Reminder:
     return Reminder(
         row.id,
         row.chat_id,
@@ -35,7 +139,16 @@ def _reminder(row: ReminderRow) -> Reminder:
     )
 
 
-def _delivery(row: DeliveryRow) -> Delivery:
+_KINDS = {kind.value: kind for kind in Kind}
+
+
+def _due_reminder(row: Row[*tuple[Any, ...]]) -> Reminder:
+    """A Reminder from a row of ``_DUE`` (its columns, in order): a claim reads a thousand."""
+    row_id, chat_id, kind, slot, local_time, due, day, once = row
+    return Reminder(row_id, chat_id, _KINDS[kind], slot, parse_hhmm(local_time), due, day, once)
+
+
+def _delivery(row: DeliveryRow | Row[*tuple[Any, ...]]) -> Delivery:
     return Delivery(
         row.id,
         row.chat_id,
@@ -89,13 +202,17 @@ class ScheduleRepository:
         self._session = session
         self._dialect = dialect
 
+    @property
+    def locks_due(self) -> bool:
+        """Whether ``due`` locks the rows it reads until the commit (PostgreSQL): then their
+        compare-and-set relies on that lock, and must be written in the same transaction."""
+        return self._dialect == "postgresql"
+
     async def due(self, now: datetime, limit: int = 500) -> list[Reminder]:
         """Rows due at ``now``, oldest first, locked against other dispatchers on PostgreSQL."""
-        query = select(ReminderRow).where(ReminderRow.due <= now).order_by(ReminderRow.due)
-        query = query.limit(limit)
-        if self._dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        return [_reminder(row) for row in (await self._session.scalars(query)).all()]
+        query = _DUE_LOCKED if self._dialect == "postgresql" else _DUE
+        rows = await self._session.execute(query, {"now": now, "limit": limit})
+        return [_due_reminder(row) for row in rows]
 
     async def of(self, chat_id: int) -> list[Reminder]:
         """A person's schedule, in due order."""
@@ -203,9 +320,14 @@ class ScheduleRepository:
     async def abandon_in_flight(self, at: datetime, *, before: datetime | None = None) -> int:
         """After a crash (or, with ``before``, for sends begun before then and never
         finished): sends that may have reached Telegram are never repeated."""
-        query = update(DeliveryRow).where(DeliveryRow.state == State.SENDING.value)
+        stuck = [DeliveryRow.state == State.SENDING.value]
         if before is not None:
-            query = query.where(DeliveryRow.at < before)
+            stuck.append(DeliveryRow.at < before)
+        # Mostly there are none: a read (no write lock to queue for, no write transaction
+        # every tick) says so, and only then the update runs.
+        if await self._session.scalar(select(DeliveryRow.id).where(*stuck).limit(1)) is None:
+            return 0
+        query = update(DeliveryRow).where(*stuck)
         reason = "in flight at a crash" if before is None else "never finished"
         result = await self._session.execute(
             query.values(state=State.UNCERTAIN.value, at=at, reason=reason)
@@ -249,81 +371,115 @@ class ScheduleRepository:
 
     # Set-based, for a batch of claimed rows or sends ---------------------------------------
 
-    async def move_many(self, moves: Sequence[Move]) -> set[int]:
-        """Move rows to their next occurrence, each only if it is still due at its ``was``
-        (of two claimers only one moves it). Returns the ids that moved.
+    async def claim_rows(self, remove: Collection[int], moves: Sequence[Move]) -> set[int]:
+        """A claim's first writes in its transaction: delete rows (snoozes that came due,
+        rows of people gone) and move others to their next occurrence, each only if it is
+        still due at its ``was`` (of two claimers only one moves it). Returns the ids
+        deleted or moved here.
 
-        The check holds the write lock: on PostgreSQL the rows are locked since ``due``
-        read them; on SQLite an empty write takes the database's lock first. Then the rows
-        are read again and those still where they were move, in one executemany."""
+        On PostgreSQL the rows are locked since ``due`` read them: each is still where it
+        was read, and all move in one executemany. On SQLite the first write takes the
+        database's lock, and the executemany moves the rows still where they were: when
+        it moved them all (the rule: one claimer at a time) they are all ours; otherwise
+        another claimer took some first, the transaction starts again, and with the lock
+        held the rows are read again before those still where they were move.
+
+        The unit holds a pooled connection before it queues for SQLite's write lock (a
+        claim's later slices start without one, their last commit gave it back): had it
+        its turn and no connection, it would wait for a pool emptied by units that each
+        hold one while they wait for their turn after it."""
+        await self._session.connection()
+        ours = await self._remove(remove)
         if not moves:
-            return set()
-        if self._dialect == "sqlite":
-            await self._session.execute(delete(ReminderRow).where(false()))
-        ids = [m.id for m in moves]
-        query = select(ReminderRow.id, ReminderRow.due).where(ReminderRow.id.in_(ids))
-        current = {row_id: due for row_id, due in await self._session.execute(query)}
-        ours = [m for m in moves if current.get(m.id) == m.was]
-        if ours:
-            table = REMINDERS
-            move = (
-                update(table)
-                .where(table.c.id == bindparam("b_id"), table.c.due == bindparam("b_was"))
-                .values(due=bindparam("b_due"), day=bindparam("b_day"))
-            )
-            await self._session.execute(
-                move, [{"b_id": m.id, "b_was": m.was, "b_due": m.due, "b_day": m.day} for m in ours]
-            )
-        return {m.id for m in ours}
+            return ours
+        moved = await self._move(moves)
+        if self._dialect == "postgresql" or moved == len(moves):
+            return ours | {m.id for m in moves}
+        # Which rows the other claimer took cannot be told apart from ours once moved
+        # (both move a row to the same next occurrence): undo, and check before moving.
+        await self._session.rollback()
+        await self._session.connection()
+        ours = await self._remove(remove)
+        if not remove:
+            await self._session.execute(_TAKE_WRITE_LOCK)
+        current = await self._session.execute(
+            _CURRENT_DUE[self._dialect], {"ids": [m.id for m in moves]}
+        )
+        still: dict[int, datetime] = {row_id: due for row_id, due in current}
+        moves = [m for m in moves if still.get(m.id) == m.was]
+        await self._move(moves)
+        return ours | {m.id for m in moves}
 
-    async def remove_many(self, reminder_ids: Collection[int]) -> set[int]:
-        """Delete rows (snoozes that came due, rows of people gone); returns those deleted."""
+    async def _move(self, moves: Sequence[Move]) -> int:
+        """Move rows still due at their ``was``, in one executemany; returns how many moved."""
+        if not moves:
+            return 0
+        if self._dialect == "postgresql":
+            arrays = {
+                "a_id": [m.id for m in moves],
+                "a_was": [m.was for m in moves],
+                "a_due": [m.due for m in moves],
+                "a_day": [m.day for m in moves],
+            }
+            return affected_rows(await self._session.execute(_MOVE_ARRAYS, arrays))
+        values = [{"b_id": m.id, "b_was": m.was, "b_due": m.due, "b_day": m.day} for m in moves]
+        return affected_rows(await self._session.execute(_MOVE, values))
+
+    async def _remove(self, reminder_ids: Collection[int]) -> set[int]:
+        """Delete rows; returns those that were still there."""
         if not reminder_ids:
             return set()
-        query = (
-            delete(ReminderRow)
-            .where(ReminderRow.id.in_(list(reminder_ids)))
-            .returning(ReminderRow.id)
-            .execution_options(synchronize_session=False)
-        )
-        return set((await self._session.scalars(query)).all())
+        return set(await self._session.scalars(_REMOVE[self._dialect], {"ids": list(reminder_ids)}))
 
     async def record_many(self, entries: Sequence[Entry], at: datetime) -> None:
         """Ledger rows for claimed occurrences, numbering each snooze of an occurrence as a
         further attempt (as ``record`` does), in two statements."""
         if not entries:
             return
-        chat_ids = {e.item.chat_id for e in entries}
-        days = {e.item.day for e in entries}
-        key = (DeliveryRow.chat_id, DeliveryRow.kind, DeliveryRow.slot, DeliveryRow.day)
+        chat_ids = list({e.item.chat_id for e in entries})
+        days = list({e.item.day for e in entries})
         counts = await self._session.execute(
-            select(*key, func.count())
-            .where(DeliveryRow.chat_id.in_(chat_ids), DeliveryRow.day.in_(days))
-            .group_by(*key)
+            _ATTEMPTS[self._dialect], {"chat_ids": chat_ids, "days": days}
         )
         attempts: dict[tuple[int, str, int, date], int] = {
             (chat_id, kind, slot, day): count for chat_id, kind, slot, day, count in counts
         }
-        rows = []
+        numbered = []
         for entry in entries:
             item = entry.item
             occurrence = (item.chat_id, item.kind.value, item.slot, item.day)
             attempt = attempts.get(occurrence, 0)
             attempts[occurrence] = attempt + 1
-            rows.append(
-                {
-                    "chat_id": item.chat_id,
-                    "kind": item.kind.value,
-                    "slot": item.slot,
-                    "day": item.day,
-                    "attempt": attempt,
-                    "state": entry.state.value,
-                    "due": item.due,
-                    "at": at,
-                    "reason": entry.reason,
-                    "message_id": None,
-                }
-            )
+            numbered.append((entry, attempt))
+        if self._dialect == "postgresql":
+            arrays = {
+                "a_chat_id": [e.item.chat_id for e, _ in numbered],
+                "a_kind": [e.item.kind.value for e, _ in numbered],
+                "a_slot": [e.item.slot for e, _ in numbered],
+                "a_day": [e.item.day for e, _ in numbered],
+                "a_attempt": [attempt for _, attempt in numbered],
+                "a_state": [e.state.value for e, _ in numbered],
+                "a_due": [e.item.due for e, _ in numbered],
+                "a_reason": [e.reason for e, _ in numbered],
+                "a_at": at,
+            }
+            await self._session.execute(_RECORD_ARRAYS, arrays)
+            return
+        rows = [
+            {
+                "chat_id": e.item.chat_id,
+                "kind": e.item.kind.value,
+                "slot": e.item.slot,
+                "day": e.item.day,
+                "attempt": attempt,
+                "state": e.state.value,
+                "due": e.item.due,
+                "at": at,
+                "reason": e.reason,
+                "message_id": None,
+            }
+            for e, attempt in numbered
+        ]
         await self._session.execute(insert(DELIVERIES), rows)
 
     async def recent_many(
@@ -332,23 +488,9 @@ class ScheduleRepository:
         """Each person's latest ``limit`` ledger rows of one kind, oldest of them first."""
         if not chat_ids:
             return {}
-        newer = aliased(DeliveryRow)
-        oldest_kept = (
-            select(newer.id)
-            .where(newer.chat_id == DeliveryRow.chat_id, newer.kind == kind.value)
-            .order_by(newer.id.desc())
-            .limit(1)
-            .offset(limit - 1)
-            .scalar_subquery()
-        )
-        query = (
-            select(DeliveryRow)
-            .where(DeliveryRow.chat_id.in_(list(chat_ids)), DeliveryRow.kind == kind.value)
-            .where(DeliveryRow.id >= func.coalesce(oldest_kept, 0))
-            .order_by(DeliveryRow.id)
-        )
+        values = {"chat_ids": list(chat_ids), "kind": kind.value, "skip": limit - 1}
         found: dict[int, list[Delivery]] = defaultdict(list)
-        for row in (await self._session.scalars(query)).all():
+        for row in await self._session.execute(_RECENT[self._dialect], values):
             found[row.chat_id].append(_delivery(row))
         return dict(found)
 
@@ -358,12 +500,10 @@ class ScheduleRepository:
         """The marks of these people on these days, by (person, day) and then hang slot."""
         if not chat_ids or not days:
             return {}
-        query = select(HangMarkRow).where(
-            HangMarkRow.chat_id.in_(list(chat_ids)), HangMarkRow.day.in_(list(days))
-        )
+        values = {"chat_ids": list(chat_ids), "days": list(days)}
         found: dict[tuple[int, date], dict[int, str]] = defaultdict(dict)
-        for row in (await self._session.scalars(query)).all():
-            found[row.chat_id, row.day][row.slot] = row.mark
+        for chat_id, day, slot, mark in await self._session.execute(_MARKS[self._dialect], values):
+            found[chat_id, day][slot] = mark
         return dict(found)
 
     async def take(self, delivery_id: int, at: datetime) -> bool:

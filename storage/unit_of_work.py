@@ -109,7 +109,7 @@ class UnitOfWork:
     def __init__(self, session: AsyncSession, dialect: str) -> None:
         self._session = session
         self._dialect = dialect
-        self.people = PeopleRepository(session)
+        self.people = PeopleRepository(session, dialect)
         self.ratings = RatingsRepository(session, dialect)
         self.feedback = FeedbackRepository(session, dialect)
         self.safety = SafetyRepository(session)

@@ -3,6 +3,7 @@ quieting down, and the retention sweep, on a real SQLite file."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 from coach.model import Equipment, Feedback, MoveFeedback, Profile, RedFlagGroup, SafetyState
@@ -93,6 +94,24 @@ async def test_three_ignored_prompts_bring_one_still_there_and_then_quiet(core: 
     assert person is not None and person.quiet
     report = await claim_at(core, CHECKIN + timedelta(days=4))
     assert report.skipped == {"quiet": 1}
+
+
+async def test_two_claimers_at_once_claim_each_due_row_once(core: Core) -> None:
+    # On SQLite both read the same due rows; their writes go one at a time, and the one
+    # that comes second finds the rows moved, decides again without them, writes nothing.
+    for chat_id in range(1, 41):
+        await registered(core, chat_id)
+    assert isinstance(core.clock, ManualClock)
+    core.clock.current = HANG_1
+    reports = [Report(), Report()]
+    await asyncio.gather(*(reminders.claim(core, HANG_1, r, batch=16) for r in reports))
+    assert sum(r.claimed for r in reports) == 80  # each person's check-in and first hang
+    for chat_id in range(1, 41):
+        assert sorted(row[:3] for row in await ledger(core, chat_id)) == [
+            ("checkin", 0, "queued"),
+            ("hang", 0, "queued"),
+        ]
+    assert await claim_at(core, HANG_1) == Report()
 
 
 async def test_a_blocked_send_marks_the_person_inactive_and_clears_their_schedule(

@@ -9,7 +9,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from coach.model import Feedback, MoveFeedback, Person, SafetyEvent, SafetyEventKind
+from coach.model import (
+    Feedback,
+    MoveFeedback,
+    Person,
+    SafetyEvent,
+    SafetyEventKind,
+    SafetyState,
+)
 from coach.schedule import Kind, State, reminders_for
 from storage import Store
 from storage.models import Base
@@ -48,6 +55,36 @@ async def test_a_bare_person_round_trips_with_defaults(store: Store) -> None:
     assert loaded == bare_person(2)
     assert loaded is not None
     assert loaded.safety.screening is None
+
+
+# What the dispatcher's rules read of a person (services/reminders.py).
+STANDING = ("chat_id", "created_at", "timezone", "safety", "step", "paused", "active")
+STANDING += ("registered", "quiet")
+
+
+async def test_a_standing_holds_what_the_rules_read_and_defaults_for_the_rest(
+    store: Store,
+) -> None:
+    lifted = replace(bare_person(3), safety=SafetyState(red_flag_at=NOW))  # its date stays
+    people = [full_person(1), bare_person(2), lifted]
+    async with store.unit() as uow:
+        for person in people:
+            await uow.people.add(person)
+        await uow.commit()
+    async with store.unit() as uow:
+        full = await uow.people.get_many({1, 2, 3, 4})
+        standing = await uow.people.standing_many({1, 2, 3, 4})
+    assert full.keys() == standing.keys() == {1, 2, 3}
+    for chat_id, person in full.items():
+        loaded = standing[chat_id]
+        assert [getattr(loaded, name) for name in STANDING] == [
+            getattr(person, name) for name in STANDING
+        ]
+        others = [f.name for f in fields(Person) if f.name not in STANDING]
+        blank = bare_person(chat_id)
+        assert [getattr(loaded, name) for name in others] == [
+            getattr(blank, name) for name in others
+        ]
 
 
 async def test_save_writes_every_field_back(store: Store) -> None:

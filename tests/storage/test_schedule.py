@@ -8,7 +8,7 @@ import pytest
 
 from coach.model import Person
 from coach.schedule import Kind, Reminder, State, reminders_for
-from storage.schedule import Ending
+from storage.schedule import Ending, Move
 from storage.unit_of_work import Store
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # 07:00 in Berlin
@@ -93,3 +93,35 @@ async def test_two_dispatchers_on_postgresql_never_claim_the_same_row(store: Sto
     async with store.unit() as third:
         assert len(await third.schedule.due(later)) == 6  # nothing moved them: due again
     assert {r.day for r in claimed} == {date(2026, 3, 2)}
+
+
+def _next_day(rows: list[Reminder]) -> list[Move]:
+    return [Move(r.id, r.due, r.due + timedelta(days=1), r.day + timedelta(days=1)) for r in rows]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_of_two_claimers_that_read_the_same_rows_each_row_goes_to_one(store: Store) -> None:
+    await person_with_schedule(store, 1)
+    snooze = Reminder(0, 1, Kind.HANG, 0, time(8, 30), NOW, NOW.date(), once=True)
+    async with store.unit() as uow:
+        await uow.schedule.add(1, snooze)
+        await uow.commit()
+    later = NOW + timedelta(days=1)
+    async with store.unit() as first, store.unit() as second:
+        read_first = await first.schedule.due(later)
+        read_second = await second.schedule.due(later)  # SQLite: the same rows
+        [snooze_id] = [r.id for r in read_first if r.once]
+        repeating = [r for r in read_first if not r.once]
+        assert len(repeating) == 3 and read_second == read_first
+        # The first claims the snooze and two rows; the second tries all of them after it.
+        taken = await first.schedule.claim_rows({snooze_id}, _next_day(repeating[:2]))
+        assert taken == {snooze_id, repeating[0].id, repeating[1].id}
+        await first.commit()
+        left = await second.schedule.claim_rows({snooze_id}, _next_day(repeating))
+        assert left == {repeating[2].id}
+        await second.commit()
+    async with store.unit() as uow:
+        after = await uow.schedule.of(1)
+    assert sorted((r.id, r.due) for r in after) == sorted(
+        (r.id, r.due + timedelta(days=1)) for r in repeating
+    )
