@@ -3,6 +3,7 @@ Application. ``bot.py``, the console and the tests all build the bot here."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from typing import Any, Literal, cast
 
@@ -163,3 +164,20 @@ async def open_application(
         dispatch_every=settings.dispatch_every,
         dispatch_rate=settings.dispatch_rate,
     )
+
+
+# Objects allocated (less freed) between young-generation collections. Python's 700 runs a
+# collection several times per update (each builds thousands of short-lived objects).
+GC_YOUNG = 10_000
+
+
+def settle_memory() -> None:
+    """Once the bot has started, in its own process: what start-up made (modules, the
+    application, the database's metadata) lives as long as the process, so the garbage
+    collector's full passes stop walking it, which shortens their pauses (about 80 ms
+    otherwise, every few seconds under load); and young collections run less often. Not
+    for tests, which build many applications in one process."""
+    gc.collect()
+    gc.freeze()
+    _young, middle, old = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG, middle, old)

@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from telegram import Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 
-from bootstrap import Settings, open_application
+from bootstrap import Settings, open_application, settle_memory
 from coach import places
 from coach.program import ProgramError, default_program
 from conversations.data import load_charts
@@ -173,6 +173,7 @@ async def _serve(app: Any, settings: Settings) -> None:
             await server.start()
         await _take_updates(app, settings)
         _dispatch_now(app)
+        settle_memory()
         log.info("Back Coach is running; press Ctrl-C to stop")
         rejected = app.bot.rejected
         waits = [asyncio.create_task(stop.wait()), asyncio.create_task(rejected.wait())]

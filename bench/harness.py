@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event, insert, literal, select, true, update
 
-from bootstrap import build_application
+from bootstrap import build_application, settle_memory
 from coach.model import Equipment, Person, Profile
 from coach.program import default_program
 from emulator import BotApiEmulator
@@ -202,6 +202,7 @@ async def back_coach(
     async with app:
         await app.start()
         await app.updater.start_polling(poll_interval=0, timeout=1)
+        settle_memory()  # as bot.py does once started
         try:
             yield app
         finally:
