@@ -18,9 +18,12 @@ def menu() -> Say:
 
 async def speak_stored(core: Core, chat_id: int) -> None:
     """Speak a person's stored language, if they are stored (once per person after a start;
-    later updates find it remembered)."""
-    async with unit(core) as work:
-        await work.person(chat_id, repair=False)
+    later updates find it remembered). Only the language is read: no person is built and
+    no lock taken, as nothing is decided or written here."""
+    async with core.store.unit() as uow:
+        stored, code = await uow.people.language(chat_id)
+    if stored:
+        i18n.use(code, chat_id)
 
 
 async def ask(core: Core, chat_id: int) -> Outcome:

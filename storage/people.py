@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Collection
-from typing import Final
+from types import SimpleNamespace
+from typing import Any, Final, cast
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import BindParameter, Table, bindparam, delete, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.i18n import DEFAULT as DEFAULT_LANGUAGE
@@ -31,8 +33,9 @@ def person_tables() -> tuple[Table, ...]:
     return tuple(tables)
 
 
-def to_person(row: PersonRow) -> Person:
-    """Build a Person from its row."""
+def to_person(row: Any) -> Person:
+    """Build a Person from its row: anything with the people table's columns as attributes
+    (a ``PersonRow``, a Core row, the columns a unit remembers)."""
     answers = (
         row.screening_pregnant,
         row.screening_recent_spinal_surgery,
@@ -60,7 +63,9 @@ def to_person(row: PersonRow) -> Person:
             cleared_at=row.cleared_at,
         ),
         step=row.step,
-        step_data=dict(row.step_data),
+        # A copy all the way down: what the person's steps change in place must not change
+        # what the repository remembers of the row.
+        step_data=copy.deepcopy(row.step_data),
         paused=row.paused,
         active=row.active,
         registered=row.registered,
@@ -72,37 +77,52 @@ def to_person(row: PersonRow) -> Person:
     )
 
 
-def write_person(row: PersonRow, person: Person) -> None:
-    """Copy every field of ``person`` onto ``row``."""
+def person_values(person: Person) -> dict[str, Any]:
+    """Every column of ``person``'s row but the chat id, as it is written."""
     safety, screening = person.safety, person.safety.screening
-    row.created_at = person.created_at
-    row.timezone = person.timezone
-    row.checkin_time = None if person.checkin_time is None else format_hhmm(person.checkin_time)
-    row.hang_times = [format_hhmm(value) for value in person.hang_times]
-    row.equipment = sorted(item.value for item in person.profile.equipment)
-    row.gym_experienced = person.profile.gym_experienced
-    row.consent_version = person.consent_version
-    row.consent_at = person.consent_at
-    row.screening_pregnant = None if screening is None else screening.pregnant
-    row.screening_recent_spinal_surgery = (
-        None if screening is None else screening.recent_spinal_surgery
-    )
-    row.screening_osteoporosis = None if screening is None else screening.osteoporosis
-    row.screening_under_18 = None if screening is None else screening.under_18
-    row.screening_cleared_at = safety.screening_cleared_at
-    row.red_flag = None if safety.red_flag is None else safety.red_flag.value
-    row.red_flag_at = safety.red_flag_at
-    row.cleared_at = safety.cleared_at
-    row.step = person.step
-    row.step_data = dict(person.step_data)
-    row.paused = person.paused
-    row.active = person.active
-    row.registered = person.registered
-    row.escalation_suggested_on = person.escalation_suggested_on
-    row.quiet = person.quiet
-    row.weekly_summary = person.weekly_summary
-    row.checkin_weekly = person.checkin_weekly
-    row.language = person.language
+    return {
+        "created_at": person.created_at,
+        "timezone": person.timezone,
+        "checkin_time": None if person.checkin_time is None else format_hhmm(person.checkin_time),
+        "hang_times": [format_hhmm(value) for value in person.hang_times],
+        "equipment": sorted(item.value for item in person.profile.equipment),
+        "gym_experienced": person.profile.gym_experienced,
+        "consent_version": person.consent_version,
+        "consent_at": person.consent_at,
+        "screening_pregnant": None if screening is None else screening.pregnant,
+        "screening_recent_spinal_surgery": None
+        if screening is None
+        else screening.recent_spinal_surgery,
+        "screening_osteoporosis": None if screening is None else screening.osteoporosis,
+        "screening_under_18": None if screening is None else screening.under_18,
+        "screening_cleared_at": safety.screening_cleared_at,
+        "red_flag": None if safety.red_flag is None else safety.red_flag.value,
+        "red_flag_at": safety.red_flag_at,
+        "cleared_at": safety.cleared_at,
+        "step": person.step,
+        "step_data": dict(person.step_data),
+        "paused": person.paused,
+        "active": person.active,
+        "registered": person.registered,
+        "escalation_suggested_on": person.escalation_suggested_on,
+        "quiet": person.quiet,
+        "weekly_summary": person.weekly_summary,
+        "checkin_weekly": person.checkin_weekly,
+        "language": person.language,
+    }
+
+
+# The statements of the hot path, built once: SQLAlchemy compiles each once and finds it in
+# its cache by a key computed once. Core rows: the ORM's identity map and unit of work add
+# nothing to a repository that hands out Person dataclasses.
+PEOPLE = cast(Table, PersonRow.__table__)
+_CHAT_ID: BindParameter[int] = bindparam("chat_id")
+_GET = select(PEOPLE).where(PEOPLE.c.chat_id == _CHAT_ID)
+_GET_WITH_SCHEDULE = select(
+    PEOPLE,
+    exists().where(ReminderRow.__table__.c.chat_id == PEOPLE.c.chat_id).label("has_schedule"),
+).where(PEOPLE.c.chat_id == _CHAT_ID)
+_LANGUAGE = select(PEOPLE.c.language).where(PEOPLE.c.chat_id == _CHAT_ID)
 
 
 class PeopleRepository:
@@ -110,26 +130,57 @@ class PeopleRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        # Each person's columns as this unit read or last wrote them: a second read in the
+        # unit costs no query, and a save writes only the columns that changed (nothing,
+        # and no write lock, when none did).
+        self._seen: dict[int, dict[str, Any]] = {}
+
+    def _remember(self, row: Any) -> Person:
+        values = row._asdict()
+        self._seen[values.pop("chat_id")] = values
+        return to_person(row)
 
     async def get(self, chat_id: int) -> Person | None:
         """The person with this chat id, or None."""
-        row = await self._session.get(PersonRow, chat_id)
-        return None if row is None else to_person(row)
+        seen = self._seen.get(chat_id)
+        if seen is not None:
+            return to_person(SimpleNamespace(chat_id=chat_id, **seen))
+        row = (await self._session.execute(_GET, {"chat_id": chat_id})).first()
+        return None if row is None else self._remember(row)
+
+    async def load(self, chat_id: int) -> tuple[Person | None, bool]:
+        """The person (or None) and whether they have any reminder row, in one query."""
+        row = (await self._session.execute(_GET_WITH_SCHEDULE, {"chat_id": chat_id})).first()
+        if row is None:
+            return None, False
+        has_schedule = bool(row.has_schedule)
+        values = row._asdict()
+        del values["has_schedule"]
+        self._seen[values.pop("chat_id")] = values
+        return to_person(row), has_schedule
+
+    async def language(self, chat_id: int) -> tuple[bool, str | None]:
+        """Whether the person is stored, and their stored language (None: none chosen)."""
+        row = (await self._session.execute(_LANGUAGE, {"chat_id": chat_id})).first()
+        return (False, None) if row is None else (True, row.language)
 
     async def add(self, person: Person) -> None:
         """Insert a new person; IntegrityError if the chat id is taken."""
-        row = PersonRow(chat_id=person.chat_id)
-        write_person(row, person)
-        self._session.add(row)
-        await self._session.flush()
+        values = person_values(person)
+        await self._session.execute(insert(PEOPLE).values(chat_id=person.chat_id, **values))
 
     async def save(self, person: Person) -> None:
         """Write every field of an existing person back; LookupError if there is none."""
-        row = await self._session.get(PersonRow, person.chat_id)
-        if row is None:
-            raise LookupError(f"no person with chat_id {person.chat_id}")
-        write_person(row, person)
-        await self._session.flush()
+        values = person_values(person)
+        seen = self._seen.get(person.chat_id)
+        changed = values if seen is None else {k: v for k, v in values.items() if seen[k] != v}
+        if changed:
+            query = update(PEOPLE).where(PEOPLE.c.chat_id == person.chat_id).values(changed)
+            if affected_rows(await self._session.execute(query)) != 1:
+                self._seen.pop(person.chat_id, None)
+                raise LookupError(f"no person with chat_id {person.chat_id}")
+            # What the database now holds is read back the next time it is asked for.
+            self._seen.pop(person.chat_id, None)
 
     async def delete_everything(self, chat_id: int) -> int:
         """Delete every row of this person in every table; return how many went."""
@@ -141,6 +192,7 @@ class PeopleRepository:
             deleted += affected_rows(result)
         # Rows loaded earlier in this unit are gone from the database; forget them too.
         self._session.expunge_all()
+        self._seen.clear()
         return deleted
 
     async def active_chat_ids(self) -> tuple[int, ...]:
@@ -164,12 +216,17 @@ class PeopleRepository:
         """The people with these chat ids (those that exist), in one query."""
         if not chat_ids:
             return {}
-        query = select(PersonRow).where(PersonRow.chat_id.in_(list(chat_ids)))
-        return {row.chat_id: to_person(row) for row in (await self._session.scalars(query)).all()}
+        query = select(PEOPLE).where(PEOPLE.c.chat_id.in_(list(chat_ids)))
+        found = {}
+        for row in await self._session.execute(query):
+            found[row.chat_id] = self._remember(row)
+        return found
 
     async def set_quiet(self, chat_ids: Collection[int]) -> None:
         """After "still there?": these people get no prompt until they answer."""
         if chat_ids:
+            for chat_id in chat_ids:
+                self._seen.pop(chat_id, None)
             query = update(PersonRow).where(PersonRow.chat_id.in_(list(chat_ids)))
             await self._session.execute(
                 query.values(quiet=True).execution_options(synchronize_session=False)
