@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Collection
 from types import SimpleNamespace
-from typing import Any, Final, cast
+from typing import Any, Final
 
 from sqlalchemy import BindParameter, Table, bindparam, delete, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coach.i18n import DEFAULT as DEFAULT_LANGUAGE
 from coach.model import Equipment, Person, Profile, RedFlagGroup, SafetyState, Screening
 from storage.models import Base, PersonRow, ReminderRow
-from storage.repositories import affected_rows
+from storage.repositories import affected_rows, table_of
 from storage.types import format_hhmm, parse_hhmm
 
 # Tables that hold nothing about a person; any other table must have a chat_id column,
@@ -115,12 +115,12 @@ def person_values(person: Person) -> dict[str, Any]:
 # The statements of the hot path, built once: SQLAlchemy compiles each once and finds it in
 # its cache by a key computed once. Core rows: the ORM's identity map and unit of work add
 # nothing to a repository that hands out Person dataclasses.
-PEOPLE = cast(Table, PersonRow.__table__)
+PEOPLE = table_of(PersonRow)
 _CHAT_ID: BindParameter[int] = bindparam("chat_id")
 _GET = select(PEOPLE).where(PEOPLE.c.chat_id == _CHAT_ID)
 _GET_WITH_SCHEDULE = select(
     PEOPLE,
-    exists().where(ReminderRow.__table__.c.chat_id == PEOPLE.c.chat_id).label("has_schedule"),
+    exists().where(table_of(ReminderRow).c.chat_id == PEOPLE.c.chat_id).label("has_schedule"),
 ).where(PEOPLE.c.chat_id == _CHAT_ID)
 _LANGUAGE = select(PEOPLE.c.language).where(PEOPLE.c.chat_id == _CHAT_ID)
 
