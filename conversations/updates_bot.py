@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from telegram import Update
@@ -36,6 +37,12 @@ class BackCoachBot(ExtBot[Any]):
         super().__init__(*args, **kwargs)
         self._rejected = asyncio.Event()
         self._newest: dict[int, int] = {}
+        self._read_ahead: Callable[[Sequence[Update]], Awaitable[None]] | None = None
+
+    def read_ahead(self, prepare: Callable[[Sequence[Update]], Awaitable[None]]) -> None:
+        """Run ``prepare`` on each polled batch before its updates are handled (bootstrap:
+        the batch's languages, read in one query); a failure only costs that head start."""
+        self._read_ahead = prepare
 
     def is_newest(self, chat_id: int, message_id: int) -> bool:
         """Whether no later message of this chat has been seen since start (after a restart,
@@ -58,10 +65,16 @@ class BackCoachBot(ExtBot[Any]):
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
         try:
-            return await super().get_updates(*args, **kwargs)
+            updates = await super().get_updates(*args, **kwargs)
         except (InvalidToken, Forbidden):
             self._rejected.set()
             raise
+        if updates and self._read_ahead is not None:
+            try:
+                await self._read_ahead(updates)
+            except Exception:
+                log.warning("could not read ahead for a batch of updates", exc_info=True)
+        return updates
 
     async def _post(self, endpoint: str, data: JSONDict | None = None, **kwargs: Any) -> Any:
         result = await super()._post(endpoint, data, **kwargs)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from coach import i18n, texts
 from services.actions import Action
 from services.core import Core
@@ -24,6 +26,15 @@ async def speak_stored(core: Core, chat_id: int) -> None:
         stored, code = await uow.people.language(chat_id)
     if stored:
         i18n.use(code, chat_id)
+
+
+async def remember_stored(core: Core, chat_ids: Collection[int]) -> None:
+    """Remember the stored language of each of these people, read in one query: a batch of
+    updates from Telegram then reads none of them one by one."""
+    async with core.store.unit() as uow:
+        found = await uow.people.languages(chat_ids)
+    for chat_id, code in found.items():
+        i18n.remember(chat_id, code)
 
 
 async def ask(core: Core, chat_id: int) -> Outcome:

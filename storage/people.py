@@ -164,6 +164,16 @@ class PeopleRepository:
         row = (await self._session.execute(_LANGUAGE, {"chat_id": chat_id})).first()
         return (False, None) if row is None else (True, row.language)
 
+    async def languages(self, chat_ids: Collection[int]) -> dict[int, str | None]:
+        """The stored language (None: none chosen) of each of these people who is stored,
+        in one query."""
+        if not chat_ids:
+            return {}
+        query = select(PEOPLE.c.chat_id, PEOPLE.c.language).where(
+            PEOPLE.c.chat_id.in_(list(chat_ids))
+        )
+        return {chat_id: code for chat_id, code in await self._session.execute(query)}
+
     async def add(self, person: Person) -> None:
         """Insert a new person; IntegrityError if the chat id is taken."""
         values = person_values(person)
