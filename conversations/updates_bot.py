@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 from telegram import Update
@@ -14,6 +15,9 @@ from telegram.error import Forbidden, InvalidToken
 from telegram.ext import ExtBot
 
 log = logging.getLogger(__name__)
+
+# The updates of the getUpdates call under way in this task, read once by ``_post``.
+_polled: ContextVar[list[Update] | None] = ContextVar("polled", default=None)
 
 
 class BackCoachBot(ExtBot[Any]):
@@ -26,7 +30,8 @@ class BackCoachBot(ExtBot[Any]):
     batch, the offset never moves, and the same batch is fetched forever while nobody is
     served. Here each update of a batch is tried alone; one that fails is logged once
     (its content only at DEBUG) and replaced by a bare ``Update(update_id)``, which no
-    handler matches but which moves the offset past it.
+    handler matches but which moves the offset past it. The updates read there are the ones
+    ``get_updates`` returns: PTB, handed an empty list, has nothing to read a second time.
 
     It also notes the newest message id of each chat, sent or received (a few bytes a chat,
     forgotten at a restart), so a press on an older message is answered at the bottom of the
@@ -64,11 +69,19 @@ class BackCoachBot(ExtBot[Any]):
         return self._rejected
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        batch: list[Update] = []
+        token = _polled.set(batch)
         try:
-            updates = await super().get_updates(*args, **kwargs)
+            # PTB reads whatever ``_post`` returns; the batch was read there, once, into
+            # ``batch``, and PTB is handed nothing to read a second time.
+            updates = await super().get_updates(*args, **kwargs) + tuple(batch)
         except (InvalidToken, Forbidden):
             self._rejected.set()
             raise
+        finally:
+            _polled.reset(token)
+        for update in batch:
+            self.insert_callback_data(update)  # what ExtBot does for the updates it reads
         if updates and self._read_ahead is not None:
             try:
                 await self._read_ahead(updates)
@@ -81,14 +94,19 @@ class BackCoachBot(ExtBot[Any]):
         if endpoint == "getUpdates" and isinstance(result, list):
             for raw in result:
                 self._saw(raw.get("message") if isinstance(raw, dict) else None)
-            return [readable for raw in result if (readable := self._readable(raw)) is not None]
+            batch = _polled.get()
+            if batch is None:  # asked for the raw batch (do_api_request): as Telegram sent it
+                return result
+            batch.extend(update for raw in result if (update := self._read(raw)) is not None)
+            return []
         self._saw(result)
         return result
 
-    def _readable(self, raw: object) -> object | None:
-        """``raw`` if PTB can read it, else a bare update with its id (None without one)."""
+    def _read(self, raw: object) -> Update | None:
+        """The update, or a bare update with its id if PTB cannot read it (None without
+        an id)."""
         try:
-            Update.de_json(raw, self)  # type: ignore[arg-type]
+            return Update.de_json(raw, self)  # type: ignore[arg-type]
         except Exception as exc:
             update_id = raw.get("update_id") if isinstance(raw, dict) else None
             kind = next((k for k in raw if k != "update_id"), "?") if isinstance(raw, dict) else "?"
@@ -99,5 +117,8 @@ class BackCoachBot(ExtBot[Any]):
                 type(exc).__name__,
             )
             log.debug("the unreadable update was %r", raw)
-            return {"update_id": update_id} if isinstance(update_id, int) else None
-        return raw
+            return (
+                Update.de_json({"update_id": update_id}, self)
+                if isinstance(update_id, int)
+                else None
+            )
