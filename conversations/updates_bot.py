@@ -16,6 +16,11 @@ from telegram.ext import ExtBot
 
 log = logging.getLogger(__name__)
 
+# Answers Back Coach never reads: an edit comes back as the whole edited message, keyboard
+# and all. It is noted (``_saw``) and PTB returns True, as it does for an edit of an inline
+# message, instead of building the message's objects for nobody.
+UNREAD_ANSWERS = frozenset({"editMessageText", "editMessageReplyMarkup"})
+
 # The updates of the getUpdates call under way in this task, read once by ``_post``.
 _polled: ContextVar[list[Update] | None] = ContextVar("polled", default=None)
 
@@ -35,7 +40,8 @@ class BackCoachBot(ExtBot[Any]):
 
     It also notes the newest message id of each chat, sent or received (a few bytes a chat,
     forgotten at a restart), so a press on an older message is answered at the bottom of the
-    chat, where the person looks, rather than edited in place up the history.
+    chat, where the person looks, rather than edited in place up the history. Edits answer
+    True (``UNREAD_ANSWERS``): the edited message Telegram returns is noted, not built.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -100,6 +106,8 @@ class BackCoachBot(ExtBot[Any]):
             batch.extend(update for raw in result if (update := self._read(raw)) is not None)
             return []
         self._saw(result)
+        if endpoint in UNREAD_ANSWERS and isinstance(result, dict):
+            return True
         return result
 
     def _read(self, raw: object) -> Update | None:

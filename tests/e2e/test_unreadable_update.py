@@ -1,5 +1,6 @@
 """An update PTB cannot read is skipped and logged once (without its content): polling goes
-on, and everyone else is served."""
+on, and everyone else is served. Each polled update is read once, and an edit's answer (the
+whole edited message) is noted without being built."""
 
 from __future__ import annotations
 
@@ -56,3 +57,14 @@ async def test_each_polled_update_is_read_once(
     await person.expect("I store only")
     assert len(reads) == 2
     assert len(set(reads)) == 2
+
+
+async def test_an_edit_answers_true_and_its_message_is_still_noted(
+    bot: Bot, person: Person
+) -> None:
+    await person.say("/help")
+    message = await person.expect("/checkin")
+    ours = bot.app.bot
+    assert await ours.edit_message_text("edited", person.user_id, message.message_id) is True
+    assert bot.emu.edits[-1].message_id == message.message_id
+    assert ours.is_newest(person.user_id, message.message_id)
