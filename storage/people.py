@@ -136,7 +136,8 @@ class PeopleRepository:
         self._seen: dict[int, dict[str, Any]] = {}
 
     def _remember(self, row: Any) -> Person:
-        values = row._asdict()
+        """The person of a row read in this unit, whose columns are remembered."""
+        values = {column.name: row._mapping[column] for column in PEOPLE.c}
         self._seen[values.pop("chat_id")] = values
         return to_person(row)
 
@@ -151,13 +152,7 @@ class PeopleRepository:
     async def load(self, chat_id: int) -> tuple[Person | None, bool]:
         """The person (or None) and whether they have any reminder row, in one query."""
         row = (await self._session.execute(_GET_WITH_SCHEDULE, {"chat_id": chat_id})).first()
-        if row is None:
-            return None, False
-        has_schedule = bool(row.has_schedule)
-        values = row._asdict()
-        del values["has_schedule"]
-        self._seen[values.pop("chat_id")] = values
-        return to_person(row), has_schedule
+        return (None, False) if row is None else (self._remember(row), bool(row.has_schedule))
 
     async def language(self, chat_id: int) -> tuple[bool, str | None]:
         """Whether the person is stored, and their stored language (None: none chosen)."""
@@ -185,12 +180,11 @@ class PeopleRepository:
         seen = self._seen.get(person.chat_id)
         changed = values if seen is None else {k: v for k, v in values.items() if seen[k] != v}
         if changed:
-            query = update(PEOPLE).where(PEOPLE.c.chat_id == person.chat_id).values(changed)
-            if affected_rows(await self._session.execute(query)) != 1:
-                self._seen.pop(person.chat_id, None)
-                raise LookupError(f"no person with chat_id {person.chat_id}")
             # What the database now holds is read back the next time it is asked for.
             self._seen.pop(person.chat_id, None)
+            query = update(PEOPLE).where(PEOPLE.c.chat_id == person.chat_id).values(changed)
+            if affected_rows(await self._session.execute(query)) != 1:
+                raise LookupError(f"no person with chat_id {person.chat_id}")
 
     async def delete_everything(self, chat_id: int) -> int:
         """Delete every row of this person in every table; return how many went."""
