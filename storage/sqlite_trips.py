@@ -6,7 +6,7 @@ makes four such trips per statement (open a cursor, execute, fetch the rows, clo
 cursor), three for one that returns no rows. ``OneTripCursor`` does all four in one
 function on the connection's thread and hands back the rows with the description, row count
 and last row id, which the adapter's cursor would have read afterwards: the same results,
-in a quarter of the hand-offs (a pain-rating press makes about ten trips instead of forty).
+in a quarter of the hand-offs (a pain-rating press in a burst: about 7 trips instead of 39).
 
 Only the plain (buffered) cursor changes; server-side cursors, commits and rollbacks are
 the adapter's own. ``one_trip`` gives a new connection the cursor (an engine "connect"
