@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+from functools import partial
 from typing import Any, Literal, cast
 
 from pydantic import SecretStr
@@ -13,6 +14,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes
 from telegram.request import HTTPXRequest
 
 from coach.program import Program, default_program
+from conversations import language
 from conversations.app import BackCoachApplication, PerPersonProcessor, add_handlers, tick
 from conversations.context import Ctx, Deps
 from conversations.dispatch import Dispatcher
@@ -125,6 +127,7 @@ def build_application(
     app: Any = builder.build()
     assert isinstance(app, BackCoachApplication)
     app.deps = Deps(store, clock, program, Signer(signing_key(token)))
+    bot.read_ahead(partial(language.read_ahead, app.deps))
     app.dispatcher = Dispatcher(
         app.deps, app.bot, rate=dispatch_rate, leadership=Leadership(store.engine)
     )

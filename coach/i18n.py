@@ -63,6 +63,13 @@ def use(language: str | None, chat_id: int | None = None) -> str:
 _known: dict[int, str] = {}
 
 
+def remember(chat_id: int, language: str | None) -> None:
+    """Remember a stored language read ahead of the person's updates (a batch of updates
+    from Telegram), without speaking it: an update of theirs already running may have
+    remembered a newer one meanwhile (/language), which is kept."""
+    _known.setdefault(chat_id, language if language and language in LANGUAGES else DEFAULT)
+
+
 def known(chat_id: int) -> str | None:
     """The stored language of a person loaded since start (None: not loaded yet)."""
     return _known.get(chat_id)

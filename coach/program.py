@@ -34,6 +34,7 @@ MOVE_WORDS = frozenset(
     {"name", "tip", "equipment_text", "alternative", "dose", "gentle_dose", "levels", "cues"}
 )
 STAGE_WORDS = frozenset({"name"})
+SPOKEN_MOVE_FIELDS = MOVE_WORDS | {"how"}
 
 
 def in_language(value: Any) -> Any:
@@ -112,13 +113,12 @@ class Move(_Data):
 
     def __getattribute__(self, name: str) -> Any:
         value = super().__getattribute__(name)
-        if i18n.current() == i18n.DEFAULT:
+        # Most reads are of slugs, equipment and flags: the name decides before the language.
+        if name not in SPOKEN_MOVE_FIELDS or i18n.current() == i18n.DEFAULT:
             return value
-        if name in MOVE_WORDS:
-            return in_language(value)
         if name == "how":
             return _quotes_in_how(self, in_language(value))
-        return value
+        return in_language(value)
 
     @model_validator(mode="before")
     @classmethod

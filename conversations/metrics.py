@@ -67,10 +67,14 @@ class Metrics:
             registry=registry,
         )
         self.registry = registry
-        for kind in KINDS:  # every series exists from the start, at 0
-            self.latency.labels(kind)
-            for outcome in OUTCOMES:
-                self.updates.labels(kind, outcome)
+        # Every series exists from the start, at 0; each update's are looked up here rather
+        # than through ``labels`` (a lock and a tuple of strings per call).
+        self._latency_of = {kind: self.latency.labels(kind) for kind in KINDS}
+        self._updates_of = {
+            (kind, outcome): self.updates.labels(kind, outcome)
+            for kind in KINDS
+            for outcome in OUTCOMES
+        }
         for outcome in REMINDER_OUTCOMES:
             self.reminders.labels(outcome)
 
@@ -97,8 +101,12 @@ class Metrics:
 
     def handled(self, update: object, kind: str, seconds: float, outcome: str) -> None:
         """Count one update and log its line."""
-        self.updates.labels(kind, outcome).inc()
-        self.latency.labels(kind).observe(seconds)
+        counter = self._updates_of.get((kind, outcome))
+        (counter or self.updates.labels(kind, outcome)).inc()
+        latency = self._latency_of.get(kind)
+        (latency or self.latency.labels(kind)).observe(seconds)
+        if not events.isEnabledFor(logging.INFO):  # the text format's default: no line
+            return
         update_id = update.update_id if isinstance(update, Update) else None
         duration_ms = round(seconds * 1000, 1)
         events.info(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from coach import i18n, texts
 from services.actions import Action
 from services.core import Core
@@ -18,9 +20,21 @@ def menu() -> Say:
 
 async def speak_stored(core: Core, chat_id: int) -> None:
     """Speak a person's stored language, if they are stored (once per person after a start;
-    later updates find it remembered)."""
-    async with unit(core) as work:
-        await work.person(chat_id, repair=False)
+    later updates find it remembered). Only the language is read: no person is built and
+    no lock taken, as nothing is decided or written here."""
+    async with core.store.unit() as uow:
+        stored, code = await uow.people.language(chat_id)
+    if stored:
+        i18n.use(code, chat_id)
+
+
+async def remember_stored(core: Core, chat_ids: Collection[int]) -> None:
+    """Remember the stored language of each of these people, read in one query: a batch of
+    updates from Telegram then reads none of them one by one."""
+    async with core.store.unit() as uow:
+        found = await uow.people.languages(chat_ids)
+    for chat_id, code in found.items():
+        i18n.remember(chat_id, code)
 
 
 async def ask(core: Core, chat_id: int) -> Outcome:

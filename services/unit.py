@@ -60,13 +60,16 @@ class Work:
         settings and kept even if the use case writes nothing else. The person's lock is
         taken first, so what is read here is not changed by another worker meanwhile."""
         await self.uow.lock_person(chat_id)
-        person = await self.uow.people.get(chat_id)
+        if repair:  # whether a schedule is there comes with the person, in one query
+            person, has_schedule = await self.uow.people.load(chat_id)
+        else:
+            person, has_schedule = await self.uow.people.get(chat_id), True
         if person is None:
             return None
         i18n.use(person.language, chat_id)  # the rest of this update or send speaks it
         self._loaded[chat_id] = schedule_key(person)
         self._profiles[chat_id] = (person.registered, person.profile)
-        if repair and person.active and not await self.uow.schedule.has_any(chat_id):
+        if repair and person.active and not has_schedule:
             rows = wanted(person, self.now)
             if rows:
                 await self.uow.schedule.replace(chat_id, rows)

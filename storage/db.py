@@ -20,6 +20,8 @@ from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection, ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from storage.sqlite_trips import one_trip
+
 DEFAULT_URL: Final = "sqlite+aiosqlite:///data/backcoach.sqlite3"
 ALEMBIC_INI: Final = Path(__file__).with_name("alembic.ini")
 
@@ -63,6 +65,7 @@ def create_engine(url: str = DEFAULT_URL) -> AsyncEngine:
         database = sqlite_file(url)
         if database is not None:
             database.parent.mkdir(parents=True, exist_ok=True)
+        event.listen(engine.sync_engine, "connect", _one_trip_per_statement)
         event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
         event.listen(engine.sync_engine, "handle_error", _read_only_is_a_disconnect)
     return engine
@@ -85,6 +88,11 @@ def _read_only_is_a_disconnect(context: ExceptionContext) -> None:
     its connections instead of handing the read-only one out again and again."""
     if "readonly database" in str(context.original_exception):
         context.is_disconnect = True
+
+
+def _one_trip_per_statement(dbapi_connection: Any, _record: Any) -> None:
+    """Each statement in one hand-off to the connection's thread (storage/sqlite_trips.py)."""
+    one_trip(dbapi_connection)
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

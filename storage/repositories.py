@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime
+from functools import cache
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
@@ -115,13 +116,54 @@ def affected_rows(result: Result[Any]) -> int:
     return cast("CursorResult[Any]", result).rowcount
 
 
-def upsert_insert(dialect: str, entity: type[Base]) -> postgresql.Insert | sqlite.Insert:
+def upsert_insert(dialect: str, entity: type[Base] | Table) -> postgresql.Insert | sqlite.Insert:
     """An INSERT that supports ON CONFLICT, for the engine's dialect."""
     if dialect == "postgresql":
         return postgresql.insert(entity)
     if dialect == "sqlite":
         return sqlite.insert(entity)
     raise NotImplementedError(f"no upsert for the {dialect!r} dialect")
+
+
+def table_of(entity: type[Base]) -> Table:
+    """The Core table of a mapped class."""
+    return cast(Table, entity.__table__)
+
+
+# The statements every check-in runs, built once (per dialect where they differ): Core
+# statements on the tables, which SQLAlchemy compiles once and finds in its cache by a
+# memoised key, and whose rows need none of the ORM's machinery.
+RATINGS, FEEDBACK, PROFILE_CHANGES = (
+    table_of(RatingRow),
+    table_of(FeedbackRow),
+    table_of(ProfileChangeRow),
+)
+_CHAT_ID: Any = bindparam("chat_id")
+_RATINGS_OF = (
+    select(RATINGS.c.day, RATINGS.c.pain)
+    .where(RATINGS.c.chat_id == _CHAT_ID)
+    .order_by(RATINGS.c.day)
+)
+_FEEDBACK_OF = (
+    select(FEEDBACK.c.day, FEEDBACK.c.move, FEEDBACK.c.kind)
+    .where(FEEDBACK.c.chat_id == _CHAT_ID)
+    .order_by(FEEDBACK.c.day, FEEDBACK.c.id)
+)
+_PROFILE_CHANGES_OF = (
+    select(PROFILE_CHANGES.c.day, PROFILE_CHANGES.c.equipment, PROFILE_CHANGES.c.gym_experienced)
+    .where(PROFILE_CHANGES.c.chat_id == _CHAT_ID)
+    .order_by(PROFILE_CHANGES.c.day)
+)
+
+
+@cache
+def _set_rating(dialect: str) -> postgresql.Insert | sqlite.Insert:
+    """Insert a day's rating, or replace the one already there."""
+    insert = upsert_insert(dialect, RATINGS)
+    return insert.on_conflict_do_update(
+        index_elements=[RATINGS.c.chat_id, RATINGS.c.day],
+        set_={"pain": insert.excluded.pain, "updated_at": insert.excluded.updated_at},
+    )
 
 
 class RatingsRepository:
@@ -133,14 +175,8 @@ class RatingsRepository:
 
     async def set(self, chat_id: int, day: date, pain: int, at: datetime) -> None:
         """Record the day's rating, replacing an earlier one of the same day."""
-        insert = upsert_insert(self._dialect, RatingRow).values(
-            chat_id=chat_id, day=day, pain=pain, updated_at=at
-        )
-        upsert = insert.on_conflict_do_update(
-            index_elements=[RatingRow.chat_id, RatingRow.day],
-            set_={"pain": insert.excluded.pain, "updated_at": insert.excluded.updated_at},
-        )
-        await self._session.execute(upsert)
+        values = {"chat_id": chat_id, "day": day, "pain": pain, "updated_at": at}
+        await self._session.execute(_set_rating(self._dialect), values)
 
     async def get(self, chat_id: int, day: date) -> Rating | None:
         """The day's rating, or None."""
@@ -149,12 +185,7 @@ class RatingsRepository:
 
     async def all(self, chat_id: int) -> tuple[Rating, ...]:
         """Every rating of the person, oldest day first."""
-        query = (
-            select(RatingRow.day, RatingRow.pain)
-            .where(RatingRow.chat_id == chat_id)
-            .order_by(RatingRow.day)
-        )
-        rows = await self._session.execute(query)
+        rows = await self._session.execute(_RATINGS_OF, {"chat_id": chat_id})
         return tuple(Rating(day=day, pain=pain) for day, pain in rows)
 
     async def latest_day(self, chat_id: int) -> date | None:
@@ -253,12 +284,7 @@ class FeedbackRepository:
 
     async def all(self, chat_id: int) -> tuple[MoveFeedback, ...]:
         """Every feedback of the person, oldest day first."""
-        query = (
-            select(FeedbackRow.day, FeedbackRow.move, FeedbackRow.kind)
-            .where(FeedbackRow.chat_id == chat_id)
-            .order_by(FeedbackRow.day, FeedbackRow.id)
-        )
-        rows = await self._session.execute(query)
+        rows = await self._session.execute(_FEEDBACK_OF, {"chat_id": chat_id})
         return tuple(
             MoveFeedback(day=day, move=move, kind=Feedback(kind)) for day, move, kind in rows
         )
@@ -359,14 +385,7 @@ class ProfileChangesRepository:
 
     async def all(self, chat_id: int) -> tuple[ProfileChange, ...]:
         """Every change of the person, oldest day first."""
-        query = (
-            select(
-                ProfileChangeRow.day, ProfileChangeRow.equipment, ProfileChangeRow.gym_experienced
-            )
-            .where(ProfileChangeRow.chat_id == chat_id)
-            .order_by(ProfileChangeRow.day)
-        )
-        rows = await self._session.execute(query)
+        rows = await self._session.execute(_PROFILE_CHANGES_OF, {"chat_id": chat_id})
         return tuple(
             ProfileChange(day, Profile(frozenset(Equipment(e) for e in equipment), bool(gym)))
             for day, equipment, gym in rows

@@ -6,8 +6,14 @@ people in different languages at the same moment, each answered in their own."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import event
+from telegram import Chat, Message, Update
 
 from coach import i18n, texts
+from conversations import language
 from tests.e2e.conftest import Bot, Person, labels, stored
 
 
@@ -156,3 +162,33 @@ async def test_the_command_menu_is_registered_in_every_language(bot: Bot) -> Non
         assert described["language"] == wanted
         assert set(described) == {c["command"] for c in by_language[""]}
     assert by_language["ru"][0]["description"] != by_language[""][0]["description"]
+
+
+async def test_a_polled_batch_has_its_peoples_languages_read_ahead_in_one_query(
+    bot: Bot,
+) -> None:
+    for user_id, code in ((7101, "ru"), (7102, "es")):
+        await start_in(bot, user_id, code)
+    i18n._known.clear()  # as after a restart
+    at = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    updates = [
+        Update(n, message=Message(n, at, Chat(chat_id, Chat.PRIVATE), text="/help"))
+        for n, chat_id in enumerate((7101, 7102, 7101, 7199), start=1)
+    ]
+    statements: list[str] = []
+
+    def seen(*args: Any) -> None:
+        statements.append(args[2])
+
+    engine = bot.store.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        await language.read_ahead(bot.app.deps, updates)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len(statements) == 1
+    assert (i18n.known(7101), i18n.known(7102), i18n.known(7199)) == ("ru", "es", None)
+
+    i18n.use("en", 7101)  # a /language of theirs, remembered while a read-ahead ran
+    i18n.remember(7101, "ru")
+    assert i18n.known(7101) == "en"

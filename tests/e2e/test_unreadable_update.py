@@ -1,11 +1,14 @@
 """An update PTB cannot read is skipped and logged once (without its content): polling goes
-on, and everyone else is served."""
+on, and everyone else is served. Each polled update is read once, and an edit's answer (the
+whole edited message) is noted without being built."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
+from telegram import Update
 
 from tests.e2e.conftest import Bot, Person
 
@@ -35,3 +38,33 @@ async def test_an_unreadable_update_is_skipped_once_and_polling_goes_on(
     skipped = [r for r in caplog.records if SKIPPED in r.getMessage()]
     assert len(skipped) == 2
     assert "zanzibar" not in caplog.text
+
+
+async def test_each_polled_update_is_read_once(
+    bot: Bot, person: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[object] = []
+    read = Update.de_json.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[Update], data: Any, bot: Any = None) -> Update:
+        reads.append(data.get("update_id") if isinstance(data, dict) else None)
+        return read(cls, data, bot)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Update, "de_json", classmethod(counted))
+    await person.say("/help")
+    await person.expect("/checkin")
+    await person.say("/privacy")
+    await person.expect("I store only")
+    assert len(reads) == 2
+    assert len(set(reads)) == 2
+
+
+async def test_an_edit_answers_true_and_its_message_is_still_noted(
+    bot: Bot, person: Person
+) -> None:
+    await person.say("/help")
+    message = await person.expect("/checkin")
+    ours = bot.app.bot
+    assert await ours.edit_message_text("edited", person.user_id, message.message_id) is True
+    assert bot.emu.edits[-1].message_id == message.message_id
+    assert ours.is_newest(person.user_id, message.message_id)
