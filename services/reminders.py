@@ -105,6 +105,9 @@ async def recover(core: Core, now: datetime, *, in_flight: bool = True) -> int:
     ``in_flight`` is False: another process may be sending them right now); and everyone
     registered whose schedule went missing gets it back from their settings."""
     async with unit(core) as work:
+        # Checked first and on purpose: the rest may well write nothing, and a database
+        # that cannot be written must stop the start, not fail each answer later.
+        await work.schedule.check_writable()
         count = await work.schedule.abandon_in_flight(now) if in_flight else 0
         missing = await work.people.without_schedule()
         for chat_id in missing:

@@ -317,6 +317,11 @@ class ScheduleRepository:
         query = query.order_by(DeliveryRow.id).limit(limit)
         return [_delivery(row) for row in (await self._session.scalars(query)).all()]
 
+    async def check_writable(self) -> None:
+        """Raise now if the database takes no writes (a read-only file or volume): a write
+        that changes nothing still needs the write lock, so it fails as any write would."""
+        await self._session.execute(delete(ReminderRow).where(false()))
+
     async def abandon_in_flight(self, at: datetime, *, before: datetime | None = None) -> int:
         """After a crash (or, with ``before``, for sends begun before then and never
         finished): sends that may have reached Telegram are never repeated."""
