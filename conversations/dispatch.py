@@ -90,6 +90,11 @@ class SlidingWindow:
             late = now - self._next
             self._next = (self._next if 0 <= late < self.spacing else now) + self.spacing
 
+    def hold(self) -> None:
+        """No send before a whole period from now: another sender may have filled the
+        period that just ended (a sender that died, whose work this one takes over)."""
+        self._next = max(self._next, self._clock() + self.span)
+
     async def ready(self) -> None:
         """Wait until a send could go now, without taking the turn: what is prepared for
         the send (marking it in the ledger) then happens at the last moment."""
@@ -207,6 +212,9 @@ class Dispatcher:
                 leads = False
             if leads and not self.leading and self.leadership.shared:
                 await reminders.take_over(self.deps, now)
+                # The sender before may have sent right up to now: Telegram's second is
+                # shared, so this one starts once that second is over.
+                self._window.hold()
             self.leading = leads
             return leads
 

@@ -94,6 +94,21 @@ async def test_the_window_spaces_sends_evenly_and_makes_up_for_no_pause() -> Non
     assert busiest_second(starts) <= 5
 
 
+async def test_a_sender_taking_over_waits_out_the_second_its_predecessor_may_have_used() -> None:
+    now = [50.0]
+    starts: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    window = SlidingWindow(5, margin=0.0, clock=lambda: now[0], sleep=sleep)
+    window.hold()  # the sender before may have sent five in the second up to now
+    for _ in range(3):
+        await window.acquire()
+        starts.append(now[0])
+    assert starts == pytest.approx([51.0, 51.2, 51.4])
+
+
 async def test_the_sender_drains_between_ticks_and_reports_depth(world: World) -> None:
     """Ticks only claim; the sender started with the application sends without waiting for
     the next tick, and the queue's depth and the last tick are there to read."""
