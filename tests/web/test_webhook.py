@@ -121,6 +121,8 @@ async def test_only_post_is_accepted_on_the_webhook_path(served: Served) -> None
 
 async def test_a_retry_of_the_same_update_is_handled_once(served: Served) -> None:
     update = served.emu.send_text(USER, "/help")
+    # The answer takes a while, so the copy surely comes while the first is being handled.
+    served.emu.fail("sendMessage", "delay", times=1, delay=0.5)
     # Telegram posts it again when the first answer was lost (or a second worker gets it).
     first, again = await asyncio.gather(served.post(update), served.post(update))
     # The copy that came while the first was being handled is asked to come again later.
