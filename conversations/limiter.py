@@ -194,12 +194,11 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         # go at once. Telegram itself lets a chat have about one message a second.
         self.chat_share = chat_share
         self._chats: dict[str, _Window] = {}
-        # Reminders, and a chat's further requests while it holds a slot, are granted at
-        # least period/limit apart. Without it a full window empties and refills in clumps
-        # (thirty at once, then a second of nothing), and a reply that comes just after a
-        # clump waits most of a second; spread, it waits a thirtieth. A reply to a chat with
-        # nothing in the window goes at once when there is room: people's presses come
-        # spread out by themselves, and a newcomer never waits for a busy chat's pacing.
+        # Reminders are granted at least period/limit apart. Without it a broadcast fills the
+        # window in a clump and it empties and refills in clumps (thirty at once, then a
+        # second of nothing). Replies go at once when there is room: people's presses come
+        # spread out by themselves, one chat holds at most its share, and pacing replies
+        # made a conversation under Telegram's errors (each retry a further request) crawl.
         self._spacing = overall_time_period / overall_max_rate
         self._granted_at = -float("inf")
         self.max_retries = max_retries
@@ -307,7 +306,7 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         this lane or before it who may go waits."""
         ahead = (INTERACTIVE,) if lane is INTERACTIVE else (INTERACTIVE, BACKGROUND)
         start = _now()
-        at = self._ready_at(start, lane, chat)
+        at = self._ready_at(start, lane)
         if (
             at is not None
             and at <= start
@@ -346,7 +345,7 @@ class LaneLimiter(BaseRateLimiter[Lane]):
                 self._wake_when_a_chat_may_go(now)
                 return
             lane, chat = found
-            at = self._ready_at(now, lane, chat)
+            at = self._ready_at(now, lane)
             if at is None:
                 return  # every slot is in flight: the next answer calls _wake again
             if at > now:
@@ -387,15 +386,14 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         """Slots of a period the lane may fill: background leaves the reserve to replies."""
         return self._overall.limit - (self.reserve if lane is BACKGROUND else 0)
 
-    def _ready_at(self, now: float, lane: Lane, chat: str) -> float | None:
-        """When the window next has a slot for ``chat``'s request in ``lane`` (None: only
-        an answer frees one)."""
+    def _ready_at(self, now: float, lane: Lane) -> float | None:
+        """When the window next has a slot for a request in ``lane`` (None: only an answer
+        frees one)."""
         at = self._overall.free_at(now, self._limit(lane))
         if at is None:
             return None
         at = max(at, self._paused_until)
-        window = self._chats.get(chat)
-        if lane is BACKGROUND or (window is not None and window.used(now) > 0):
+        if lane is BACKGROUND:
             at = max(at, self._granted_at + self._spacing)
         return at
 
