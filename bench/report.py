@@ -44,13 +44,21 @@ def _unchanged(m: Medians) -> bool:
 
 LINES = [
     Line(
-        "Presses handled per second, burst of {burst_limited}, limiter on (as deployed)",
+        "Presses answered per second (plan or pop-up), burst of {burst_limited}, limiter on",
         "presses",
         "presses_per_s",
         "/s",
         "—",
         "31/s (bare 860/s)",
         "bare_presses_per_s",
+    ),
+    Line(
+        "… of that burst, presses answered with the saved-rating pop-up (plan put off)",
+        "presses",
+        "put_off_burst",
+        "%",
+        "—",
+        "—",
     ),
     Line(
         "Presses handled per second, burst of {burst}, limiter off",
@@ -240,7 +248,7 @@ LINES = [
         _at_most("others_wait_ms", 50),
     ),
     Line(
-        "Failed presses in the bursts (database is locked, no plan)",
+        "Failed presses in the bursts (database is locked, neither plan nor pop-up)",
         "presses",
         "failed_presses",
         "",
