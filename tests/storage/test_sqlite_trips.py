@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
@@ -11,21 +10,13 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from storage import Store, create_engine, migrate
+from storage import Store
 from storage.models import RatingRow
 from storage.sqlite_trips import OneTripConnection
 from tests.storage.builders import NOW, bare_person
 
-
-@pytest.fixture
-async def sqlite_store(sqlite_url: str) -> AsyncIterator[Store]:
-    engine = create_engine(sqlite_url)
-    await migrate(engine)
-    store = Store(engine)
-    try:
-        yield store
-    finally:
-        await store.close()
+# The shared ``store`` fixture, on its SQLite file alone.
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 @pytest.fixture
@@ -42,17 +33,15 @@ def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return sent
 
 
-async def test_a_sqlite_connection_gets_the_one_trip_cursor(sqlite_store: Store) -> None:
-    async with sqlite_store.engine.connect() as connection:
+async def test_a_sqlite_connection_gets_the_one_trip_cursor(store: Store) -> None:
+    async with store.engine.connect() as connection:
         raw = await connection.get_raw_connection()
         assert type(raw.dbapi_connection) is OneTripConnection
         assert await connection.scalar(text("PRAGMA journal_mode")) == "wal"
 
 
-async def test_a_query_and_a_write_make_one_trip_each(
-    sqlite_store: Store, trips: list[str]
-) -> None:
-    async with sqlite_store.unit() as uow:
+async def test_a_query_and_a_write_make_one_trip_each(store: Store, trips: list[str]) -> None:
+    async with store.unit() as uow:
         await uow.people.add(bare_person(1))  # the pool's connection is opened here
         trips.clear()
         await uow.ratings.set(1, date(2026, 3, 2), 4, NOW)
@@ -62,13 +51,13 @@ async def test_a_query_and_a_write_make_one_trip_each(
         await uow.commit()
 
 
-async def test_rows_counts_and_errors_are_what_sqlite_said(sqlite_store: Store) -> None:
-    async with sqlite_store.unit() as uow:
+async def test_rows_counts_and_errors_are_what_sqlite_said(store: Store) -> None:
+    async with store.unit() as uow:
         await uow.people.add(bare_person(1))
         for day in (2, 3, 4):
             await uow.ratings.set(1, date(2026, 3, day), day, NOW)
         await uow.commit()
-    async with sqlite_store.engine.connect() as connection:
+    async with store.engine.connect() as connection:
         rows = (await connection.execute(select(RatingRow.day).order_by(RatingRow.day))).all()
         assert [row.day.day for row in rows] == [2, 3, 4]
         assert await connection.scalar(select(func.count()).select_from(RatingRow)) == 3
@@ -77,6 +66,6 @@ async def test_rows_counts_and_errors_are_what_sqlite_said(sqlite_store: Store) 
         with pytest.raises(OperationalError):
             await connection.execute(text("SELECT * FROM no_such_table"))
         await connection.rollback()
-    async with sqlite_store.unit() as uow:
+    async with store.unit() as uow:
         with pytest.raises(IntegrityError):
             await uow.people.add(bare_person(1))
