@@ -16,6 +16,7 @@ network or the event loop delays.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import enum
 import logging
@@ -201,6 +202,12 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         # made a conversation under Telegram's errors (each retry a further request) crawl.
         self._spacing = overall_time_period / overall_max_rate
         self._granted_at = -float("inf")
+        # When replies were granted over the last period: how fast people are pressing now.
+        # A reminder is granted only if the replies expected at that pace over the next
+        # period still find room (``_leaves_room``): a burst of presses that starts during a
+        # broadcast otherwise finds the window filled by reminders granted a moment before
+        # and waits up to a period for them to age out.
+        self._replies: deque[float] = deque()
         self.max_retries = max_retries
         self.waits = {lane: LaneWaits() for lane in Lane}
         # Replies the bot chose not to queue because of the backlog (answered in a press's
@@ -313,7 +320,7 @@ class LaneLimiter(BaseRateLimiter[Lane]):
             and self._may_go(chat, start)
             and not any(self._queues[other].head(self._may_go_at(start)) for other in ahead)
         ):
-            self._grant(start, chat)
+            self._grant(start, chat, lane)
             return
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._queues[lane].append(chat, waiter)
@@ -351,7 +358,7 @@ class LaneLimiter(BaseRateLimiter[Lane]):
             if at > now:
                 self._wake_at(at, now)
                 return
-            self._grant(now, chat)
+            self._grant(now, chat, lane)
             self._queues[lane].popleft(chat).set_result(None)
 
     def _next(self, may_go: Callable[[str], bool]) -> tuple[Lane, str] | None:
@@ -377,10 +384,12 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         if times:
             self._wake_at(max(min(times), now), now)
 
-    def _grant(self, now: float, chat: str) -> None:
+    def _grant(self, now: float, chat: str, lane: Lane) -> None:
         self._overall.take()
         self._chat(chat).take()
         self._granted_at = now
+        if lane is INTERACTIVE:
+            self._replies.append(now)
 
     def _limit(self, lane: Lane) -> int:
         """Slots of a period the lane may fill: background leaves the reserve to replies."""
@@ -395,7 +404,39 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         at = max(at, self._paused_until)
         if lane is BACKGROUND:
             at = max(at, self._granted_at + self._spacing)
+            if at <= now and not self._leaves_room(now):
+                at = now + self._spacing  # look again once replies have eased or aged out
         return at
+
+    def _reply_rate(self, now: float) -> float:
+        """Replies a period expected from now on: the last period's count, or more when the
+        last eighth or quarter of it saw them come faster (a burst is seen within a few)."""
+        period = self._overall.period
+        replies = self._replies
+        while replies and replies[0] <= now - period:
+            replies.popleft()
+        rate = len(replies)
+        for share in (4, 8):
+            recent = len(replies) - bisect.bisect_right(replies, now - period / share)
+            rate = max(rate, share * recent)
+        return float(rate)
+
+    def _leaves_room(self, now: float) -> bool:
+        """Whether a reminder granted now still leaves, at every moment of the next period,
+        a slot for each reply expected by then at the current pace (``_reply_rate``), within
+        the background lane's limit. With replies steady this is the plain limit; when they
+        pick up it stops reminders at once instead of a period later."""
+        rate = self._reply_rate(now)
+        if rate == 0:
+            return True
+        window, period = self._overall, self._overall.period
+        room = self._limit(BACKGROUND) - 1  # the reminder's own slot
+        used = window.used(now)
+        # Just before the k-th held answer leaves, k have left and replies have come meanwhile.
+        for left, answered in enumerate(window.answered):
+            if used - left + rate * (answered + period - now) / period > room:
+                return False
+        return window.in_flight + rate <= room
 
     def _may_go(self, chat: str, now: float) -> bool:
         """Whether ``chat`` holds fewer slots than its share."""

@@ -241,3 +241,33 @@ async def test_a_chat_over_its_share_leaves_the_rest_of_the_window_to_others(
     assert [t for t in texts(calls) if t.startswith("busy")] == [f"busy {n}" for n in range(12)]
     with pytest.raises(ValueError):
         LaneLimiter(overall_max_rate=5, chat_share=6)
+
+
+async def test_presses_that_pick_up_during_a_broadcast_find_room_at_once(
+    emu: BotApiEmulator,
+) -> None:
+    # A broadcast is under way when people start pressing, 7 a second (of the window's 10):
+    # the reminders stop at the first replies instead of filling the window with
+    # slots the next second's replies need (they would wait for them to age out).
+    limiter = LaneLimiter(overall_max_rate=10, overall_time_period=PERIOD, reserve=2)
+    async with limited_bot(emu, limiter) as bot:
+        reminders = [
+            asyncio.create_task(bot.send_message(c, f"reminder {c}", rate_limit_args=BACKGROUND))
+            for c in range(1, 21)
+        ]
+        await arrived(emu, 3)
+        loop = asyncio.get_running_loop()
+        begin, waits = loop.time(), []
+        for n in range(12):
+            await asyncio.sleep(max(0.0, begin + n / 7 - loop.time()))
+            started = loop.time()
+            await bot.send_message(21 + n, f"reply {n}")
+            waits.append(loop.time() - started)
+        for task in reminders:
+            task.cancel()
+        await asyncio.gather(*reminders, return_exceptions=True)
+    # Before, the reminders went on while the first replies left room, and from the sixth
+    # reply on some waited up to a fifth of a second for a reminder's slot to age out.
+    assert limiter.waits[INTERACTIVE].waited == 0, waits
+    assert max(waits) < 0.1, waits
+    assert busiest_window(sends(emu)) <= 10
