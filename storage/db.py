@@ -60,7 +60,9 @@ def create_engine(url: str = DEFAULT_URL) -> AsyncEngine:
         # Up to 64 handlers run at once: idle connections are kept for them rather than
         # opened (a thread each) and closed again for every unit beyond the fifth.
         options = {"pool_size": SQLITE_POOL, "max_overflow": SQLITE_POOL}
-    engine = create_async_engine(normalize_url(url), hide_parameters=True, **options)
+    engine = create_async_engine(
+        normalize_url(url), hide_parameters=True, pool_use_lifo=True, **options
+    )
     if engine.dialect.name == "sqlite":
         database = sqlite_file(url)
         if database is not None:
