@@ -47,6 +47,9 @@ from storage.coordination import Leadership
 log = logging.getLogger(__name__)
 
 RETENTION_EVERY = timedelta(hours=1)  # how often inactive people's data is looked at
+# How often sends stuck in flight are looked for: they count as stuck after ten minutes, so
+# a look every tick (20 s) would only find them a little sooner, at a query each time.
+SETTLE_EVERY = timedelta(minutes=1)
 NOON = 12  # "Good morning!" only before noon on the person's clock
 RECORD_ATTEMPTS = 6  # with doubling waits from the backoff: about 30 s at the default
 RECORD_EVERY = 1.0  # seconds of outcomes recorded in one transaction
@@ -136,6 +139,7 @@ class Dispatcher:
         self._claiming = asyncio.Lock()  # ticks never overlap
         self._draining = asyncio.Lock()  # one drain at a time: the sender or dispatch()
         self._retention_at: datetime | None = None
+        self._settled_at: datetime | None = None
         self._listeners: list[Report] = []  # reports counting outcomes as they come
         self._ended: list[Sent] = []  # outcomes not recorded yet
         self._requested: datetime | None = None
@@ -258,7 +262,9 @@ class Dispatcher:
                 claimed.deleted += await reminders.sweep(self.deps, now)
                 await updates.prune(self.deps, now)
                 self._retention_at = now
-            await reminders.settle_stuck(self.deps, now)
+            if self._settled_at is None or now - self._settled_at >= SETTLE_EVERY:
+                await reminders.settle_stuck(self.deps, now)
+                self._settled_at = now
             await reminders.claim(self.deps, now, claimed)
             self.last_tick = self.deps.clock.now()
         self._send_wanted.set()

@@ -128,3 +128,17 @@ async def test_a_send_that_never_finished_becomes_uncertain_and_is_not_resent(
     await world.tick(CHECKIN + timedelta(minutes=11))
     assert await states(world, 1) == [(State.UNCERTAIN, "never finished")]
     assert world.sent(1) == []
+
+
+async def test_stuck_sends_are_looked_for_once_a_minute_not_every_tick(world: World) -> None:
+    await world.person(1, hangs=())
+    world.clock.current = CHECKIN
+    await reminders.claim(world.deps, CHECKIN, Report())
+    [queued] = await reminders.queued(world.deps)
+    assert await reminders.begin_send(world.deps, queued) is not None
+    await world.tick(CHECKIN + timedelta(minutes=9, seconds=50))  # looked: not stuck yet
+    await world.tick(CHECKIN + timedelta(minutes=10, seconds=20))  # stuck, not looked for
+    assert await states(world, 1) == [(State.SENDING, None)]
+    await world.tick(CHECKIN + timedelta(minutes=10, seconds=50))  # a minute on: looked
+    assert await states(world, 1) == [(State.UNCERTAIN, "never finished")]
+    assert world.sent(1) == []
