@@ -109,6 +109,14 @@ LINES = [
         "—",
     ),
     Line(
+        "… reminders of the broadcast sent meanwhile (replies take 25 of Telegram's 30/s)",
+        "steady",
+        "broadcast_sent_meanwhile",
+        "",
+        "—",
+        "—",
+    ),
+    Line(
         "p99 press → plan, or the saved-rating pop-up when the plan would wait, at 50/s",
         "steady",
         "p99_ms_50",
