@@ -5,7 +5,10 @@ while a broadcast of reminders is being sent a person who presses a button waits
 thousands of them. ``LaneLimiter`` keeps the same limits (about 30 requests a second
 for the whole bot, 20 a minute in a group chat, a ``RetryAfter`` pauses every send) but
 queues in two lanes: a request sent with ``rate_limit_args=BACKGROUND`` (the reminder
-dispatcher) only gets a slot no interactive request is waiting for.
+dispatcher) only gets a slot no interactive request is waiting for, and only if the
+replies expected at the current pace still find room in the next period: when people start
+pressing during a broadcast, the reminders stop at once instead of having filled the window
+with slots the next second's replies need.
 
 A slot is held from the moment it is granted until one period after Telegram answered:
 Telegram counts a request when it arrives, which is somewhere in between, so counting the
