@@ -12,14 +12,20 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import (
     CursorResult,
     Dialect,
+    Integer,
     Result,
     String,
     Table,
     bindparam,
     delete,
     func,
+    literal,
+    null,
     select,
+    text,
+    union_all,
 )
+from sqlalchemy import cast as cast_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -154,6 +160,53 @@ _PROFILE_CHANGES_OF = (
     .where(PROFILE_CHANGES.c.chat_id == _CHAT_ID)
     .order_by(PROFILE_CHANGES.c.day)
 )
+
+# The three at once, for the stage rules (one statement, not three): a row's ``src`` says
+# which table it is from; each table's rows in the order its own statement gives.
+_NO_TEXT: Any = cast_(null(), String)
+_NO_NUMBER: Any = cast_(null(), Integer)
+_HISTORY_OF = union_all(
+    select(
+        literal(0).label("src"),
+        RATINGS.c.day,
+        RATINGS.c.pain.label("n"),
+        _NO_TEXT.label("a"),
+        _NO_TEXT.label("b"),
+        literal(0).label("id"),
+    ).where(RATINGS.c.chat_id == _CHAT_ID),
+    select(
+        literal(1), FEEDBACK.c.day, _NO_NUMBER, FEEDBACK.c.move, FEEDBACK.c.kind, FEEDBACK.c.id
+    ).where(FEEDBACK.c.chat_id == _CHAT_ID),
+    select(
+        literal(2),
+        PROFILE_CHANGES.c.day,
+        cast_(PROFILE_CHANGES.c.gym_experienced, Integer),
+        cast_(PROFILE_CHANGES.c.equipment, String),
+        _NO_TEXT,
+        literal(0),
+    ).where(PROFILE_CHANGES.c.chat_id == _CHAT_ID),
+).order_by(text("src"), text("day"), text("id"))
+
+
+async def history_of(
+    session: AsyncSession, chat_id: int
+) -> tuple[tuple[Rating, ...], tuple[MoveFeedback, ...], tuple[ProfileChange, ...]]:
+    """A person's ratings, feedback and profile changes (each as its repository's ``all``
+    gives them), read in one statement."""
+    ratings: list[Rating] = []
+    feedback: list[MoveFeedback] = []
+    changes: list[ProfileChange] = []
+    for src, day, number, first, second, _id in await session.execute(
+        _HISTORY_OF, {"chat_id": chat_id}
+    ):
+        if src == 0:
+            ratings.append(Rating(day=day, pain=number))
+        elif src == 1:
+            feedback.append(MoveFeedback(day=day, move=first, kind=Feedback(second)))
+        else:
+            equipment = frozenset(Equipment(e) for e in json.loads(first))
+            changes.append(ProfileChange(day, Profile(equipment, bool(number))))
+    return tuple(ratings), tuple(feedback), tuple(changes)
 
 
 @cache

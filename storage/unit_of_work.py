@@ -18,6 +18,7 @@ from storage.repositories import (
     ProfileChangesRepository,
     RatingsRepository,
     SafetyRepository,
+    history_of,
 )
 from storage.schedule import ScheduleRepository
 
@@ -146,11 +147,9 @@ class UnitOfWork:
         person = await self.people.get(chat_id)
         if person is None:
             raise LookupError(f"no person with chat_id {chat_id}")
+        ratings, feedback, changes = await history_of(self._session, chat_id)
         return History(
-            profile=person.profile,
-            ratings=await self.ratings.all(chat_id),
-            feedback=await self.feedback.all(chat_id),
-            profile_changes=await self.profiles.all(chat_id),
+            profile=person.profile, ratings=ratings, feedback=feedback, profile_changes=changes
         )
 
 

@@ -9,9 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from coach.model import (
+    Equipment,
     Feedback,
     History,
     MoveFeedback,
+    Profile,
     Rating,
     SafetyEvent,
     SafetyEventKind,
@@ -132,3 +134,39 @@ async def test_a_persons_rows_go_with_them(store: Store) -> None:
         await uow.commit()
     async with store.unit() as uow:
         assert await uow.ratings.all(7) == ()
+
+
+async def test_the_history_read_in_one_statement_is_what_the_three_reads_give(
+    store: Store,
+) -> None:
+    # Several feedbacks on one day (in the order given), ratings and dated profile
+    # changes with and without gym experience, and another person's rows left out.
+    bar = Profile(frozenset({Equipment.PULLUP_BAR}))
+    gym = Profile(frozenset({Equipment.PULLUP_BAR, Equipment.BAND}), gym_experienced=True)
+    async with store.unit() as uow:
+        for chat_id in (1, 2):
+            await uow.people.add(full_person(chat_id))
+        for day, pain in ((date(2026, 3, 4), 5), (date(2026, 3, 2), 3), (date(2026, 3, 3), 0)):
+            await uow.ratings.set(1, day, pain, NOW)
+        await uow.ratings.set(2, date(2026, 3, 2), 9, NOW)
+        for move, kind in (("seated_row", Feedback.DONE), ("bar_hang", Feedback.WORSE)):
+            await uow.feedback.add(1, MoveFeedback(date(2026, 3, 3), move, kind), NOW)
+        await uow.feedback.add(1, MoveFeedback(date(2026, 3, 2), "bar_hang", Feedback.DONE), NOW)
+        await uow.feedback.add(2, MoveFeedback(date(2026, 3, 2), "bar_hang", Feedback.DONE), NOW)
+        await uow.profiles.record(1, date(2026, 3, 3), gym, NOW)
+        await uow.profiles.record(1, date(2026, 3, 1), bar, NOW)
+        await uow.profiles.record(2, date(2026, 3, 1), gym, NOW)
+        await uow.commit()
+    async with store.unit() as uow:
+        history = await uow.history(1)
+        assert history.ratings == await uow.ratings.all(1)
+        assert history.feedback == await uow.feedback.all(1)
+        assert history.profile_changes == await uow.profiles.all(1)
+        assert [r.pain for r in history.ratings] == [3, 0, 5]
+        assert [(f.day.day, f.move) for f in history.feedback] == [
+            (2, "bar_hang"),
+            (3, "seated_row"),
+            (3, "bar_hang"),
+        ]
+        assert [c.profile for c in history.profile_changes] == [bar, gym]
+        assert (await uow.history(2)).ratings == (Rating(date(2026, 3, 2), 9),)
