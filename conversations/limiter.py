@@ -393,6 +393,7 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         self._granted_at = now
         if lane is INTERACTIVE:
             self._replies.append(now)
+            self._forget_replies(now)  # kept to a period's worth even when no reminder asks
 
     def _limit(self, lane: Lane) -> int:
         """Slots of a period the lane may fill: background leaves the reserve to replies."""
@@ -411,13 +412,18 @@ class LaneLimiter(BaseRateLimiter[Lane]):
                 at = now + self._spacing  # look again once replies have eased or aged out
         return at
 
+    def _forget_replies(self, now: float) -> deque[float]:
+        """The grant times of replies within the last period (older ones dropped)."""
+        replies, cutoff = self._replies, now - self._overall.period
+        while replies and replies[0] <= cutoff:
+            replies.popleft()
+        return replies
+
     def _reply_rate(self, now: float) -> float:
         """Replies a period expected from now on: the last period's count, or more when the
         last eighth or quarter of it saw them come faster (a burst is seen within a few)."""
         period = self._overall.period
-        replies = self._replies
-        while replies and replies[0] <= now - period:
-            replies.popleft()
+        replies = self._forget_replies(now)
         rate = len(replies)
         for share in (4, 8):
             recent = len(replies) - bisect.bisect_right(replies, now - period / share)
