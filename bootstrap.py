@@ -11,7 +11,6 @@ from typing import Any, Literal, cast
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from telegram.ext import ApplicationBuilder, ContextTypes
-from telegram.request import HTTPXRequest
 
 from coach.program import Program, default_program
 from conversations import language
@@ -22,6 +21,7 @@ from conversations.health import Monitor
 from conversations.limiter import LaneLimiter
 from conversations.metrics import Metrics, note_error
 from conversations.payload import Signer
+from conversations.transport import AiohttpRequest
 from conversations.updates_bot import BackCoachBot
 from services.clock import Clock, SystemClock
 from storage.coordination import Leadership
@@ -101,8 +101,8 @@ def build_application(
     bot = BackCoachBot(
         token,
         base_url=base_url,
-        request=HTTPXRequest(connection_pool_size=256),
-        get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=poll_timeout + 10),
+        request=AiohttpRequest(connection_pool_size=256),
+        get_updates_request=AiohttpRequest(connection_pool_size=1, read_timeout=poll_timeout + 10),
         rate_limiter=(
             LaneLimiter(
                 overall_max_rate=rate_limit_per_second,

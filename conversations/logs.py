@@ -86,6 +86,6 @@ def setup_logging(
     root.setLevel(level.upper())
     debug = root.level <= logging.DEBUG
     quiet = logging.NOTSET if debug else logging.WARNING
-    for noisy in ("httpx", "httpcore"):
+    for noisy in ("httpx", "httpcore", "aiohttp"):
         logging.getLogger(noisy).setLevel(quiet)
     logging.getLogger(EVENTS).setLevel(logging.NOTSET if json_lines or debug else logging.WARNING)

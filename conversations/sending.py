@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
+import aiohttp
 import httpx
 from telegram import Message
 from telegram.error import (
@@ -27,9 +28,19 @@ from telegram.error import (
     TimedOut,
 )
 
+from conversations import transport
+
 log = logging.getLogger(__name__)
 
-BEFORE_REQUEST = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Errors of the HTTP libraries (Back Coach's aiohttp transport, PTB's default httpx one)
+# raised before any byte of the request was written: sending again is safe.
+BEFORE_REQUEST = (
+    *transport.BEFORE_REQUEST,
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+)
+TRANSPORT_ERRORS = (aiohttp.ClientError, httpx.HTTPError)
 
 
 class Outcome(StrEnum):
@@ -58,7 +69,7 @@ def retryable(exc: Exception) -> bool:
     if isinstance(exc, TimedOut):
         return isinstance(cause, BEFORE_REQUEST)
     if isinstance(exc, NetworkError):
-        if isinstance(cause, httpx.HTTPError):
+        if isinstance(cause, TRANSPORT_ERRORS):
             return isinstance(cause, BEFORE_REQUEST)
         return True  # Telegram (or a proxy) answered 5xx: the request was refused whole
     return False

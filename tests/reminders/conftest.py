@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from telegram import Bot
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bootstrap import signing_key
 from coach.model import Equipment, Person, Profile
@@ -16,6 +17,7 @@ from coach.program import default_program
 from conversations.context import Deps
 from conversations.dispatch import Dispatcher
 from conversations.payload import Signer
+from conversations.transport import AiohttpRequest
 from emulator import BotApiEmulator
 from emulator.models import SentMessage
 from services.clock import ManualClock
@@ -66,13 +68,24 @@ class World:
         return self.emu.sent(chat_id)
 
 
+def request_of(transport: str) -> BaseRequest:
+    """The bot's requests: Back Coach's aiohttp transport, or PTB's default (httpx)."""
+    return AiohttpRequest() if transport == "aiohttp" else HTTPXRequest()
+
+
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
+def transport() -> str:
+    """What the world's bot sends with: the one the bot is built with."""
+    return "aiohttp"
+
+
+@pytest.fixture
+async def world(tmp_path: Path, transport: str) -> AsyncIterator[World]:
     clock = ManualClock(datetime(2026, 3, 2, 5, 0, tzinfo=UTC))
     async with BotApiEmulator() as emu:
         store = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'coach.sqlite3'}")
         deps = Deps(store, clock, default_program(), Signer(signing_key(emu.token)))
-        async with Bot(emu.token, base_url=emu.base_url) as bot:
+        async with Bot(emu.token, base_url=emu.base_url, request=request_of(transport)) as bot:
             # Retries back off for real, just faster, so the fault tests need no long waits.
             dispatcher = Dispatcher(deps, bot, backoff=0.05)
             yield World(emu, store, clock, deps, dispatcher)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from telegram import Bot, Message
 from telegram.error import TelegramError
 
@@ -13,9 +14,16 @@ from conversations.dispatch import Dispatcher
 from conversations.sending import Outcome, send_with_retries
 from services import reminders
 from services.reminders import Report
-from tests.reminders.conftest import World
+from tests.reminders.conftest import World, request_of
 
 CHECKIN = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # 08:00 in Berlin
+
+
+@pytest.fixture(params=["aiohttp", "httpx"])
+def transport(request: pytest.FixtureRequest) -> str:
+    """Each fault through the bot's own transport and through PTB's default one: a send is
+    retried, or never resent, by what happened, whichever library reports it."""
+    return str(request.param)
 
 
 async def states(world: World, chat_id: int) -> list[tuple[State, str | None]]:
@@ -69,9 +77,12 @@ async def test_blocked_by_the_user_marks_the_person_inactive_and_stops_everythin
     assert len(world.emu.calls_of("sendMessage")) == sends  # nothing more sent or retried
 
 
-async def test_a_refused_connection_is_retried_until_the_server_is_back(world: World) -> None:
+async def test_a_refused_connection_is_retried_until_the_server_is_back(
+    world: World, transport: str
+) -> None:
     await world.person(1, hangs=())
-    async with Bot(world.emu.token, base_url=world.emu.base_url) as bot:
+    request = request_of(transport)
+    async with Bot(world.emu.token, base_url=world.emu.base_url, request=request) as bot:
         dispatcher = Dispatcher(world.deps, bot, backoff=0.5)
         await world.emu.stop()  # nothing listens on the port now: connections are refused
         world.clock.current = CHECKIN
@@ -83,12 +94,16 @@ async def test_a_refused_connection_is_retried_until_the_server_is_back(world: W
     assert await states(world, 1) == [(State.SENT, None)]
 
 
-async def test_two_dispatchers_ticking_at_once_send_each_reminder_once(world: World) -> None:
+async def test_two_dispatchers_ticking_at_once_send_each_reminder_once(
+    world: World, transport: str
+) -> None:
     """A send is taken by exactly one sender: a second tick (or a second process) that read
     the same queued rows leaves them."""
     for chat_id in range(1, 21):
         await world.person(chat_id, hangs=())
-    async with Bot(world.emu.token, base_url=world.emu.base_url) as bot:
+    async with Bot(
+        world.emu.token, base_url=world.emu.base_url, request=request_of(transport)
+    ) as bot:
         other = Dispatcher(world.deps, bot, backoff=0.05)
         world.clock.current = CHECKIN
         await asyncio.gather(world.dispatcher.dispatch(CHECKIN), other.dispatch(CHECKIN))

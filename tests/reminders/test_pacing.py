@@ -20,6 +20,7 @@ from coach.schedule import Kind, Reminder, State
 from conversations.context import Deps
 from conversations.dispatch import Dispatcher, SlidingWindow
 from conversations.payload import Signer
+from conversations.transport import AiohttpRequest
 from emulator import BotApiEmulator
 from emulator.models import ApiCall
 from services.clock import ManualClock
@@ -57,7 +58,7 @@ async def test_sends_never_exceed_the_rate_in_any_sliding_second(world: World) -
         await world.person(chat_id, hangs=())
     calls = StampedCalls()
     world.emu.calls = calls
-    async with Bot(world.emu.token, base_url=world.emu.base_url) as bot:
+    async with Bot(world.emu.token, base_url=world.emu.base_url, request=AiohttpRequest()) as bot:
         paced = Dispatcher(world.deps, bot, rate=rate, concurrency=16, backoff=0.05)
         world.clock.current = CHECKIN
         report = await paced.dispatch(CHECKIN)
@@ -139,7 +140,7 @@ async def test_a_send_cut_off_in_flight_is_never_resent_and_the_rest_never_lost(
         await world.person(chat_id, hangs=())
     world.emu.fail("sendMessage", "delay", chat_id=1, delay=30)  # arrives, never answered
     world.clock.current = CHECKIN
-    async with Bot(world.emu.token, base_url=world.emu.base_url) as bot:
+    async with Bot(world.emu.token, base_url=world.emu.base_url, request=AiohttpRequest()) as bot:
         first = Dispatcher(world.deps, bot, rate=1, backoff=0.05)  # one a second
         await first.start()
         first.request_tick(CHECKIN)
@@ -195,8 +196,8 @@ async def test_two_dispatchers_on_postgresql_claim_and_send_each_reminder_once(
             emu.open_chat(chat_id)
         signer = Signer(signing_key(emu.token))
         async with (
-            Bot(emu.token, base_url=emu.base_url) as one,
-            Bot(emu.token, base_url=emu.base_url) as two,
+            Bot(emu.token, base_url=emu.base_url, request=AiohttpRequest()) as one,
+            Bot(emu.token, base_url=emu.base_url, request=AiohttpRequest()) as two,
         ):
             dispatchers = [
                 Dispatcher(Deps(store, clock_, default_program(), signer), bot, rate=500)
