@@ -2,8 +2,9 @@
 
 It answers any message with one ``sendMessage`` carrying one button, and each button press
 with one ``sendMessage`` (no answerCallbackQuery, no database): the least a PTB bot can do
-per update. Same HTTP pool and the same 64 concurrent updates as Back Coach, so the ratio
-is what Back Coach's own work costs.
+per update, over PTB's default transport (httpx) with the pool size Back Coach uses and the
+same 64 concurrent updates. Back Coach sends over its own aiohttp transport; the ratio
+counts that choice as part of what Back Coach costs.
 
 In process: ``async with bare_bot(emu): ...``. As a process (for start-up and memory):
 ``BARE_TOKEN=… BARE_BASE_URL=… python bench/baseline.py`` polls until SIGTERM.

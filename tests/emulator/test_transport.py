@@ -7,6 +7,7 @@ import asyncio
 import io
 import logging
 import socket
+import traceback
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -94,3 +95,17 @@ async def test_each_request_is_logged_by_method_never_by_url(
 async def test_a_request_before_initialize_is_refused() -> None:
     with pytest.raises(RuntimeError, match="not initialized"):
         await AiohttpRequest().do_request("http://127.0.0.1:9/botx/getMe", "POST")
+
+
+async def test_a_malformed_url_is_refused_without_showing_it() -> None:
+    token = "123456:secret-part-of-the-token"
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError) as raised:
+            await request.post(f"http://[::1/bot{token}/getMe")
+    finally:
+        await request.shutdown()
+    shown = "".join(traceback.format_exception(raised.value))
+    assert "InvalidURL" in shown
+    assert "secret-part-of-the-token" not in shown
