@@ -4,7 +4,8 @@ It answers any message with one ``sendMessage`` carrying one button, and each bu
 with one ``sendMessage`` (no answerCallbackQuery, no database): the least a PTB bot can do
 per update, over PTB's default transport (httpx) with the pool size Back Coach uses and the
 same 64 concurrent updates. Back Coach sends over its own aiohttp transport; the ratio
-counts that choice as part of what Back Coach costs.
+counts that choice as part of what Back Coach costs. ``aiohttp=True`` builds the same bot over
+Back Coach's transport, the yardstick for Back Coach's own work alone.
 
 In process: ``async with bare_bot(emu): ...``. As a process (for start-up and memory):
 ``BARE_TOKEN=… BARE_BASE_URL=… python bench/baseline.py`` polls until SIGTERM.
@@ -29,6 +30,8 @@ from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, 
 from telegram.ext import filters as ptb_filters
 from telegram.request import HTTPXRequest
 
+from conversations.transport import AiohttpRequest
+
 KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("3", callback_data="3")]])
 
 
@@ -42,14 +45,18 @@ async def _press(update: Update, _ctx: Any) -> None:
     await update.get_bot().send_message(update.effective_chat.id, "pressed")
 
 
-def build(token: str, base_url: str) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The bare bot: two handlers, no rate limiter, no dispatcher."""
+def build(
+    token: str, base_url: str, *, aiohttp: bool = False
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The bare bot: two handlers, no rate limiter, no dispatcher; over PTB's default
+    transport, or with ``aiohttp`` over Back Coach's."""
+    transport: Any = AiohttpRequest if aiohttp else HTTPXRequest
     app = (
         ApplicationBuilder()
         .token(token)
         .base_url(base_url)
-        .request(HTTPXRequest(connection_pool_size=256))
-        .get_updates_request(HTTPXRequest(connection_pool_size=1, read_timeout=11))
+        .request(transport(connection_pool_size=256))
+        .get_updates_request(transport(connection_pool_size=1, read_timeout=11))
         .concurrent_updates(64)
         .job_queue(None)
         .build()
@@ -60,9 +67,9 @@ def build(token: str, base_url: str) -> Application[Any, Any, Any, Any, Any, Any
 
 
 @contextlib.asynccontextmanager
-async def bare_bot(token: str, base_url: str) -> AsyncIterator[Any]:
+async def bare_bot(token: str, base_url: str, *, aiohttp: bool = False) -> AsyncIterator[Any]:
     """The bare bot polling ``base_url`` in this process."""
-    app = build(token, base_url)
+    app = build(token, base_url, aiohttp=aiohttp)
     async with app:
         await app.start()
         assert app.updater is not None

@@ -15,6 +15,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -238,6 +239,9 @@ async def presses(database: Any, sizes: Sizes) -> Figures:
         chats = list(range(1, free + 1))
         buttons = await _keyboards(emulator, chats, "/start", "3")
         bare = await _burst(emulator, buttons, any_reply)
+    async with _bare(aiohttp=True) as emulator:
+        buttons = await _keyboards(emulator, chats, "/start", "3")
+        same_transport = await _burst(emulator, buttons, any_reply)
     figures["presses_per_s"] = capped["presses_per_s"]
     figures["put_off_burst"] = capped["put_off"]
     figures["presses_per_s_unlimited"] = unlimited["presses_per_s"]
@@ -246,6 +250,8 @@ async def presses(database: Any, sizes: Sizes) -> Figures:
     figures["bare_limited_per_press"] = bare["limited_per_press"]
     figures["cpu_ms_per_press"] = unlimited["cpu_ms_per_press"]
     figures["bare_cpu_ms_per_press"] = bare["cpu_ms_per_press"]
+    figures["aiohttp_bare_presses_per_s"] = same_transport["presses_per_s"]
+    figures["aiohttp_bare_cpu_ms_per_press"] = same_transport["cpu_ms_per_press"]
     figures["failed_presses"] = unlimited["failed"] + capped["failed"]
     figures["bare_failed_presses"] = bare["failed"]
     # Every request a press caused, by method, counted at the emulator (limiter off).
@@ -421,9 +427,11 @@ async def one_busy_person(database: Any, sizes: Sizes) -> Figures:
 
 
 @contextlib.asynccontextmanager
-async def _bare() -> AsyncIterator[EmulatorThread]:
-    """An emulator with the bare bot polling it."""
-    async with EmulatorThread() as emulator, bare_bot(emulator.emu.token, emulator.emu.base_url):
+async def _bare(*, aiohttp: bool = False) -> AsyncIterator[EmulatorThread]:
+    """An emulator with the bare bot polling it (over Back Coach's transport with
+    ``aiohttp``)."""
+    bot = partial(bare_bot, aiohttp=aiohttp)
+    async with EmulatorThread() as emulator, bot(emulator.emu.token, emulator.emu.base_url):
         yield emulator
 
 

@@ -236,9 +236,14 @@ async def test_a_chat_over_its_share_leaves_the_rest_of_the_window_to_others(
     calls = sends(emu)
     assert waited < 0.3  # the others went at once, not after chat 1's queue
     assert texts(calls)[3:6] == ["other 2", "other 3", "other 4"]
-    # Chat 1 never held more than its share of any sliding second, and was served in order.
+    # Chat 1 never held more than its share of any sliding second, and was served in order:
+    # three at a time, as its slots freed (the three granted at one instant race each
+    # other over HTTP, so within a three the arrival order is the network's).
     assert busiest_window([c for c in calls if c.params["chat_id"] in (1, "1")]) <= 3
-    assert [t for t in texts(calls) if t.startswith("busy")] == [f"busy {n}" for n in range(12)]
+    busy = [t for t in texts(calls) if t.startswith("busy")]
+    assert [set(busy[k : k + 3]) for k in range(0, 12, 3)] == [
+        {f"busy {n}" for n in range(k, k + 3)} for k in range(0, 12, 3)
+    ]
     with pytest.raises(ValueError):
         LaneLimiter(overall_max_rate=5, chat_share=6)
 
