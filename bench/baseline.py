@@ -30,8 +30,6 @@ from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, 
 from telegram.ext import filters as ptb_filters
 from telegram.request import HTTPXRequest
 
-from conversations.transport import AiohttpRequest
-
 KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("3", callback_data="3")]])
 
 
@@ -50,7 +48,11 @@ def build(
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The bare bot: two handlers, no rate limiter, no dispatcher; over PTB's default
     transport, or with ``aiohttp`` over Back Coach's."""
-    transport: Any = AiohttpRequest if aiohttp else HTTPXRequest
+    transport: Any = HTTPXRequest
+    if aiohttp:  # imported only then: the bare process's memory is PTB's alone
+        from conversations.transport import AiohttpRequest
+
+        transport = AiohttpRequest
     app = (
         ApplicationBuilder()
         .token(token)
