@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from coach.model import History
 from storage.coordination import HandledUpdates, lock_person
-from storage.db import DEFAULT_URL, create_engine, migrate
+from storage.db import DEFAULT_URL, create_engine, upgrade
 from storage.people import PeopleRepository
 from storage.repositories import (
     FeedbackRepository,
@@ -176,5 +176,5 @@ class Store:
 async def open_store(url: str = DEFAULT_URL) -> Store:
     """Create the engine, migrate to the newest schema and return the store."""
     engine = create_engine(url)
-    await migrate(engine)
+    await upgrade(engine)
     return Store(engine)

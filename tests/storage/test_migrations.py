@@ -10,13 +10,15 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import create_engine, downgrade, migrate
-from storage.db import ALEMBIC_INI, normalize_url
+from storage.db import ALEMBIC_INI, SCHEMA_HEAD, alembic_config, normalize_url, schema_revision
 from storage.models import Base
+from storage.unit_of_work import open_store
 
 REPO = Path(__file__).resolve().parents[2]
 APP_TABLES = {
@@ -136,3 +138,51 @@ def test_alembic_runs_by_hand_with_the_documented_command(tmp_path: Path) -> Non
         output[args[0]] = done.stdout + done.stderr
     assert "No new upgrade operations detected" in output["check"]
     assert "Running downgrade 0001 -> , initial tables" in output["downgrade"]
+
+
+def test_schema_head_names_the_newest_migration() -> None:
+    # A new migration must be written into SCHEMA_HEAD, or databases would skip it on open.
+    newest = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert newest == SCHEMA_HEAD, f"write the new migration's revision {newest!r} in SCHEMA_HEAD"
+
+
+OPEN_TWICE = """
+import asyncio, sys
+from storage.unit_of_work import open_store
+
+async def main(url):
+    store = await open_store(url)
+    await store.close()
+    print("alembic" in sys.modules)
+
+asyncio.run(main(sys.argv[1]))
+"""
+
+
+def test_a_database_at_the_newest_schema_opens_without_alembic(database_url: str) -> None:
+    def opened() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", OPEN_TWICE, database_url],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert opened() == "True"  # an empty database: migrated, with Alembic
+    assert opened() == "False"  # already at the newest schema: nothing imported, nothing run
+
+
+async def test_a_database_behind_the_newest_schema_is_brought_up_on_open(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url)
+    try:
+        await migrate(engine, "0006")
+        assert await schema_revision(engine) == "0006"
+        store = await open_store(sqlite_url)
+        await store.close()
+        assert await schema_revision(engine) == SCHEMA_HEAD
+        assert "handled_updates" in await table_names(sqlite_url)
+    finally:
+        await engine.dispose()
