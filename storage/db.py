@@ -123,8 +123,8 @@ async def schema_revision(engine: AsyncEngine) -> str | None:
     async with engine.connect() as connection:
         try:
             found = await connection.scalar(text("SELECT version_num FROM alembic_version"))
-        except DBAPIError:  # no such table yet (a database that can't be reached fails again
-            return None  # in the migration, with its own error)
+        except DBAPIError:  # no such table yet; any other failure shows again, in full,
+            return None  # when the migration runs
     return None if found is None else str(found)
 
 
