@@ -57,13 +57,9 @@ async def test_a_refused_connection_never_left_and_is_safe_to_send_again() -> No
         placeholder.bind(("127.0.0.1", 0))
         port = placeholder.getsockname()[1]
     token = "123456:secret-part-of-the-token"
-    request = AiohttpRequest()
-    await request.initialize()
-    try:
+    async with AiohttpRequest() as request:
         with pytest.raises(NetworkError) as raised:
             await request.post(f"http://127.0.0.1:{port}/bot{token}/getMe")
-    finally:
-        await request.shutdown()
     assert retryable(raised.value)
     assert "secret-part-of-the-token" not in str(raised.value)
 
@@ -99,13 +95,9 @@ async def test_a_request_before_initialize_is_refused() -> None:
 
 async def test_a_malformed_url_is_refused_without_showing_it() -> None:
     token = "123456:secret-part-of-the-token"
-    request = AiohttpRequest()
-    await request.initialize()
-    try:
+    async with AiohttpRequest() as request:
         with pytest.raises(NetworkError) as raised:
             await request.post(f"http://[::1/bot{token}/getMe")
-    finally:
-        await request.shutdown()
     shown = "".join(traceback.format_exception(raised.value))
     assert "InvalidURL" in shown
     assert "secret-part-of-the-token" not in shown
