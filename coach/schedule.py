@@ -24,9 +24,9 @@ class Kind(StrEnum):
     RETENTION = "retention"  # the warning a week before an inactive person's data is deleted
 
 
-# Kinds that come once a week, on this weekday (Monday is 0).
-WEEKDAYS = {Kind.WEEKLY: 6, Kind.WEEKLY_CHECKIN: 0}
-PROMPTS = (Kind.CHECKIN, Kind.WEEKLY_CHECKIN)  # kinds that ask for a pain rating
+# Each kind is one object in services/kinds.py: when it is due, how late it may go, when
+# it is skipped and how its message reads.
+
 WEEKLY_AT = time(18, 0)
 
 
@@ -70,13 +70,15 @@ CHECKIN_GRACE = timedelta(hours=4)
 CHECKIN_LAST_LOCAL = time(21, 0)
 
 
-def too_late(kind: Kind, due: datetime, now: datetime, zone: str) -> Late | None:
-    """After downtime: a hang over 60 min late is skipped; a check-in prompt is still sent
-    if at most 4 hours late and before 21:00 local."""
+def hang_late(due: datetime, now: datetime) -> Late | None:
+    """After downtime: a bar-hang reminder over 60 min late is skipped."""
+    return Late.HANG_TOO_LATE if now - due > HANG_GRACE else None
+
+
+def prompt_late(due: datetime, now: datetime, zone: str) -> Late | None:
+    """After downtime: a check-in prompt (or a summary) is still sent if at most 4 hours
+    late and before 21:00 local."""
     late = now - due
-    if kind is Kind.HANG:
-        return Late.HANG_TOO_LATE if late > HANG_GRACE else None
-    # The check-in prompt and the weekly summary: sent late within limits.
     if late > CHECKIN_GRACE:
         return Late.CHECKIN_TOO_LATE
     if late > timedelta(0) and now.astimezone(load_zone(zone)).time() >= CHECKIN_LAST_LOCAL:
@@ -129,18 +131,3 @@ class Delivery:
     at: datetime
     reason: str | None = None
     message_id: int | None = None
-
-
-def first_due(kind: Kind, slot: int, at: time, zone: str, now: datetime) -> Reminder:
-    """A new schedule row due at the next occurrence of ``at`` (id 0 until stored)."""
-    found = next_occurrence(at, zone, now, WEEKDAYS.get(kind))
-    return Reminder(0, 0, kind, slot, at, found.due, found.day)
-
-
-def reminders_for(times: dict[Kind, tuple[time, ...]], zone: str, now: datetime) -> list[Reminder]:
-    """A person's whole schedule from their settings."""
-    return [
-        first_due(kind, slot, at, zone, now)
-        for kind, chosen in times.items()
-        for slot, at in enumerate(chosen)
-    ]

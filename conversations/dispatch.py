@@ -28,20 +28,14 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, Message
 
-from coach import texts
-from coach.explain import standing
-from coach.places import load_zone
-from coach.progress import weekly_summary
-from coach.rules import hang_level
-from coach.schedule import PROMPTS, Kind, State
+from coach import i18n
+from coach.schedule import Kind, State
 from conversations.context import Deps
 from conversations.limiter import in_background
-from conversations.render import buttons
+from conversations.render import reply
 from conversations.sending import Outcome, Result, send_with_retries
 from services import reminders, updates
-from services.actions import Action
-from services.outcome import Button, pain_question
-from services.reminders import STILL_THERE, Report, Sending, Sent
+from services.reminders import Report, Sending, Sent
 from storage.coordination import Leadership
 
 log = logging.getLogger(__name__)
@@ -50,7 +44,6 @@ RETENTION_EVERY = timedelta(hours=1)  # how often inactive people's data is look
 # How often sends stuck in flight are looked for: they count as stuck after ten minutes, so
 # a look every tick (20 s) would only find them a little sooner, at a query each time.
 SETTLE_EVERY = timedelta(minutes=1)
-NOON = 12  # "Good morning!" only before noon on the person's clock
 RECORD_ATTEMPTS = 6  # with doubling waits from the backoff: about 30 s at the default
 RECORD_EVERY = 1.0  # seconds of outcomes recorded in one transaction
 STOP_GRACE = 5.0  # seconds the sender may finish its sends in flight at shutdown
@@ -365,40 +358,16 @@ class Dispatcher:
                 await asyncio.sleep(delay)
                 delay *= 2
 
-    async def _send_message(self, chat_id: int, text: str, **kwargs: Any) -> Message:
-        """Every reminder leaves through here (pacing happens before), in the rate limiter's
-        background lane: a person's reply never waits behind a reminder."""
-        return await self.bot.send_message(chat_id, text, **kwargs, **in_background(self.bot))
-
     async def _message(self, sending: Sending) -> Message:
-        delivery, history = sending.delivery, sending.history
-        chat, signer, program = delivery.chat_id, self.deps.signer, self.deps.program
-        if delivery.kind is Kind.RETENTION:
-            return await self._send_message(chat, texts.RETENTION_WARNING)
-        if delivery.kind is Kind.WEEKLY:
-            summary = weekly_summary(program, standing(program, history, delivery.day))
-            return await self._send_message(chat, summary, parse_mode="HTML")
-        if delivery.kind is Kind.CHECKIN and delivery.reason == STILL_THERE:
-            return await self._send_message(chat, texts.STILL_THERE)
-        if delivery.kind in PROMPTS:
-            markup = buttons(signer, chat, pain_question(delivery.day).buttons)
-            morning = delivery.due.astimezone(load_zone(sending.zone)).hour < NOON
-            text = texts.REMINDER_CHECKIN_MORNING if morning else texts.REMINDER_CHECKIN
-            return await self._send_message(chat, text, reply_markup=markup)
-        args = (delivery.day, delivery.slot)
-        row = (
-            Button(texts.BTN_HANG_DONE, Action.HANG_DONE, args),
-            Button(texts.BTN_HANG_SNOOZE, Action.HANG_SNOOZE, args),
-            Button(texts.BTN_HANG_SKIP, Action.HANG_SKIP, args),
+        """Render the composed message, in the language it was composed in, and send it.
+        Every reminder leaves through here (pacing happens before), in the rate limiter's
+        background lane: a person's reply never waits behind a reminder."""
+        chat, composed = sending.delivery.chat_id, sending.composed
+        with i18n.speaking(composed.language):
+            out = reply(self.deps.signer, self.deps.program, chat, composed.message)
+        return await self.bot.send_message(
+            chat, out.text, parse_mode="HTML", reply_markup=out.markup, **in_background(self.bot)
         )
-        hang = program.move("bar_hang")
-        level = hang_level(program, history.feedback, delivery.day)
-        text = (
-            texts.REMINDER_HANG_GENTLE.format(what=hang.levels[level - 1])
-            if level < hang.top_level
-            else texts.REMINDER_HANG
-        )
-        return await self._send_message(chat, text, reply_markup=buttons(signer, chat, (row,)))
 
 
 def _ended(sending: Sending, result: Result) -> Sent:

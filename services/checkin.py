@@ -25,7 +25,7 @@ from services.outcome import (
     hold_notice,
     pain_question,
 )
-from services.steps import RED_FLAGS, Step, question, step_of
+from services.steps import Step, question, red_flags_open
 from services.unit import Work, unit
 
 
@@ -43,12 +43,6 @@ async def current_plan(work: Work, person: Person) -> tuple[Plan | None, History
     """Today's plan (None before today's check-in) and the history it was made from."""
     history = await work.uow.history(person.chat_id)
     return plan_for(work.core.program, history, work.core.today(person)), history
-
-
-def red_flags_open(person: Person) -> bool:
-    """Whether the red-flag question is the open question: until it is answered, nothing
-    else (no plan, no *Done*, no prompt or hang reminder) is sent."""
-    return person.registered and step_of(person) in RED_FLAGS
 
 
 def red_flags_first(person: Person) -> list[Message]:

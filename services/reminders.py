@@ -16,20 +16,12 @@ from coach import texts
 from coach.model import Feedback, History, MoveFeedback, Person
 from coach.places import load_zone
 from coach.safety import hold
-from coach.schedule import (
-    PROMPTS,
-    WEEKDAYS,
-    Delivery,
-    Kind,
-    Reminder,
-    State,
-    next_occurrence,
-    too_late,
-)
+from coach.schedule import Delivery, Kind, Reminder, State, next_occurrence
 from services.actions import Action
-from services.checkin import red_flags_open
 from services.core import Core
+from services.kinds import KINDS, STILL_THERE, Composed, Facts, Need
 from services.outcome import Outcome, Say
+from services.steps import red_flags_open
 from services.unit import Work, unit, wanted
 from storage.schedule import Ending, Entry, Move
 
@@ -37,7 +29,8 @@ log = logging.getLogger(__name__)
 
 SNOOZE = timedelta(minutes=15)
 IGNORED_PROMPTS = 3  # then one "still there?" and no more prompts until the person answers
-STILL_THERE = "still_there"
+
+__all__ = ["STILL_THERE", "Facts"]  # with the service functions below
 
 
 # A bar-hang reminder's buttons ------------------------------------------------------------
@@ -180,7 +173,7 @@ async def claim_batch(
         rows = rows[:limit]
         if not rows:
             return False
-        claim = Claim(rows, await Facts.load(work, rows), now)
+        claim = Claim(rows, await load_facts(work, rows), now)
         written: list[Entry] = []
         for start in range(0, len(rows), step):
             part = rows[start : start + step]
@@ -251,7 +244,7 @@ class Claim:
                 continue
             zone = self.facts.people[item.chat_id].timezone
             assert zone is not None
-            key = (item.local_time, zone, max(item.due, self.now), WEEKDAYS.get(item.kind))
+            key = (item.local_time, zone, max(item.due, self.now), KINDS[item.kind].weekday)
             if key not in found:
                 found[key] = next_occurrence(*key)
             moves[item.id] = Move(item.id, item.due, found[key].due, found[key].day)
@@ -269,7 +262,7 @@ class Claim:
                 continue
             person = facts.people[item.chat_id]
             reason = skip_reason(item, person, now, facts)
-            if reason is None and item.kind is Kind.CHECKIN:
+            if reason is None and KINDS[item.kind].quiets:
                 reason = quiet_down(item, person, facts)
             state = State.SKIPPED if reason and reason != STILL_THERE else State.QUEUED
             entries[item.id] = Entry(item, state, reason)
@@ -282,44 +275,27 @@ def _zone(facts: Facts, item: Reminder) -> str | None:
     return None if person is None else person.timezone
 
 
-@dataclass
-class Facts:
-    """Everything the rules read about a batch's people, loaded with one query each."""
+async def load_facts(work: Work, rows: list[Reminder]) -> Facts:
+    """What the rules of a batch's kinds read about its people: one query per need."""
+    people = await work.people.standing_many({r.chat_id for r in rows})
+    days = {r.day for r in rows}
 
-    people: dict[int, Person]
-    rated: frozenset[tuple[int, date]] = frozenset()
-    latest: dict[int, date] = field(default_factory=dict)
-    marks: dict[tuple[int, date], dict[int, str]] = field(default_factory=dict)
-    plan_hangs: set[tuple[int, date]] = field(default_factory=set)
-    prompts: dict[int, list[Delivery]] = field(default_factory=dict)
-    quieted: set[int] = field(default_factory=set)
+    def needing(need: Need) -> set[int]:
+        return {
+            r.chat_id for r in rows if need in KINDS[r.kind].claim_needs and r.chat_id in people
+        }
 
-    @classmethod
-    async def load(cls, work: Work, rows: list[Reminder]) -> Facts:
-        """The facts of a batch of due rows."""
-        people = await work.people.standing_many({r.chat_id for r in rows})
-        days = {r.day for r in rows}
-
-        def of(*kinds: Kind) -> set[int]:
-            return {r.chat_id for r in rows if r.kind in kinds and r.chat_id in people}
-
-        hangs = of(Kind.HANG)
-        return cls(
-            people,
-            rated=await work.ratings.rated_on(of(*PROMPTS), days),
-            latest=await work.ratings.latest_days(of(Kind.CHECKIN, Kind.WEEKLY)),
-            marks=await work.schedule.hang_marks_many(hangs, days),
-            plan_hangs=await work.feedback.given_on(hangs, days, "bar_hang", Feedback.DONE),
-            prompts=await work.schedule.recent_many(
-                of(Kind.CHECKIN), Kind.CHECKIN, 3 * IGNORED_PROMPTS
-            ),
-        )
-
-
-async def queued(core: Core) -> list[Delivery]:
-    """The ledger rows waiting to be sent."""
-    async with unit(core) as work:
-        return await work.schedule.in_state(State.QUEUED)
+    hangs = needing(Need.HANG_MARKS)
+    return Facts(
+        people,
+        rated=await work.ratings.rated_on(needing(Need.RATED), days),
+        latest=await work.ratings.latest_days(needing(Need.LATEST)),
+        marks=await work.schedule.hang_marks_many(hangs, days),
+        plan_hangs=await work.feedback.given_on(hangs, days, "bar_hang", Feedback.DONE),
+        prompts=await work.schedule.recent_many(
+            needing(Need.PROMPTS), Kind.CHECKIN, 3 * IGNORED_PROMPTS
+        ),
+    )
 
 
 async def queue_depth(core: Core) -> int:
@@ -329,7 +305,8 @@ async def queue_depth(core: Core) -> int:
 
 
 def skip_reason(item: Reminder, person: Person, now: datetime, facts: Facts) -> str | None:
-    """Why a due reminder is not sent (None: it is sent)."""
+    """Why a due reminder is not sent (None: it is sent): first what holds every kind back,
+    then the kind's own lateness and reasons."""
     assert person.timezone is not None
     if not person.active:
         return "inactive"
@@ -339,29 +316,11 @@ def skip_reason(item: Reminder, person: Person, now: datetime, facts: Facts) -> 
         return "paused"
     if hold(person) is not None:
         return "on_hold"
-    late = too_late(item.kind, item.due, now, person.timezone)
+    kind = KINDS[item.kind]
+    late = kind.too_late(item.due, now, person.timezone)
     if late is not None:
-        return late.value
-    if item.kind is Kind.WEEKLY:
-        return None if person.chat_id in facts.latest else "no_checkins"
-    if red_flags_open(person):
-        return "red_flags_open"  # nothing else until the safety question is answered
-    if item.kind in PROMPTS:
-        if person.quiet:
-            return "quiet"
-        if (person.chat_id, item.day) in facts.rated:
-            return "checked_in"
-        return None
-    if person.quiet:
-        return "quiet"  # after "still there?", hangs wait for an answer too
-    marks = facts.marks.get((person.chat_id, item.day), {})
-    if item.slot in marks:
-        return "hang_marked"
-    done = sum(mark == "done" for mark in marks.values())
-    plan_done = (person.chat_id, item.day) in facts.plan_hangs
-    if max(done, int(plan_done)) > item.slot:
-        return "hang_done"
-    return None
+        return late
+    return kind.skip_reason(item.day, item.slot, person, facts)
 
 
 def quiet_down(item: Reminder, person: Person, facts: Facts) -> str | None:
@@ -389,11 +348,10 @@ def quiet_down(item: Reminder, person: Person, facts: Facts) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Sending:
-    """A delivery to send, with the history its text is made from."""
+    """A delivery to send, with its message composed in the person's language."""
 
     delivery: Delivery
-    history: History
-    zone: str = "UTC"  # the person's, for words that depend on their clock
+    composed: Composed
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,17 +366,22 @@ class Sent:
 
 
 async def prepare(core: Core, limit: int) -> list[Sending]:
-    """The next queued deliveries with what their texts are made from, read (not taken)
-    with one query per kind of data: the sender takes each just before sending it."""
+    """The next queued deliveries, each with its message composed (in its person's
+    language), read and not taken: the sender takes each just before sending it. What the
+    messages are made from is read with one query per need of their kinds."""
     async with unit(core) as work:
         waiting = await work.schedule.in_state(State.QUEUED, limit)
         people = await work.people.get_many({d.chat_id for d in waiting})
-        # Only the summary and the hang (gentle or not) read the person's history; the
-        # hang only its feedback.
-        hangs = {d.chat_id for d in waiting if d.kind is Kind.HANG and d.chat_id in people}
-        feedback = await work.feedback.all_of(hangs)
-        weekly = {d.chat_id for d in waiting if d.kind is Kind.WEEKLY and d.chat_id in people}
-        histories = {chat_id: await work.uow.history(chat_id) for chat_id in weekly}
+
+        def needing(need: Need) -> set[int]:
+            return {
+                d.chat_id
+                for d in waiting
+                if need in KINDS[d.kind].message_needs and d.chat_id in people
+            }
+
+        feedback = await work.feedback.all_of(needing(Need.FEEDBACK))
+        histories = {c: await work.uow.history(c) for c in needing(Need.HISTORY)}
     found = []
     for delivery in waiting:
         person = people.get(delivery.chat_id)
@@ -427,7 +390,8 @@ async def prepare(core: Core, limit: int) -> list[Sending]:
         history = histories.get(delivery.chat_id) or History(
             feedback=feedback.get(delivery.chat_id, ())
         )
-        found.append(Sending(delivery, history, person.timezone or "UTC"))
+        kind = KINDS[delivery.kind]
+        found.append(Sending(delivery, kind.composed(delivery, person, history, core.program)))
     return found
 
 
@@ -438,24 +402,6 @@ async def take(core: Core, delivery: Delivery) -> bool:
         taken = await work.schedule.take(delivery.id, core.clock.now())
         await work.commit()
     return taken
-
-
-async def begin_send(core: Core, delivery: Delivery) -> Sending | None:
-    """Mark a delivery as being sent, committed before the request (None: another sender
-    took it, or the person was deleted since the claim)."""
-    async with unit(core) as work:
-        person = await work.person(delivery.chat_id, repair=False)
-        if person is None:  # deleted since the claim: its ledger rows went with it
-            return None
-        # Exactly one sender takes a queued row: another tick, or another process, that
-        # read the same row finds it no longer queued and leaves it.
-        if not await work.schedule.take(delivery.id, core.clock.now()):
-            return None
-        # Only the summary and the hang (gentle or not) read the person's history.
-        needs_history = delivery.kind in (Kind.WEEKLY, Kind.HANG)
-        history = await work.uow.history(person.chat_id) if needs_history else History()
-        await work.commit()
-    return Sending(delivery, history, person.timezone or "UTC")
 
 
 async def record_sends(core: Core, ended: list[Sent]) -> None:
@@ -471,19 +417,6 @@ async def record_sends(core: Core, ended: list[Sent]) -> None:
                 await work.schedule.replace(person.chat_id, [])
                 await work.save(person)
         await work.commit()
-
-
-async def record_send(
-    core: Core,
-    delivery: Delivery,
-    state: State,
-    *,
-    reason: str | None,
-    message_id: int | None,
-    blocked: bool,
-) -> None:
-    """Record how one send ended; a person who blocked the bot gets nothing more."""
-    await record_sends(core, [Sent(delivery, state, reason, message_id, blocked)])
 
 
 # Retention ---------------------------------------------------------------------------------

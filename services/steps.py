@@ -289,3 +289,9 @@ def accepts(person: Person, step: Step, value: str) -> bool:
     if allowed is None:  # a choice among the places found
         return value.isascii() and value.isdigit() and int(value) < len(zone_choices(person))
     return value in allowed
+
+
+def red_flags_open(person: Person) -> bool:
+    """Whether the red-flag question is the open question: until it is answered, nothing
+    else (no plan, no *Done*, no prompt or hang reminder) is sent."""
+    return person.registered and step_of(person) in RED_FLAGS

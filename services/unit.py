@@ -12,8 +12,9 @@ from datetime import datetime, time
 
 from coach import i18n
 from coach.model import Equipment, Person, Profile
-from coach.schedule import WEEKLY_AT, Kind, Reminder, reminders_for
+from coach.schedule import WEEKLY_AT, Kind, Reminder
 from services.core import Core
+from services.kinds import schedule_for
 from storage.unit_of_work import UnitOfWork
 
 
@@ -40,7 +41,7 @@ def wanted(person: Person, now: datetime) -> list[Reminder]:
         times[prompt] = (person.checkin_time,)
     if person.weekly_summary:
         times[Kind.WEEKLY] = (WEEKLY_AT,)
-    return reminders_for(times, person.timezone, now)
+    return schedule_for(times, person.timezone, now)
 
 
 class Work:

@@ -135,9 +135,9 @@ async def test_a_send_that_never_finished_becomes_uncertain_and_is_not_resent(
     world.clock.current = CHECKIN
     report = Report()
     await reminders.claim(world.deps, CHECKIN, report)
-    [queued] = await reminders.queued(world.deps)
-    assert await reminders.begin_send(world.deps, queued) is not None
-    assert await reminders.begin_send(world.deps, queued) is None  # taken once only
+    [sending] = await reminders.prepare(world.deps, 10)  # as the sender reads its batch
+    assert await reminders.take(world.deps, sending.delivery)
+    assert not await reminders.take(world.deps, sending.delivery)  # taken once only
     await world.tick(CHECKIN + timedelta(minutes=5))  # still in flight: left alone
     assert await states(world, 1) == [(State.SENDING, None)]
     await world.tick(CHECKIN + timedelta(minutes=11))
@@ -149,8 +149,8 @@ async def test_stuck_sends_are_looked_for_once_a_minute_not_every_tick(world: Wo
     await world.person(1, hangs=())
     world.clock.current = CHECKIN
     await reminders.claim(world.deps, CHECKIN, Report())
-    [queued] = await reminders.queued(world.deps)
-    assert await reminders.begin_send(world.deps, queued) is not None
+    [sending] = await reminders.prepare(world.deps, 10)
+    assert await reminders.take(world.deps, sending.delivery)
     await world.tick(CHECKIN + timedelta(minutes=9, seconds=50))  # looked: not stuck yet
     await world.tick(CHECKIN + timedelta(minutes=10, seconds=20))  # stuck, not looked for
     assert await states(world, 1) == [(State.SENDING, None)]

@@ -7,7 +7,8 @@ from itertools import pairwise
 
 import pytest
 
-from coach.schedule import Kind, Late, next_occurrence, occurrence_on, too_late
+from coach.schedule import Kind, Late, next_occurrence, occurrence_on
+from services.kinds import KINDS
 
 
 def utc(*args: int) -> datetime:
@@ -82,20 +83,23 @@ def test_next_occurrence_is_strictly_after_the_given_instant() -> None:
 
 def test_a_hang_over_an_hour_late_is_skipped_but_not_at_an_hour() -> None:
     due = utc(2026, 1, 15, 7)
-    assert too_late(Kind.HANG, due, due + timedelta(minutes=60), "Europe/Berlin") is None
-    late = too_late(Kind.HANG, due, due + timedelta(minutes=61), "Europe/Berlin")
-    assert late is Late.HANG_TOO_LATE
+    assert KINDS[Kind.HANG].too_late(due, due + timedelta(minutes=60), "Europe/Berlin") is None
+    late = KINDS[Kind.HANG].too_late(due, due + timedelta(minutes=61), "Europe/Berlin")
+    assert late == Late.HANG_TOO_LATE
 
 
 def test_a_checkin_prompt_is_sent_up_to_four_hours_late_and_before_21_local() -> None:
     due = utc(2026, 1, 15, 7)  # 08:00 in Berlin
-    assert too_late(Kind.CHECKIN, due, due + timedelta(hours=4), "Europe/Berlin") is None
-    over = too_late(Kind.CHECKIN, due, due + timedelta(hours=4, minutes=1), "Europe/Berlin")
-    assert over is Late.CHECKIN_TOO_LATE
+    assert KINDS[Kind.CHECKIN].too_late(due, due + timedelta(hours=4), "Europe/Berlin") is None
+    over = KINDS[Kind.CHECKIN].too_late(due, due + timedelta(hours=4, minutes=1), "Europe/Berlin")
+    assert over == Late.CHECKIN_TOO_LATE
     evening = utc(2026, 1, 15, 18, 30)  # due 19:30 Berlin, now 20:00 → still sent
-    assert too_late(Kind.CHECKIN, evening, evening + timedelta(minutes=30), "Europe/Berlin") is None
-    late_evening = utc(2026, 1, 15, 19, 30)  # due 20:30, now 21:05 local → skipped
-    result = too_late(
-        Kind.CHECKIN, late_evening, late_evening + timedelta(minutes=35), "Europe/Berlin"
+    assert (
+        KINDS[Kind.CHECKIN].too_late(evening, evening + timedelta(minutes=30), "Europe/Berlin")
+        is None
     )
-    assert result is Late.CHECKIN_TOO_LATE_IN_DAY
+    late_evening = utc(2026, 1, 15, 19, 30)  # due 20:30, now 21:05 local → skipped
+    result = KINDS[Kind.CHECKIN].too_late(
+        late_evening, late_evening + timedelta(minutes=35), "Europe/Berlin"
+    )
+    assert result == Late.CHECKIN_TOO_LATE_IN_DAY

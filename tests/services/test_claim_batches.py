@@ -21,12 +21,11 @@ from coach.model import (
     Screening,
 )
 from coach.program import default_program
-from coach.safety import hold
-from coach.schedule import PROMPTS, WEEKDAYS, Kind, Reminder, State, next_occurrence, too_late
+from coach.schedule import Kind, Reminder, State, next_occurrence
 from services import reminders
-from services.checkin import red_flags_open
 from services.clock import ManualClock
 from services.core import Core
+from services.kinds import KINDS, Facts
 from services.reminders import IGNORED_PROMPTS, SNOOZE, STILL_THERE, Report
 from services.steps import Step
 from services.unit import Work, unit
@@ -64,45 +63,33 @@ async def advance(work: Work, item: Reminder, person: Person, now: datetime) -> 
     if item.once:
         return await work.schedule.remove(item.id)
     assert person.timezone is not None
-    weekday = WEEKDAYS.get(item.kind)
+    weekday = KINDS[item.kind].weekday
     found = next_occurrence(item.local_time, person.timezone, max(item.due, now), weekday)
     return await work.schedule.move(item.id, found.due, found.day, was=item.due)
 
 
 async def skip_reason(work: Work, item: Reminder, person: Person, now: datetime) -> str | None:
-    assert person.timezone is not None
-    if not person.active:
-        return "inactive"
-    if not person.registered:
-        return "not_registered"
-    if person.paused:
-        return "paused"
-    if hold(person) is not None:
-        return "on_hold"
-    late = too_late(item.kind, item.due, now, person.timezone)
-    if late is not None:
-        return late.value
-    if item.kind is Kind.WEEKLY:
-        return None if await work.ratings.all(person.chat_id) else "no_checkins"
-    if red_flags_open(person):
-        return "red_flags_open"
-    if item.kind in PROMPTS:
-        if person.quiet:
-            return "quiet"
-        if await work.ratings.get(person.chat_id, item.day) is not None:
-            return "checked_in"
-        return None
-    if person.quiet:
-        return "quiet"
-    marks = await work.schedule.hang_marks(person.chat_id, item.day)
-    if item.slot in marks:
-        return "hang_marked"
-    done = sum(mark == "done" for mark in marks.values())
+    """The kinds' rules (services/kinds.py) over facts read for this one row, one query
+    each, as the row-by-row dispatcher read them."""
     hang = MoveFeedback(item.day, "bar_hang", Feedback.DONE)
-    plan_done = await work.feedback.exists(person.chat_id, hang)
-    if max(done, int(plan_done)) > item.slot:
-        return "hang_done"
-    return None
+    facts = Facts(
+        {person.chat_id: person},
+        rated=frozenset(
+            {(person.chat_id, item.day)}
+            if await work.ratings.get(person.chat_id, item.day) is not None
+            else set()
+        ),
+        latest=({person.chat_id: item.day} if await work.ratings.all(person.chat_id) else {}),
+        marks={
+            (person.chat_id, item.day): await work.schedule.hang_marks(person.chat_id, item.day)
+        },
+        plan_hangs=(
+            {(person.chat_id, item.day)}
+            if await work.feedback.exists(person.chat_id, hang)
+            else set()
+        ),
+    )
+    return reminders.skip_reason(item, person, now, facts)
 
 
 async def quiet_down(work: Work, item: Reminder, person: Person) -> str | None:

@@ -11,7 +11,7 @@ from coach.schedule import Kind, State
 from services import reminders
 from services.clock import ManualClock
 from services.core import Core
-from services.reminders import KEEP_FOR, NOTICE, STILL_THERE, Report
+from services.reminders import KEEP_FOR, NOTICE, STILL_THERE, Report, Sent
 from services.unit import unit
 from tests.services.conftest import registered
 
@@ -82,11 +82,9 @@ async def test_three_ignored_prompts_bring_one_still_there_and_then_quiet(core: 
     await registered(core, 1, hang_times=())
     for day in range(3):
         await claim_at(core, CHECKIN + timedelta(days=day))
-        for delivery in await reminders.queued(core):
-            assert await reminders.begin_send(core, delivery) is not None
-            await reminders.record_send(
-                core, delivery, State.SENT, reason=None, message_id=day + 1, blocked=False
-            )
+        for sending in await reminders.prepare(core, 10):
+            assert await reminders.take(core, sending.delivery)
+            await reminders.record_sends(core, [Sent(sending.delivery, State.SENT, None, day + 1)])
     await claim_at(core, CHECKIN + timedelta(days=3))
     assert [row[3] for row in await ledger(core, 1)] == [None, None, None, STILL_THERE]
     async with core.store.unit() as uow:
@@ -119,10 +117,10 @@ async def test_a_blocked_send_marks_the_person_inactive_and_clears_their_schedul
 ) -> None:
     await registered(core, 1, hang_times=())
     await claim_at(core, CHECKIN)
-    [delivery] = await reminders.queued(core)
-    assert await reminders.begin_send(core, delivery) is not None
-    await reminders.record_send(
-        core, delivery, State.FAILED, reason="blocked", message_id=None, blocked=True
+    [sending] = await reminders.prepare(core, 10)
+    assert await reminders.take(core, sending.delivery)
+    await reminders.record_sends(
+        core, [Sent(sending.delivery, State.FAILED, "blocked", None, blocked=True)]
     )
     async with core.store.unit() as uow:
         person = await uow.people.get(1)
@@ -134,8 +132,8 @@ async def test_a_blocked_send_marks_the_person_inactive_and_clears_their_schedul
 async def test_recover_makes_in_flight_sends_uncertain(core: Core) -> None:
     await registered(core, 1, hang_times=())
     await claim_at(core, CHECKIN)
-    [delivery] = await reminders.queued(core)
-    await reminders.begin_send(core, delivery)
+    [sending] = await reminders.prepare(core, 10)
+    assert await reminders.take(core, sending.delivery)
     assert await reminders.recover(core, CHECKIN + timedelta(seconds=5)) == 1
     assert (await ledger(core, 1))[0][2] == "uncertain"
 

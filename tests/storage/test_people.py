@@ -17,7 +17,8 @@ from coach.model import (
     SafetyEventKind,
     SafetyState,
 )
-from coach.schedule import Kind, State, reminders_for
+from coach.schedule import Kind, State
+from services.kinds import schedule_for
 from storage import Store
 from storage.models import Base
 from storage.people import TABLES_WITHOUT_PERSON_DATA, person_tables
@@ -146,7 +147,7 @@ async def fill(store: Store, chat_id: int) -> None:
             chat_id, MoveFeedback(date(2026, 3, 3), "bar_hang", Feedback.DONE), NOW
         )
         await uow.safety.log(chat_id, SafetyEvent(NOW, SafetyEventKind.RED_FLAGS_NONE))
-        schedule = reminders_for({Kind.CHECKIN: (time(8),)}, "Europe/Berlin", NOW)
+        schedule = schedule_for({Kind.CHECKIN: (time(8),)}, "Europe/Berlin", NOW)
         await uow.schedule.replace(chat_id, schedule)
         due = replace(schedule[0], chat_id=chat_id)
         await uow.schedule.record(due, State.SENT, NOW)

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from coach.model import Person
-from coach.schedule import Kind, Reminder, State, reminders_for
+from coach.schedule import Kind, Reminder, State
+from services.kinds import schedule_for
 from storage.schedule import Ending, Move
 from storage.unit_of_work import Store
 
@@ -18,7 +19,7 @@ async def person_with_schedule(store: Store, chat_id: int) -> list[Reminder]:
     async with store.unit() as uow:
         await uow.people.add(Person(chat_id, NOW, timezone="Europe/Berlin", registered=True))
         times = {Kind.CHECKIN: (time(8),), Kind.HANG: (time(8, 30), time(18, 30))}
-        await uow.schedule.replace(chat_id, reminders_for(times, "Europe/Berlin", NOW))
+        await uow.schedule.replace(chat_id, schedule_for(times, "Europe/Berlin", NOW))
         await uow.commit()
         return await uow.schedule.of(chat_id)
 
