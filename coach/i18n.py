@@ -7,10 +7,14 @@ texts.py (``WELCOME``, ``PLAN_REASON[flare]``), ``program`` for program.toml's w
 ``plural`` for counted nouns, and by its English text: a translation whose English has
 changed since is stale and never shown (English is, and a test fails the build).
 
-The language is a property of the person, set once per unit of work (``use``) where the
-person is loaded, like their time zone; it lives in a ``ContextVar``, so each update (each
-its own asyncio task) and each reminder send speaks its own person's language, and the call
-sites that read ``texts.X`` never change. coach/ stays free of Telegram.
+The language is a property of the person. An update is answered in the language its
+person stored (or their Telegram app's, before they have one), decided once at the edge
+when the update comes in (``use``, conversations/language.py); a reminder is composed in
+its person's language (``speaking``, services/kinds.py). Either way the language lives in a
+``ContextVar`` for that task or block only, so the call sites that read ``texts.X`` never
+change, and what is composed carries the language it was composed in (``Outcome.language``,
+``Composed.language``), which renders it. Loading a person sets no language. coach/ stays
+free of Telegram.
 """
 
 from __future__ import annotations
@@ -47,9 +51,9 @@ def choose(code: str | None) -> str:
 
 
 def use(language: str | None, chat_id: int | None = None) -> str:
-    """Speak ``language`` for the rest of this task (an update, a reminder send); a stored
-    language we no longer ship, or none, is English. With ``chat_id`` (a person just
-    loaded), remember it for their next updates. Returns the language now spoken."""
+    """Speak ``language`` for the rest of this update's task (decided once, at the edge); a
+    stored language we no longer ship, or none, is English. With ``chat_id`` (read from
+    the store), remember it for their next updates. Returns the language now spoken."""
     chosen = language if language in LANGUAGES else DEFAULT
     assert chosen is not None
     _language.set(chosen)
@@ -68,6 +72,12 @@ def remember(chat_id: int, language: str | None) -> None:
     from Telegram), without speaking it: an update of theirs already running may have
     remembered a newer one meanwhile (/language), which is kept."""
     _known.setdefault(chat_id, language if language and language in LANGUAGES else DEFAULT)
+
+
+def learn(chat_id: int, language: str | None) -> None:
+    """A person was loaded: their stored language is the one their next updates speak
+    (it may have been changed by another worker since it was remembered here)."""
+    _known[chat_id] = language if language and language in LANGUAGES else DEFAULT
 
 
 def known(chat_id: int) -> str | None:

@@ -10,7 +10,7 @@ from html import escape
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 
-from coach import texts
+from coach import i18n, texts
 from conversations.context import Ctx, Deps
 from conversations.limiter import INTERACTIVE, LaneLimiter
 from conversations.payload import Payload
@@ -160,7 +160,8 @@ async def button(update: Update, ctx: Ctx) -> None:
     elif outcome.answered:  # answered with a toast alone ("kept today's 1/10")
         await _drop_keyboard(query)
     if outcome.redraw_plan is not None:
-        await _redraw_plan(ctx, chat, query, outcome.redraw_plan)
+        with i18n.speaking(outcome.language):
+            await _redraw_plan(ctx, chat, query, outcome.redraw_plan)
 
 
 def _too_busy_for_the_plan(ctx: Ctx, action: str, outcome: Outcome) -> LaneLimiter | None:
@@ -199,7 +200,7 @@ async def _reply(
     never lost. A question answered by sent messages loses its buttons once they arrived
     (if they did not, the old buttons stay, to ask again with)."""
     deps = ctx.deps
-    replies = fold(deps.signer, deps.program, chat, outcome.messages)
+    replies = fold(deps.signer, deps.program, chat, outcome)
     first = replies[0]
     if in_place and _editable(ctx, chat, query, first):
         chosen = _chosen(query) if outcome.answered else None
@@ -272,12 +273,12 @@ async def _answer_query(
         log.info("could not answer a button press: %s", type(exc).__name__)
         whole = True
     if whole and toast and chat is not None:
-        await send(ctx, chat, [Say(toast)])
+        await send(ctx, chat, Outcome([Say(toast)]))
 
 
 async def _redraw(ctx: Ctx, chat: int, query: CallbackQuery, outcome: Outcome) -> None:
     """A toggle question redrawn in place with its new ticks."""
-    out = reply(ctx.deps.signer, ctx.deps.program, chat, outcome.messages[0])
+    out = reply(ctx.deps.signer, ctx.deps.program, chat, outcome.messages[0], outcome.language)
     markup = out.markup if isinstance(out.markup, InlineKeyboardMarkup) else None
     try:
         await query.edit_message_text(out.text, parse_mode="HTML", reply_markup=markup)

@@ -20,7 +20,7 @@ def chat_id(update: Update) -> int:
 
 async def answer(update: Update, ctx: Ctx, outcome: Outcome) -> None:
     """Send a service's messages to the update's chat."""
-    await send(ctx, chat_id(update), outcome.messages)
+    await send(ctx, chat_id(update), outcome)
 
 
 async def private_only(update: Update, ctx: Ctx) -> None:

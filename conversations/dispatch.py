@@ -28,12 +28,11 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, Message
 
-from coach import i18n
 from coach.schedule import Kind, State
 from conversations.context import Deps
 from conversations.limiter import in_background
 from conversations.render import reply
-from conversations.sending import Outcome, Result, send_with_retries
+from conversations.sending import Result, SendOutcome, send_with_retries
 from services import reminders, updates
 from services.reminders import Report, Sending, Sent
 from storage.coordination import Leadership
@@ -143,7 +142,7 @@ class Dispatcher:
         # Who else wants to know: each claim's report, and each send's kind and outcome
         # (the metrics and the events log; conversations/health.py).
         self.on_claimed: list[Callable[[Report], None]] = []
-        self.on_sent: list[Callable[[Kind, Outcome], None]] = []
+        self.on_sent: list[Callable[[Kind, SendOutcome], None]] = []
 
     async def recover(self, now: datetime) -> int:
         """At start: sends left in flight by a crash become uncertain, never repeated."""
@@ -363,8 +362,7 @@ class Dispatcher:
         Every reminder leaves through here (pacing happens before), in the rate limiter's
         background lane: a person's reply never waits behind a reminder."""
         chat, composed = sending.delivery.chat_id, sending.composed
-        with i18n.speaking(composed.language):
-            out = reply(self.deps.signer, self.deps.program, chat, composed.message)
+        out = reply(self.deps.signer, self.deps.program, chat, composed.message, composed.language)
         return await self.bot.send_message(
             chat, out.text, parse_mode="HTML", reply_markup=out.markup, **in_background(self.bot)
         )
@@ -372,8 +370,8 @@ class Dispatcher:
 
 def _ended(sending: Sending, result: Result) -> Sent:
     """The ledger's record of a send's result: a blocked person gets nothing more."""
-    state = {Outcome.SENT: State.SENT, Outcome.UNCERTAIN: State.UNCERTAIN}.get(
+    state = {SendOutcome.SENT: State.SENT, SendOutcome.UNCERTAIN: State.UNCERTAIN}.get(
         result.outcome, State.FAILED
     )
-    blocked = result.outcome is Outcome.BLOCKED
+    blocked = result.outcome is SendOutcome.BLOCKED
     return Sent(sending.delivery, state, result.reason, result.message_id, blocked)

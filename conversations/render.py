@@ -18,7 +18,7 @@ from telegram import (
     Message as TgMessage,
 )
 
-from coach import texts
+from coach import i18n, texts
 from coach.explain import plan_reason
 from coach.model import Equipment, Feedback, MoveFeedback
 from coach.plan import Item, Plan, Status
@@ -26,9 +26,18 @@ from coach.program import Move, Program
 from coach.rules import Change
 from conversations.payload import Signer
 from conversations.replies import Markup, Reply
-from conversations.sending import Outcome, send_with_retries
+from conversations.sending import SendOutcome, send_with_retries
 from services.actions import Action
-from services.outcome import Keyboard, Message, Rows, Say, ShowExercises, ShowHow, ShowPlan
+from services.outcome import (
+    Keyboard,
+    Message,
+    Outcome,
+    Rows,
+    Say,
+    ShowExercises,
+    ShowHow,
+    ShowPlan,
+)
 
 if TYPE_CHECKING:
     from conversations.context import Ctx
@@ -53,8 +62,13 @@ def buttons(signer: Signer, chat_id: int, rows: Rows) -> InlineKeyboardMarkup:
     )
 
 
-def reply(signer: Signer, program: Program, chat_id: int, message: Message) -> Reply:
-    """One service message as Telegram text and markup."""
+def reply(signer: Signer, program: Program, chat_id: int, message: Message, language: str) -> Reply:
+    """One service message as Telegram text and markup, in the language it was composed in."""
+    with i18n.speaking(language):
+        return _reply(signer, program, chat_id, message)
+
+
+def _reply(signer: Signer, program: Program, chat_id: int, message: Message) -> Reply:
     if isinstance(message, ShowPlan):
         return Reply(
             plan_text(program, message.plan, message.feedback),
@@ -67,14 +81,14 @@ def reply(signer: Signer, program: Program, chat_id: int, message: Message) -> R
     return Reply(message.text, _markup(signer, chat_id, message), message.alone)
 
 
-def fold(signer: Signer, program: Program, chat_id: int, messages: list[Message]) -> list[Reply]:
+def fold(signer: Signer, program: Program, chat_id: int, outcome: Outcome) -> list[Reply]:
     """A press's messages as few Telegram messages as possible: texts in a row are joined
     (a blank line between) as long as the joined message carries at most one keyboard and
     fits Telegram's limit. Each message sent is a request Telegram's ~30/s limit counts.
     A safety message (``alone``) is never joined: it stays a message of its own."""
     folded: list[Reply] = []
-    for message in messages:
-        out = reply(signer, program, chat_id, message)
+    for message in outcome.messages:
+        out = reply(signer, program, chat_id, message, outcome.language)
         last = folded[-1] if folded else None
         if last is None or last.alone or out.alone or (last.markup and out.markup):
             folded.append(out)
@@ -87,8 +101,9 @@ def fold(signer: Signer, program: Program, chat_id: int, messages: list[Message]
     return folded
 
 
-async def send(ctx: Ctx, chat_id: int, messages: list[Message]) -> bool:
-    """Render the services' messages for this chat and send them in order.
+async def send(ctx: Ctx, chat_id: int, outcome: Outcome) -> bool:
+    """Render a service's messages for this chat, in the language the service composed
+    them in, and send them in order.
 
     What a service decided is already committed, so each reply is retried while that is
     safe (nothing reached Telegram, or it asked to wait); a reply that can't be delivered
@@ -97,7 +112,9 @@ async def send(ctx: Ctx, chat_id: int, messages: list[Message]) -> bool:
     """
     deps = ctx.deps
     return await send_folded(
-        ctx, chat_id, [reply(deps.signer, deps.program, chat_id, m) for m in messages]
+        ctx,
+        chat_id,
+        [reply(deps.signer, deps.program, chat_id, m, outcome.language) for m in outcome.messages],
     )
 
 
@@ -117,7 +134,7 @@ async def send_folded(ctx: Ctx, chat_id: int, replies: list[Reply]) -> bool:
 async def deliver_reply(deliver: Callable[[], Awaitable[TgMessage]]) -> bool:
     """One reply, retried while that is safe; whether it certainly arrived."""
     result = await send_with_retries(deliver, attempts=REPLY_ATTEMPTS)
-    if result.outcome is not Outcome.SENT:
+    if result.outcome is not SendOutcome.SENT:
         log.warning("a reply was not delivered (%s): %s", result.outcome, result.reason)
         return False
     return True

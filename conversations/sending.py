@@ -43,7 +43,7 @@ BEFORE_REQUEST = (
 TRANSPORT_ERRORS = (aiohttp.ClientError, httpx.HTTPError)
 
 
-class Outcome(StrEnum):
+class SendOutcome(StrEnum):
     """How a send ended."""
 
     SENT = "sent"
@@ -56,7 +56,7 @@ class Outcome(StrEnum):
 class Result:
     """The outcome, the message id when sent, and a short reason otherwise."""
 
-    outcome: Outcome
+    outcome: SendOutcome
     message_id: int | None = None
     reason: str | None = None
 
@@ -95,16 +95,16 @@ async def send_with_retries(
     for attempt in range(1, attempts + 1):
         try:
             message = await send()
-            return Result(Outcome.SENT, message.message_id)
+            return Result(SendOutcome.SENT, message.message_id)
         except Forbidden as exc:
-            return Result(Outcome.BLOCKED, reason=str(exc)[:64])
+            return Result(SendOutcome.BLOCKED, reason=str(exc)[:64])
         except BadRequest as exc:
-            return Result(Outcome.FAILED, reason=str(exc)[:64])
+            return Result(SendOutcome.FAILED, reason=str(exc)[:64])
         except (NetworkError, RetryAfter) as exc:
             if not retryable(exc):
-                return Result(Outcome.UNCERTAIN, reason=type(exc).__name__)
+                return Result(SendOutcome.UNCERTAIN, reason=type(exc).__name__)
             if attempt == attempts:
-                return Result(Outcome.FAILED, reason=f"gave up: {type(exc).__name__}")
+                return Result(SendOutcome.FAILED, reason=f"gave up: {type(exc).__name__}")
             seconds = _retry_after(exc) if isinstance(exc, RetryAfter) else delay
             log.info("send failed (%s); retrying in %.1f s", type(exc).__name__, seconds)
             await sleep(seconds)
@@ -112,5 +112,5 @@ async def send_with_retries(
         except TelegramError as exc:
             # An answer PTB could not read ("Invalid server response"): the request reached
             # Telegram and may have been carried out, so it is never sent again.
-            return Result(Outcome.UNCERTAIN, reason=str(exc)[:64])
-    return Result(Outcome.FAILED, reason="no attempt made")  # pragma: no cover
+            return Result(SendOutcome.UNCERTAIN, reason=str(exc)[:64])
+    return Result(SendOutcome.FAILED, reason="no attempt made")  # pragma: no cover

@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from coach import i18n, texts
-from services.actions import Action
+from coach.model import Person
 from services.core import Core
-from services.outcome import Button, Message, Outcome, Say
-from services.steps import question
+from services.outcome import Message, Outcome, Say
+from services.steps import Step, language_row, question, started, step_of
 from services.unit import unit
 
 
 def menu() -> Say:
     """The question, with one button per language, each named in its own words."""
-    row = tuple(Button(name, Action.LANGUAGE, (code,)) for code, name in i18n.LANGUAGES.items())
-    return Say(texts.LANGUAGE_ASK, (row,))
+    return Say(texts.LANGUAGE_ASK, (language_row(),))
 
 
 async def speak_stored(core: Core, chat_id: int) -> None:
@@ -38,28 +37,36 @@ async def remember_stored(core: Core, chat_ids: Collection[int]) -> None:
 
 
 async def ask(core: Core, chat_id: int) -> Outcome:
-    """/language: which language? (Anyone may ask; the person's current one is spoken.)"""
+    """/language: which language? (Anyone may ask: in their stored language, or their
+    app's before they have one.)"""
     async with unit(core) as work:
-        await work.person(chat_id, repair=False)  # speaks their stored language
-    return Outcome([menu()])
+        person = await work.person(chat_id, repair=False)
+    with i18n.speaking(person.language if person and person.language else i18n.current()):
+        return Outcome([menu()])
 
 
 async def choose(core: Core, chat_id: int, language: str) -> Outcome:
     """A language button: store it and say so in the new language; a question pending in
-    set-up or settings is asked again, now in that language. Someone not yet set up is
-    answered in it and told to /start (nothing is stored before consent)."""
+    set-up or settings is asked again, now in that language (the welcome too, while the
+    consent is the question). Chosen before /start, it is kept for set-up: only the chat
+    and the language are stored, as /start would store them."""
     if language not in i18n.LANGUAGES:
         return Outcome(toast=texts.INVALID_BUTTON)
-    messages: list[Message]
     async with unit(core) as work:
         person = await work.person(chat_id)
-        i18n.use(language, chat_id if person is not None else None)
         if person is None:
-            return Outcome([Say(texts.NOT_REGISTERED)], answered=True)
-        person.language = language
-        await work.save(person)
+            await work.add(Person(chat_id=chat_id, created_at=work.now, language=language))
+        else:
+            person.language = language
+            await work.save(person)
         await work.commit()
-    messages = [Say(texts.LANGUAGE_SET)]
-    if person.step is not None:
-        messages.append(question(person))
-    return Outcome(messages, answered=True)
+    i18n.learn(chat_id, language)
+    with i18n.speaking(language):  # what follows is composed, and rendered, in it
+        messages: list[Message] = [Say(texts.LANGUAGE_SET)]
+        if person is None or not started(person):
+            messages.append(Say(texts.NOT_REGISTERED))
+        elif person.step is not None:
+            if step_of(person) is Step.CONSENT:
+                messages.append(Say(texts.WELCOME))
+            messages.append(question(person))
+        return Outcome(messages, answered=True)

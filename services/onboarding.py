@@ -38,6 +38,7 @@ from services.steps import (
     parse_times,
     question,
     screening_answers,
+    started,
     step_of,
     zone_choices,
 )
@@ -148,24 +149,39 @@ async def start(core: Core, chat_id: int) -> Outcome:
     """/start: begin onboarding, or pick up where the person left off; never wipe anyone."""
     async with unit(core) as work:
         person = await work.person(chat_id)
-        if person is None:
-            person = Person(chat_id=chat_id, created_at=work.now, step=Step.CONSENT)
-            person.language = i18n.current()  # their Telegram app's, if we ship it
-            await work.add(person)
-            messages: list[Message] = [Say(texts.WELCOME), question(person)]
+        if person is None or not started(person):
+            welcome = await _welcome(work, chat_id, person)
+            await work.commit()
+            return welcome
+        reactivated = not person.active  # back after blocking the bot
+        person.active = True
+        person.quiet = False
+        await work.save(person, resync=reactivated)  # reminders from now on
+        messages: list[Message]
+        if person.registered and person.step is None:
+            messages = [Say(texts.ALREADY_REGISTERED)]
+        elif person.registered:  # a question is pending (red flags, a settings change)
+            messages = [question(person)]
         else:
-            reactivated = not person.active  # back after blocking the bot
-            person.active = True
-            person.quiet = False
-            await work.save(person, resync=reactivated)  # reminders from now on
-            if person.registered and person.step is None:
-                messages = [Say(texts.ALREADY_REGISTERED)]
-            elif person.registered:  # a question is pending (red flags, a settings change)
-                messages = [question(person)]
-            else:
-                messages = [Say(texts.FINISH_SETUP), question(person)]
+            messages = [Say(texts.FINISH_SETUP), question(person)]
         await work.commit()
     return Outcome(messages)
+
+
+async def _welcome(work: Work, chat_id: int, chosen: Person | None) -> Outcome:
+    """A first /start: what Back Coach is and is not, with the choice of language, then the
+    consent question; in the language chosen with /language before, if one was, otherwise
+    their Telegram app's (if we ship it)."""
+    if chosen is None:
+        person = Person(chat_id=chat_id, created_at=work.now, step=Step.CONSENT)
+        person.language = i18n.current()
+        await work.add(person)
+    else:
+        person = chosen
+        person.step = Step.CONSENT
+        await work.save(person)
+    with i18n.speaking(person.language or i18n.current()):
+        return Outcome([Say(texts.WELCOME), question(person)])
 
 
 async def redflags(core: Core, chat_id: int) -> Outcome:
@@ -187,7 +203,7 @@ async def answer(core: Core, chat_id: int, step: str, value: str) -> Outcome:
     """A button answer to a step's question."""
     async with unit(core) as work:
         person = await work.person(chat_id)
-        if person is None:
+        if person is None or not started(person):
             return Outcome([Say(texts.NOT_REGISTERED)], answered=True)
         current = step_of(person)
         if current is None or current.value != step:
@@ -329,7 +345,7 @@ async def typed(core: Core, chat_id: int, text: str) -> Outcome:
         return Outcome([Say(texts.TOO_LONG)])
     async with unit(core) as work:
         person = await work.person(chat_id)
-        if person is None:
+        if person is None or not started(person):
             return Outcome([Say(texts.NOT_REGISTERED)])
         messages = await _typed(work, person, text.strip())
         await work.save(person)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from coach import texts
+from coach import i18n, texts
 from coach.model import Equipment, MoveFeedback
 from coach.plan import Plan
 from services.actions import Action
@@ -87,11 +87,9 @@ class Outcome:
     # A plan button changed today's plan: the plan as it now stands, made in the press's
     # own unit of work, to redraw the pressed plan message with.
     redraw_plan: ShowPlan | None = None
-
-
-def say(*messages: Message, toast: str | None = None) -> Outcome:
-    """An outcome that only says something."""
-    return Outcome(list(messages), toast)
+    # The language its texts were composed in, which renders the rest (a plan, a move):
+    # a service that composes in another language (a language just chosen) says so.
+    language: str = field(default_factory=i18n.current)
 
 
 def pain_question(day: date, text: str | None = None) -> Say:

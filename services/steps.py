@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import time
 from enum import StrEnum
 
-from coach import texts
+from coach import i18n, texts
 from coach.model import Equipment, Person
 from services.actions import Action
 from services.outcome import Button, Keyboard, Say
@@ -134,6 +134,18 @@ def _yes_no(step: Step, text: str, yes: str | None = None, no: str | None = None
     return Say(text, _answers(step, [(yes or texts.YES, "y"), (no or texts.NO, "n")]))
 
 
+def language_row() -> tuple[Button, ...]:
+    """A button per language we ship, each named in its own words."""
+    return tuple(Button(name, Action.LANGUAGE, (code,)) for code, name in i18n.LANGUAGES.items())
+
+
+def _consent() -> Say:
+    """The consent question, which comes right after the welcome: with the choice of
+    language under its answers, so a person can read both in theirs before agreeing."""
+    question = _yes_no(Step.CONSENT, texts.CONSENT, texts.CONSENT_YES, texts.CONSENT_NO)
+    return Say(question.text, (*question.buttons, language_row()))
+
+
 def screening_answers(person: Person) -> dict[str, bool]:
     """The screening items toggled so far."""
     so_far = person.step_data.get("screening", {})
@@ -213,10 +225,7 @@ def _checkin_time(_person: Person) -> Say:
 TOGGLES = {Step.SCREENING: len(SCREENING_KEYS), Step.EQUIPMENT: len(Equipment) + 1}
 
 STEPS: dict[Step, Spec] = {
-    Step.CONSENT: Spec(
-        lambda _p: _yes_no(Step.CONSENT, texts.CONSENT, texts.CONSENT_YES, texts.CONSENT_NO),
-        next=Step.TIMEZONE,
-    ),
+    Step.CONSENT: Spec(lambda _p: _consent(), next=Step.TIMEZONE),
     Step.SCREENING: Spec(
         _screening,
         buttons=frozenset({DONE, NONE, *(f"{TOGGLE}{i}" for i in range(len(SCREENING_KEYS)))}),
@@ -295,3 +304,9 @@ def red_flags_open(person: Person) -> bool:
     """Whether the red-flag question is the open question: until it is answered, nothing
     else (no plan, no *Done*, no prompt or hang reminder) is sent."""
     return person.registered and step_of(person) in RED_FLAGS
+
+
+def started(person: Person) -> bool:
+    """Whether the person has sent /start: before it, a chat may be stored with nothing but
+    the language chosen with /language."""
+    return person.registered or person.step is not None

@@ -67,7 +67,7 @@ class Work:
             person, has_schedule = await self.uow.people.get(chat_id), True
         if person is None:
             return None
-        i18n.use(person.language, chat_id)  # the rest of this update or send speaks it
+        i18n.learn(chat_id, person.language)  # their next updates are answered in it
         self._loaded[chat_id] = schedule_key(person)
         self._profiles[chat_id] = (person.registered, person.profile)
         if repair and person.active and not has_schedule:

@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 
 from coach.schedule import State
 from conversations.dispatch import Dispatcher
-from conversations.sending import Outcome, send_with_retries
+from conversations.sending import SendOutcome, send_with_retries
 from services import reminders
 from services.reminders import Report
 from tests.reminders.conftest import World, request_of
@@ -125,7 +125,7 @@ async def test_an_answer_telegram_sent_that_ptb_cannot_read_is_never_resent() ->
         raise TelegramError("Invalid server response")
 
     result = await send_with_retries(send, backoff=0)
-    assert (result.outcome, calls) == (Outcome.UNCERTAIN, 1)
+    assert (result.outcome, calls) == (SendOutcome.UNCERTAIN, 1)
 
 
 async def test_a_send_that_never_finished_becomes_uncertain_and_is_not_resent(
