@@ -6,6 +6,7 @@ people in different languages at the same moment, each answered in their own."""
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -192,3 +193,33 @@ async def test_a_polled_batch_has_its_peoples_languages_read_ahead_in_one_query(
     i18n.use("en", 7101)  # a /language of theirs, remembered while a read-ahead ran
     i18n.remember(7101, "ru")
     assert i18n.known(7101) == "en"
+
+
+async def test_a_language_chosen_before_start_is_kept_and_the_welcome_offers_the_choice(
+    bot: Bot,
+) -> None:
+    bot.emu.add_user(6101, language_code="en")
+    person = Person(bot, 6101)
+    await person.say("/language")
+    await person.expect(texts.LANGUAGE_ASK)
+    await person.press("Русский")
+    with i18n.speaking("ru"):
+        await person.expect(texts.NOT_REGISTERED)
+        await person.say("/start")
+        await person.expect(_plain(texts.WELCOME)[:20])
+        consent = await person.expect(texts.CONSENT.split("\n\n")[-1])
+        assert labels(consent) == [texts.CONSENT_YES, texts.CONSENT_NO, *i18n.LANGUAGES.values()]
+    assert (await stored(bot, 6101)).person.language == "ru"
+    await person.press("Español")  # changed at the consent: the welcome again, in Spanish
+    with i18n.speaking("es"):
+        await person.expect(texts.LANGUAGE_SET)
+        await person.expect(_plain(texts.WELCOME)[:20])
+        await person.expect(texts.CONSENT.split("\n\n")[-1])
+        await person.press(texts.CONSENT_YES)
+        await person.expect(texts.TIMEZONE_ASK[:20])
+    assert (await stored(bot, 6101)).person.language == "es"
+
+
+def _plain(html: str) -> str:
+    """A text as Telegram shows it, without its tags."""
+    return re.sub(r"<[^>]+>", "", html)
