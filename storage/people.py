@@ -273,11 +273,6 @@ class PeopleRepository:
         self._seen.clear()
         return deleted
 
-    async def active_chat_ids(self) -> tuple[int, ...]:
-        """Chat ids of everyone still active, in order."""
-        query = select(PersonRow.chat_id).where(PersonRow.active).order_by(PersonRow.chat_id)
-        return tuple((await self._session.scalars(query)).all())
-
     async def without_schedule(self) -> tuple[int, ...]:
         """Chat ids of registered, active people who have no reminder row at all (a schedule
         lost to an older version or a failed write), in order."""

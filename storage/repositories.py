@@ -241,12 +241,6 @@ class RatingsRepository:
         rows = await self._session.execute(_RATINGS_OF, {"chat_id": chat_id})
         return tuple(Rating(day=day, pain=pain) for day, pain in rows)
 
-    async def latest_day(self, chat_id: int) -> date | None:
-        """The day of the person's latest check-in."""
-        query = select(func.max(RatingRow.day)).where(RatingRow.chat_id == chat_id)
-        latest: date | None = await self._session.scalar(query)
-        return latest
-
     async def rated_on(
         self, chat_ids: Collection[int], days: Collection[date]
     ) -> frozenset[tuple[int, date]]:

@@ -219,11 +219,6 @@ class ScheduleRepository:
         query = select(ReminderRow).where(ReminderRow.chat_id == chat_id).order_by(ReminderRow.due)
         return [_reminder(row) for row in (await self._session.scalars(query)).all()]
 
-    async def has_any(self, chat_id: int) -> bool:
-        """Whether the person has any reminder row (one cheap query per update)."""
-        query = select(ReminderRow.id).where(ReminderRow.chat_id == chat_id).limit(1)
-        return (await self._session.scalar(query)) is not None
-
     async def replace(self, chat_id: int, reminders: list[Reminder]) -> None:
         """Rewrite a person's schedule (snoozes included) from their settings."""
         await self._session.execute(delete(ReminderRow).where(ReminderRow.chat_id == chat_id))

@@ -127,16 +127,6 @@ async def test_a_unit_left_without_commit_is_rolled_back(store: Store) -> None:
         assert await uow.people.get(7) is None
 
 
-async def test_active_chat_ids_lists_only_active_people(store: Store) -> None:
-    async with store.unit() as uow:
-        for chat_id in (30, 10, 20):
-            await uow.people.add(bare_person(chat_id))
-        await uow.people.add(replace(bare_person(15), active=False))
-        await uow.commit()
-    async with store.unit() as uow:
-        assert await uow.people.active_chat_ids() == (10, 20, 30)
-
-
 async def fill(store: Store, chat_id: int) -> None:
     """Give a person rows in every table."""
     async with store.unit() as uow:
