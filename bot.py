@@ -3,7 +3,7 @@
 python bot.py            run the bot (needs TELEGRAM_BOT_TOKEN; see README.md): polling
                          Telegram, or with WEBHOOK_URL set, serving Telegram's webhook
 python bot.py --console  chat with it in this terminal
-(installed, the same as: back-coach run / back-coach console; see conversations/cli.py)
+(installed, the same as: back-coach run / back-coach console; see cli.py)
 """
 
 from __future__ import annotations
@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
         for noisy in ("httpx", "httpcore", "apscheduler", "telegram", "alembic"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
-        from conversations.console_app import run_console
+        from console import run_console
 
         asyncio.run(run_console(args.date, args.database))
         return 0
