@@ -257,7 +257,8 @@ class Dispatcher:
             if self._settled_at is None or now - self._settled_at >= SETTLE_EVERY:
                 await reminders.settle_stuck(self.deps, now)
                 self._settled_at = now
-            await reminders.claim(self.deps, now, claimed)
+            until = now + await reminders.lead(self.deps, now, self.rate)
+            await reminders.claim(self.deps, now, claimed, until=until)
             self.last_tick = self.deps.clock.now()
         self._send_wanted.set()
         report.claimed += claimed.claimed

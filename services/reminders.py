@@ -139,20 +139,53 @@ async def settle_stuck(core: Core, now: datetime) -> int:
     return count
 
 
+# A peak: more reminders due at once than go out in a couple of minutes at Telegram's pace
+# (a third of 100,000 people at the offered 08:00). They need N / rate seconds whatever
+# happens; sending them from half of that before their time to half of it after keeps each
+# as close to its time as the pace allows. Never earlier than this, and only for a peak:
+# below one, every reminder is claimed at its time.
+EARLY_AT_MOST = timedelta(minutes=10)
+PEAK = timedelta(minutes=1)  # a half-backlog shorter than this is no peak
+
+
+async def lead(core: Core, now: datetime, rate: float) -> timedelta:
+    """How far ahead of ``now`` due rows are claimed: half the time the rows due over the
+    next ten minutes (and those queued) take to send at ``rate``, when that is a peak."""
+    async with unit(core) as work:
+        ahead = await work.schedule.count_due(now + EARLY_AT_MOST)
+        ahead += await work.schedule.count_in_state(State.QUEUED)
+    half = timedelta(seconds=ahead / (2 * rate))
+    return min(half, EARLY_AT_MOST) if half >= PEAK else timedelta(0)
+
+
 CLAIM_BATCH = 1000  # due rows read per pass, with everything the rules look at about them
 CLAIM_WRITES = 1000  # of those, rows written per transaction: the write lock held ~20 ms
 
 
-async def claim(core: Core, now: datetime, report: Report, *, batch: int = CLAIM_BATCH) -> None:
-    """Claim every due row into the ledger, as queued or skipped (with the reason), and
-    move each row to its next occurrence: a batch at a time, written in short
-    transactions, so presses never wait behind a long claim."""
-    while await claim_batch(core, now, report, batch):
+async def claim(
+    core: Core,
+    now: datetime,
+    report: Report,
+    *,
+    batch: int = CLAIM_BATCH,
+    until: datetime | None = None,
+) -> None:
+    """Claim every row due by ``until`` (``now`` unless a peak is sent early) into the
+    ledger, as queued or skipped (with the reason), and move each row to its next
+    occurrence: a batch at a time, written in short transactions, so presses never wait
+    behind a long claim. The rules decide at ``now``."""
+    while await claim_batch(core, now, report, batch, until=until):
         pass
 
 
 async def claim_batch(
-    core: Core, now: datetime, report: Report, limit: int, *, writes: int = CLAIM_WRITES
+    core: Core,
+    now: datetime,
+    report: Report,
+    limit: int,
+    *,
+    writes: int = CLAIM_WRITES,
+    until: datetime | None = None,
 ) -> bool:
     """Claim up to ``limit`` due rows: read them and everything the rules look at, decide
     each in Python, then write with a few set-based statements -- delete or move the rows
@@ -168,7 +201,7 @@ async def claim_batch(
             limit = min(limit, step)
         # One row more than the batch says whether another pass is needed (it is left
         # for that pass): no pass only to find nothing is due.
-        rows = await work.schedule.due(now, limit + 1)
+        rows = await work.schedule.due(max(until or now, now), limit + 1)
         more = len(rows) > limit
         rows = rows[:limit]
         if not rows:

@@ -214,6 +214,11 @@ class ScheduleRepository:
         rows = await self._session.execute(query, {"now": now, "limit": limit})
         return [_due_reminder(row) for row in rows]
 
+    async def count_due(self, until: datetime) -> int:
+        """How many rows are due by ``until`` (those overdue included)."""
+        query = select(func.count()).select_from(ReminderRow).where(ReminderRow.due <= until)
+        return int(await self._session.scalar(query) or 0)
+
     async def of(self, chat_id: int) -> list[Reminder]:
         """A person's schedule, in due order."""
         query = select(ReminderRow).where(ReminderRow.chat_id == chat_id).order_by(ReminderRow.due)

@@ -189,3 +189,29 @@ async def test_without_a_bar_there_are_no_hang_reminders(core: Core) -> None:
     async with core.store.unit() as uow:
         kinds = {r.kind for r in await uow.schedule.of(1)}
     assert Kind.HANG not in kinds and Kind.CHECKIN in kinds
+
+
+async def test_a_peak_is_claimed_early_by_half_its_sending_time_and_no_more(core: Core) -> None:
+    # 120 prompts due at 08:00 at one a second take 120 s: claimed from 07:59:00 (half of
+    # it early), not before; ordinary numbers are claimed at their time.
+    for chat_id in range(1, 121):
+        await registered(core, chat_id, hang_times=())
+    before = CHECKIN - timedelta(seconds=61)
+    assert await reminders.lead(core, before, rate=1) == timedelta(seconds=60)
+    assert await reminders.lead(core, before, rate=25) == timedelta(0)  # 2.4 s: no peak
+    report = Report()
+    await reminders.claim(core, before, report, until=before + timedelta(seconds=60))
+    assert report.claimed == 0
+    at = CHECKIN - timedelta(seconds=60)
+    await reminders.claim(core, at, report, until=at + await reminders.lead(core, at, rate=1))
+    assert report.claimed == 120 and report.skipped == {}
+    # Claimed and moved: the queue keeps the lead while it is sent, nothing is claimed twice.
+    assert await reminders.lead(core, at, rate=1) == timedelta(seconds=60)
+    await reminders.claim(core, CHECKIN, report)
+    assert report.claimed == 120
+
+
+async def test_never_more_than_ten_minutes_early(core: Core) -> None:
+    for chat_id in range(1, 81):
+        await registered(core, chat_id, hang_times=())
+    assert await reminders.lead(core, CHECKIN, rate=0.01) == reminders.EARLY_AT_MOST
