@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import secrets
 import statistics
 import threading
 import time
@@ -26,6 +27,8 @@ from sqlalchemy import event, insert, literal, select, true, update
 from bootstrap import build_application, settle_memory
 from coach.model import Equipment, Person, Profile
 from coach.program import default_program
+from conversations.health import monitor_of
+from conversations.web import Webhook, WebServer, set_webhook, web_app
 from emulator import BotApiEmulator
 from emulator.flood import LIMITED
 from services.clock import ManualClock
@@ -207,6 +210,31 @@ async def back_coach(
             yield app
         finally:
             await app.updater.stop()
+            await app.stop()
+
+
+@contextlib.asynccontextmanager
+async def back_coach_webhook(
+    emu: BotApiEmulator, store: Store, clock: ManualClock, **options: Any
+) -> AsyncIterator[tuple[Any, int, str]]:
+    """Back Coach in webhook mode, as bot.py runs it: the webhook set with a secret and its
+    server listening on a free port of 127.0.0.1; yields (app, port, secret)."""
+    options.setdefault("dispatch_every", None)
+    app: Any = build_application(
+        emu.token, emu.base_url, store, clock, default_program(), **options
+    )
+    secret = secrets.token_urlsafe(32)
+    webhook = Webhook("https://coach.example.org/hook", secret)
+    server = WebServer(web_app(app, monitor_of(app), webhook), "127.0.0.1", 0)
+    async with app:
+        await app.start()
+        await server.start()
+        await set_webhook(app, webhook)
+        settle_memory()
+        try:
+            yield app, server.port, secret
+        finally:
+            await server.stop()
             await app.stop()
 
 
