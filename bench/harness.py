@@ -16,7 +16,7 @@ import secrets
 import statistics
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
@@ -110,10 +110,6 @@ class EmulatorThread:
 
         return await self.call(push)
 
-    def calls(self) -> list[Any]:
-        """A copy of the call log (a list copy is atomic under the GIL)."""
-        return list(self.emu.calls)
-
     def newest_button(self, chat: int, label: str) -> tuple[int, str] | None:
         """(message id, data) of the newest bot message's button whose label is ``label``."""
         for message in reversed(self.emu.sent(chat)):
@@ -146,20 +142,6 @@ def replies(calls: Iterable[Any], since: float = 0.0) -> list[Reply]:
         text = str(call.params.get("text") or call.params.get("caption") or "")
         found.append(Reply(chat, call.method, call.at, text))
     return found
-
-
-def latencies(
-    asked: dict[int, float], calls: Iterable[Any], match: Callable[[Reply], bool]
-) -> dict[int, float]:
-    """Per chat: seconds from its update (``asked``: chat → stamp) to the first matching
-    request to that chat made after it. Chats never answered are left out."""
-    answered: dict[int, float] = {}
-    for reply in replies(calls):
-        stamp = asked.get(reply.chat)
-        if stamp is None or reply.chat in answered or reply.at < stamp or not match(reply):
-            continue
-        answered[reply.chat] = reply.at - stamp
-    return answered
 
 
 def any_reply(_reply: Reply) -> bool:
@@ -356,7 +338,3 @@ def spread(values: list[float]) -> tuple[float, float, float]:
     if not clean:
         return float("nan"), float("nan"), float("nan")
     return statistics.median(clean), min(clean), max(clean)
-
-
-async def gather_all(tasks: Iterable[Awaitable[T]]) -> list[T]:
-    return list(await asyncio.gather(*tasks))
