@@ -1,7 +1,9 @@
-"""One function per scenario of "Fast and fair under load"; each runs once and returns its
-figures by name. Back Coach and the bare bot run in this process against an emulator of
-their own (flood control off: the bots' own pacing is what is measured), except start-up,
-memory and the first /progress, which need a fresh ``bot.py`` process each time.
+"""One function per scenario of "Fast and fair under load", and of the webhook's cost per
+update; each runs once and returns its figures by name. Back Coach and the bare bot run in
+this process against an emulator of their own (flood control off: the bots' own pacing is
+what is measured), except start-up, memory and the first /progress, which need a fresh
+``bot.py`` process each time. The scenarios that need no database (the coach's pure parts,
+/report, languages and places) are in ``bench.in_process``; SCENARIOS names them all.
 """
 
 from __future__ import annotations
