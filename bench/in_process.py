@@ -2,9 +2,10 @@
 call over long histories (replay, the day's plan, /why, the /progress chart, /report's
 figures and PDF), and what speaking a language and looking up a city cost.
 
-Each figure is the median of several calls, after one call that is not counted (caches,
-fonts and first imports are a process's one-off cost: ``report_import_ms`` counts the one
-that matters, fpdf2's, in a fresh process). The histories are built once per process.
+A time per call is the median of several timings, after one call that is not counted
+(caches, fonts and first imports are a process's one-off cost: ``report_import_ms`` counts
+the one that matters, fpdf2's, in a fresh process). The histories are built once per
+process, and not timed.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from functools import cache, partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coach import i18n, places, texts
 from coach.explain import standing, why_text
@@ -38,6 +39,9 @@ from coach.program import default_program
 from coach.progress import series
 from coach.report import build
 from coach.rules import replay, required_moves
+
+if TYPE_CHECKING:
+    from bench.rows import Sizes
 
 ROOT = Path(__file__).resolve().parents[1]
 PROGRAM = default_program()
@@ -108,7 +112,7 @@ def _why(history: History, today: date) -> str:
     return why_text(PROGRAM, standing(PROGRAM, history, today))
 
 
-async def coach(_database: Any, sizes: Any) -> Figures:
+async def coach(_database: Any, sizes: Sizes) -> Figures:
     """Replay, the day's plan and /why over a quarter's and ``history_days`` of history;
     the /progress chart (PNG) over 30 and 90 days."""
     from conversations.chart import render
@@ -156,7 +160,7 @@ def _drawn(render: Callable[[Any], bytes], figures_of: Callable[[], Any]) -> byt
     return render(figures_of())
 
 
-async def report(_database: Any, sizes: Any) -> Figures:
+async def report(_database: Any, sizes: Sizes) -> Figures:
     """/report over 30 and 90 days of a busy 120-day history: the figures, the PDF drawn
     from them, both (what a /report costs besides reading the history), the PDF's size;
     and fpdf2's import, which the first /report of a process pays in its worker thread."""
@@ -183,7 +187,7 @@ async def report(_database: Any, sizes: Any) -> Figures:
     return figures
 
 
-async def lookups(_database: Any, sizes: Any) -> Figures:
+async def lookups(_database: Any, _sizes: Sizes) -> Figures:
     """What speaking a language costs (a catalogue read once, a text, a whole /why in each
     language) and what a time-zone answer costs (city, country or offset; a location)."""
     figures: Figures = {}
