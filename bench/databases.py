@@ -34,6 +34,15 @@ class SQLite:
         """Nothing runs."""
 
 
+class NoDatabase:
+    """Where the scenarios that read and write no database run: once per benchmark run."""
+
+    name = "No database (in process)"
+
+    def stop(self) -> None:
+        """Nothing runs."""
+
+
 def _bindir() -> Path | None:
     found = shutil.which("initdb")
     if found:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import secrets
 import statistics
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
@@ -26,6 +27,8 @@ from sqlalchemy import event, insert, literal, select, true, update
 from bootstrap import build_application, settle_memory
 from coach.model import Equipment, Person, Profile
 from coach.program import default_program
+from conversations.health import monitor_of
+from conversations.web import Webhook, WebServer, set_webhook, web_app
 from emulator import BotApiEmulator
 from emulator.flood import LIMITED
 from services.clock import ManualClock
@@ -107,10 +110,6 @@ class EmulatorThread:
 
         return await self.call(push)
 
-    def calls(self) -> list[Any]:
-        """A copy of the call log (a list copy is atomic under the GIL)."""
-        return list(self.emu.calls)
-
     def newest_button(self, chat: int, label: str) -> tuple[int, str] | None:
         """(message id, data) of the newest bot message's button whose label is ``label``."""
         for message in reversed(self.emu.sent(chat)):
@@ -143,20 +142,6 @@ def replies(calls: Iterable[Any], since: float = 0.0) -> list[Reply]:
         text = str(call.params.get("text") or call.params.get("caption") or "")
         found.append(Reply(chat, call.method, call.at, text))
     return found
-
-
-def latencies(
-    asked: dict[int, float], calls: Iterable[Any], match: Callable[[Reply], bool]
-) -> dict[int, float]:
-    """Per chat: seconds from its update (``asked``: chat → stamp) to the first matching
-    request to that chat made after it. Chats never answered are left out."""
-    answered: dict[int, float] = {}
-    for reply in replies(calls):
-        stamp = asked.get(reply.chat)
-        if stamp is None or reply.chat in answered or reply.at < stamp or not match(reply):
-            continue
-        answered[reply.chat] = reply.at - stamp
-    return answered
 
 
 def any_reply(_reply: Reply) -> bool:
@@ -207,6 +192,31 @@ async def back_coach(
             yield app
         finally:
             await app.updater.stop()
+            await app.stop()
+
+
+@contextlib.asynccontextmanager
+async def back_coach_webhook(
+    emu: BotApiEmulator, store: Store, clock: ManualClock, **options: Any
+) -> AsyncIterator[tuple[Any, int, str]]:
+    """Back Coach in webhook mode, as bot.py runs it: the webhook set with a secret and its
+    server listening on a free port of 127.0.0.1; yields (app, port, secret)."""
+    options.setdefault("dispatch_every", None)
+    app: Any = build_application(
+        emu.token, emu.base_url, store, clock, default_program(), **options
+    )
+    secret = secrets.token_urlsafe(32)
+    webhook = Webhook("https://coach.example.org/hook", secret)
+    server = WebServer(web_app(app, monitor_of(app), webhook), "127.0.0.1", 0)
+    async with app:
+        await app.start()
+        await server.start()
+        await set_webhook(app, webhook)
+        settle_memory()
+        try:
+            yield app, server.port, secret
+        finally:
+            await server.stop()
             await app.stop()
 
 
@@ -328,7 +338,3 @@ def spread(values: list[float]) -> tuple[float, float, float]:
     if not clean:
         return float("nan"), float("nan"), float("nan")
     return statistics.median(clean), min(clean), max(clean)
-
-
-async def gather_all(tasks: Iterable[Awaitable[T]]) -> list[T]:
-    return list(await asyncio.gather(*tasks))

@@ -1,7 +1,9 @@
-"""One function per scenario of "Fast and fair under load"; each runs once and returns its
-figures by name. Back Coach and the bare bot run in this process against an emulator of
-their own (flood control off: the bots' own pacing is what is measured), except start-up,
-memory and the first /progress, which need a fresh ``bot.py`` process each time.
+"""One function per scenario of "Fast and fair under load", and of the webhook's cost per
+update; each runs once and returns its figures by name. Back Coach and the bare bot run in
+this process against an emulator of their own (flood control off: the bots' own pacing is
+what is measured), except start-up, memory and the first /progress, which need a fresh
+``bot.py`` process each time. The scenarios that need no database (the coach's pure parts,
+/report, languages and places) are in ``bench.in_process``; SCENARIOS names them all.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -19,8 +22,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import httpx
 from sqlalchemy import update
 
+from bench import in_process
 from bench.baseline import bare_bot
 from bench.harness import (
     START,
@@ -31,6 +36,7 @@ from bench.harness import (
     add_ratings,
     any_reply,
     back_coach,
+    back_coach_webhook,
     percentile,
     plan_reply,
     push_all_due_after,
@@ -39,6 +45,9 @@ from bench.harness import (
     until,
 )
 from coach import texts
+from conversations.app import PerPersonProcessor
+from conversations.metrics import Metrics
+from conversations.web import SECRET_HEADER
 from emulator.models import CallbackAnswer
 from services.clock import ManualClock
 from storage.models import Base
@@ -66,10 +75,20 @@ class Sizes:
     send_rate: float = 25.0
     queued: int = 100
     others: int = 30
+    webhook_updates: int = 500
+    history_days: int = 365
+    calls: int = 10  # timed calls per figure of the in-process scenarios
 
 
 QUICK = Sizes(
-    burst=200, burst_limited=60, steady_seconds=3.0, fast_seconds=3.0, crowd=10_000, send_due=100
+    burst=200,
+    burst_limited=60,
+    steady_seconds=3.0,
+    fast_seconds=3.0,
+    crowd=10_000,
+    send_due=100,
+    webhook_updates=150,
+    calls=3,
 )
 
 
@@ -114,7 +133,9 @@ class Tracker:
             fresh_answers, self._seen_answers = answers[self._seen_answers :], len(answers)
             for answer in fresh_answers:
                 chat = answer.chat_id
-                stamp = self.asked.get(chat) if chat is not None else None
+                if chat is None:
+                    continue
+                stamp = self.asked.get(chat)
                 if stamp is None or chat in self.answered or answer.at < stamp:
                     continue
                 if self.popup(answer):
@@ -721,6 +742,113 @@ async def first_progress(database: Any, sizes: Sizes) -> Figures:
     return figures
 
 
+CONCURRENT_POSTS = 16  # Telegram keeps several connections to a webhook open
+COUNTED_UPDATES = 20_000
+
+
+async def _post_all(port: int, secret: str, updates: list[dict[str, Any]]) -> list[float]:
+    """Post every update to the webhook as Telegram does, ``CONCURRENT_POSTS`` at a time,
+    each with the secret; each post's answer time (the webhook answers once the update is
+    handled). Runs on the emulator's loop: Telegram's side costs the bot no CPU."""
+    waiting, answers = list(reversed(updates)), []
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+
+        async def poster() -> None:
+            while waiting:
+                update = waiting.pop()
+                began = time.monotonic()
+                response = await http.post("/hook", json=update, headers={SECRET_HEADER: secret})
+                answers.append(time.monotonic() - began)
+                if response.status_code != 200:
+                    raise RuntimeError(f"the webhook answered {response.status_code}")
+
+        await asyncio.gather(*(poster() for _ in range(CONCURRENT_POSTS)))
+    return answers
+
+
+async def _help_all(
+    emulator: EmulatorThread, chats: list[int], webhook: tuple[int, str] | None = None
+) -> Figures:
+    """Every chat writes /help at once, taken by polling or, given (port, secret), posted
+    to the webhook; updates per second to the last reply, and CPU per update."""
+    tracker = Tracker(emulator, any_reply)
+    cpu, emu_cpu = _cpu(), emulator.cpu()
+    answers: list[float] = []
+    if webhook is None:
+        stamps = await emulator.texts((chat, "/help") for chat in chats)
+    else:
+
+        def queue() -> tuple[list[dict[str, Any]], list[float]]:
+            updates, stamps = [], []
+            for chat in chats:
+                updates.append(emulator.emu.send_text(chat, "/help"))
+                stamps.append(time.monotonic())
+            emulator.emu.updates.drop_pending()  # Telegram posts them instead
+            return updates, stamps
+
+        updates, stamps = await emulator.call(queue)
+        answers = await emulator.run(_post_all(*webhook, updates))
+    tracker.ask(chats, stamps)
+    await tracker.wait(len(chats), 120)
+    await _quiet(emulator)
+    spent_cpu = (_cpu() - cpu) - (emulator.cpu() - emu_cpu)
+    done = tracker.answered.values()
+    elapsed = (max(done) - stamps[0]) if done else float("nan")
+    return {
+        "per_s": len(done) / elapsed if done else 0.0,
+        "cpu_ms": spent_cpu / len(chats) * 1000,
+        "failed": float(len(chats) - len(done)),
+        "answer_p50_ms": statistics.median(answers) * 1000 if answers else float("nan"),
+        "answer_p99_ms": percentile(answers, 0.99) * 1000,
+    }
+
+
+async def _counting_us() -> tuple[float, float]:
+    """Microseconds per update through the per-person processor over a no-op update: alone,
+    and with the metrics' timing (counters, histogram, the events log line)."""
+
+    async def nothing() -> None:
+        return None
+
+    spent = []
+    for processor in (PerPersonProcessor(), PerPersonProcessor(observe=Metrics().timed)):
+        began = time.perf_counter()
+        for _ in range(COUNTED_UPDATES):
+            await processor.process_update(object(), nothing())
+        spent.append((time.perf_counter() - began) / COUNTED_UPDATES * 1e6)
+    return spent[0], spent[1]
+
+
+async def webhook(database: Any, sizes: Sizes) -> Figures:
+    """``webhook_updates`` people each write /help at once (limiter off: the code's cost),
+    taken by polling, then posted to the webhook; and what counting costs per update."""
+    count = sizes.webhook_updates
+    chats = list(range(1, count + 1))
+    async with _store(database, count) as store, EmulatorThread() as emulator:
+        clock = ManualClock(NOW)
+        async with back_coach(emulator.emu, store, clock, rate_limit=False):
+            polled = await _help_all(emulator, chats)
+        async with back_coach_webhook(emulator.emu, store, clock, rate_limit=False) as (
+            _app,
+            port,
+            secret,
+        ):
+            posted = await _help_all(emulator, chats, (port, secret))
+    alone, counted = await _counting_us()
+    return {
+        "webhook_per_s": posted["per_s"],
+        "polling_per_s": polled["per_s"],
+        "webhook_cpu_ms": posted["cpu_ms"],
+        "polling_cpu_ms": polled["cpu_ms"],
+        "webhook_answer_p50_ms": posted["answer_p50_ms"],
+        "webhook_answer_p99_ms": posted["answer_p99_ms"],
+        "webhook_failed": posted["failed"],
+        "polling_failed": polled["failed"],
+        "processor_us": alone,
+        "processor_timed_us": counted,
+    }
+
+
 SCENARIOS = {
     "presses": presses,
     "steady": steady,
@@ -729,4 +857,10 @@ SCENARIOS = {
     "send_rate": send_rate,
     "startup": startup,
     "first_progress": first_progress,
+    "webhook": webhook,
+    "coach": in_process.coach,
+    "report": in_process.report,
+    "lookups": in_process.lookups,
 }
+# Measured once, in the bench's process, whatever the databases: they read and write none.
+NO_DATABASE = frozenset({"coach", "report", "lookups"})

@@ -6,7 +6,8 @@ BENCHMARKS.md.
     BENCH_QUICK=1 python -m bench.suite   # 1 repeat, smaller scenarios: a smoke run
 
 Environment: BENCH_REPEATS (default 3, 1 when quick), BENCH_DATABASES (``sqlite,postgres``),
-BENCH_SCENARIOS (comma-separated names from bench.rows.SCENARIOS; default all),
+BENCH_SCENARIOS (comma-separated names from bench.rows.SCENARIOS; default all: those in
+bench.rows.NO_DATABASE run once, in this process, whatever the databases),
 BENCH_OUTPUT (default BENCHMARKS.md), BENCH_TITLE (the report's heading).
 """
 
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import rows
-from bench.databases import PostgreSQL, SQLite
+from bench.databases import NoDatabase, PostgreSQL, SQLite
 from bench.report import table, write
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,6 +43,12 @@ def _settings() -> tuple[rows.Sizes, int, list[str], list[str]]:
 
 def _show(figures: dict[str, float]) -> str:
     return ", ".join(f"{key}={value:.4g}" for key, value in figures.items())
+
+
+def _print(
+    name: str, results: dict[str, dict[str, list[float]]], sizes: rows.Sizes, asked: list[str]
+) -> None:
+    print(f"\n## {name}\n" + "\n".join(table(results, sizes, asked)) + "\n", flush=True)
 
 
 async def _measure(
@@ -75,9 +82,12 @@ async def main() -> None:
     sizes, repeats, databases, names = _settings()
     began = time.perf_counter()
     runs: dict[str, dict[str, dict[str, list[float]]]] = {}
+    asked: dict[str, list[str]] = {}
     versions: dict[str, str] = {}
+    stored = [name for name in names if name not in rows.NO_DATABASE]
+    local = [name for name in names if name in rows.NO_DATABASE]
     with tempfile.TemporaryDirectory(prefix="backcoach-bench-") as folder:
-        for choice in databases:
+        for choice in databases if stored else []:
             database: Any = SQLite(Path(folder)) if choice == "sqlite" else None
             if choice == "postgres":
                 try:
@@ -89,16 +99,19 @@ async def main() -> None:
                 raise SystemExit(f"unknown database {choice!r} (sqlite, postgres)")
             try:
                 versions[database.name] = database.version
-                runs[database.name] = await _measure(database, sizes, repeats, names)
+                runs[database.name] = await _measure(database, sizes, repeats, stored)
             finally:
                 database.stop()
-            print(
-                f"\n## {database.name}\n" + "\n".join(table(runs[database.name], sizes)) + "\n",
-                flush=True,
-            )
+            asked[database.name] = stored
+            _print(database.name, runs[database.name], sizes, stored)
+    if local:
+        alone = NoDatabase()
+        runs[alone.name] = await _measure(alone, sizes, repeats, local)
+        asked[alone.name] = local
+        _print(alone.name, runs[alone.name], sizes, local)
     output = ROOT / os.environ.get("BENCH_OUTPUT", "BENCHMARKS.md")
     title = os.environ.get("BENCH_TITLE") or ("quick smoke run" if repeats == 1 else "full run")
-    write(output, title, runs, versions, repeats, sizes, time.perf_counter() - began)
+    write(output, title, runs, versions, repeats, sizes, time.perf_counter() - began, asked)
     print(f"wrote {output} in {(time.perf_counter() - began) / 60:.1f} min", flush=True)
 
 
