@@ -49,9 +49,9 @@ async def _schedule(store: Store, people: int) -> int:
             minute = (chat * 7919) % 1440
             prompt = DAY + timedelta(minutes=minute)
             hang = prompt + timedelta(minutes=30)
-        for kind, slot, due in (("checkin", 0, prompt), ("hang", 0, hang)):
-            at = due.astimezone(load_zone(ZONE)).strftime("%H:%M")  # tomorrow's comes a day on
-            due = due if BEGIN <= due < END else later
+        for kind, slot, when in (("checkin", 0, prompt), ("hang", 0, hang)):
+            at = when.astimezone(load_zone(ZONE)).strftime("%H:%M")  # tomorrow's comes a day on
+            due = when if BEGIN <= when < END else later
             rows.append({"c": chat, "k": kind, "s": slot, "d": due, "t": at})
     async with store.engine.begin() as connection:
         await connection.execute(update(table).values(due=later))

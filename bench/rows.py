@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 from sqlalchemy import update
 
-from bench import in_process
+from bench import in_process, peak
 from bench.baseline import bare_bot
 from bench.harness import (
     START,
@@ -861,6 +861,7 @@ SCENARIOS = {
     "coach": in_process.coach,
     "report": in_process.report,
     "lookups": in_process.lookups,
+    "morning_peak": peak.morning_peak,
 }
 # Measured once, in the bench's process, whatever the databases: they read and write none.
 NO_DATABASE = frozenset({"coach", "report", "lookups"})
