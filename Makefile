@@ -32,8 +32,10 @@ test: lint
 	MPLCONFIGDIR=$${MPLCONFIGDIR:-$(CURDIR)/.cache/matplotlib} $(BIN)/python -m pytest -n 2 --dist loadfile
 
 # The catalogues: extract Back Coach's English (coach/texts.py, coach/program.toml) into the
-# template, then bring every language's .po in step with it (new texts arrive untranslated,
-# changed ones fuzzy: tests/test_translations.py fails until a translator has done them).
+# template, bring every language's .po in step with it (new texts arrive untranslated,
+# changed ones fuzzy: tests/test_translations.py fails until a translator has done them),
+# then compile each .po into the .mo the bot reads (committed: tests/test_catalogues.py
+# fails while a .mo is behind its .po).
 LOCALES := coach/locale
 
 extract: $(STAMP)

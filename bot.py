@@ -25,7 +25,7 @@ from telegram import Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bootstrap import Settings, open_application, settle_memory
-from coach import places
+from coach import i18n, places
 from coach.program import ProgramError, default_program
 from conversations.data import load_charts
 from conversations.health import monitor_of
@@ -62,6 +62,7 @@ EXIT_UNREACHABLE = 5
 EXIT_DATABASE = 6
 EXIT_SETTINGS = 7  # settings that cannot run: a webhook without a good secret, a bad value
 EXIT_LISTEN = 8  # the webhook's or the metrics' port cannot be listened on
+EXIT_CATALOGUE = 9  # a language's catalogue is missing or unreadable: a broken installation
 
 # Next to .env: the SQLite file this installation has used, so that a database that
 # disappears (a deleted directory, an unmounted volume) is an error, not a new empty one.
@@ -317,6 +318,16 @@ def main(argv: list[str] | None = None) -> int:
         "--database", type=Path, help="the console's database file (default console-data/)"
     )
     args = parser.parse_args(argv)
+    try:
+        i18n.check()
+    except i18n.CatalogueError as exc:
+        print(
+            f"Back Coach's translations are not installed properly: {exc}. Without them it "
+            "would answer everyone in English. Reinstall Back Coach (pip install .), or in a "
+            "checkout run `make translations`.",
+            file=sys.stderr,
+        )
+        return EXIT_CATALOGUE
     if args.console:
         logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
         for noisy in ("httpx", "httpcore", "apscheduler", "telegram", "alembic"):
