@@ -64,6 +64,10 @@ EXIT_SETTINGS = 7  # settings that cannot run: a webhook without a good secret, 
 EXIT_LISTEN = 8  # the webhook's or the metrics' port cannot be listened on
 EXIT_CATALOGUE = 9  # a language's catalogue is missing or unreadable: a broken installation
 
+# People's health data: every file the bot creates (the SQLite database and its -wal and -shm,
+# the record of it below, a city index rebuilt at run time) is its own user's alone (0600).
+PRIVATE_UMASK = 0o077
+
 # Next to .env: the SQLite file this installation has used, so that a database that
 # disappears (a deleted directory, an unmounted volume) is an error, not a new empty one.
 DATABASE_RECORD = Path(".backcoach-database")
@@ -305,8 +309,14 @@ def _on_signals(stop: asyncio.Event) -> None:
         loop.add_signal_handler(sig, stop.set)
 
 
+def keep_files_private() -> None:
+    """From now on this process creates files that only its own user can read or write."""
+    os.umask(PRIVATE_UMASK)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: check settings, then run."""
+    keep_files_private()
     parser = argparse.ArgumentParser(description="Back Coach, a Telegram coach for lower back pain")
     parser.add_argument(
         "--console", action="store_true", help="chat with the bot in this terminal (no token)"

@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import bot
 
+    bot.keep_files_private()  # `migrate` creates the database too
     if args.command == "run":
         return bot.main([])
     if args.command == "console":

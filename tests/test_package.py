@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tomllib
@@ -201,3 +202,15 @@ def test_installed_with_a_catalogue_missing_it_refuses_to_start_saying_why(
     assert "ru catalogue" in ran.stderr and str(mo) in ran.stderr
     assert "Traceback" not in ran.stderr
     assert not (installed.home / "never.sqlite3").exists()
+
+
+def test_installed_migrate_creates_the_database_readable_by_its_user_alone(
+    installed: Installed,
+) -> None:
+    database = installed.home / "data" / "coach.sqlite3"
+    ran = installed.run(
+        str(installed.venv / "bin" / "back-coach"), "migrate",
+        DATABASE_URL=f"sqlite+aiosqlite:///{database}",
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
