@@ -11,9 +11,19 @@ from pathlib import Path
 import pytest
 
 import bot
+from conversations.web import MIN_SECRET, secret_problem
 
 ROOT = Path(__file__).resolve().parents[1]
 UNIT = ROOT / "deploy" / "back-coach.service"
+EXAMPLE = ROOT / "deploy" / "env.example"
+
+
+def example_setting(name: str) -> str:
+    """A setting's value as deploy/env.example has it."""
+    for line in EXAMPLE.read_text().splitlines():
+        if line.startswith(f"{name}="):
+            return line.split("=", 1)[1]
+    raise AssertionError(f"{name} is not in {EXAMPLE}")
 
 
 def unit_settings() -> dict[str, list[str]]:
@@ -59,3 +69,13 @@ def test_systemd_rates_the_unit_well_protected() -> None:
     found = re.search(r"Overall exposure level for \S+: ([\d.]+) (\w+)", rated.stdout)
     assert found is not None, rated.stdout[-2000:] + rated.stderr[-2000:]
     assert float(found.group(1)) <= 2.0, found.group(0)
+
+
+def test_the_example_webhook_secret_is_refused_and_its_rule_is_the_bots() -> None:
+    example = example_setting("WEBHOOK_SECRET")
+    assert len(example) >= MIN_SECRET  # long enough to pass the length rule alone
+    problem = secret_problem(example)
+    assert problem is not None and "placeholder" in problem
+    comment = EXAMPLE.read_text().split("WEBHOOK_SECRET=")[0].rsplit("\n\n", 1)[-1]
+    assert f"{MIN_SECRET} to 256 characters" in comment
+    assert "1-256 characters of" not in comment

@@ -21,6 +21,7 @@ from emulator import BotApiEmulator
 from tests.e2e.conftest import Bot, Person
 from tests.e2e.process import fresh_token
 from tests.e2e.test_restart import _wait_ready
+from tests.test_deploy_files import example_setting
 
 pytestmark = pytest.mark.e2e
 
@@ -95,8 +96,14 @@ async def test_webhook_mode_end_to_end_with_json_logs(tmp_path: Path, bot_proces
 
 @pytest.mark.parametrize(
     ("secret", "why"),
-    [(None, "not set"), ("short-secret", "too weak"), ("a" * 40, "too weak"), ("é" * 40, "only")],
-    ids=["missing", "short", "one-letter", "not-telegram-characters"],
+    [
+        (None, "not set"),
+        ("short-secret", "too weak"),
+        ("a" * 40, "too weak"),
+        ("é" * 40, "only"),
+        (example_setting("WEBHOOK_SECRET"), "placeholder"),
+    ],
+    ids=["missing", "short", "one-letter", "not-telegram-characters", "copied-from-env.example"],
 )
 async def test_webhook_mode_without_a_good_secret_never_starts(
     tmp_path: Path, bot_process: Any, secret: str | None, why: str
