@@ -93,6 +93,8 @@ async def run(settings: Settings) -> int:
         app: Any = await open_application(settings)
     except SQLAlchemyError as exc:
         return _fatal(_database_failed(exc, settings.database_url))
+    except OSError as exc:  # the SQLite file's directory cannot be made
+        return _fatal(_database_unwritable(exc, settings.database_url))
     except Fatal as fatal:
         return _fatal(fatal)
     # Loaded meanwhile in a worker thread: polling starts without waiting for them.
@@ -146,10 +148,30 @@ def _check_database(url: str) -> None:
 def _record_database(url: str) -> None:
     """Remember the SQLite file in use (see _check_database)."""
     file = sqlite_file(url)
-    if file is not None:
-        temporary = DATABASE_RECORD.with_name(DATABASE_RECORD.name + ".new")
+    if file is None:
+        return
+    temporary = DATABASE_RECORD.with_name(DATABASE_RECORD.name + ".new")
+    try:
         temporary.write_text(os.path.abspath(file) + "\n")
         temporary.replace(DATABASE_RECORD)
+    except OSError as exc:
+        raise Fatal(
+            f"Back Coach cannot write {DATABASE_RECORD} in {os.getcwd()} ({exc.strerror}). "
+            "With a SQLite database it records there which file it uses, so that a database "
+            "that goes missing (a deleted directory, an unmounted volume) stops it instead of "
+            "being replaced by an empty one. Run it from a directory its user can write.",
+            EXIT_DATABASE,
+        ) from exc
+
+
+def _database_unwritable(exc: OSError, url: str) -> Fatal:
+    """The SQLite file, or its directory, cannot be made."""
+    return Fatal(
+        f"The database cannot be made ({exc.strerror}: {exc.filename}): "
+        f"{make_url(url).render_as_string(hide_password=True)}. Back Coach stores every "
+        "answer; give its user a directory it can write, or set DATABASE_URL.",
+        EXIT_DATABASE,
+    )
 
 
 def _database_failed(exc: SQLAlchemyError, url: str) -> Fatal:

@@ -5,14 +5,19 @@ back-coach console        chat with the bot in this terminal, as ``python bot.py
 back-coach migrate        bring the database to the newest schema, then stop
 back-coach check-config   say what the settings are and what is wrong with them (never
                           the token or the webhook secret); exit status 0 when all is well
+back-coach healthcheck    ask the running bot's /healthz (the image's HEALTHCHECK), in
+                          webhook mode and in polling mode with METRICS_PORT; 0 when healthy
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import sys
+import urllib.request
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -35,7 +40,10 @@ def main(argv: list[str] | None = None) -> int:
     console.add_argument("--database", type=Path, help="the console's database file")
     commands.add_parser("migrate", help="bring the database to the newest schema")
     commands.add_parser("check-config", help="check the settings and say what was found")
+    commands.add_parser("healthcheck", help="ask the running bot's /healthz (exit 0: healthy)")
     args = parser.parse_args(argv)
+    if args.command == "healthcheck":  # every 30 s in a container: nothing more is imported
+        return healthcheck(os.environ)
     import bot
 
     bot.keep_files_private()  # `migrate` creates the database too
@@ -48,6 +56,39 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         return migrate()
     return check_config()
+
+
+def health_url(env: Mapping[str, str]) -> str | None:
+    """Where the bot that ``env`` configures answers /healthz: the webhook's server in
+    webhook mode, the metrics server in polling mode with METRICS_PORT; None without one."""
+    if env.get("WEBHOOK_URL"):
+        host, port = env.get("WEBHOOK_LISTEN", "0.0.0.0"), env.get("WEBHOOK_PORT", "8080")
+    elif env.get("METRICS_PORT"):
+        host, port = env.get("METRICS_LISTEN", "127.0.0.1"), env["METRICS_PORT"]
+    else:
+        return None
+    if host in ("", "0.0.0.0", "::"):  # every address: this machine's own will do
+        host = "127.0.0.1"
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}/healthz"
+
+
+def healthcheck(env: Mapping[str, str]) -> int:
+    """0 when the running bot's /healthz answers 200 (its settings from ``env``), else 1."""
+    url = health_url(env)
+    if url is None:
+        print(
+            "No health endpoint: in polling mode set METRICS_PORT to serve /healthz.",
+            file=sys.stderr,
+        )
+        return 1
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with direct.open(url, timeout=4) as answer:
+            healthy = answer.status == 200
+    except (OSError, ValueError) as exc:  # refused, timed out, or 503 (an HTTPError)
+        print(f"{url}: {exc}", file=sys.stderr)
+        return 1
+    return 0 if healthy else 1
 
 
 def migrate() -> int:

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from bot import EXIT_LISTEN, EXIT_SETTINGS
+from conversations.cli import healthcheck
 from conversations.web import ALLOWED_UPDATES, SECRET_HEADER
 from emulator import BotApiEmulator
 from tests.e2e.conftest import Bot, Person
@@ -68,6 +69,8 @@ async def test_webhook_mode_end_to_end_with_json_logs(tmp_path: Path, bot_proces
         assert not emu.calls_of("getUpdates")  # no polling beside the webhook
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=15) as http:
             assert (await _answering(http, "/healthz")).status_code == 200
+            # The image's HEALTHCHECK (back-coach healthcheck) finds it from the settings.
+            assert await asyncio.to_thread(healthcheck, env) == 0
 
             async def post(update: dict[str, Any], key: str = secret) -> int:
                 headers = {SECRET_HEADER: key}
