@@ -33,7 +33,8 @@ $(RUNTIME_STAMP): pyproject.toml requirements.lock
 	@echo "[install 3/4] Back Coach itself"
 	@$(BIN)/python -m pip install --quiet --no-deps .
 	@echo "[install 4/4] the city index for typed places (a few seconds)"
-	@$(BIN)/python -m coach.place_index
+	@# -P: the installed package's index (beside it, where the bot looks), not the checkout's
+	@$(BIN)/python -P -m coach.place_index
 	@touch $(RUNTIME_STAMP)
 
 install: $(RUNTIME_STAMP)
