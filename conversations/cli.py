@@ -21,9 +21,6 @@ from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-
 # BotFather's tokens: the bot's id, a colon, 35 characters of A-Z a-z 0-9 _ -.
 TOKEN = re.compile(r"(\d{1,20}):[A-Za-z0-9_-]{30,}")
 
@@ -42,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("check-config", help="check the settings and say what was found")
     commands.add_parser("healthcheck", help="ask the running bot's /healthz (exit 0: healthy)")
     args = parser.parse_args(argv)
-    if args.command == "healthcheck":  # every 30 s in a container: nothing more is imported
+    if args.command == "healthcheck":  # every 30 s in a container: it imports nothing more
         return healthcheck(os.environ)
     import bot
 
@@ -93,6 +90,9 @@ def healthcheck(env: Mapping[str, str]) -> int:
 
 def migrate() -> int:
     """Apply every migration to DATABASE_URL's database (bot.py does it at each start)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
     from bootstrap import Settings
     from bot import EXIT_DATABASE
     from storage.unit_of_work import open_store
@@ -152,6 +152,9 @@ def _check_token(token: str | None, lines: list[str], problems: list[str]) -> No
 
 
 def _check_database(url: str, lines: list[str], problems: list[str]) -> None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     from services.health import url_problem
 
     try:
