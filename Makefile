@@ -3,16 +3,41 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
 
-.PHONY: run console test lint setup clean extract translations bench
+.PHONY: run console test lint setup install clean extract translations bench
 
-$(STAMP): pyproject.toml requirements.lock
-	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e '.[dev]'
-	$(BIN)/python -m coach.place_index
-	touch $(STAMP)
+# The development set-up (make run, make test): the runtime tree and the development tools,
+# each at its locked version, and Back Coach itself, editable. One line per step: the first
+# set-up takes a couple of minutes.
+$(STAMP): pyproject.toml requirements.lock requirements-dev.lock
+	@echo "[setup 1/5] virtual environment in $(VENV)/"
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@echo "[setup 2/5] upgrading pip"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "[setup 3/5] runtime dependencies and development tools (requirements-dev.lock; the longest step)"
+	@$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	@echo "[setup 4/5] Back Coach itself, editable"
+	@$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@echo "[setup 5/5] the city index for typed places (a few seconds)"
+	@$(BIN)/python -m coach.place_index
+	@touch $(STAMP)
+
+# A production server (deploy/back-coach.service): the runtime tree alone, at its locked
+# versions, and Back Coach installed (not editable); no test or lint tools.
+$(RUNTIME_STAMP): pyproject.toml requirements.lock
+	@echo "[install 1/4] virtual environment in $(VENV)/"
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@echo "[install 2/4] runtime dependencies (requirements.lock; the longest step)"
+	@$(BIN)/python -m pip install --quiet -r requirements.lock
+	@echo "[install 3/4] Back Coach itself"
+	@$(BIN)/python -m pip install --quiet --no-deps .
+	@echo "[install 4/4] the city index for typed places (a few seconds)"
+	@# -P: the installed package's index (beside it, where the bot looks), not the checkout's
+	@$(BIN)/python -P -m coach.place_index
+	@touch $(RUNTIME_STAMP)
+
+install: $(RUNTIME_STAMP)
 
 setup: $(STAMP)
 
@@ -28,12 +53,15 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint
+	@echo "[test] lint passed; PostgreSQL's server binaries, then every test on 2 workers"
 	scripts/ensure-postgres
 	MPLCONFIGDIR=$${MPLCONFIGDIR:-$(CURDIR)/.cache/matplotlib} $(BIN)/python -m pytest -n 2 --dist loadfile
 
 # The catalogues: extract Back Coach's English (coach/texts.py, coach/program.toml) into the
-# template, then bring every language's .po in step with it (new texts arrive untranslated,
-# changed ones fuzzy: tests/test_translations.py fails until a translator has done them).
+# template, bring every language's .po in step with it (new texts arrive untranslated,
+# changed ones fuzzy: tests/test_translations.py fails until a translator has done them),
+# then compile each .po into the .mo the bot reads (committed: tests/test_catalogues.py
+# fails while a .mo is behind its .po).
 LOCALES := coach/locale
 
 extract: $(STAMP)
@@ -41,6 +69,7 @@ extract: $(STAMP)
 		-o $(LOCALES)/messages.pot .
 
 translations: extract
+	@echo "updating the catalogues, then compiling them"
 	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages --no-wrap \
 		--ignore-obsolete
 	$(BIN)/pybabel compile -d $(LOCALES) -D messages --statistics

@@ -25,7 +25,7 @@ from telegram import Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bootstrap import Settings, open_application, settle_memory
-from coach import places
+from coach import i18n, places
 from coach.program import ProgramError, default_program
 from conversations.data import load_charts
 from conversations.health import monitor_of
@@ -62,6 +62,11 @@ EXIT_UNREACHABLE = 5
 EXIT_DATABASE = 6
 EXIT_SETTINGS = 7  # settings that cannot run: a webhook without a good secret, a bad value
 EXIT_LISTEN = 8  # the webhook's or the metrics' port cannot be listened on
+EXIT_CATALOGUE = 9  # a language's catalogue is missing or unreadable: a broken installation
+
+# People's health data: every file the bot creates (the SQLite database and its -wal and -shm,
+# the record of it below, a city index rebuilt at run time) is its own user's alone (0600).
+PRIVATE_UMASK = 0o077
 
 # Next to .env: the SQLite file this installation has used, so that a database that
 # disappears (a deleted directory, an unmounted volume) is an error, not a new empty one.
@@ -88,6 +93,8 @@ async def run(settings: Settings) -> int:
         app: Any = await open_application(settings)
     except SQLAlchemyError as exc:
         return _fatal(_database_failed(exc, settings.database_url))
+    except OSError as exc:  # the SQLite file's directory cannot be made
+        return _fatal(_database_unwritable(exc, settings.database_url))
     except Fatal as fatal:
         return _fatal(fatal)
     # Loaded meanwhile in a worker thread: polling starts without waiting for them.
@@ -141,10 +148,30 @@ def _check_database(url: str) -> None:
 def _record_database(url: str) -> None:
     """Remember the SQLite file in use (see _check_database)."""
     file = sqlite_file(url)
-    if file is not None:
-        temporary = DATABASE_RECORD.with_name(DATABASE_RECORD.name + ".new")
+    if file is None:
+        return
+    temporary = DATABASE_RECORD.with_name(DATABASE_RECORD.name + ".new")
+    try:
         temporary.write_text(os.path.abspath(file) + "\n")
         temporary.replace(DATABASE_RECORD)
+    except OSError as exc:
+        raise Fatal(
+            f"Back Coach cannot write {DATABASE_RECORD} in {os.getcwd()} ({exc.strerror}). "
+            "With a SQLite database it records there which file it uses, so that a database "
+            "that goes missing (a deleted directory, an unmounted volume) stops it instead of "
+            "being replaced by an empty one. Run it from a directory its user can write.",
+            EXIT_DATABASE,
+        ) from exc
+
+
+def _database_unwritable(exc: OSError, url: str) -> Fatal:
+    """The SQLite file, or its directory, cannot be made."""
+    return Fatal(
+        f"The database cannot be made ({exc.strerror}: {exc.filename}): "
+        f"{make_url(url).render_as_string(hide_password=True)}. Back Coach stores every "
+        "answer; give its user a directory it can write, or set DATABASE_URL.",
+        EXIT_DATABASE,
+    )
 
 
 def _database_failed(exc: SQLAlchemyError, url: str) -> Fatal:
@@ -304,8 +331,14 @@ def _on_signals(stop: asyncio.Event) -> None:
         loop.add_signal_handler(sig, stop.set)
 
 
+def keep_files_private() -> None:
+    """From now on this process creates files that only its own user can read or write."""
+    os.umask(PRIVATE_UMASK)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: check settings, then run."""
+    keep_files_private()
     parser = argparse.ArgumentParser(description="Back Coach, a Telegram coach for lower back pain")
     parser.add_argument(
         "--console", action="store_true", help="chat with the bot in this terminal (no token)"
@@ -317,6 +350,16 @@ def main(argv: list[str] | None = None) -> int:
         "--database", type=Path, help="the console's database file (default console-data/)"
     )
     args = parser.parse_args(argv)
+    try:
+        i18n.check()
+    except i18n.CatalogueError as exc:
+        print(
+            f"Back Coach's translations are not installed properly: {exc}. Without them it "
+            "would answer everyone in English. Reinstall Back Coach (pip install .), or in a "
+            "checkout run `make translations`.",
+            file=sys.stderr,
+        )
+        return EXIT_CATALOGUE
     if args.console:
         logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
         for noisy in ("httpx", "httpcore", "apscheduler", "telegram", "alembic"):

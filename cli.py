@@ -5,19 +5,21 @@ back-coach console        chat with the bot in this terminal, as ``python bot.py
 back-coach migrate        bring the database to the newest schema, then stop
 back-coach check-config   say what the settings are and what is wrong with them (never
                           the token or the webhook secret); exit status 0 when all is well
+back-coach healthcheck    ask the running bot's /healthz (the image's HEALTHCHECK), in
+                          webhook mode and in polling mode with METRICS_PORT; 0 when healthy
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import sys
+import urllib.request
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 # BotFather's tokens: the bot's id, a colon, 35 characters of A-Z a-z 0-9 _ -.
 TOKEN = re.compile(r"(\d{1,20}):[A-Za-z0-9_-]{30,}")
@@ -35,9 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     console.add_argument("--database", type=Path, help="the console's database file")
     commands.add_parser("migrate", help="bring the database to the newest schema")
     commands.add_parser("check-config", help="check the settings and say what was found")
+    commands.add_parser("healthcheck", help="ask the running bot's /healthz (exit 0: healthy)")
     args = parser.parse_args(argv)
+    if args.command == "healthcheck":  # every 30 s in a container: it imports nothing more
+        return healthcheck(os.environ)
     import bot
 
+    bot.keep_files_private()  # `migrate` creates the database too
     if args.command == "run":
         return bot.main([])
     if args.command == "console":
@@ -49,8 +55,44 @@ def main(argv: list[str] | None = None) -> int:
     return check_config()
 
 
+def health_url(env: Mapping[str, str]) -> str | None:
+    """Where the bot that ``env`` configures answers /healthz: the webhook's server in
+    webhook mode, the metrics server in polling mode with METRICS_PORT; None without one."""
+    if env.get("WEBHOOK_URL"):
+        host, port = env.get("WEBHOOK_LISTEN", "0.0.0.0"), env.get("WEBHOOK_PORT", "8080")
+    elif env.get("METRICS_PORT"):
+        host, port = env.get("METRICS_LISTEN", "127.0.0.1"), env["METRICS_PORT"]
+    else:
+        return None
+    if host in ("", "0.0.0.0", "::"):  # every address: this machine's own will do
+        host = "127.0.0.1"
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}/healthz"
+
+
+def healthcheck(env: Mapping[str, str]) -> int:
+    """0 when the running bot's /healthz answers 200 (its settings from ``env``), else 1."""
+    url = health_url(env)
+    if url is None:
+        print(
+            "No health endpoint: in polling mode set METRICS_PORT to serve /healthz.",
+            file=sys.stderr,
+        )
+        return 1
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with direct.open(url, timeout=4) as answer:
+            healthy = answer.status == 200
+    except (OSError, ValueError) as exc:  # refused, timed out, or 503 (an HTTPError)
+        print(f"{url}: {exc}", file=sys.stderr)
+        return 1
+    return 0 if healthy else 1
+
+
 def migrate() -> int:
     """Apply every migration to DATABASE_URL's database (bot.py does it at each start)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
     from bootstrap import Settings
     from bot import EXIT_DATABASE
     from storage.unit_of_work import open_store
@@ -110,6 +152,9 @@ def _check_token(token: str | None, lines: list[str], problems: list[str]) -> No
 
 
 def _check_database(url: str, lines: list[str], problems: list[str]) -> None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     from services.health import url_problem
 
     try:

@@ -1,10 +1,13 @@
 """The language Back Coach speaks to a person, and the catalogues it speaks from.
 
 English lives in coach/texts.py and coach/program.toml, as written; Russian and Spanish are
-gettext catalogues (coach/locale/<language>/LC_MESSAGES/messages.po) read with Babel the first
-time a language is used. Each message is keyed by a context, the name of its constant in
-texts.py (``WELCOME``, ``PLAN_REASON[flare]``), ``program`` for program.toml's words or
-``plural`` for counted nouns, and by its English text: a translation whose English has
+gettext catalogues: translators edit coach/locale/<language>/LC_MESSAGES/messages.po,
+``make translations`` compiles each into the messages.mo beside it (committed, and shipped
+in the package), and the bot reads the .mo alone, the first time a language is used;
+``check`` at start-up stops a bot whose catalogues are missing or unreadable, rather than
+letting it speak English to everyone. Each message is keyed by a context, the name of its
+constant in texts.py (``WELCOME``, ``PLAN_REASON[flare]``), ``program`` for program.toml's
+words or ``plural`` for counted nouns, and by its English text: a translation whose English has
 changed since is stale and never shown (English is, and a test fails the build).
 
 The language is a property of the person. An update is answered in the language its
@@ -19,6 +22,7 @@ free of Telegram.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -28,7 +32,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from babel.messages.pofile import read_po
+from babel.messages.mofile import read_mo
 
 DEFAULT = "en"
 # What /language offers, each in its own words.
@@ -106,33 +110,60 @@ def speaking(language: str) -> Iterator[None]:
 
 
 def po_path(language: str) -> Path:
-    """Where a language's catalogue lives."""
+    """Where a language's catalogue is edited (the translators' file)."""
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def mo_path(language: str) -> Path:
+    """Where a language's compiled catalogue lives: what the bot reads."""
+    return po_path(language).with_suffix(".mo")
 
 
 Translations = Mapping[tuple[str, str], str | tuple[str, ...]]
 
 
+class CatalogueError(Exception):
+    """A catalogue we ship is missing or cannot be read: ``str(self)`` says which and why."""
+
+
 @cache
 def catalogue(language: str) -> tuple[Translations, Callable[[int], int]]:
-    """A language's translations by (context, English), fuzzy and empty ones left out, and
-    its plural rule (from the catalogue's Plural-Forms). A plural message maps to its forms."""
-    if language == DEFAULT or not po_path(language).exists():
+    """A language's translations by (context, English), and its plural rule (from the
+    catalogue's Plural-Forms). A plural message maps to its forms. Fuzzy and empty
+    translations are never compiled; a plural form left empty is compiled as its English,
+    so a plural with such a form is left out whole (English is said instead)."""
+    if language == DEFAULT:
         return {}, _english_plural
-    with po_path(language).open("rb") as file:
-        catalog = read_po(file, locale=language, domain=DOMAIN)
+    path = mo_path(language)
+    try:
+        with path.open("rb") as file:
+            catalog = read_mo(file)
+        rule = c2py(catalog.plural_expr)
+    except FileNotFoundError as exc:
+        raise CatalogueError(f"the {language} catalogue {path} is missing") from exc
+    except (OSError, ValueError, LookupError, struct.error) as exc:
+        raise CatalogueError(f"the {language} catalogue {path} cannot be read ({exc})") from exc
     found: dict[tuple[str, str], str | tuple[str, ...]] = {}
     for message in catalog:
-        if not message.id or message.fuzzy or not message.string:
+        if not message.id or not message.string:
             continue
-        key = message.id if isinstance(message.id, str) else message.id[0]
-        text = message.string
-        if isinstance(text, tuple | list):
-            if all(text):
-                found[(message.context or "", key)] = tuple(text)
-        else:
-            found[(message.context or "", key)] = text
-    return found, c2py(catalog.plural_expr)
+        if isinstance(message.id, str):
+            found[(message.context or "", message.id)] = str(message.string)
+            continue
+        english = tuple(message.id)
+        forms = tuple(message.string)
+        if all(form and form != english[min(i, 1)] for i, form in enumerate(forms)):
+            found[(message.context or "", english[0])] = forms
+    return found, rule
+
+
+def check() -> None:
+    """Load every catalogue we ship (at start-up): CatalogueError if one is missing, cannot
+    be read or holds no translations, so that a broken installation stops with the reason
+    instead of answering everyone in English."""
+    for language in LANGUAGES:
+        if language != DEFAULT and not catalogue(language)[0]:
+            raise CatalogueError(f"the {language} catalogue {mo_path(language)} is empty")
 
 
 def translations(language: str) -> Translations:

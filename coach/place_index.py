@@ -137,10 +137,20 @@ def build(path: Path) -> None:
             with db:
                 _fill(db)
             db.execute("VACUUM")
+        # mkstemp makes its file 0600 whatever the umask: give the index the umask's mode, so
+        # that one built at install (by root, readable by all) serves the bot's own user.
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+
+
+def _umask() -> int:
+    """This process's umask (reading it means setting it, then back)."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
 
 
 def _fill(db: sqlite3.Connection) -> None:

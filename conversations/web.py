@@ -50,6 +50,9 @@ WEBHOOK_PORTS = (80, 88, 443, 8443)  # the ports Telegram posts to
 # An update is a few kilobytes; a larger body is no update.
 MAX_BODY = 1 << 20
 MAKE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
+# The placeholder of deploy/env.example: copied unchanged, it is a secret everyone who has
+# read the repository knows (tests/test_deploy_files.py keeps the two in step).
+EXAMPLE_SECRETS = frozenset({"replace-with-a-long-random-string"})
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,11 @@ def secret_problem(secret: str | None) -> str | None:
         return (
             "WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - and at most 256 characters "
             "(Telegram's rule)"
+        )
+    if secret in EXAMPLE_SECRETS:
+        return (
+            "WEBHOOK_SECRET is still the example's placeholder (deploy/env.example), which "
+            f"anyone can read; make a real one with: {MAKE_SECRET}"
         )
     if len(secret) < MIN_SECRET or len(set(secret)) < MIN_DISTINCT:
         return (

@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import settings
 
+from tests.installed import installed
 from tests.postgres import postgres_server
 
-__all__ = ["postgres_server"]  # one server per session, for every test directory
+# One server per session, for every test directory; one installation of the wheel.
+__all__ = ["installed", "postgres_server"]
 
 # No deadlines: a loaded 2-core machine makes timing-based failures flaky. Speed is measured
 # by the benchmarks in bench/, not by tests.

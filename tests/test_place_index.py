@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+import stat
 from contextlib import closing
 from pathlib import Path
 
@@ -88,3 +90,16 @@ def test_an_unwritable_cache_directory_is_an_error_the_caller_can_catch(tmp_path
     (tmp_path / "blocked").write_text("")
     with pytest.raises(OSError):
         place_index.connect(tmp_path / "blocked" / "places.sqlite3")
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600)])
+def test_the_index_takes_the_mode_the_umask_gives(tmp_path: Path, umask: int, mode: int) -> None:
+    """Built at install by root (umask 022), the bot's own user can read it; built by the
+    bot (which runs under umask 077), it is the bot's alone."""
+    path = tmp_path / "places.sqlite3"
+    before = os.umask(umask)
+    try:
+        place_index.build(path)
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE(path.stat().st_mode) == mode

@@ -16,11 +16,13 @@ import httpx
 import pytest
 
 from bot import EXIT_LISTEN, EXIT_SETTINGS
+from conversations.cli import healthcheck
 from conversations.web import ALLOWED_UPDATES, SECRET_HEADER
 from emulator import BotApiEmulator
 from tests.e2e.conftest import Bot, Person
 from tests.e2e.process import fresh_token
 from tests.e2e.test_restart import _wait_ready
+from tests.test_deploy_files import example_setting
 
 pytestmark = pytest.mark.e2e
 
@@ -67,6 +69,8 @@ async def test_webhook_mode_end_to_end_with_json_logs(tmp_path: Path, bot_proces
         assert not emu.calls_of("getUpdates")  # no polling beside the webhook
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=15) as http:
             assert (await _answering(http, "/healthz")).status_code == 200
+            # The image's HEALTHCHECK (back-coach healthcheck) finds it from the settings.
+            assert await asyncio.to_thread(healthcheck, env) == 0
 
             async def post(update: dict[str, Any], key: str = secret) -> int:
                 headers = {SECRET_HEADER: key}
@@ -95,8 +99,14 @@ async def test_webhook_mode_end_to_end_with_json_logs(tmp_path: Path, bot_proces
 
 @pytest.mark.parametrize(
     ("secret", "why"),
-    [(None, "not set"), ("short-secret", "too weak"), ("a" * 40, "too weak"), ("é" * 40, "only")],
-    ids=["missing", "short", "one-letter", "not-telegram-characters"],
+    [
+        (None, "not set"),
+        ("short-secret", "too weak"),
+        ("a" * 40, "too weak"),
+        ("é" * 40, "only"),
+        (example_setting("WEBHOOK_SECRET"), "placeholder"),
+    ],
+    ids=["missing", "short", "one-letter", "not-telegram-characters", "copied-from-env.example"],
 )
 async def test_webhook_mode_without_a_good_secret_never_starts(
     tmp_path: Path, bot_process: Any, secret: str | None, why: str

@@ -1,0 +1,111 @@
+"""Back Coach as ``pip install .`` delivers it (and so the Docker image and the systemd
+path): the wheel is built from the repository's files with every warning an error, installed
+into a fresh virtual environment outside the repository, and run from there. Installed, it
+speaks Russian and Spanish and registers their command menus; a broken catalogue stops it.
+
+The installation is tests/installed.py's (no network)."""
+
+from __future__ import annotations
+
+import json
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from coach import i18n, texts
+from tests.installed import Installed
+
+pytestmark = pytest.mark.package
+
+
+def translation(language: str, context: str, english: str) -> str:
+    """The translators' own words for a text, read from the repository's .po."""
+    with i18n.po_path(language).open("rb") as file:
+        message = read_po(file, locale=language).get(english, context=context)
+    assert message is not None and isinstance(message.string, str) and message.string
+    return message.string
+
+
+SPEAK = """
+import json, coach, conversations
+from coach import i18n, texts
+from conversations.language import commands_in
+i18n.check()
+said = {"coach": coach.__file__, "conversations": conversations.__file__}
+for code in ("ru", "es"):
+    with i18n.speaking(code):
+        said[code] = texts.LANGUAGE_SET
+    menu = commands_in(list(texts.COMMANDS), code)
+    said[code + "_menu"] = {command.command: command.description for command in menu}
+print(json.dumps(said))
+"""
+
+
+def test_the_wheel_ships_the_compiled_catalogues_and_the_license_not_the_po(
+    installed: Installed,
+) -> None:
+    with zipfile.ZipFile(installed.wheel) as wheel:
+        names = set(wheel.namelist())
+        meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        headers = wheel.read(meta).decode()
+    for language in ("ru", "es"):
+        assert f"coach/locale/{language}/LC_MESSAGES/messages.mo" in names
+        assert f"coach/locale/{language}/LC_MESSAGES/messages.po" not in names
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    assert "License-Expression: MIT" in headers
+
+
+def test_installed_it_speaks_russian_and_spanish_with_their_command_menus(
+    installed: Installed,
+) -> None:
+    ran = installed.run(str(installed.python), "-c", SPEAK)
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    said = json.loads(ran.stdout)
+    for module in ("coach", "conversations"):
+        assert Path(said[module]).is_relative_to(installed.venv), said[module]
+    for language in ("ru", "es"):
+        assert said[language] == translation(language, "LANGUAGE_SET", texts.LANGUAGE_SET)
+        assert said[language] != texts.LANGUAGE_SET
+        menu = said[f"{language}_menu"]
+        assert set(menu) == set(texts.COMMANDS)
+        for name, english in texts.COMMANDS.items():
+            assert menu[name] == translation(language, f"COMMANDS[{name}]", english), name
+
+
+def test_installed_with_a_catalogue_missing_it_refuses_to_start_saying_why(
+    installed: Installed,
+) -> None:
+    found = installed.run(
+        str(installed.python), "-c", "from coach import i18n; print(i18n.mo_path('ru'))"
+    )
+    mo = Path(found.stdout.strip())
+    assert mo.is_relative_to(installed.venv) and mo.is_file()
+    aside = mo.with_name("moved-aside")
+    mo.rename(aside)
+    try:
+        ran = installed.run(
+            str(installed.venv / "bin" / "back-coach"), "run",
+            TELEGRAM_BOT_TOKEN="123456:" + "x" * 35,
+            DATABASE_URL=f"sqlite+aiosqlite:///{installed.home / 'never.sqlite3'}",
+        )  # fmt: skip
+    finally:
+        aside.rename(mo)
+    assert ran.returncode == 9, ran.stderr
+    assert "ru catalogue" in ran.stderr and str(mo) in ran.stderr
+    assert "Traceback" not in ran.stderr
+    assert not (installed.home / "never.sqlite3").exists()
+
+
+def test_installed_migrate_creates_the_database_readable_by_its_user_alone(
+    installed: Installed,
+) -> None:
+    database = installed.home / "data" / "coach.sqlite3"
+    ran = installed.run(
+        str(installed.venv / "bin" / "back-coach"), "migrate",
+        DATABASE_URL=f"sqlite+aiosqlite:///{database}",
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
