@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from bot import EXIT_LISTEN, EXIT_SETTINGS
-from conversations.cli import healthcheck
+from cli import healthcheck
 from conversations.web import ALLOWED_UPDATES, SECRET_HEADER
 from emulator import BotApiEmulator
 from tests.e2e.conftest import Bot, Person
