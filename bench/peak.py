@@ -109,6 +109,7 @@ def _figures(lateness: list[float], prefix: str) -> dict[str, float]:
         f"{prefix}sent": float(len(minutes)),
         f"{prefix}earliest_min": -min(minutes, default=0.0),
         f"{prefix}latest_min": max(minutes, default=0.0),
+        f"{prefix}median_min": median(minutes) if minutes else 0.0,
         f"{prefix}median_abs_min": median(abs(m) for m in minutes) if minutes else 0.0,
         f"{prefix}p99_late_min": percentile(minutes, 0.99) if minutes else 0.0,
         f"{prefix}within_10_pct": 100 * sum(abs(m) <= 10 for m in minutes) / max(len(minutes), 1),
