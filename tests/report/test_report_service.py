@@ -130,8 +130,11 @@ async def test_a_person_who_speaks_russian_or_spanish_gets_the_report_in_it(
         assert all(re.search("[а-яё]", word) for word in words), words
         assert "Боль и тренировки по неделям" in flat
     today, first = found.report.today, found.report.first
-    written = format_date(today, "d MMMM" if language == "ru" else "d MMM", locale=language)
-    assert f"{written} {today.year}" in flat  # the period, the plan's day and the footer
+    # Month names in full, with the year: the period, the plan's day and the footer.
+    written = format_date(
+        today, "d MMMM y" if language == "ru" else "d 'de' MMMM 'de' y", locale=language
+    )
+    assert written in flat
     assert format_date(first, "d MMM", locale=language) in flat  # the chart's first tick
     assert ENGLISH_MONTH.search(flat) is None, ENGLISH_MONTH.search(flat)
     # The oldest block holds the 4 days left of 25 (5, 4, 3, 3): its median is 3.5.
