@@ -248,6 +248,17 @@ def test_dates_name_the_weekday_and_the_month_in_full_in_russian_and_spanish() -
     assert texts.report_day(tuesday) == "Tue 3 Mar 2026"
 
 
+def test_no_russian_text_abbreviates_a_count_of_days() -> None:
+    """«7 дн.» reads as a form; a count of days goes through texts.plural instead."""
+    abbreviated = [
+        f"{context}: {text}"
+        for (context, _), found in i18n.translations("ru").items()
+        for text in (found if isinstance(found, tuple) else (found,))
+        if re.search(r"\bдн\.", text)
+    ]
+    assert abbreviated == []
+
+
 def test_telegram_language_codes_choose_a_language_we_ship() -> None:
     assert i18n.choose("es-MX") == "es"
     assert i18n.choose("es") == "es"
