@@ -142,11 +142,11 @@ def condition_text(program: Program, condition: Condition) -> str:
                 more=f" — {texts.plural(more, 'more day')}" if more > 0 else "",
             )
         case Need.NO_LEFT_OUT:
-            names = ", ".join(program.move(m).name for m in condition.items) or "none"
+            names = ", ".join(program.move(m).name for m in condition.items) or texts.WORDS["none"]
             return texts.NEED_NO_LEFT_OUT.format(stage=condition.stage, names=names)
         case Need.EQUIPMENT:
             return texts.NEED_EQUIPMENT.format(
-                items=", ".join(texts.EQUIPMENT[e] for e in condition.items) or "none"
+                items=", ".join(texts.EQUIPMENT[e] for e in condition.items) or texts.WORDS["none"]
             )
         case Need.NO_FLARE:
             return texts.NEED_NO_FLARE.format(flares=condition.have)

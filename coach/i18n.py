@@ -7,7 +7,8 @@ in the package), and the bot reads the .mo alone, the first time a language is u
 ``check`` at start-up stops a bot whose catalogues are missing or unreadable, rather than
 letting it speak English to everyone. Each message is keyed by a context, the name of its
 constant in texts.py (``WELCOME``, ``PLAN_REASON[flare]``), ``program`` for program.toml's
-words or ``plural`` for counted nouns, and by its English text: a translation whose English has
+words or ``plural`` for counted nouns (``plural after of`` for a count after "of", which
+Russian puts in the genitive), and by its English text: a translation whose English has
 changed since is stale and never shown (English is, and a test fails the build).
 
 The language is a property of the person. An update is answered in the language its
@@ -41,6 +42,7 @@ LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "messages"
 PROGRAM = "program"  # the context of program.toml's words
 PLURAL = "plural"  # the context of counted nouns ("{count} day")
+PLURAL_OF = "plural after of"  # counted nouns after "of" ("3 of {count} days")
 # texts.py constants that are not words: versions and file names stay as they are.
 NOT_WORDS = frozenset({"CONSENT_VERSION", "RED_FLAGS_VERSION", "EXPORT_FILENAME"})
 
@@ -184,14 +186,14 @@ def gettext(context: str, english: str) -> str:
     return found if isinstance(found, str) else english
 
 
-def ngettext(singular: str, plural: str, count: int) -> str:
+def ngettext(singular: str, plural: str, count: int, context: str = PLURAL) -> str:
     """A counted phrase ("{count} day" / "{count} days") in the current language."""
     language = _language.get()
     english = singular if count == 1 else plural
     if language == DEFAULT:
         return english
     found, rule = catalogue(language)
-    forms = found.get((PLURAL, singular))
+    forms = found.get((context, singular))
     if not isinstance(forms, tuple):
         return english
     return forms[min(rule(count), len(forms) - 1)]

@@ -30,6 +30,7 @@ NOTES = {
     "BTN_": "A button label: 20 characters at most.",
     "COMMANDS": "The command menu: 3 to 256 characters.",
 }
+OF_NOTE = 'A count after "of" ("3 of 4 days"): Russian «из 4 дней», «из 21 дня».'
 QUOTE_NOTE = (
     "Contains a quote of Jeff Cavaliere: translate it faithfully inside «…» (Russian) or "
     "“…” (Spanish) and mark it as a translation; the English original is shown in How?."
@@ -65,6 +66,9 @@ def text_entries(source: str) -> Iterator[Entry]:
     for noun in texts.PLURAL_NOUNS:
         line = lines.get("PLURAL_NOUNS", 0)
         yield Entry(line, i18n.PLURAL, f"{{count}} {noun}", f"{{count}} {noun}s")
+    for noun in texts.PLURAL_OF_NOUNS:
+        line = lines.get("PLURAL_OF_NOUNS", 0)
+        yield Entry(line, i18n.PLURAL_OF, f"{{count}} {noun}", f"{{count}} {noun}s", note=OF_NOTE)
 
 
 def program_entries(path: Path = PROGRAM_FILE) -> Iterator[Entry]:

@@ -68,7 +68,8 @@ def _since_first(at: Standing) -> int:
     return (at.today - at.days[0].day).days + 1
 
 
-def _averages(at: Standing) -> str:
+def averages(at: Standing) -> str:
+    """This week's average pain, and last week's beside it when there is one."""
     if at.week_average is None:
         return texts.PROGRESS_NO_WEEK
     if at.last_week_average is None:
@@ -90,7 +91,7 @@ def next_unlock(program: Program, at: Standing) -> str:
 def caption(program: Program, at: Standing) -> str:
     """The chart's caption: this week vs last, the stage, what unlocks the next."""
     stage = texts.WHY_STAGE.format(stage=at.stage, name=at.stage_name)
-    return "\n".join([_averages(at), stage, next_unlock(program, at)])
+    return "\n".join([averages(at), stage, next_unlock(program, at)])
 
 
 def encouragement(at: Standing, sessions_this_week: int) -> str:
@@ -116,7 +117,7 @@ def weekly_summary(program: Program, at: Standing) -> str:
     lines = [
         texts.WEEKLY_TITLE,
         texts.WEEKLY_CHECKINS_SINCE.format(
-            checkins=len(week), days=texts.plural(days, "day"), sessions=sessions
+            checkins=len(week), days=texts.plural(days, "day", after_of=True), sessions=sessions
         ),
         caption(program, at),
         encouragement(at, sessions),

@@ -1,10 +1,11 @@
 """The doctor's report: a person's own course over the last 30 (up to 90) days, in figures.
 
 Every figure comes from the functions behind /why, the chart, its caption and the weekly
-summary (``explain.standing``, ``progress.series``, ``progress.caption``, the stage replay),
+summary (``explain.standing``, ``progress.series``, ``progress.averages``, the stage replay),
 and the safety decisions the check-in makes (``safety.escalation``, ``safety.worse_again``),
 so the report can never disagree with what the person was told or with /export. Pure: the
-PDF is drawn by conversations/report.py. It holds no name or username on purpose.
+PDF is drawn by conversations/report.py. It holds no name or username on purpose. It is read
+by a clinician, so it speaks of the person in the third person, never to them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from statistics import median
 
 from coach import texts
 from coach.doses import doses_on
-from coach.explain import Standing, standing, usual_text
+from coach.explain import Standing, condition_text, standing, usual_text
 from coach.model import (
     Feedback,
     History,
@@ -26,7 +27,7 @@ from coach.model import (
 )
 from coach.places import load_zone
 from coach.program import Program
-from coach.progress import WEEK, Series, caption, series
+from coach.progress import WEEK, Series, averages, series
 from coach.rules import Change, Day, Item, Status, day_items, in_maintenance, left_out
 from coach.safety import escalation, hold, worse_again
 
@@ -71,7 +72,7 @@ class Report:
     zone: str
     series: Series  # the chart's days: the same as /progress for the same window
     weeks: tuple[Week, ...]  # oldest first
-    summary: str  # the chart's caption: this week vs last, the stage, what unlocks the next
+    summary: str  # the chart's caption's figures, in the third person (see ``summary``)
     start_stage: int
     start_name: str
     changes: tuple[Entry, ...]
@@ -116,7 +117,7 @@ def build(
         zone=zone,
         series=shown,
         weeks=weeks(shown),
-        summary=caption(program, at),
+        summary=summary(program, at),
         start_stage=start_stage,
         start_name=program.stage(start_stage).name,
         changes=stage_changes(program, at, first),
@@ -128,6 +129,23 @@ def build(
         stage_name=at.stage_name,
         plan=plan_lines(program, history, at),
     )
+
+
+def summary(program: Program, at: Standing) -> str:
+    """Where things stand, for a clinician: the figures of the chart's caption (this week's
+    average pain and last week's, the stage, what the next stage still needs), said of the
+    person rather than to them."""
+    lines = [averages(at), texts.REPORT_STAGE_NOW.format(stage=at.stage, name=at.stage_name)]
+    if at.next_stage is None:
+        lines.append(texts.REPORT_TOP)
+    else:
+        missing = [condition_text(program, c) for c in at.conditions if not c.met]
+        if missing:
+            needs = "; ".join(missing)
+            lines.append(texts.PROGRESS_NEXT.format(stage=at.next_stage, needs=needs))
+        else:
+            lines.append(texts.REPORT_ALL_MET.format(stage=at.next_stage))
+    return "\n".join(lines)
 
 
 def weeks(shown: Series) -> tuple[Week, ...]:

@@ -19,20 +19,34 @@ from coach import i18n
 
 # Nouns counted with plural(); each is a plural message of the catalogues.
 PLURAL_NOUNS = ("day", "more day", "more session")
+# Nouns counted after "of" ("3 of 4 days"): their own plural messages, because Russian puts
+# a count after «из» in the genitive ("из 4 дней", "из 21 дня").
+PLURAL_OF_NOUNS = ("day",)
 
 
-def plural(count: int, noun: str) -> str:
-    """'1 more day', '2 more days' (in Russian, three forms: 'ещё 1 день', '2 дня', '5 дней')."""
-    return i18n.ngettext(f"{{count}} {noun}", f"{{count}} {noun}s", count).format(count=count)
+def plural(count: int, noun: str, *, after_of: bool = False) -> str:
+    """'1 more day', '2 more days' (in Russian, three forms: 'ещё 1 день', '2 дня', '5 дней').
+    ``after_of``: the count follows "of" ("3 of {4 days}"; Russian «из 4 дней»)."""
+    context = i18n.PLURAL_OF if after_of else i18n.PLURAL
+    english = (f"{{count}} {noun}", f"{{count}} {noun}s")
+    return i18n.ngettext(*english, count, context=context).format(count=count)
+
+
+# Dates in words, per language (Babel patterns): the weekday and the month in full, so that
+# no abbreviation reads two ways (Spanish "mar" is both martes and marzo). English keeps its
+# short form, which is unambiguous.
+_day_patterns = {"ru": "EEEE, d MMMM", "es": "EEEE d 'de' MMMM"}
+_day_year_patterns = {"ru": "EEEE, d MMMM y", "es": "EEEE d 'de' MMMM 'de' y"}
 
 
 def day(value: date) -> str:
-    """A short, unambiguous date in the person's language: 'Mon 3 Nov', 'пн, 3 ноября'."""
+    """A date a reader takes in at once, in the person's language: 'Tue 3 Nov',
+    'вторник, 3 ноября', 'martes 3 de noviembre'."""
     language = i18n.current()
-    if language == i18n.DEFAULT:
+    pattern = _day_patterns.get(language)
+    if pattern is None:
         return f"{value:%a} {value.day} {value:%b}"
-    # Russian abbreviates months with a dot ("мар."), which doubles at a sentence's end.
-    return format_date(value, "EEE, d MMMM" if language == "ru" else "EEE d MMM", locale=language)
+    return format_date(value, pattern, locale=language)
 
 
 def day_month(value: date) -> str:
@@ -173,7 +187,8 @@ CONSENT_DECLINED = (
     "Understood: I have stored nothing about you. If you change your mind, send /start."
 )
 SCREENING_ASK = (
-    "A few safety questions first. Do any of these apply to you? Tap each one that does, "
+    "A few safety questions first. Do any of these apply to you: pregnancy, spinal surgery in "
+    "the last 6 months, diagnosed osteoporosis, or being under 18? Tap each one that does, "
     "then <b>Done</b>; or <b>None of these</b>."
 )
 TOGGLE_ON = "☑️"
@@ -184,6 +199,14 @@ SCREENING_ITEMS = {
     "pregnant": "Pregnant",
     "recent_spinal_surgery": "Spinal surgery in the last 6 months",
     "osteoporosis": "Diagnosed osteoporosis",
+    "under_18": "Under 18",
+}
+# The same items on the question's buttons, short enough for a phone (the question names
+# each in full).
+SCREENING_LABELS = {
+    "pregnant": "Pregnant",
+    "recent_spinal_surgery": "Spinal surgery",
+    "osteoporosis": "Osteoporosis",
     "under_18": "Under 18",
 }
 SCREENING_HOLD = (
@@ -286,15 +309,25 @@ CHECKIN_TIME_ASK = (
 TIME_INVALID = "Please send a time, for example 07:30, 7:30am or 19h30."
 HANGS_ASK = (
     "Cavaliere recommends a 60-second bar hang 2 to 3 times a day. When should I remind "
-    "you? Pick one, or type 2 or 3 times (e.g. 07:30 12:30 19:00)."
+    "you? Pick 2 a day ({two}) or 3 a day ({three}), or type 2 or 3 times "
+    "(e.g. 07:30 12:30 19:00)."
 )
-HANGS_OPTION = "{count} a day: {times}"
+HANGS_OPTION = "{count} a day"
 HANGS_INVALID = "Please send 2 or 3 different times, e.g. 07:30 19:00 or 7:30am 7pm."
 EQUIPMENT_ASK_ALL = (
     "What do you have? Tap each to mark it, then <b>Done</b>. (Mark the gym line if you're "
     "comfortable with dumbbells and barbells.)"
 )
-GYM_TOGGLE = "experienced in the gym"
+# The equipment question's toggles (the equipment's names without an article).
+EQUIPMENT_LABELS = {
+    "pullup_bar": "pull-up bar",
+    "band": "resistance band",
+    "cable": "cable machine",
+    "bench": "bench",
+    "dumbbell": "dumbbell",
+    "barbell": "barbell",
+}
+GYM_TOGGLE = "gym experience"
 CHECKIN_SET = "Check-in time: {time} ✓"
 HANGS_SET = "Bar-hang reminders: {times} ✓"
 HANGS_NONE = (
@@ -352,9 +385,7 @@ DOSE_ONLY_AFTER_DONE = "Press ✅ first: how it felt counts for a move you did t
 DONE_ACK = "Nice work: {name} done."
 DONE_ALREADY = "Already marked done today."
 SESSION_COMPLETE = "🎉 Session complete: every move of today's plan is done."
-WORSE_ACK = (
-    "Thanks for telling me. {name} is left out for {days} days. If it was a mis-tap, press Undo."
-)
+WORSE_ACK = "Thanks for telling me. {name} is left out for {days}. If it was a mis-tap, press Undo."
 WORSE_HANG_ACK = (
     "Thanks for telling me. Keep the bar hangs shorter, 20–30 seconds (Back Coach's shorter "
     "hold), feet firmly on the ground. Tap Easy after hangs that feel easy: two bring it up."
@@ -507,10 +538,10 @@ REMINDERS_TITLE = (
 REMINDERS_ON = "Reminders are on."
 REMINDERS_OFF = "Reminders are paused (/resume)."
 BTN_CHANGE_CHECKIN = "Change check-in time"
-BTN_CHANGE_HANGS = "Change bar-hang times"
+BTN_CHANGE_HANGS = "Change hang times"
 BTN_CHANGE_ZONE = "Change time zone"
 BTN_CHANGE_EQUIPMENT = "Change equipment"
-BTN_CHECKIN_WEEKLY = "Check in weekly (maintenance)"
+BTN_CHECKIN_WEEKLY = "Check in weekly"
 BTN_CHECKIN_DAILY = "Check in daily"
 BTN_WEEKLY_ON = "Weekly summary: on"
 BTN_WEEKLY_OFF = "Weekly summary: off"
@@ -532,7 +563,7 @@ PROGRESS_TOO_FEW = (
     "and ask again in a day or two."
 )
 PROGRESS_USAGE = "Use /progress for the last 30 days, or /progress 90 (any number from 7 to 365)."
-CHART_TITLE = "Your back, last {days} days"
+CHART_TITLE = "Your back over the last {days}"
 CHART_PAIN = "Pain (0–10)"
 CHART_SESSION = "Session done"
 CHART_STAGE = "Stage {stage}"
@@ -556,7 +587,7 @@ DELETE_ASK = (
     "and every scheduled reminder. It can't be undone. (Consider /export first.)\n\n"
     "Delete everything?"
 )
-BTN_DELETE = "Yes, delete everything"
+BTN_DELETE = "Yes, delete it all"
 BTN_KEEP = "No, keep my data"
 DELETED = (
     "Done: everything I stored about you is erased, and no reminder will come. "
@@ -574,7 +605,7 @@ RETENTION_WARNING = (
 
 FLARE_WHAT = {
     "high": "high pain that day ({pain}/10)",
-    "rise": "pain {pain}/10, up from your usual {usual}",
+    "rise": "pain {pain}/10, up from the usual {usual}",
 }
 
 NEED_MIN_DAYS = "days in stage {stage}: {have} of {target}{more}"
@@ -605,14 +636,14 @@ REPORT_NO_CHECKINS = (
     "and ask again in a few days."
 )
 REPORT_CAPTION = (
-    "Your course over the last {days} days, for your doctor or physical therapist. "
+    "Your course over the last {days}, for your doctor or physical therapist. "
     "It carries no name: write yours on it if you like."
 )
 REPORT_FILENAME = "back-coach-report-{day}.pdf"
 REPORT_TITLE = "Back pain self-management: course report"
 REPORT_NAME_LINE = "Name: ______________________________"
-REPORT_PERIOD = "{day} to {until} ({days} days) · dates in {zone}"
-REPORT_TOTALS = "Check-ins: {checkins} of {days} days · sessions done: {sessions}"
+REPORT_PERIOD = "{day} to {until} ({days}) · dates in {zone}"
+REPORT_TOTALS = "Check-ins: {checkins} of {days} · sessions done: {sessions}"
 REPORT_CHART = "Pain 0–10 each day (dots), stages shaded, sessions marked ▲"
 REPORT_HEADINGS = {
     "weeks": "Pain and sessions per week",
@@ -632,6 +663,10 @@ REPORT_COLUMNS = {
 }
 REPORT_NONE = "None in this period."
 REPORT_STAGE_START = "Stage at the start of the period: {stage} ({name})."
+# Where things stand, said of the person (the report is read by a clinician).
+REPORT_STAGE_NOW = "Now in stage {stage}: {name}."
+REPORT_TOP = "This is the last stage of the progression."
+REPORT_ALL_MET = "Every condition of stage {stage} is met: it begins at the next check-in."
 REPORT_CHANGE = {
     "advance": "Stage {old} → {new}: every condition of stage {new} met.",
     "flare": "Stage {old} → {new}: a flare, {what}.",
@@ -679,8 +714,13 @@ REPORT_FOOTER = "Back Coach report · made {day} · page {page}"
 
 
 def report_day(value: date) -> str:
-    """A date with its year, for a document kept on file: 'Tue 3 Nov 2026'."""
-    return f"{day(value)} {value.year}"
+    """A date with its year, for a document kept on file: 'Tue 3 Nov 2026',
+    'вторник, 3 ноября 2026', 'martes 3 de noviembre de 2026'."""
+    language = i18n.current()
+    pattern = _day_year_patterns.get(language)
+    if pattern is None:
+        return f"{day(value)} {value.year}"
+    return format_date(value, pattern, locale=language)
 
 
 # Refusals of a typed UTC offset no zone uses.

@@ -84,7 +84,7 @@ def figure_of(series: Series) -> Figure:
     axes.xaxis.set_major_locator(_locator(len(days)))
     axes.tick_params(labelsize=12)
     axes.set_ylabel(texts.CHART_PAIN, fontsize=13)
-    axes.set_title(texts.CHART_TITLE.format(days=len(days)), fontsize=15)
+    axes.set_title(texts.CHART_TITLE.format(days=texts.plural(len(days), "day")), fontsize=15)
     axes.grid(axis="y", alpha=0.3)
     # Below the plot, where it hides neither the line nor the session stars: the line, the
     # sessions, then one entry per stage shown, in its band's colour.

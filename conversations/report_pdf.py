@@ -101,12 +101,14 @@ def _header(pdf: FPDF, report: Report) -> None:
     period = texts.REPORT_PERIOD.format(
         day=texts.report_day(report.first),
         until=texts.report_day(report.today),
-        days=len(report.series.days),
+        days=texts.plural(len(report.series.days), "day"),
         zone=report.zone,
     )
     pdf.cell(0, ROW, period, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     totals = texts.REPORT_TOTALS.format(
-        checkins=report.checkins, days=len(report.series.days), sessions=report.sessions
+        checkins=report.checkins,
+        days=texts.plural(len(report.series.days), "day", after_of=True),
+        sessions=report.sessions,
     )
     pdf.cell(0, ROW, totals, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(1)
@@ -145,6 +147,12 @@ def _entries(pdf: _Page, entries: Sequence[Entry], *, none: bool = True) -> None
         pdf.multi_cell(0, ROW, entry.text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
+def week_span(week: Week) -> str:
+    """A week's row label: its first and last day, short ('3 Nov – 9 Nov'); the year is in
+    the period line above the table."""
+    return f"{texts.day_month(week.first)} – {texts.day_month(week.last)}"
+
+
 def _weeks(pdf: FPDF, weeks: Sequence[Week]) -> None:
     _heading(pdf, texts.REPORT_HEADINGS["weeks"])
     pdf.set_font(FONT, "B", 8.5)
@@ -156,7 +164,7 @@ def _weeks(pdf: FPDF, weeks: Sequence[Week]) -> None:
     pdf.set_font(FONT, "", 8.5)
     for week in weeks:
         cells = (
-            f"{texts.report_day(week.first)} – {texts.day(week.last)}",
+            week_span(week),
             str(week.checkins),
             usual_text(week.median) or "–",
             f"{week.low}–{week.high}" if week.low is not None else "–",

@@ -296,7 +296,8 @@ async def _feedback(work: Work, person: Person, action: Action, slug: str) -> st
     if slug == "bar_hang":
         toast = texts.WORSE_HANG_ACK
     else:
-        toast = texts.WORSE_ACK.format(name=name, days=program.rules.worse_leave_out_days)
+        away = texts.plural(program.rules.worse_leave_out_days, "day")
+        toast = texts.WORSE_ACK.format(name=name, days=away)
     if again:
         toast = f"{toast}\n\n{texts.WORSE_AGAIN.format(name=name)}"
     return toast

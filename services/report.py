@@ -43,5 +43,5 @@ async def report(core: Core, chat_id: int, args: list[str]) -> ReportFile | Outc
     return ReportFile(
         found,
         texts.REPORT_FILENAME.format(day=today.isoformat()),
-        texts.REPORT_CAPTION.format(days=len(found.series.days)),
+        texts.REPORT_CAPTION.format(days=texts.plural(len(found.series.days), "day")),
     )

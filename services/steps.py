@@ -159,7 +159,7 @@ def _toggle(label: str, on: bool) -> str:
 def _screening(person: Person) -> Say:
     answers = screening_answers(person)
     rows = [
-        [(_toggle(texts.SCREENING_ITEMS[key], answers.get(key, False)), f"{TOGGLE}{i}")]
+        [(_toggle(texts.SCREENING_LABELS[key], answers.get(key, False)), f"{TOGGLE}{i}")]
         for i, key in enumerate(SCREENING_KEYS)
     ]
     last = (texts.DONE, DONE) if any(answers.values()) else (texts.NONE_OF_THESE, NONE)
@@ -180,21 +180,18 @@ def kit(person: Person) -> tuple[frozenset[Equipment], bool]:
 
 def _equipment(person: Person) -> Say:
     owned, gym = kit(person)
-    items = [(texts.EQUIPMENT[e.value], e in owned) for e in Equipment]
+    items = [(texts.EQUIPMENT_LABELS[e.value], e in owned) for e in Equipment]
     labels = [*items, (texts.GYM_TOGGLE, gym)]
-    rows = [
-        [(_toggle(label.removeprefix("a ").removeprefix("an "), on), f"{TOGGLE}{i}")]
-        for i, (label, on) in enumerate(labels)
-    ]
+    rows = [[(_toggle(label, on), f"{TOGGLE}{i}")] for i, (label, on) in enumerate(labels)]
     return Say(texts.EQUIPMENT_ASK_ALL, _answers(Step.EQUIPMENT, *rows, [(texts.DONE, DONE)]))
 
 
 def _hangs(_person: Person) -> Say:
-    rows = [
-        [(texts.HANGS_OPTION.format(count=n, times=", ".join(t)), str(n))]
-        for n, t in HANG_SUGGESTIONS.items()
-    ]
-    return Say(texts.HANGS_ASK, _answers(Step.HANGS, *rows))
+    """2 or 3 a day on the buttons, their suggested times in the question (a label with
+    three times would not fit a phone's button)."""
+    rows = [[(texts.HANGS_OPTION.format(count=n), str(n))] for n in HANG_SUGGESTIONS]
+    two, three = (", ".join(HANG_SUGGESTIONS[n]) for n in (2, 3))
+    return Say(texts.HANGS_ASK.format(two=two, three=three), _answers(Step.HANGS, *rows))
 
 
 def _red_flags(step: Step) -> Callable[[Person], Say]:

@@ -5,7 +5,7 @@ Every message of the catalogues (coach/texts.py's constants, program.toml's word
 counted nouns) has a translation in every language we ship, that translation is for the
 English as it is now (not fuzzy, not stale), keeps every placeholder and every HTML tag of
 its English, and, filled with the samples of tests/test_every_text.py, is valid Telegram
-HTML within Telegram's limits. Buttons stay short; the plan still fits a phone; quotes of
+HTML within Telegram's limits. The plan still fits a phone; quotes of
 Cavaliere are marked as translations with the original one tap away.
 """
 
@@ -132,7 +132,7 @@ def test_every_translation_keeps_the_placeholders_and_tags_of_its_english(langua
 
 
 def text_entries() -> list[Entry]:
-    return [e for e in ENTRIES if e.context not in (i18n.PROGRAM, i18n.PLURAL)]
+    return [e for e in ENTRIES if e.context != i18n.PROGRAM and e.plural is None]
 
 
 def limit_of(name: str) -> int:
@@ -159,22 +159,12 @@ def test_every_translated_text_is_valid_telegram_html_within_its_limit(language:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_buttons_and_command_descriptions_stay_within_their_limits(language: str) -> None:
+def test_command_descriptions_stay_within_their_limits(language: str) -> None:
+    """(Every button label, in every language: tests/test_button_labels.py.)"""
     low, high = COMMAND_DESCRIPTION
     with i18n.speaking(language):
         for name, description in texts.COMMANDS.items():
             assert low <= len(description) <= high, name
-        labels = [
-            texts.YES, texts.NO, texts.DONE, texts.NONE_OF_THESE, texts.CONSENT_YES,
-            texts.CONSENT_NO, texts.BTN_HANG_DONE, texts.BTN_HANG_SNOOZE, texts.BTN_HANG_SKIP,
-            texts.BTN_DELETE, texts.BTN_KEEP, texts.BTN_CHANGE_CHECKIN, texts.BTN_CHANGE_HANGS,
-            texts.BTN_CHANGE_ZONE, texts.BTN_CHANGE_EQUIPMENT, texts.BTN_CHECKIN_WEEKLY,
-            texts.BTN_CHECKIN_DAILY, texts.BTN_WEEKLY_ON, texts.BTN_WEEKLY_OFF,
-            texts.BTN_RERATE_YES.format(new=10), texts.BTN_RERATE_NO.format(old=10),
-            *texts.BTN_DOSE.values(),
-        ]  # fmt: skip
-    too_long = [label for label in labels if len(label) > LABEL_LIMIT]
-    assert too_long == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -222,20 +212,51 @@ def test_quotes_are_marked_as_translations_with_the_original_in_how(language: st
             assert original.replace("'", "&#x27;") in how or original in how, move.slug
 
 
-def test_russian_counts_take_three_forms_and_dates_read_in_the_persons_language() -> None:
+def test_russian_counts_take_three_forms_and_the_genitive_after_of() -> None:
+    counts = (1, 2, 5, 21)
     with i18n.speaking("ru"):
-        assert [texts.plural(n, "day") for n in (1, 3, 5, 21)] == [
-            "1 день",
-            "3 дня",
+        assert [texts.plural(n, "day") for n in counts] == ["1 день", "2 дня", "5 дней", "21 день"]
+        assert [texts.plural(n, "day", after_of=True) for n in counts] == [
+            "1 дня",
+            "2 дней",
             "5 дней",
-            "21 день",
+            "21 дня",
         ]
-        assert texts.day(date(2026, 11, 3)) == "вт, 3 ноября"
+        assert [texts.plural(n, "more session") for n in counts] == [
+            "ещё 1 тренировка",
+            "ещё 2 тренировки",
+            "ещё 5 тренировок",
+            "ещё 21 тренировка",
+        ]
     with i18n.speaking("es"):
-        assert texts.plural(2, "more session") != "2 more sessions"
-        assert texts.day(date(2026, 11, 3)) == "mar 3 nov"
-    assert texts.day(date(2026, 11, 3)) == "Tue 3 Nov"
+        assert [texts.plural(n, "day", after_of=True) for n in (1, 2)] == ["1 día", "2 días"]
+        assert texts.plural(2, "more session") == "2 sesiones más"
+    assert texts.plural(1, "day", after_of=True) == "1 day"
     assert texts.plural(2, "more day") == "2 more days"
+
+
+def test_dates_name_the_weekday_and_the_month_in_full_in_russian_and_spanish() -> None:
+    """Spanish "mar 3 mar" read as martes or marzo: the weekday and month are written out."""
+    tuesday = date(2026, 3, 3)
+    with i18n.speaking("ru"):
+        assert texts.day(tuesday) == "вторник, 3 марта"
+        assert texts.report_day(tuesday) == "вторник, 3 марта 2026"
+    with i18n.speaking("es"):
+        assert texts.day(tuesday) == "martes 3 de marzo"
+        assert texts.report_day(tuesday) == "martes 3 de marzo de 2026"
+    assert texts.day(tuesday) == "Tue 3 Mar"
+    assert texts.report_day(tuesday) == "Tue 3 Mar 2026"
+
+
+def test_no_russian_text_abbreviates_a_count_of_days() -> None:
+    """«7 дн.» reads as a form; a count of days goes through texts.plural instead."""
+    abbreviated = [
+        f"{context}: {text}"
+        for (context, _), found in i18n.translations("ru").items()
+        for text in (found if isinstance(found, tuple) else (found,))
+        if re.search(r"\bдн\.", text)
+    ]
+    assert abbreviated == []
 
 
 def test_telegram_language_codes_choose_a_language_we_ship() -> None:

@@ -82,7 +82,7 @@ def test_why_after_a_flare_names_the_rule_that_fired() -> None:
     assert "high pain" in high.why()
     assert "rise" not in high.why()
     rise = coached([2] * 12).then([4])
-    assert "up from your usual 2" in rise.why()
+    assert "up from the usual 2" in rise.why()
 
 
 # --- the lifts need a low-pain day ------------------------------------------------------------

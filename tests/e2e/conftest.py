@@ -322,7 +322,7 @@ def send_sticker(bot: Bot, user_id: int) -> None:
 
 
 SCREENING_QUESTION = "Do any of these apply to you"
-SCREENING = ("Pregnant", "Spinal surgery", "osteoporosis", "Under 18")
+SCREENING = ("Pregnant", "Spinal surgery", "Osteoporosis", "Under 18")
 EVERYTHING = (
     "pull-up bar",
     "resistance band",
@@ -330,7 +330,7 @@ EVERYTHING = (
     "bench",
     "dumbbell",
     "barbell",
-    "experienced in the gym",
+    "gym experience",
 )
 
 

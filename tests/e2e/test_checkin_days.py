@@ -153,7 +153,7 @@ async def test_worse_leaves_a_move_out_and_undo_brings_it_back(bot: Bot, person:
     today = FIRST_DAY + timedelta(days=2)
 
     toast = await press_move(person, "wr", "seated_row")
-    assert toast == texts.WORSE_ACK.format(name="Seated Row", days=7)
+    assert toast == texts.WORSE_ACK.format(name="Seated Row", days="7 days")
     plan = await message_becomes(
         person, plan_id, lambda m: f"{texts.BTN_UNDO} Seated Row" in labels(m), "the Undo button"
     )

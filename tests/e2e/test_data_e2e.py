@@ -136,7 +136,7 @@ async def test_deletedata_erases_every_row_and_reminder_and_start_begins_fresh(
     assert await counts(person.user_id) == before
     await person.say("/deletedata")
     await person.expect("Delete everything?")
-    await person.press("Yes, delete everything")
+    await person.press("Yes, delete it all")
     done = await person.expect("erased")
     assert "chat history itself stays in your Telegram" in (done.text or "")
     assert set((await counts(person.user_id)).values()) == {0}

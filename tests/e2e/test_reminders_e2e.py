@@ -125,7 +125,7 @@ async def test_three_hangs_and_a_new_time_zone_from_settings_apply_at_once(
     await person.onboard()  # Berlin; hangs at 08:30 and 18:30
     await person.say("/reminders")
     await person.expect("Your reminders")
-    await person.press("Change bar-hang times")
+    await person.press("Change hang times")
     await person.expect("When should I remind you")
     await person.say("07:10 12:00 21:45")
     await person.expect("Bar-hang reminders: 07:10, 12:00, 21:45 ✓")

@@ -23,7 +23,7 @@ from coach.program import default_program
 from coach.progress import caption, series
 from coach.report import Report, build
 from conversations.report import render
-from conversations.report_pdf import MARGIN
+from conversations.report_pdf import MARGIN, week_span
 from tests.coach.conftest import GYM, Story
 
 PROGRAM = default_program()
@@ -102,7 +102,12 @@ def test_the_figures_are_those_of_why_the_chart_and_its_caption(
     told: Story, report: Report
 ) -> None:
     at = standing(PROGRAM, told.history, told.last)
-    assert report.summary == caption(PROGRAM, at)
+    figures, _stage, unlock = caption(PROGRAM, at).split("\n")
+    assert report.summary.split("\n")[0] == figures
+    assert report.summary.split("\n")[1] == texts.REPORT_STAGE_NOW.format(
+        stage=at.stage, name=at.stage_name
+    )
+    assert report.summary.split("\n")[2] == unlock  # "Next, stage 4 needs: …"
     assert report.series == series(at, 30, PROGRAM)
     assert (report.stage, report.stage_name) == (at.stage, at.stage_name)
     last = report.weeks[-1]
@@ -158,14 +163,14 @@ def test_the_pdf_holds_the_figures_with_dates(report: Report) -> None:
     text = pdf_text(render(report))
     flat = re.sub(r"\s+", " ", text)
     for week in report.weeks:
-        row = f"{texts.report_day(week.first)} – {texts.day(week.last)}"
-        assert row in flat
+        assert week_span(week) in flat
         assert f"{week.low}–{week.high}" in flat
     for entry in (*report.changes, *report.safety, *report.worse):
         assert texts.report_day(entry.day) in flat
         assert entry.text in flat
+    days = texts.plural(len(report.series.days), "day", after_of=True)
     totals = texts.REPORT_TOTALS.format(
-        checkins=report.checkins, days=len(report.series.days), sessions=report.sessions
+        checkins=report.checkins, days=days, sessions=report.sessions
     )
     assert totals in flat
     assert "not a medical device" in flat and "makes no diagnosis" in flat
@@ -241,3 +246,53 @@ def test_no_date_or_column_heading_runs_into_the_next_in_any_language(
     assert len(lines) > 5
     for line in lines:
         assert line[:40] in flat
+
+
+# Second-person words: the report is read by a clinician, so it speaks of the person.
+SECOND_PERSON = {
+    "en": re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE),
+    "ru": re.compile(
+        r"\b(вы|вас|вам|вами|ваш\w*|ты|тебя|тебе|тобой|тво[йяеи]\w*)\b", re.IGNORECASE
+    ),
+    "es": re.compile(
+        r"\b(tú|tu|tus|te|ti|contigo|usted|ustedes|estás|eres|tienes|has)\b", re.IGNORECASE
+    ),
+}
+# REPORT_ texts sent to the person in Telegram around the PDF, not printed in it.
+TO_THE_PERSON = {"REPORT_USAGE", "REPORT_NO_CHECKINS", "REPORT_CAPTION", "REPORT_FILENAME"}
+
+
+def printed_templates() -> list[str]:
+    """Every text the PDF can print: its REPORT_ texts and the words put into them."""
+    found: list[str] = []
+    for name in dir(texts):
+        if not name.startswith("REPORT_") or name in TO_THE_PERSON:
+            continue
+        value = getattr(texts, name)
+        if isinstance(value, dict):
+            found += [v for v in value.values() if isinstance(v, str)]
+        elif isinstance(value, str):
+            found.append(value)
+    return [*found, *texts.FLARE_WHAT.values(), texts.PROGRESS_NEXT]
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "es"])
+def test_the_report_speaks_of_the_person_never_to_them(told: Story, language: str) -> None:
+    first = min(r.day for r in told.history.ratings)
+    with i18n.speaking(language):
+        templates = printed_templates()
+        found = build(PROGRAM, person(), told.history, events(first), told.last, 30)
+        text = pdf_text(render(found))
+    assert len(templates) > 40
+    pattern = SECOND_PERSON[language]
+    assert [t for t in templates if pattern.search(t)] == []
+    assert pattern.search(text) is None, pattern.search(text)
+    assert pattern.search("You are in stage 3" if language == "en" else "Вы на этапе 3 Estás")
+
+
+def test_a_count_of_21_days_reads_in_russian_in_the_reports_header(told: Story) -> None:
+    with i18n.speaking("ru"):
+        found = build(PROGRAM, person(), told.history, (), told.last, 21)
+        flat = re.sub(r"\s+", " ", pdf_text(render(found)))
+    assert "(21 день)" in flat and f"Отметки: {found.checkins} из 21 дня" in flat, flat[:300]
+    assert "дн." not in flat

@@ -110,12 +110,12 @@ ENGLISH_MONTH = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)
 async def test_a_person_who_speaks_russian_or_spanish_gets_the_report_in_it(
     core: Core, language: str
 ) -> None:
-    """The service speaks the stored language of the person; the PDF, drawn in a worker
-    thread as the handler draws it, has the translated headings, dates as CLDR writes them
-    in that language, and decimal commas."""
+    """In the person's language (which the update's edge speaks, from their stored one),
+    the PDF, drawn in a worker thread as the handler draws it, has the translated headings,
+    dates as CLDR writes them in that language, and decimal commas."""
     await registered(core, 10, language=language)
     await tell(core, 10, PAINS)
-    with i18n.speaking(i18n.DEFAULT):  # the language the service sets ends with the block
+    with i18n.speaking(language):
         found = await report(core, 10, [])
         assert isinstance(found, ReportFile)
         pdf = await asyncio.to_thread(render, found.report)
@@ -130,8 +130,11 @@ async def test_a_person_who_speaks_russian_or_spanish_gets_the_report_in_it(
         assert all(re.search("[а-яё]", word) for word in words), words
         assert "Боль и тренировки по неделям" in flat
     today, first = found.report.today, found.report.first
-    written = format_date(today, "d MMMM" if language == "ru" else "d MMM", locale=language)
-    assert f"{written} {today.year}" in flat  # the period, the plan's day and the footer
+    # Month names in full, with the year: the period, the plan's day and the footer.
+    written = format_date(
+        today, "d MMMM y" if language == "ru" else "d 'de' MMMM 'de' y", locale=language
+    )
+    assert written in flat
     assert format_date(first, "d MMM", locale=language) in flat  # the chart's first tick
     assert ENGLISH_MONTH.search(flat) is None, ENGLISH_MONTH.search(flat)
     # The oldest block holds the 4 days left of 25 (5, 4, 3, 3): its median is 3.5.
