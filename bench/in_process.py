@@ -37,7 +37,7 @@ from coach.model import (
 from coach.plan import plan_for
 from coach.program import default_program
 from coach.progress import series
-from coach.report import build
+from coach.report_figures import build
 from coach.rules import replay, required_moves
 
 if TYPE_CHECKING:
@@ -164,7 +164,7 @@ async def report(_database: Any, sizes: Sizes) -> Figures:
     """/report over 30 and 90 days of a busy 120-day history: the figures, the PDF drawn
     from them, both (what a /report costs besides reading the history), the PDF's size;
     and fpdf2's import, which the first /report of a process pays in its worker thread."""
-    from conversations.report import render
+    from conversations.report_command import render
 
     history, today = report_history(), _last_day(REPORT_HISTORY)
     events = tuple(
@@ -182,7 +182,7 @@ async def report(_database: Any, sizes: Sizes) -> Figures:
         )
         figures[f"report_kib_{window}"] = len(render(drawn)) / 1024
     figures["report_import_ms"] = 1000 * await _import_seconds(
-        "conversations.report_pdf", "bootstrap, conversations.report"
+        "conversations.report_pdf", "bootstrap, conversations.report_command"
     )
     return figures
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from bench import rows
 from bench.databases import NoDatabase, PostgreSQL, SQLite
-from bench.report import table, write
+from bench.results import table, write
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from coach import texts
-from conversations import buttons, commands, data, language, report, settings
+from conversations import buttons, commands, data, language, report_command, settings
 from conversations.context import Ctx, Deps
 from conversations.dispatch import Dispatcher
 from conversations.replies import Reply, send_all
@@ -171,7 +171,7 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler(["help", "privacy"], commands.static_command, filters=private))
     app.add_handler(CommandHandler("progress", data.progress_command, filters=private))
     app.add_handler(CommandHandler("export", data.export_command, filters=private))
-    app.add_handler(CommandHandler("report", report.report_command, filters=private))
+    app.add_handler(CommandHandler("report", report_command.report_command, filters=private))
     app.add_handler(CommandHandler("deletedata", data.delete_command, filters=private))
     app.add_handler(CommandHandler("pause", settings.pause_command, filters=private))
     app.add_handler(CommandHandler("resume", settings.resume_command, filters=private))

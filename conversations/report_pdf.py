@@ -16,7 +16,7 @@ from fpdf.enums import XPos, YPos
 from coach import texts
 from coach.explain import usual_text
 from coach.progress import Series
-from coach.report import Entry, Report, Week
+from coach.report_figures import Entry, Report, Week
 
 MARGIN = 15.0  # mm on every side
 FONT = "DejaVu"

@@ -21,8 +21,8 @@ from coach.explain import standing, usual_text
 from coach.model import History, Person, RedFlagGroup, SafetyEvent, SafetyEventKind, SafetyState
 from coach.program import default_program
 from coach.progress import caption, series
-from coach.report import Report, build
-from conversations.report import render
+from coach.report_figures import Report, build
+from conversations.report_command import render
 from conversations.report_pdf import MARGIN, week_span
 from tests.coach.conftest import GYM, Story
 

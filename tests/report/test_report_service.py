@@ -17,11 +17,11 @@ from babel.dates import format_date
 from coach import i18n, texts
 from coach.model import Feedback, MoveFeedback, SafetyEvent, SafetyEventKind
 from coach.rules import replay, required_moves
-from conversations.report import render
+from conversations.report_command import render
 from services import data
 from services.core import Core
+from services.doctor_report import ReportFile, report
 from services.outcome import Outcome, Say
-from services.report import ReportFile, report
 from services.unit import unit
 from tests.report.test_report import pdf_text
 from tests.services.conftest import core, registered

@@ -12,10 +12,10 @@ import asyncio
 
 from telegram import Update
 
-from coach.report import Report
+from coach.report_figures import Report
 from conversations.commands import answer, chat_id
 from conversations.context import Ctx
-from services import report as reports
+from services import doctor_report as reports
 
 
 def render(report: Report) -> bytes:

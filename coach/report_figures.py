@@ -4,7 +4,7 @@ Every figure comes from the functions behind /why, the chart, its caption and th
 summary (``explain.standing``, ``progress.series``, ``progress.averages``, the stage replay),
 and the safety decisions the check-in makes (``safety.escalation``, ``safety.worse_again``),
 so the report can never disagree with what the person was told or with /export. Pure: the
-PDF is drawn by conversations/report.py. It holds no name or username on purpose. It is read
+PDF is drawn by conversations/report_command.py. It holds no name or username on purpose. It is read
 by a clinician, so it speaks of the person in the third person, never to them.
 """
 

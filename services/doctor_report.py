@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from coach import texts
-from coach.report import Report, build
+from coach.report_figures import Report, build
 from services.access import registered
 from services.core import Core
 from services.data import window_of
