@@ -252,6 +252,7 @@ class Dispatcher:
         async with self._claiming:  # a slow tick and the next never overlap
             if self._retention_at is None or now - self._retention_at >= RETENTION_EVERY:
                 claimed.deleted += await reminders.sweep(self.deps, now)
+                await reminders.repair_schedules(self.deps, now)
                 await updates.prune(self.deps, now)
                 self._retention_at = now
             if self._settled_at is None or now - self._settled_at >= SETTLE_EVERY:
