@@ -171,7 +171,9 @@ def test_buttons_and_command_descriptions_stay_within_their_limits(language: str
             texts.BTN_CHANGE_ZONE, texts.BTN_CHANGE_EQUIPMENT, texts.BTN_CHECKIN_WEEKLY,
             texts.BTN_CHECKIN_DAILY, texts.BTN_WEEKLY_ON, texts.BTN_WEEKLY_OFF,
             texts.BTN_RERATE_YES.format(new=10), texts.BTN_RERATE_NO.format(old=10),
-            *texts.BTN_DOSE.values(),
+            *texts.BTN_DOSE.values(), texts.CLEARED_START, texts.BTN_CLEAR_AFTER,
+            texts.BTN_CLEAR_BEFORE, texts.BTN_CLEAR_NOT_YET, texts.BTN_CLEAR_YES,
+            texts.BTN_CLEAR_NO,
         ]  # fmt: skip
     too_long = [label for label in labels if len(label) > LABEL_LIMIT]
     assert too_long == []
@@ -186,7 +188,10 @@ def test_the_plan_fits_a_phone_in_every_language(language: str) -> None:
             visible = parse_html(plan_text(program, plan, feedback))[0]
             full = plan.stage == 5 and plan.change is not Change.ADVANCE
             if full and all(item.actionable for item in plan.items):
-                assert len(visible) <= PLAN_LIMIT, (plan.day, len(visible), visible)
+                # The first plan of a week adds the emergency signs' one line.
+                line = parse_html(texts.RED_FLAGS_WEEKLY)[0]
+                weekly = len(line) + 2 if plan.weekly_signs else 0
+                assert len(visible) <= PLAN_LIMIT + weekly, (plan.day, len(visible), visible)
             for row in plan_keyboard(signer, 1, plan, feedback).inline_keyboard:
                 assert all(len(button.text) <= LABEL_LIMIT for button in row), row
             assert "Today's plan" not in visible
