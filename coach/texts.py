@@ -202,8 +202,9 @@ RED_FLAGS_ASK = {
 # Each sign, by its key in coach/red_flags.toml (which holds its tier and source).
 RED_FLAGS_ITEMS = {
     "saddle": (
-        "numbness, tingling or pins and needles around your genitals, buttocks, back passage "
-        "or inner thighs (the saddle area), or a changed feeling when you wipe after the toilet"
+        "numbness, tingling or pins and needles in the groin, around your genitals, buttocks or "
+        "back passage, or in your inner thighs (the saddle area), or a changed feeling when you "
+        "wipe after the toilet"
     ),
     "pee": (
         "new difficulty starting to pee, a weak stream, or not feeling when your bladder is full"
@@ -215,7 +216,7 @@ RED_FLAGS_ITEMS = {
     "walking": "new difficulty walking",
     "chest": "chest pain along with the back pain",
     "accident": "back pain that started after a serious fall or accident (such as a car crash)",
-    "fever": "a high temperature, chills or feeling very unwell along with the back pain",
+    "fever": "a fever (high temperature), chills or feeling very unwell along with the back pain",
     "infection": "injecting drugs, or a recent bacterial infection",
     "immunity": "a weakened immune system, or taking steroids for a long time",
     "cancer": "cancer, now or in the past",
