@@ -587,7 +587,7 @@ PAUSED = "Paused: no reminders or check-in prompts until you send /resume."
 ALREADY_PAUSED = "You're already paused. Send /resume to get reminders again."
 RESUMED = "Welcome back: reminders are on again. Next check-in prompt: {next}."
 NOT_PAUSED = "Reminders are already on."
-RESUME_HELD = "Reminders stay off until a clinician has checked you (see /redflags for the button)."
+RESUME_HELD = "Reminders stay off until a clinician has checked you."
 SAVED = "Saved."
 REMINDERS_TITLE = (
     "<b>Your reminders</b> ({zone})\nCheck-in prompt: {checkin}\nBar hangs: {hangs}\n{state}"

@@ -110,6 +110,10 @@ async def test_an_examination_before_the_flagged_answer_does_not_count(
     await person.press(texts.BTN_CLEAR_NOT_YET)
     await person.expect("Then your program stays paused")
     await still_paused(bot, person, RedFlagGroup.URGENT)
+    await person.say("/resume")  # what lifts the pause comes with the refusal
+    await person.expect("Reminders stay off until a clinician has checked you")
+    held = await person.expect("paused until a clinician has examined you")
+    assert labels(held) == [texts.CLEARED_START]
 
 
 async def test_the_all_clear_takes_two_answers_and_a_no_keeps_the_pause(
