@@ -176,11 +176,9 @@ async def clearance_answer(work: Work, person: Person, step: Step, value: str) -
     await work.safety.log(
         person.chat_id, SafetyEvent(work.now, SafetyEventKind.CLINICIAN_CLEARED, detail)
     )
-    if back == Step.RF_HOLD:  # set-up goes on: there is no program yet
-        person.step, person.step_data = Step.RF_HOLD, {"after": after} if after else {}
-        following = after_hold(person)
-        person.step_data = {}
-        person.step = following
+    if back == Step.RF_HOLD:  # set-up goes on where the "yes" stopped it: no program yet
+        person.step_data = {"after": after} if after else {}
+        person.step, person.step_data = after_hold(person), {}
         return [Say(texts.CLEARED_SETUP), question(person)]
     person.step, person.step_data = None, {}
     return [Say(texts.CLEARED), pain_question(work.core.today(person))]
