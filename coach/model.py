@@ -33,10 +33,12 @@ class Feedback(StrEnum):
 
 
 class RedFlagGroup(StrEnum):
-    """The two red-flag groups: go to emergency care now, or see a doctor soon."""
+    """The red-flag tiers (coach/red_flags.toml): emergency care now, a doctor today, or a
+    GP within days (the program goes on)."""
 
     EMERGENCY = "emergency"
     URGENT = "urgent"
+    SOON = "soon"
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,6 +78,7 @@ class EmergencyNumber:
     also: str | None  # a second number that also works (112 in the UK)
     country_code: str | None
     country: str | None  # English name, when the country is known
+    urgent: str | None = None  # a line for urgent advice that is no emergency (111 in the UK)
 
     def advice(self) -> str:
         """One sentence for the red-flag message."""
@@ -333,19 +334,20 @@ def country_of_zone(zone: str) -> str | None:
 
 
 @functools.cache
-def _numbers() -> tuple[dict[str, str], dict[str, str]]:
+def _numbers() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     raw = tomllib.loads(NUMBERS_FILE.read_text(encoding="utf-8"))
     number = {code: num for num, codes in raw["number"].items() for code in codes}
-    return number, dict(raw["also"])
+    return number, dict(raw["also"]), dict(raw.get("urgent", {}))
 
 
 def emergency_number(zone: str) -> EmergencyNumber:
     """The emergency number of the country of a person's time zone, or the fallback."""
     code = country_of_zone(zone)
-    number, also = _numbers()
+    number, also, urgent = _numbers()
     if code is None or code not in number:
         return EmergencyNumber(None, None, code, _country_names().get(code or ""))
-    return EmergencyNumber(number[code], also.get(code), code, _country_names().get(code))
+    name = _country_names().get(code)
+    return EmergencyNumber(number[code], also.get(code), code, name, urgent.get(code))
 
 
 @functools.cache

@@ -29,6 +29,10 @@ class Plan:
     maintenance: bool = False  # four weeks at the top with no flare
     flare_kind: FlareKind | None = None  # which flare rule fired today, if one did
     usual: float | None = None  # for a RISE flare: the median it was measured against
+    # The first plan of a week (Monday to Sunday) carries the emergency signs in one line:
+    # red flags are asked only at high pain or after time away, so someone at a steady 5
+    # still reads them at least once a week when checking in.
+    weekly_signs: bool = False
 
     def item(self, slug: str) -> Item | None:
         """The plan's entry for a move, if the plan names it."""
@@ -56,4 +60,11 @@ def plan_for(program: Program, history: History, today: date) -> Plan | None:
         maintenance=in_maintenance(program, days, today),
         flare_kind=last.flare_kind,
         usual=last.usual,
+        weekly_signs=first_of_week(history, today),
     )
+
+
+def first_of_week(history: History, today: date) -> bool:
+    """Whether ``today`` is the first check-in day of its week (Monday to Sunday)."""
+    week = today.isocalendar()[:2]
+    return not any(r.day < today and r.day.isocalendar()[:2] == week for r in history.ratings)

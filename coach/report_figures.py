@@ -124,7 +124,7 @@ def build(
         worse=worse_lines(program, history.feedback, first, today),
         safety=safety_lines(events, zone, first),
         hold=_hold(person),
-        escalations=escalations(program, history, at, first),
+        escalations=escalations(program, history, at, first, events, zone),
         stage=at.stage,
         stage_name=at.stage_name,
         plan=plan_lines(program, history, at),
@@ -260,6 +260,8 @@ def _safety_text(event: SafetyEvent) -> str:
             group = event.detail.split(" ", 1)[0]
             return texts.REPORT_RED_FLAG.get(group, texts.REPORT_RED_FLAG["emergency"])
         case SafetyEventKind.CLINICIAN_CLEARED:
+            if event.detail.startswith("examined after"):
+                return texts.REPORT_CLEARED_EXAMINED
             return texts.REPORT_CLEARED
 
 
@@ -268,11 +270,26 @@ def _hold(person: Person) -> str | None:
     return None if why is None else texts.REPORT_HOLD[why.value]
 
 
-def escalations(program: Program, history: History, at: Standing, first: date) -> tuple[Entry, ...]:
-    """The suggestions to see a clinician the check-ins made in the period: the escalation
-    rule replayed over every check-in day (as each rating was given), and every second
-    "made it worse" on a move within a month."""
+def escalations(
+    program: Program,
+    history: History,
+    at: Standing,
+    first: date,
+    events: tuple[SafetyEvent, ...] = (),
+    zone: str = "UTC",
+) -> tuple[Entry, ...]:
+    """The suggestions to see a clinician made in the period: each red-flag "yes" (the
+    advice of its tier), the escalation rule replayed over every check-in day (as each
+    rating was given), and every second "made it worse" on a move within a month."""
+    local = load_zone(zone)
     found: list[Entry] = []
+    for event in events:
+        day_ = event.at.astimezone(local).date()
+        if event.kind is SafetyEventKind.RED_FLAG and first <= day_ <= at.today:
+            tier = event.detail.split(" ", 1)[0]
+            found.append(
+                Entry(day_, texts.REPORT_ADVISED.get(tier, texts.REPORT_ADVISED["emergency"]))
+            )
     last: date | None = None
     days = list(at.days)
     for index, day in enumerate(days):

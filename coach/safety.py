@@ -63,8 +63,9 @@ def record_screening(person: Person, answers: Screening) -> Person:
 
 
 def record_red_flag(person: Person, group: RedFlagGroup | None, now: datetime) -> Person:
-    """Store a red-flag answer: a "yes" pauses everything; the emergency group wins."""
-    if group is None:
+    """Store a red-flag answer: an emergency or urgent "yes" pauses everything, and the
+    emergency group wins; a "soon" (a GP within days) keeps the program going."""
+    if group is None or group is RedFlagGroup.SOON:
         return person
     current = person.safety.red_flag
     worst = RedFlagGroup.EMERGENCY if RedFlagGroup.EMERGENCY in (group, current) else group

@@ -215,57 +215,97 @@ SCREENING_HOLD = (
 )
 CLINICIAN_OK = "A clinician has checked me and said exercise is OK"
 # The wording of the red-flag questions; stored with each answer.
-RED_FLAGS_VERSION = "2026-11-26"
-RED_FLAGS_EMERGENCY = (
-    "Do you have any of these{since}?\n"
-    "• numbness in the groin, buttocks or genitals (the saddle area)\n"
-    "• new difficulty starting to pee, a weak stream, or not feeling when your bladder is "
-    "full\n"
-    "• new loss of bladder or bowel control, or not feeling when you pass stool\n"
-    "• new numbness or loss of sensation during sex, or erection problems\n"
-    "• weakness or numbness in <b>both</b> legs, or getting worse\n"
-    "• new difficulty walking"
-)
-RED_FLAGS_URGENT = (
-    "And any of these{since}?\n"
-    "• fever, chills or feeling very unwell along with the back pain\n"
-    "• injecting drugs, or a recent bacterial infection\n"
-    "• a weakened immune system, or taking steroids for a long time\n"
-    "• a history of cancer\n"
-    "• unexplained weight loss\n"
-    "• constant pain at night or at rest\n"
-    "• pain after a significant fall or accident\n"
-    "• pain in the upper (thoracic) back\n"
-    "• new back pain and you are under 20 or over 50"
-)
+RED_FLAGS_VERSION = "2026-12-07"
+# The lead line of each tier's question; the signs follow (coach/red_flags.toml's order).
+RED_FLAGS_ASK = {
+    "emergency": "Do you have any of these{since}?",
+    "urgent": "And any of these{since}?",
+    "soon": "And last, any of these{since}?",
+}
+# Each sign, by its key in coach/red_flags.toml (which holds its tier and source).
+RED_FLAGS_ITEMS = {
+    "saddle": (
+        "numbness, tingling or pins and needles in the groin, around your genitals, buttocks or "
+        "back passage, or in your inner thighs (the saddle area), or a changed feeling when you "
+        "wipe after the toilet"
+    ),
+    "pee": (
+        "new difficulty starting to pee, a weak stream, or not feeling when your bladder is full"
+    ),
+    "control": "new loss of bladder or bowel control, or not feeling when you pass stool",
+    "sex": "new numbness or loss of feeling during sex, or new erection problems",
+    "both_legs": "pain, tingling, weakness or numbness in <b>both</b> legs",
+    "one_leg": "one leg getting weaker, or a foot that drops or drags when you walk",
+    "walking": "new difficulty walking",
+    "chest": "chest pain along with the back pain",
+    "accident": "back pain that started after a serious fall or accident (such as a car crash)",
+    "fever": "a fever (high temperature), chills or feeling very unwell along with the back pain",
+    "infection": "injecting drugs, or a recent bacterial infection",
+    "immunity": "a weakened immune system, or taking steroids for a long time",
+    "cancer": "cancer, now or in the past",
+    "weight": "weight loss you can't explain",
+    "night": "pain that is constant at night or at rest, or doesn't ease with rest",
+    "cough": "pain made worse by coughing, sneezing or straining on the toilet",
+    "lump": "a lump or swelling in your back, or a change in its shape",
+    "upper": "pain in the upper back, between the shoulder blades, rather than the lower back",
+    "inflammatory": (
+        "back pain for over 3 months that began before age 45, and is stiff in the morning, "
+        "wakes you in the second half of the night, or eases with movement but not with rest"
+    ),
+    "age": "new back pain, and you are under 20 or over 50",
+}
 SINCE_CLEARED = " that are new or worse since a clinician saw you"
 YES = "Yes"
 NO = "No"
 EMERGENCY_NUMBER = "{number} ({country})"
 EMERGENCY_NUMBER_ALSO = "{number} or {also} ({country})"
-EMERGENCY_NUMBER_UNKNOWN = (
-    "your local emergency number (112 works from mobile phones in many countries)"
-)
 EMERGENCY_NUMBER_HOW = (
     "\n\nTo have your country's number here, send /settings, choose <i>Change time zone</i> "
     "and send your city."
 )
-EMERGENCY_ADVICE = (
-    "🚨 <b>Please go to an emergency department now</b>, or call {number}. "
-    "These symptoms need to be checked straight away.\n\n"
-    "I have paused your program and every reminder. When a clinician has checked you and "
-    "said exercise is OK, press the button below."
+# Each piece of advice is a whole sentence for a known number ("number": {number} is
+# "112 (Germany)" or "999 or 112 (United Kingdom)") and another for an unknown one, so no
+# language has to fit a phrase into a sentence built for a number.
+EMERGENCY_ADVICE = {
+    "number": (
+        "🚨 <b>Please go to an emergency department now, or call {number} for an "
+        "ambulance.</b> These symptoms need to be checked straight away."
+    ),
+    "unknown": (
+        "🚨 <b>Please go to an emergency department now, or call your local emergency number "
+        "for an ambulance.</b> 112 works from mobile phones in many countries. These symptoms "
+        "need to be checked straight away."
+    ),
+}
+URGENT_ADVICE = {
+    "number": (
+        "⚠️ <b>Please see a doctor today</b> about these symptoms: a same-day appointment or "
+        "urgent care. If you feel very unwell or get worse, call {number}."
+    ),
+    "unknown": (
+        "⚠️ <b>Please see a doctor today</b> about these symptoms: a same-day appointment or "
+        "urgent care. If you feel very unwell or get worse, call your local emergency number "
+        "(112 works from mobile phones in many countries)."
+    ),
+}
+# Where the country has a line for urgent medical advice that is not an emergency (the
+# UK's NHS 111), said after the urgent advice: {urgent} is "111 (United Kingdom)".
+URGENT_LINE = "For urgent medical advice you can also call {urgent}."
+SOON_ADVICE = (
+    "📋 <b>Please book an appointment with a GP (family doctor) in the next few days</b> "
+    "and tell them about this. Your program goes on meanwhile, gently: stop any move that "
+    "makes the pain worse. If any of the emergency signs appear, go to an emergency "
+    "department straight away (/redflags lists them)."
 )
-URGENT_ADVICE = (
-    "⚠️ <b>Please see a doctor today</b> about these symptoms: a same-day appointment or "
-    "urgent care. If you feel very unwell, call {number}.\n\n"
-    "I have paused your program and every reminder. When a clinician has checked you and "
-    "said exercise is OK, press the button below."
+RED_FLAG_PAUSED = (
+    "I have paused your program and every reminder. When a clinician has examined you, "
+    "send /cleared: two questions, and your program can go on."
 )
 PAUSED_FOR_RED_FLAG = (
-    "Your program is paused until a clinician has checked you. "
-    "When they have said exercise is OK, press the button below."
+    "Your program is paused until a clinician has examined you. "
+    "When they have, send /cleared or press the button below: two questions first."
 )
+CLEARED_START = "A clinician saw me"
 WAITING_FOR_SCREENING = (
     "Your program waits for a clinician's go-ahead (from the safety questions). "
     "When you have it, press the button below."
@@ -275,15 +315,61 @@ CLEARED_SETUP = "Thank you. Let's go on setting you up."
 NO_RED_FLAGS = (
     "Thank you: none of these apply today. If any of them appear, /redflags is here any time."
 )
+# The all-clear after a red-flag "yes" (services/red_flags.py): what was flagged and when,
+# when the person was examined (only after the answer counts), and what the clinician said.
+CLEAR_FLAGGED = {
+    "emergency": "On {when} you answered yes to signs that need emergency care:\n{signs}",
+    "urgent": "On {when} you answered yes to signs that need a doctor the same day:\n{signs}",
+}
+CLEAR_ASK_WHEN = "When did a clinician examine you for this?"
+BTN_CLEAR_AFTER = "After my answer"
+BTN_CLEAR_BEFORE = "Before my answer"
+BTN_CLEAR_NOT_YET = "Not yet"
+CLEAR_ASK_OK = "Did the clinician who examined you say that exercise is OK for your back now?"
+BTN_CLEAR_YES = "Yes, exercise is OK"
+BTN_CLEAR_NO = "No, or not sure"
+CLEAR_BEFORE = (
+    "An examination before you told me about these signs can't clear them. Your program "
+    "stays paused. When a clinician has examined you since, send /cleared."
+)
+CLEAR_NOT_YET = (
+    "Then your program stays paused. Please follow the advice above. When a clinician has "
+    "examined you, send /cleared."
+)
+CLEAR_NOT_OK = (
+    "Then your program stays paused: please follow your clinician's advice. When they say "
+    "exercise is OK, send /cleared."
+)
+CLEAR_TOO_SOON = (
+    "Less than an hour ago you answered yes to signs that need emergency care. Please go to "
+    "an emergency department now if you haven't yet. Once a clinician has examined you, "
+    "send /cleared (from {time})."
+)
+CLEAR_NOTHING = "Nothing to clear: your program is not paused for a warning sign."
+# One line of the emergency signs, on the first plan of each week.
+RED_FLAGS_WEEKLY = (
+    "🚨 Emergency now: numbness or tingling around the genitals or buttocks, trouble "
+    "peeing, loss of bladder or bowel control, weak or numb legs, chest pain (/redflags)."
+)
 RED_FLAGS_INFO = (
     "<b>Warning signs that need a doctor</b>\n\n"
-    "Go to an emergency department now, or call {number}, if you have any of these:\n"
-    "{emergency}\n\n"
-    "See a doctor today (a same-day appointment or urgent care) if you have any of these:\n"
-    "{urgent}\n\n"
-    "Once you're set up (/start), /redflags asks you about them and pauses your program "
-    "until a clinician has checked you."
+    "<b>Go to an emergency department now</b> if you have any of these:\n"
+    "{emergency}\n{call}\n\n"
+    "<b>See a doctor today</b> (a same-day appointment or urgent care) if you have any of "
+    "these:\n{urgent}\n\n"
+    "<b>Book a GP (family doctor) appointment in the next few days</b> if you have any of "
+    "these:\n{soon}\n\n"
+    "Once you're set up (/start), /redflags asks you about them. The first two groups pause "
+    "your program until a clinician has examined you."
 )
+# The {call} line of RED_FLAGS_INFO, a whole sentence for a known number and an unknown one.
+RED_FLAGS_CALL = {
+    "number": "For an ambulance, call {number}.",
+    "unknown": (
+        "For an ambulance, call your local emergency number (112 works from mobile phones in "
+        "many countries)."
+    ),
+}
 TIMEZONE_ASK = (
     "Which time zone are you in? Reminders then arrive on your clock, and safety advice "
     "comes with your country's emergency number. Send a city "
@@ -457,6 +543,7 @@ HELP = (
     "/settings — time zone, times, equipment, weekly summary\n"
     "/pause, /resume — stop and restart every reminder\n"
     "/redflags — the warning signs that need a doctor\n"
+    "/cleared — after a warning sign: a clinician has examined you\n"
     "/export — everything I store about you, as a CSV file\n"
     "/deletedata — erase everything I store about you\n"
     "/privacy — what I store and how to export or delete it\n"
@@ -488,15 +575,16 @@ COMMANDS = {
     "pause": "Stop all reminders for now",
     "resume": "Reminders on again",
     "redflags": "Warning signs that need a doctor",
+    "cleared": "A clinician examined me after a warning sign",
     "privacy": "What is stored, export and deletion",
     "language": "Change the language",
     "help": "What I can do",
 }
 PLAN_REASON_AWAY_FIRST = (
-    "Welcome back! It's been a while, so before any exercise, two quick safety questions."
+    "Welcome back! It's been a while, so before any exercise, three quick safety questions."
 )
 RED_FLAGS_HIGH_PAIN_FIRST = (
-    "Pain {pain}/10 is high. Before any exercise, two quick safety questions."
+    "Pain {pain}/10 is high. Before any exercise, three quick safety questions."
 )
 RED_FLAGS_STILL_OPEN = "Before anything else, please answer the safety question below."
 RED_FLAGS_OPEN_TOAST = "Please answer the safety question first (it's in the chat)."
@@ -530,7 +618,7 @@ PAUSED = "Paused: no reminders or check-in prompts until you send /resume."
 ALREADY_PAUSED = "You're already paused. Send /resume to get reminders again."
 RESUMED = "Welcome back: reminders are on again. Next check-in prompt: {next}."
 NOT_PAUSED = "Reminders are already on."
-RESUME_HELD = "Reminders stay off until a clinician has checked you (see /redflags for the button)."
+RESUME_HELD = "Reminders stay off until a clinician has checked you."
 SAVED = "Saved."
 REMINDERS_TITLE = (
     "<b>Your reminders</b> ({zone})\nCheck-in prompt: {checkin}\nBar hangs: {hangs}\n{state}"
@@ -684,8 +772,21 @@ REPORT_RED_FLAGS_NONE = "Red-flag questions: no to all."
 REPORT_RED_FLAG = {
     "emergency": "Red-flag questions: yes to a sign that needs emergency care.",
     "urgent": "Red-flag questions: yes to a sign that needs a doctor the same day.",
+    "soon": (
+        "Red-flag questions: yes to a sign that needs a GP appointment within days; the "
+        "program went on."
+    ),
+}
+REPORT_ADVISED = {
+    "emergency": "Red-flag answer: advised to go to an emergency department at once.",
+    "urgent": "Red-flag answer: advised to see a doctor the same day.",
+    "soon": "Red-flag answer: advised to see a GP within a few days.",
 }
 REPORT_CLEARED = "Clinician's all-clear for exercise (as reported by the person)."
+REPORT_CLEARED_EXAMINED = (
+    "Clinician's all-clear for exercise after an examination following the red-flag answer "
+    "(as reported by the person)."
+)
 REPORT_SCREENING_CLEARED = "Clinician's go-ahead after screening (as reported by the person)."
 REPORT_HOLD = {
     "red_flag": "Now: the program is paused after a red-flag answer, until a clinician clears it.",
@@ -706,9 +807,12 @@ REPORT_ABOUT = (
     "Back Coach is a self-management coach in Telegram, built on a public article (Jeff "
     "Cavaliere, Athlean-X: a seven-move strength progression for lower back pain). It is not "
     "a medical device and makes no diagnosis. The person rates their pain (0–10) each day; "
-    "stages follow fixed rules from those ratings and the sessions done. High pain or any "
-    "red-flag answer pauses exercise and points to a clinician. Every figure here is the "
-    "person's own report."
+    "stages follow fixed rules from those ratings and the sessions done. High pain lightens "
+    "the day's plan, and pain of 8 or more or a return after two weeks away asks the "
+    "red-flag questions again. A red-flag answer that needs emergency care or a doctor the "
+    "same day pauses exercise and reminders until the person reports a clinician's all-clear "
+    "after an examination; one that needs a GP within days keeps the program going, with "
+    "that advice. Every figure here is the person's own report."
 )
 REPORT_FOOTER = "Back Coach report · made {day} · page {page}"
 

@@ -50,6 +50,7 @@ COMMANDS = [
     "export",
     "deletedata",
     "redflags",
+    "cleared",
     "privacy",
     "language",
     "help",
@@ -168,6 +169,7 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("why", commands.why_command, filters=private))
     app.add_handler(CommandHandler("exercises", commands.exercises_command, filters=private))
     app.add_handler(CommandHandler("redflags", commands.redflags_command, filters=private))
+    app.add_handler(CommandHandler("cleared", commands.cleared_command, filters=private))
     app.add_handler(CommandHandler(["help", "privacy"], commands.static_command, filters=private))
     app.add_handler(CommandHandler("progress", data.progress_command, filters=private))
     app.add_handler(CommandHandler("export", data.export_command, filters=private))

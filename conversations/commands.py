@@ -7,7 +7,7 @@ from telegram import Update
 from coach import texts
 from conversations.context import Ctx
 from conversations.render import send
-from services import checkin, onboarding
+from services import checkin, onboarding, red_flags
 from services.outcome import Outcome, Say
 
 
@@ -59,6 +59,11 @@ async def exercises_command(update: Update, ctx: Ctx) -> None:
 async def redflags_command(update: Update, ctx: Ctx) -> None:
     """Ask the red-flag questions now."""
     await answer(update, ctx, await onboarding.redflags(ctx.deps, chat_id(update)))
+
+
+async def cleared_command(update: Update, ctx: Ctx) -> None:
+    """A clinician has examined the person after a red-flag answer: the all-clear's questions."""
+    await answer(update, ctx, await red_flags.start_clearance(ctx.deps, chat_id(update)))
 
 
 async def static_command(update: Update, ctx: Ctx) -> None:

@@ -224,6 +224,7 @@ def plan_text(program: Program, plan: Plan, feedback: tuple[MoveFeedback, ...] =
         "\n".join(_groups(program, plan)),
         f"<b>{count}</b> {texts.PLAN_FOOTER}",
         f"<i>{escape(' '.join(notes), quote=False)}</i>",
+        texts.RED_FLAGS_WEEKLY if plan.weekly_signs else "",
     ]
     return "\n\n".join(p for p in parts if p)[:LIMIT]
 

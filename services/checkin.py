@@ -25,18 +25,19 @@ from services.outcome import (
     hold_notice,
     pain_question,
 )
-from services.steps import Step, question, red_flags_open
+from services.steps import Step, question, red_flag_hold, red_flags_open
 from services.unit import Work, unit
 
 
 def held(person: Person) -> Say | None:
-    """While a hold is on, the only thing to say is why, with the button that lifts it."""
+    """While a hold is on, the only thing to say is why, with the button that lifts a
+    screening hold or starts the all-clear of a red-flag pause."""
     why = hold(person)
     if why is None:
         return None
-    return hold_notice(
-        texts.PAUSED_FOR_RED_FLAG if why is Hold.RED_FLAG else texts.WAITING_FOR_SCREENING
-    )
+    if why is Hold.RED_FLAG:
+        return red_flag_hold()
+    return hold_notice(texts.WAITING_FOR_SCREENING)
 
 
 async def current_plan(work: Work, person: Person) -> tuple[Plan | None, History]:
@@ -58,6 +59,13 @@ async def _red_flags_due(work: Work, person: Person, plan: Plan) -> bool:
     first_day = plan.day - timedelta(days=work.core.program.rules.red_flag_recheck_days - 1)
     events = await work.safety.all(person.chat_id)
     return not red_flags_answered_since(events, person.timezone or "UTC", first_day)
+
+
+async def _answered_today(work: Work, person: Person, plan: Plan) -> bool:
+    """Whether the red flags were answered today: after time away they are asked before
+    the day's first plan, and the answers stand for the rest of the day."""
+    events = await work.safety.all(person.chat_id)
+    return red_flags_answered_since(events, person.timezone or "UTC", plan.day)
 
 
 async def plan_messages(work: Work, person: Person) -> list[Message]:
@@ -169,7 +177,7 @@ async def rate(work: Work, person: Person, pain: int) -> list[Message]:
     if red_flags_open(person):
         person.step_data = {"then": "plan"}
         return red_flags_first(person)
-    if plan.away:
+    if plan.away and not await _answered_today(work, person, plan):
         person.step, person.step_data = Step.RF_EMERGENCY, {"then": "plan"}
         return [Say(texts.PLAN_REASON_AWAY_FIRST), question(person)]
     if await _red_flags_due(work, person, plan):

@@ -14,11 +14,12 @@ from html import escape
 from coach import i18n, places, texts
 from coach.model import Equipment, Person, Profile, RedFlagGroup, SafetyEvent, SafetyEventKind
 from coach.model import Screening as ScreeningAnswers
-from coach.safety import Hold, clinician_cleared, hold, record_red_flag, record_screening
-from services import checkin
+from coach.safety import Hold, clinician_cleared, hold, record_screening
+from services import checkin, red_flags
 from services.core import Core
 from services.outcome import Keyboard, Message, Outcome, Say, hold_notice, pain_question
 from services.steps import (
+    CLEARANCE,
     HANG_SUGGESTIONS,
     NONE,
     RED_FLAGS,
@@ -30,13 +31,13 @@ from services.steps import (
     ZONE,
     Step,
     accepts,
-    after_hold,
     after_zone,
     kit,
     parse_hhmm,
     parse_time,
     parse_times,
     question,
+    red_flag_hold,
     screening_answers,
     started,
     step_of,
@@ -67,36 +68,6 @@ def zone_label(zone: str | None) -> str:
     if posix is None:
         return zone or "UTC"
     return f"UTC{'-' if posix[1] == '+' else '+'}{int(posix[2])}"
-
-
-def emergency_words(zone: str | None) -> str:
-    """The local emergency number, from the country of the person's time zone."""
-    found = places.emergency_number(zone or "UTC")
-    if not found.number:
-        return texts.EMERGENCY_NUMBER_UNKNOWN
-    template = texts.EMERGENCY_NUMBER_ALSO if found.also else texts.EMERGENCY_NUMBER
-    country = texts.country(found.country_code, found.country)
-    return template.format(number=found.number, also=found.also, country=country)
-
-
-def advice(template: str, zone: str | None) -> str:
-    """Red-flag advice with the local number; without a country (a UTC offset), the generic
-    words and how to get the local number into the bot."""
-    found = places.emergency_number(zone or "UTC")
-    text = template.format(number=escape(emergency_words(zone)))
-    return text if found.country else text + texts.EMERGENCY_NUMBER_HOW
-
-
-def red_flags_info(zone: str | None) -> Say:
-    """The warning signs and what to do, for anyone (nothing is asked or stored)."""
-    emergency = texts.RED_FLAGS_EMERGENCY.format(since="").split("\n", 1)[1]
-    urgent = texts.RED_FLAGS_URGENT.format(since="").split("\n", 1)[1]
-    return Say(
-        advice(
-            texts.RED_FLAGS_INFO.replace("{emergency}", emergency).replace("{urgent}", urgent),
-            zone,
-        )
-    )
 
 
 # Moving between steps -------------------------------------------------------------------
@@ -131,10 +102,11 @@ def finish(work: Work, person: Person) -> list[Message]:
     zone = zone_label(person.timezone)
     why = hold(person)
     if why is not None:  # no rating is asked for while the program waits for a clinician
-        waiting = texts.PAUSED_FOR_RED_FLAG if why is Hold.RED_FLAG else texts.WAITING_FOR_SCREENING
+        screening = hold_notice(texts.WAITING_FOR_SCREENING)
+        waiting = red_flag_hold() if why is Hold.RED_FLAG else screening
         return [
             Say(texts.SETUP_DONE_HELD.format(checkin=checkin_at, hangs=hangs, zone=zone)),
-            hold_notice(waiting),
+            waiting,
         ]
     return [
         Say(texts.SETUP_DONE.format(checkin=checkin_at, hangs=hangs, zone=zone)),
@@ -190,7 +162,7 @@ async def redflags(core: Core, chat_id: int) -> Outcome:
     async with unit(core) as work:
         person = await work.person(chat_id, repair=False)
         if person is None or not person.registered:
-            return Outcome([red_flags_info(person.timezone if person else None)])
+            return Outcome([red_flags.info(person.timezone if person else None)])
         if hold(person) is not None:
             return Outcome([checkin.held(person) or Say(texts.NOT_NOW)])
         person.step, person.step_data = Step.RF_EMERGENCY, {}
@@ -259,6 +231,8 @@ async def _answer(work: Work, person: Person, value: str) -> list[Message]:
         return await _screening(work, person, none=value == NONE)
     if step in RED_FLAGS:
         return await _red_flags(work, person, step, yes)
+    if step in CLEARANCE:
+        return await red_flags.clearance_answer(work, person, step, value)
     if step is Step.TZ_CHOICE:
         return _set_zone(work, person, zone_choices(person)[int(value)][1])
     if step is Step.CHECKIN_TIME:
@@ -285,55 +259,53 @@ async def _screening(work: Work, person: Person, *, none: bool) -> list[Message]
 
 
 async def _red_flags(work: Work, person: Person, step: Step, yes: bool) -> list[Message]:
-    """An answer to one red-flag group: a "yes" pauses everything, with the advice."""
-    emergency = step is Step.RF_EMERGENCY
-    group = (RedFlagGroup.EMERGENCY if emergency else RedFlagGroup.URGENT) if yes else None
-    wording = f"wording {texts.RED_FLAGS_VERSION}"
-    if group is not None:
-        record_red_flag(person, group, work.now)
-        detail = f"{group} ({wording})"
+    """An answer to one red-flag tier: an emergency or urgent "yes" pauses everything, with
+    the advice; a "soon" "yes" gives its advice and the program goes on."""
+    paused = await red_flags.answered(work, person, step, yes)
+    if paused is not None:
+        return paused
+    following = STEPS[step].next
+    if following in RED_FLAGS:
+        return goto(work, person, following)
+    said: Message
+    if yes:  # the last tier, "soon": a GP within days, and the program goes on gently
+        said = Say(red_flags.advice(RedFlagGroup.SOON, person.timezone), alone=True)
+    else:
+        wording = f"wording {texts.RED_FLAGS_VERSION}"
         await work.safety.log(
-            person.chat_id, SafetyEvent(work.now, SafetyEventKind.RED_FLAG, detail)
+            person.chat_id, SafetyEvent(work.now, SafetyEventKind.RED_FLAGS_NONE, wording)
         )
-        template = texts.EMERGENCY_ADVICE if emergency else texts.URGENT_ADVICE
-        resume_at = Step.RF_URGENT if emergency else STEPS[Step.RF_URGENT].next
-        person.step = None if person.registered else Step.RF_HOLD
-        person.step_data = {} if person.registered else {"after": str(resume_at)}
-        return [hold_notice(advice(template, person.timezone))]
-    if emergency:
-        return goto(work, person, Step.RF_URGENT)
-    await work.safety.log(
-        person.chat_id, SafetyEvent(work.now, SafetyEventKind.RED_FLAGS_NONE, wording)
-    )
+        said = Say(texts.NO_RED_FLAGS)
     then = person.step_data.get("then")
     person.step_data = {}
     if not person.registered:
-        return goto(work, person, STEPS[step].next)
+        return [said, *goto(work, person, following)] if yes else goto(work, person, following)
     person.step = None
     if then == "plan":
-        return [Say(texts.NO_RED_FLAGS), *await checkin.plan_after_red_flags(work, person)]
-    return [Say(texts.NO_RED_FLAGS)]
+        return [said, *await checkin.plan_after_red_flags(work, person)]
+    return [said]
 
 
 async def clear_hold(core: Core, chat_id: int) -> Outcome:
-    """ "A clinician said exercise is OK": the hold is lifted and the program goes on."""
+    """The button of a hold: a screening go-ahead lifts a screening hold at once; a
+    red-flag pause starts the all-clear (``services/red_flags.py``), never lifts it."""
     async with unit(core) as work:
         person = await work.person(chat_id)
         if person is None:
             return Outcome([Say(texts.NOT_REGISTERED)])
-        if hold(person) is None:
+        why = hold(person)
+        if why is None:
             return Outcome(toast=texts.NOT_NOW)
-        clinician_cleared(person, work.now)
-        await work.safety.log(chat_id, SafetyEvent(work.now, SafetyEventKind.CLINICIAN_CLEARED))
         messages: list[Message]
-        if person.step == Step.RF_HOLD:  # set-up goes on: there is no program yet
-            following = after_hold(person)
-            person.step_data = {}
-            messages = [Say(texts.CLEARED_SETUP), *goto(work, person, following)]
-        elif person.registered:
-            messages = [Say(texts.CLEARED), pain_question(core.today(person))]
-        else:  # a screening go-ahead in the middle of set-up
-            messages = [Say(texts.CLEARED_SETUP), question(person)]
+        if why is Hold.RED_FLAG:
+            messages = red_flags.begin(work, person)
+        else:
+            clinician_cleared(person, work.now)
+            await work.safety.log(chat_id, SafetyEvent(work.now, SafetyEventKind.CLINICIAN_CLEARED))
+            if person.registered:
+                messages = [Say(texts.CLEARED), pain_question(core.today(person))]
+            else:  # a screening go-ahead in the middle of set-up
+                messages = [Say(texts.CLEARED_SETUP), question(person)]
         await work.save(person)
         await work.commit()
     return Outcome(messages)

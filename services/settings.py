@@ -8,9 +8,8 @@ from coach import texts
 from coach.explain import standing
 from coach.model import Equipment, Person
 from coach.places import load_zone
-from coach.safety import hold
 from coach.schedule import Kind
-from services import onboarding
+from services import checkin, onboarding
 from services.access import registered
 from services.actions import Action
 from services.core import Core
@@ -125,8 +124,9 @@ async def resume(core: Core, chat_id: int) -> Outcome:
         person, refusal = await registered(work, chat_id)
         if person is None:
             return refusal
-        if hold(person) is not None:
-            return Outcome([Say(texts.RESUME_HELD)])
+        notice = checkin.held(person)
+        if notice is not None:  # what lifts the hold comes with it
+            return Outcome([Say(texts.RESUME_HELD), notice])
         was_paused = person.paused or person.quiet or not person.active
         person.paused = person.quiet = False
         person.active = True  # writing to the bot: not blocked any more

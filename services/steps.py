@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import time
 from enum import StrEnum
 
-from coach import i18n, texts
-from coach.model import Equipment, Person
+from coach import i18n, red_flags, texts
+from coach.model import Equipment, Person, RedFlagGroup
+from coach.places import load_zone
 from services.actions import Action
 from services.outcome import Button, Keyboard, Say
 
@@ -27,7 +28,10 @@ class Step(StrEnum):
     SCREENING = "screening"  # one question: a toggle per item, then Done or None of these
     RF_EMERGENCY = "rf_emergency"
     RF_URGENT = "rf_urgent"
+    RF_SOON = "rf_soon"
     RF_HOLD = "rf_hold"
+    CLEAR_WHEN = "clear_when"  # the all-clear: when was the person examined?
+    CLEAR_OK = "clear_ok"  # … and did the clinician say exercise is OK?
     TIMEZONE = "timezone"
     TZ_CHOICE = "tz_choice"
     CHECKIN_TIME = "checkin_time"
@@ -47,7 +51,14 @@ LEGACY = {
     "hang_times": Step.HANGS,
 }
 SCREENING_KEYS = ("pregnant", "recent_spinal_surgery", "osteoporosis", "under_18")
-RED_FLAGS = (Step.RF_EMERGENCY, Step.RF_URGENT)
+RED_FLAGS = (Step.RF_EMERGENCY, Step.RF_URGENT, Step.RF_SOON)
+TIER_OF = {
+    Step.RF_EMERGENCY: RedFlagGroup.EMERGENCY,
+    Step.RF_URGENT: RedFlagGroup.URGENT,
+    Step.RF_SOON: RedFlagGroup.SOON,
+}
+CLEARANCE = (Step.CLEAR_WHEN, Step.CLEAR_OK)
+AFTER, BEFORE, NOT_YET = "after", "before", "notyet"  # answers to "when were you examined?"
 ZONE = (Step.TIMEZONE, Step.TZ_CHOICE)
 GYM = "gym"  # the gym-experience toggle of the equipment keyboard
 
@@ -196,17 +207,50 @@ def _hangs(_person: Person) -> Say:
 
 def _red_flags(step: Step) -> Callable[[Person], Say]:
     def ask(person: Person) -> Say:
-        since = texts.SINCE_CLEARED if person.safety.cleared_at else ""
-        template = (
-            texts.RED_FLAGS_EMERGENCY if step is Step.RF_EMERGENCY else texts.RED_FLAGS_URGENT
-        )
-        return _yes_no(step, template.format(since=since))
+        since = person.safety.cleared_at is not None
+        return _yes_no(step, red_flags.question(TIER_OF[step], since_cleared=since))
 
     return ask
 
 
+def red_flag_hold() -> Say:
+    """The red-flag pause, with the button that starts the all-clear (never lifts it)."""
+    return Say(
+        texts.PAUSED_FOR_RED_FLAG,
+        ((Button(texts.CLEARED_START, Action.CLEAR_HOLD),),),
+        alone=True,
+    )
+
+
 def _hold(_person: Person) -> Say:
-    return Say(texts.PAUSED_FOR_RED_FLAG, ((Button(texts.CLINICIAN_OK, Action.CLEAR_HOLD),),))
+    return red_flag_hold()
+
+
+def flagged(person: Person) -> str:
+    """What was flagged and when, in the person's zone: the tier's signs."""
+    safety = person.safety
+    tier = safety.red_flag or RedFlagGroup.EMERGENCY
+    at = safety.red_flag_at
+    when = "?"
+    if at is not None:
+        local = at.astimezone(load_zone(person.timezone or "UTC"))
+        when = f"{texts.day(local.date())} {local:%H:%M}"
+    return texts.CLEAR_FLAGGED[tier.value].format(when=when, signs=red_flags.bullets(tier))
+
+
+def _clear_when(person: Person) -> Say:
+    rows = [
+        [(texts.BTN_CLEAR_AFTER, AFTER)],
+        [(texts.BTN_CLEAR_BEFORE, BEFORE)],
+        [(texts.BTN_CLEAR_NOT_YET, NOT_YET)],
+    ]
+    text = f"{flagged(person)}\n\n<b>{texts.CLEAR_ASK_WHEN}</b>"
+    return Say(text, _answers(Step.CLEAR_WHEN, *rows), alone=True)
+
+
+def _clear_ok(_person: Person) -> Say:
+    rows = [[(texts.BTN_CLEAR_YES, "y")], [(texts.BTN_CLEAR_NO, "n")]]
+    return Say(texts.CLEAR_ASK_OK, _answers(Step.CLEAR_OK, *rows), alone=True)
 
 
 def _zone_choice(person: Person) -> Say:
@@ -229,9 +273,13 @@ STEPS: dict[Step, Spec] = {
         next=Step.RF_EMERGENCY,
     ),
     Step.RF_EMERGENCY: Spec(_red_flags(Step.RF_EMERGENCY), next=Step.RF_URGENT),
-    Step.RF_URGENT: Spec(_red_flags(Step.RF_URGENT), next=Step.CHECKIN_TIME),
-    # After a "yes" and a clinician's go-ahead: the urgent group if the emergency one was
-    # the "yes", else the rest of the set-up (see ``after_hold``).
+    Step.RF_URGENT: Spec(_red_flags(Step.RF_URGENT), next=Step.RF_SOON),
+    Step.RF_SOON: Spec(_red_flags(Step.RF_SOON), next=Step.CHECKIN_TIME),
+    # The all-clear after a red-flag "yes" (services/red_flags.py): two deliberate answers.
+    Step.CLEAR_WHEN: Spec(_clear_when, buttons=frozenset({AFTER, BEFORE, NOT_YET})),
+    Step.CLEAR_OK: Spec(_clear_ok),
+    # After a "yes" and a clinician's all-clear: the next group after the one answered
+    # "yes", then the rest of the set-up (see ``after_hold``).
     Step.RF_HOLD: Spec(_hold, buttons=frozenset(), next=Step.CHECKIN_TIME),
     # The time zone comes right after consent, so the safety advice carries the local
     # emergency number; a person who answered screening before (an older order) skips it.

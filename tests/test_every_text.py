@@ -15,8 +15,8 @@ from datetime import date
 
 import pytest
 
-from coach import texts
-from coach.model import Equipment
+from coach import red_flags, texts
+from coach.model import Equipment, RedFlagGroup
 from coach.plan import Plan
 from coach.program import Program, default_program
 from conversations.render import exercises_text, how_text, plan_text
@@ -96,8 +96,12 @@ SAMPLES: dict[str, object] = {
     "time": "07:30",
     "page": 2,
     "total": 7,
-    "emergency": texts.RED_FLAGS_EMERGENCY.format(since="").split("\n", 1)[1],
-    "urgent": texts.RED_FLAGS_URGENT.format(since="").split("\n", 1)[1],
+    "emergency": red_flags.bullets(RedFlagGroup.EMERGENCY),
+    "urgent": red_flags.bullets(RedFlagGroup.URGENT),
+    "soon": red_flags.bullets(RedFlagGroup.SOON),
+    "signs": red_flags.bullets(RedFlagGroup.EMERGENCY),
+    "call": texts.RED_FLAGS_CALL["unknown"],
+    "when": "Mon 3 Nov 14:05",
 }
 
 

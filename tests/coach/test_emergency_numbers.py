@@ -125,3 +125,42 @@ def test_every_populous_country_with_a_number_gives_it_through_one_of_its_zones(
     numbers = numbered()
     for code in sorted(set(POPULOUS) & set(numbers)):
         assert places.emergency_number(zones[code]).number == numbers[code], code
+
+
+# Checked in the red-flag review (Safety v3): a zone in each country and what it must give.
+CHECKED = [
+    ("Europe/San_Marino", "SM", "118", None),
+    ("Asia/Kolkata", "IN", "112", "108"),
+    ("Asia/Riyadh", "SA", "997", "911"),
+    ("America/Argentina/Buenos_Aires", "AR", "107", "911"),
+    ("America/Argentina/Cordoba", "AR", "107", "911"),
+    ("Asia/Jakarta", "ID", "119", "112"),
+    ("Africa/Algiers", "DZ", "14", None),
+    ("Africa/Casablanca", "MA", "15", None),
+    ("Asia/Kathmandu", "NP", "102", None),
+    ("Europe/Belgrade", "RS", "194", None),
+    ("Europe/Sarajevo", "BA", "124", None),
+    ("Asia/Yerevan", "AM", "103", None),
+    ("Asia/Baku", "AZ", "112", "103"),
+    ("Asia/Phnom_Penh", "KH", "119", None),
+    ("Asia/Vientiane", "LA", "1195", None),
+    ("Asia/Macau", "MO", "999", "112"),
+    ("Europe/Gibraltar", "GI", "190", None),
+]
+
+
+@pytest.mark.parametrize(("zone", "code", "number", "also"), CHECKED)
+def test_each_checked_country_gives_its_number_and_names_its_source(
+    zone: str, code: str, number: str, also: str | None
+) -> None:
+    found = places.emergency_number(zone)
+    assert (found.country_code, found.number, found.also) == (code, number, also)
+    section = places.NUMBERS_FILE.read_text(encoding="utf-8").split("\n[also]\n")[0]
+    lines = section.splitlines()
+    at = next(i for i, line in enumerate(lines) if re.match(rf'\s*"{code}",\s*#', line))
+    comment = lines[at]
+    for line in lines[at + 1 :]:
+        if not re.match(r"\s*#", line):
+            break
+        comment += line
+    assert re.search(r"https://\S+", comment), code

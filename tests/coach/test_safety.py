@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from coach import texts
+from coach import red_flags, texts
 from coach.model import Person, Rating, RedFlagGroup, Screening
 from coach.program import Program
 from coach.safety import (
@@ -129,7 +129,7 @@ def test_a_new_yes_in_screening_needs_a_new_go_ahead() -> None:
 # --- red flags ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("group", list(RedFlagGroup))
+@pytest.mark.parametrize("group", [RedFlagGroup.EMERGENCY, RedFlagGroup.URGENT])
 def test_a_yes_to_either_red_flag_group_holds_the_program(group: RedFlagGroup) -> None:
     person = record_red_flag(newcomer(), group, NOW)
     assert hold(person) is Hold.RED_FLAG
@@ -179,17 +179,50 @@ def test_a_red_flag_after_an_all_clear_holds_again() -> None:
 
 
 @pytest.mark.parametrize(
-    ("question", "words"),
+    ("tier", "words"),
     [
-        (texts.RED_FLAGS_EMERGENCY, ["saddle", "bladder", "bowel", "legs"]),
         (
-            texts.RED_FLAGS_URGENT,
-            ["fever", "weight loss", "cancer", "night", "steroid", "fall", "under 20", "over 50"],
+            RedFlagGroup.EMERGENCY,
+            ["saddle", "tingling", "wipe", "bladder", "bowel", "<b>both</b> legs",
+             "one leg getting weaker", "chest pain", "serious fall or accident"],
         ),
+        (
+            RedFlagGroup.URGENT,
+            ["high temperature", "weight loss", "cancer, now or in the past", "night",
+             "steroid", "coughing, sneezing or straining", "lump", "upper back"],
+        ),
+        (RedFlagGroup.SOON, ["3 months", "before age 45", "under 20 or over 50"]),
     ],
-)
-def test_each_red_flag_group_asks_every_sign_of_the_design(question: str, words: list[str]) -> None:
-    assert all(word in question for word in words)
+)  # fmt: skip
+def test_each_red_flag_tier_asks_every_sign_of_the_design(
+    tier: RedFlagGroup, words: list[str]
+) -> None:
+    asked = red_flags.question(tier, since_cleared=False)
+    assert [word for word in words if word not in asked] == []
+
+
+def test_a_fall_or_accident_is_an_emergency_and_age_alone_is_not_urgent() -> None:
+    tier = {sign.key: sign.tier for sign in red_flags.signs()}
+    assert tier["accident"] is RedFlagGroup.EMERGENCY
+    assert tier["chest"] is RedFlagGroup.EMERGENCY
+    assert tier["age"] is RedFlagGroup.SOON
+    assert red_flags.holds(RedFlagGroup.URGENT) and not red_flags.holds(RedFlagGroup.SOON)
+
+
+def test_every_sign_of_the_table_has_its_words_a_tier_and_a_source() -> None:
+    keys = [sign.key for sign in red_flags.signs()]
+    assert len(keys) == len(set(keys))
+    assert sorted(keys) == sorted(texts.RED_FLAGS_ITEMS)
+    for sign in red_flags.signs():
+        assert sign.source.url.startswith("https://"), sign.key
+        assert sign.source.title and len(sign.section) > 10, sign.key
+    assert {sign.tier for sign in red_flags.signs()} == set(red_flags.TIERS)
+
+
+def test_a_soon_answer_keeps_the_program_going() -> None:
+    person = record_red_flag(newcomer(), RedFlagGroup.SOON, NOW)
+    assert hold(person) is None
+    assert person.safety.red_flag is None
 
 
 # --- v2: no improvement only from a first week at 4+, down to no more than 2, not in maintenance --

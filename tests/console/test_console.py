@@ -99,7 +99,7 @@ async def test_a_person_onboards_checks_in_and_walks_into_the_next_morning(
     await terminal.expect("Time zone set: Europe/Berlin")
     await terminal.expect("[5] None of these")  # screening: one question with toggles
     await terminal.type("5")
-    for _group in range(2):  # the two red-flag groups
+    for _group in range(3):  # the three red-flag tiers
         await terminal.expect("[2] No")
         await terminal.type("2")
     await terminal.expect("[2] 08:00")

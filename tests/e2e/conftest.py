@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bootstrap import build_application
-from coach import i18n
+from coach import i18n, texts
 from coach.program import default_program
 from emulator import BotApiEmulator
 from emulator.models import SentMessage
@@ -124,6 +124,8 @@ class Person:
         await self.expect("groin")
         await self.press("No")
         await self.expect("fever")
+        await self.press("No")
+        await self.expect("And last")
         await self.press("No")
         await self.expect("When should I ask")
         await self.press("08:00")
@@ -357,6 +359,8 @@ async def no_to_safety(person: Person) -> None:
     await person.press("No")
     await person.expect("fever")
     await person.press("No")
+    await person.expect("And last")
+    await person.press("No")
     await person.expect("When should I ask")
 
 
@@ -368,6 +372,16 @@ async def finish_after_time_zone(person: Person) -> None:
     await person.expect("When should I remind you")
     await person.press("2 a day")
     await person.expect("All set")
+
+
+async def all_clear(person: Person) -> None:
+    """The two answers of the all-clear, once it has started (/cleared or the pause's
+    button): examined after the flagged answer, and exercise is OK."""
+    when = await person.expect("When did a clinician examine you")
+    assert "you answered yes to signs" in (when.text or "")
+    await person.press(texts.BTN_CLEAR_AFTER)
+    await person.expect("Did the clinician who examined you")
+    await person.press(texts.BTN_CLEAR_YES)
 
 
 def plan_slugs(person: Person, plan_id: int) -> list[str]:

@@ -244,6 +244,8 @@ async def test_the_commands_answer_sensibly(bot: Bot, person: Person) -> None:
     await person.press("No")
     await person.expect("fever")
     await person.press("No")
+    await person.expect("And last")
+    await person.press("No")
     await person.expect("none of these apply today")
 
     await person.say("/privacy")

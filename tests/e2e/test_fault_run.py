@@ -52,6 +52,7 @@ ANSWERS = [
     ("Do any of these apply", "None of these"),
     ("groin", "No"),
     ("fever", "No"),
+    ("And last", "No"),
     ("When should I ask", "08:00"),
     ("What do you have", "Done"),
     ("When should I remind you", "2 a day"),

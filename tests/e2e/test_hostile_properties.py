@@ -92,6 +92,12 @@ async def _urgent(p: Person) -> None:
     await p.expect("fever")
 
 
+async def _soon(p: Person) -> None:
+    await _urgent(p)
+    await p.press("No")
+    await p.expect("And last")
+
+
 async def _held_in_onboarding(p: Person) -> None:
     await _emergency(p)
     await p.press("Yes")
@@ -111,7 +117,7 @@ async def _zone_choice(p: Person) -> None:
 
 
 async def _checkin_time(p: Person) -> None:
-    await _urgent(p)
+    await _soon(p)
     await p.press("No")
     await p.expect("When should I ask")
 
@@ -171,6 +177,23 @@ async def _held_registered(p: Person) -> None:
     await p.expect("paused your program")
 
 
+async def _clearance_asked(p: Person) -> None:
+    """Paused after an urgent answer, the all-clear's first question open."""
+    await _red_flags_registered(p)
+    await p.press("No")
+    await p.expect("fever")
+    await p.press("Yes")
+    await p.expect("paused your program")
+    await p.say("/cleared")
+    await p.expect("When did a clinician examine you")
+
+
+async def _clearance_confirm(p: Person) -> None:
+    await _clearance_asked(p)
+    await p.press(texts.BTN_CLEAR_AFTER)
+    await p.expect("Did the clinician who examined you")
+
+
 async def _declined(p: Person) -> None:
     await _consent(p)
     await p.press(texts.CONSENT_NO)
@@ -197,6 +220,7 @@ STATES: dict[str, Callable[[Person], Awaitable[None]]] = {
     "screening_ticked": _screening_ticked,
     "rf_emergency": _emergency,
     "rf_urgent": _urgent,
+    "rf_soon": _soon,
     "rf_hold": _held_in_onboarding,
     "timezone": _zone,
     "tz_choice": _zone_choice,
@@ -213,6 +237,8 @@ STATES: dict[str, Callable[[Person], Awaitable[None]]] = {
     "deleted": _deleted,
     "red_flags_registered": _red_flags_registered,
     "red_flag_hold": _held_registered,
+    "clear_when": _clearance_asked,
+    "clear_ok": _clearance_confirm,
 }
 
 
@@ -321,6 +347,9 @@ def _inputs(chat: int, today: date, moves: list[str]) -> st.SearchStrategy[Input
                 "yes",
                 "no",
                 "keep",
+                "after",
+                "before",
+                "notyet",
                 "ct",
                 "hc",
                 "tz",
@@ -631,6 +660,8 @@ async def check_invariants(run: Run, started: bool) -> None:
             need(bool(zone_choices(p)), f"a zone choice has choices: {p.step_data}")
         if step is Step.RF_HOLD:
             need(hold(p) is not None, "the onboarding hold is a hold")
+        if step in (Step.CLEAR_WHEN, Step.CLEAR_OK):
+            need(hold(p) is not None, "the all-clear's questions are asked only while paused")
         need(step is None or step in STEPS, f"step {step} has a question")
     if broken:
         raise AssertionError(

@@ -85,6 +85,7 @@ async def test_with_the_red_flag_question_open_report_answers_as_progress_does(
     text = pdf_text(await document(person))
     assert texts.REPORT_HOLD["red_flag"] in text
     assert f"Tue 3 Mar 2026 {texts.REPORT_RED_FLAG['urgent']}" in text
+    assert f"Tue 3 Mar 2026 {texts.REPORT_ADVISED['urgent']}" in text  # a suggestion, not "none"
 
     await person.say("/deletedata")
     await person.expect("Delete everything?")

@@ -56,6 +56,8 @@ async def test_onboarding_and_checkin_survive_sigkill_between_steps(
     await person.press("No")
     await person.expect("fever")
     await person.press("No")
+    await person.expect("And last")
+    await person.press("No")
     await person.expect("When should I ask")
 
     await bot.kill()
@@ -140,6 +142,8 @@ async def test_a_settings_change_and_an_open_red_flag_question_survive_sigkill(
     await person.expect("Before anything else, please answer the safety question")
     await person.press("No")
     await person.expect("And any of these")
+    await person.press("No")
+    await person.expect("And last")
     await person.press("No")
     await person.expect("none of these apply today")
     assert await bot.stop() == 0

@@ -13,6 +13,7 @@ from tests.e2e.conftest import (
     SCREENING,
     Bot,
     Person,
+    all_clear,
     check_in,
     finish_after_time_zone,
     labels,
@@ -41,6 +42,8 @@ async def test_a_screening_yes_asks_for_a_clinicians_go_ahead_and_holds_the_plan
     await person.expect("groin")
     await person.press("No")
     await person.expect("fever")
+    await person.press("No")
+    await person.expect("And last")
     await person.press("No")
     await finish_after_time_zone(person)
 
@@ -82,6 +85,8 @@ async def test_after_a_screening_yes_onboarding_does_not_ask_for_a_rating_it_wou
     await person.press("No")
     await person.expect("fever")
     await person.press("No")
+    await person.expect("And last")
+    await person.press("No")
     await finish_after_time_zone(person)
     after = await settle(person)
     assert not any("How does your back feel" in text for text in after)
@@ -105,8 +110,9 @@ async def test_a_red_flag_at_onboarding_pauses_until_a_clinician_clears_it(
         await person.expect(question)
         await person.press(answer)
     message = await person.expect(advice)
-    assert "paused your program" in (message.text or "")
-    assert labels(message) == ["A clinician has checked me and said exercise is OK"]
+    assert labels(message) == []  # never a button on the advice: the all-clear is its own talk
+    paused = await person.expect("I have paused your program")
+    assert labels(paused) == [] and "/cleared" in (paused.text or "")
 
     saved = await stored(bot, person.user_id)
     assert saved.person.safety.red_flag is group
@@ -118,19 +124,22 @@ async def test_a_red_flag_at_onboarding_pauses_until_a_clinician_clears_it(
 
     # Nothing goes on while paused: text, /checkin and /start all answer with the pause.
     await person.say("08:00")
-    await person.expect("paused until a clinician has checked you")
+    await person.expect("paused until a clinician has examined you")
     await person.say("/checkin")
-    await person.expect("paused until a clinician has checked you")
+    await person.expect("paused until a clinician has examined you")
     await person.say("/start")
-    await person.expect("paused until a clinician has checked you")
+    await person.expect("paused until a clinician has examined you")
     assert (await stored(bot, person.user_id)).person.checkin_time is None
 
     bot.clock.advance(timedelta(days=2))
-    await person.press("A clinician has checked me")
+    await person.press(texts.CLEARED_START)  # the pause's button starts the all-clear
+    await all_clear(person)
     await person.expect("Let's go on setting you up")  # no program yet to be "on again"
     if group is RedFlagGroup.EMERGENCY:  # the urgent group is still asked
         await person.expect("And any of these")
         await person.press("No")
+    await person.expect("And last")
+    await person.press("No")
     await person.expect("When should I ask")
     saved = await stored(bot, person.user_id)
     assert saved.person.safety.red_flag is None
@@ -176,7 +185,10 @@ async def test_redflags_before_set_up_shows_the_signs_and_stores_nothing(
 ) -> None:
     await person.say("/redflags")
     info = await person.expect("Warning signs that need a doctor")
-    assert "saddle area" in (info.text or "") and "upper (thoracic) back" in (info.text or "")
+    shown = info.text or ""
+    assert "saddle area" in shown and "chest pain" in shown and "upper back" in shown
+    assert "under 20 or over 50" in shown  # the third tier: a GP within days
+    assert "For an ambulance, call your local emergency number" in shown
     assert labels(info) == []
     async with bot.store.unit() as uow:
         assert await uow.people.get(person.user_id) is None
@@ -222,12 +234,13 @@ async def test_pain_of_8_asks_only_the_red_flags_first_and_a_yes_pauses_until_cl
 
     for command in ("/checkin", "/today"):
         await person.say(command)
-        held = await person.expect("paused until a clinician has checked you")
-        assert labels(held) == [texts.CLINICIAN_OK]
+        held = await person.expect("paused until a clinician has examined you")
+        assert labels(held) == [texts.CLEARED_START]
     assert not any("Today's plan" in t for t in await settle(person))
 
     bot.clock.advance(timedelta(days=1))
-    await person.press("A clinician has checked me")
+    await person.press(texts.CLEARED_START)
+    await all_clear(person)
     await person.expect("Your program is on again")
     await person.expect("How does your back feel")
     saved = await stored(bot, person.user_id)
@@ -242,6 +255,8 @@ async def test_pain_of_8_asks_only_the_red_flags_first_and_a_yes_pauses_until_cl
     await person.press("No")
     await person.expect("And any of these")
     await person.press("No")
+    await person.expect("And last")
+    await person.press("No")
     await person.expect("none of these apply today")
     plan = await person.expect("Today's plan")
     assert plan_slugs(person, plan.message_id) == ["bar_hang"]
@@ -250,7 +265,7 @@ async def test_pain_of_8_asks_only_the_red_flags_first_and_a_yes_pauses_until_cl
     assert saved.safety[-1].kind is SafetyEventKind.RED_FLAGS_NONE
 
 
-async def test_a_red_flag_from_redflags_pauses_and_only_the_clinician_button_lifts_it(
+async def test_a_red_flag_from_redflags_pauses_and_only_the_all_clear_lifts_it(
     bot: Bot, person: Person
 ) -> None:
     await person.onboard()
@@ -260,22 +275,24 @@ async def test_a_red_flag_from_redflags_pauses_and_only_the_clinician_button_lif
     await person.expect("fever")
     await person.press("Yes")
     advice = await person.expect("see a doctor today")
-    assert labels(advice) == [texts.CLINICIAN_OK]
+    assert labels(advice) == []
     assert (await stored(bot, person.user_id)).person.safety.red_flag is RedFlagGroup.URGENT
 
     # While paused: /redflags, a typed rating and /today answer with the pause, no plan.
     await person.say("/redflags")
-    await person.expect("paused until a clinician has checked you")
+    await person.expect("paused until a clinician has examined you")
     await person.say("4")
-    await person.expect("paused until a clinician has checked you")
+    await person.expect("paused until a clinician has examined you")
     assert (await stored(bot, person.user_id)).ratings == ()  # a paused program stores none
     await person.say("/today")
-    await person.expect("paused until a clinician has checked you")
+    await person.expect("paused until a clinician has examined you")
     assert not any("Today's plan" in t for t in await settle(person))
 
-    await person.press("A clinician has checked me")
+    bot.clock.advance(timedelta(hours=3))
+    await person.say("/cleared")
+    await all_clear(person)
     await person.expect("Your program is on again")
-    message, data = person.button("A clinician has checked me")
+    message, data = person.button(texts.CLEARED_START)
     toast = await person.press_data(message.message_id, data)
     assert toast == texts.NOT_NOW  # pressed again: nothing to lift
     cleared = [
@@ -298,7 +315,7 @@ async def test_after_two_weeks_away_the_red_flags_come_before_any_exercise(
     await person.say("/checkin")
     await person.expect("How does your back feel")
     await person.press("3")
-    await person.expect("before any exercise, two quick safety questions")
+    await person.expect("before any exercise, three quick safety questions")
     await person.expect("Do you have any of these")
     assert not any("Today's plan" in t for t in texts_since(person, person.seen))
     saved = await stored(bot, person.user_id)
@@ -318,6 +335,8 @@ async def test_after_two_weeks_away_the_red_flags_come_before_any_exercise(
 
     await person.press("No")
     await person.expect("And any of these")
+    await person.press("No")
+    await person.expect("And last")
     await person.press("No")
     await person.expect("none of these apply today")
     plan = await person.expect("Today's plan")

@@ -296,3 +296,34 @@ def test_a_count_of_21_days_reads_in_russian_in_the_reports_header(told: Story) 
         flat = re.sub(r"\s+", " ", pdf_text(render(found)))
     assert "(21 день)" in flat and f"Отметки: {found.checkins} из 21 дня" in flat, flat[:300]
     assert "дн." not in flat
+
+
+def test_a_red_flag_yes_is_a_suggestion_to_see_a_clinician_with_its_tier(report: Report) -> None:
+    # Under a red-flag "yes", "Suggestions to see a clinician" is never "none".
+    advised = [e for e in report.escalations if e.text == texts.REPORT_ADVISED["urgent"]]
+    assert [(e.day - report.first).days for e in advised] == [3]
+    first = report.first
+    flagged = datetime.combine(first, datetime.min.time(), UTC) + timedelta(hours=12)
+    soon = (
+        SafetyEvent(flagged, SafetyEventKind.RED_FLAG, "soon (wording 2026-12-07)"),
+        SafetyEvent(
+            flagged + timedelta(days=1), SafetyEventKind.CLINICIAN_CLEARED, "examined after"
+        ),
+    )
+    told = story()
+    found = build(PROGRAM, person(), told.history, soon, told.last, 30)
+    assert [e.text for e in found.safety] == [
+        texts.REPORT_RED_FLAG["soon"],
+        texts.REPORT_CLEARED_EXAMINED,
+    ]
+    assert texts.REPORT_ADVISED["soon"] in [e.text for e in found.escalations]
+    before = build(PROGRAM, person(), told.history, soon, first - timedelta(days=1), 30)
+    assert texts.REPORT_ADVISED["soon"] not in [e.text for e in before.escalations]
+
+
+def test_the_about_text_says_what_the_safety_rules_do() -> None:
+    about = texts.REPORT_ABOUT
+    assert "any red-flag answer pauses" not in about  # a "soon" answer does not pause
+    assert f"pain of {PROGRAM.rules.red_flag_pain} or more" in about
+    assert f"{PROGRAM.rules.away_days // 7} weeks away".replace("2", "two") in about
+    assert "needs a GP within days keeps the program going" in about

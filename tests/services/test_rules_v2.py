@@ -106,7 +106,8 @@ async def test_after_time_away_only_the_red_flag_question_is_sent_until_answered
     assert said(await checkin.today(core, 1))[0] == texts.RED_FLAGS_STILL_OPEN
 
     await onboarding.answer(core, 1, "rf_emergency", "n")
-    answered = await onboarding.answer(core, 1, "rf_urgent", "n")
+    await onboarding.answer(core, 1, "rf_urgent", "n")
+    answered = await onboarding.answer(core, 1, "rf_soon", "n")
     assert said(answered)[0] == texts.NO_RED_FLAGS
     assert "haven't checked in today" in said(answered)[1]
 
@@ -121,7 +122,8 @@ async def test_pain_8_sends_only_the_red_flag_question_then_the_plan(core: Core)
     ]
     assert said(rated)[1].startswith("Do you have any of these")
     await onboarding.answer(core, 1, "rf_emergency", "n")
-    answered = await onboarding.answer(core, 1, "rf_urgent", "n")
+    await onboarding.answer(core, 1, "rf_urgent", "n")
+    answered = await onboarding.answer(core, 1, "rf_soon", "n")
     assert any(isinstance(m, ShowPlan) for m in answered.messages)
 
     # Answered today: a second 9 the same day, or the day after, goes straight to the plan.

@@ -37,7 +37,8 @@ class Walk:
         outcome = await checkin.rate_button(self.core, 1, self.day, pain)
         if not any(isinstance(m, ShowPlan) for m in outcome.messages):  # red flags first
             await onboarding.answer(self.core, 1, "rf_emergency", "n")
-            outcome = await onboarding.answer(self.core, 1, "rf_urgent", "n")
+            await onboarding.answer(self.core, 1, "rf_urgent", "n")
+            outcome = await onboarding.answer(self.core, 1, "rf_soon", "n")
         plan = next(m.plan for m in outcome.messages if isinstance(m, ShowPlan))
         if do_all:
             for item in plan.items:
