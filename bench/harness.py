@@ -276,6 +276,18 @@ async def set_due(store: Store, first: int, count: int, due: datetime, kind: str
     return int(result.rowcount)
 
 
+async def set_due_for(store: Store, chats: list[int], due: datetime, kind: str) -> int:
+    """Make ``kind`` reminders of these chats due at ``due``; rows changed."""
+    reminders = Base.metadata.tables["reminders"]
+    async with store.engine.begin() as connection:
+        result = await connection.execute(
+            update(reminders)
+            .where(reminders.c.chat_id.in_(chats), reminders.c.kind == kind)
+            .values(due=due)
+        )
+    return int(result.rowcount)
+
+
 async def push_all_due_after(store: Store, when: datetime) -> None:
     """Move every reminder past ``when`` so only what a row sets due is due."""
     reminders = Base.metadata.tables["reminders"]

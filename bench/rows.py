@@ -42,6 +42,7 @@ from bench.harness import (
     push_all_due_after,
     replies,
     set_due,
+    set_due_for,
     until,
 )
 from coach import texts
@@ -484,6 +485,17 @@ class Crowd:
         self.next_slice[database.name] = index + 1
         return 1 + index * sizes.due
 
+    def spread(self, database: Any, sizes: Sizes) -> list[int]:
+        """``due`` fresh people spread evenly through the whole table, as people due at one
+        moment are (they signed up at any time): every ``crowd / due``-th chat, from an
+        offset no earlier take used."""
+        index = self.next_slice[database.name]
+        self.next_slice[database.name] = index + 1
+        stride = sizes.crowd // sizes.due
+        if index >= stride - 60:  # the last 60 chats press meanwhile
+            raise RuntimeError("too many takes for a spread of this size")
+        return [1 + index + j * stride for j in range(sizes.due)]
+
 
 CROWD = Crowd()
 
@@ -498,14 +510,13 @@ async def tick(database: Any, sizes: Sizes) -> Figures:
     url = await CROWD.url(database, sizes)
     store = await open_store(url)
     watch = WriteWatch()
-    first = CROWD.take(database, sizes)
-    warm = CROWD.take(database, sizes)
-    warm_due = max(1, sizes.due // 10)
-    when = START + timedelta(minutes=first)  # after every earlier run's tick
+    due_chats = CROWD.spread(database, sizes)
+    warm_chats = CROWD.spread(database, sizes)[: max(1, sizes.due // 10)]
+    when = START + timedelta(minutes=due_chats[0])  # after every earlier run's tick
     try:
         pressers = list(range(sizes.crowd - 59, sizes.crowd + 1))
         async with EmulatorThread() as emulator:
-            for chat in [*range(first, first + sizes.due), *range(warm, warm + warm_due)]:
+            for chat in [*due_chats, *warm_chats]:
                 await emulator.call(emulator.emu.open_chat, chat)
             clock = ManualClock(when)
             async with back_coach(
@@ -514,9 +525,9 @@ async def tick(database: Any, sizes: Sizes) -> Figures:
                 buttons = await _keyboards(emulator, pressers, "/checkin", "3")
                 before = when - timedelta(seconds=30)
                 await app.dispatcher.dispatch(before)  # the hourly sweep, first
-                await set_due(store, warm, warm_due, before, "checkin")
+                await set_due_for(store, warm_chats, before, "checkin")
                 await app.dispatcher.dispatch(before)  # the tick before, with a few rows
-                due = await set_due(store, first, sizes.due, when, "checkin")
+                due = await set_due_for(store, due_chats, when, "checkin")
                 await _quiet(emulator)
                 watch.attach(store)
                 tracker = Tracker(emulator, plan_reply)
@@ -540,9 +551,8 @@ async def tick(database: Any, sizes: Sizes) -> Figures:
                     await app.dispatcher.dispatch(when)  # the sends, until the queue is empty
                 await tracker.wait(len(buttons), 60)
                 watch.detach(store)
-                sent = sum(
-                    1 for r in replies(emulator.emu.calls) if first <= r.chat < first + sizes.due
-                )
+                chosen = set(due_chats)
+                sent = sum(1 for r in replies(emulator.emu.calls) if r.chat in chosen)
     finally:
         await store.close()
     # A tick may take fewer rows than are due (the old code: 500 at most); per 1,000 rows
