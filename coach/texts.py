@@ -375,7 +375,6 @@ OLD_QUESTION = "That question was already answered. Here's where we are:"
 NOT_NOW = "That isn't something I can do right now."
 NO_CHECKIN_TODAY = "You haven't checked in today yet."
 HOW_TITLE = "<b>How to do the {name}</b>"
-HOW_ARTICLE = "From the article; the part after “Back Coach adds” is Back Coach's guidance."
 # The moves' drawings (coach/poses.toml names which cues each shows): a few words each, on
 # the picture itself, so short enough to read on a phone.
 MOVE_CUE = {
