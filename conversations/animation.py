@@ -237,13 +237,19 @@ def animation(poses: Poses, slug: str, title: str) -> bytes:
     return buffer.getvalue()
 
 
-def still(poses: Poses, slug: str, title: str) -> bytes:
-    """One pose of the move (its poster), as a PNG."""
+def figure_of(poses: Poses, slug: str, title: str, t: float | None = None) -> Figure:
+    """The move drawn ``t`` seconds into its loop (its poster pose when None), as a laid-out
+    matplotlib Figure (``still`` saves it; tests read its labels)."""
     movement = poses.moves[slug]
     scene = _scene(poses, movement, title, _labels(movement))
-    _pose(scene, figure_at(poses, slug, movement.phases[movement.poster]))
+    _pose(scene, figure_at(poses, slug, movement.phases[movement.poster] if t is None else t))
+    return scene.figure
+
+
+def still(poses: Poses, slug: str, title: str) -> bytes:
+    """One pose of the move (its poster), as a PNG."""
     buffer = io.BytesIO()
-    _pixels(scene).save(buffer, format="PNG", optimize=True)
+    _rgb(figure_of(poses, slug, title)).save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
 
 
