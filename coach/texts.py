@@ -397,7 +397,7 @@ MOVE_CAPTION = (
     "<b>{name}</b>: Back Coach's drawing of how the move goes, from the article's "
     "description and standard technique. Not Jeff Cavaliere's video."
 )
-EXERCISES_SHEET = "The seven moves, in order (Back Coach's drawings)"
+EXERCISES_SHEET = "Back Coach's drawings of the seven moves, in order"
 ESCALATE = {
     "high_pain": (
         "Your pain has been 7 or more on most days this week. Please see a doctor or "
