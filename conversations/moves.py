@@ -175,8 +175,8 @@ async def send_drawing(
     try:
         path = await asyncio.to_thread(draw, core.program, reply.drawing)
         content = await asyncio.to_thread(path.read_bytes)
-    except (OSError, ValueError) as exc:
-        log.warning("could not draw %s: %s", name, type(exc).__name__)
+    except Exception:  # a drawing that fails must never cost the person the text after it
+        log.exception("could not draw %s", name)
         return False
     outcome, message = await _send(bot, chat_id, reply, content, name)
     if outcome is not Outcome.SENT or message is None:

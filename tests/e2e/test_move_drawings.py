@@ -5,12 +5,15 @@ brings new moves sends their drawings with it, and /exercises the sheet of all s
 from __future__ import annotations
 
 import io
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from coach import texts
+from conversations import moves
 from emulator import SentMessage
 from services import media
 from tests.e2e.conftest import TIMEOUT as WAIT
@@ -116,6 +119,8 @@ async def test_the_plan_that_brings_new_moves_sends_their_drawings(
     # The next day's plan is not new: no drawing comes with it.
     bot.clock.advance(timedelta(days=1))
     await check_in(person, 3)
+    await person.say("/why")  # answered once the check-in's update is over: updates run in order
+    await person.expect("You are in stage 2")
     assert len(animations(person)) == 2
 
 
@@ -129,3 +134,20 @@ async def test_exercises_sends_the_sheet_of_all_seven_then_the_list(
     image = Image.open(io.BytesIO(sheet.file or b""))
     assert image.format == "PNG" and image.width > image.height
     assert "The seven moves" in (listing.text or "")
+
+
+async def test_a_drawing_that_cannot_be_kept_leaves_the_text(
+    bot: Bot, person: Person, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("no directory can be made under a file")
+    monkeypatch.setattr(moves, "CACHE_DIR", blocked / "moves")
+    monkeypatch.setattr(tempfile, "tempdir", str(blocked / "tmp"))
+    await person.onboard()
+    await check_in(person, 3)
+    before = len(person.messages())
+    await press_move(person, "hw", "bar_hang")
+    how = await person.expect("How to do the Bar Hang")
+    assert [m.kind for m in person.messages()[before:]] == ["text"]
+    assert how.message_id == person.messages()[-1].message_id
+    assert not [c for c in bot.emu.calls if c.method == "sendAnimation"]
