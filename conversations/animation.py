@@ -114,10 +114,11 @@ def _scene(poses: Poses, movement: Movement, title: str, cues: list[str]) -> _Sc
             solid_joinstyle="round",
             zorder=z,
         )
-    head = Circle((0, 0), poses.body.head, color=SKIN, zorder=6)
+    # The head above the arm: arms overhead (the bar hang) pass beside it, not across the face.
+    head = Circle((0, 0), poses.body.head, color=SKIN, zorder=7.5)
     axes.add_patch(head)
     (nose,) = axes.plot([], [], color=SKIN, linewidth=0.07 * scale, solid_capstyle="round")
-    nose.set_zorder(6)
+    nose.set_zorder(7.5)
     return _Scene(figure, axes, lines, head, nose, followers)
 
 

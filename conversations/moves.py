@@ -32,7 +32,7 @@ from services.core import Core
 
 log = logging.getLogger(__name__)
 
-DRAWING_VERSION = 1  # bump when conversations/animation.py draws differently
+DRAWING_VERSION = 2  # bump when conversations/animation.py draws differently
 ROOT = Path(__file__).resolve().parents[1]
 CACHE_DIR = ROOT / ".cache" / "moves"
 ATTEMPTS = 4
