@@ -164,14 +164,18 @@ async def send_drawing(
     certainly arrived."""
     assert reply.drawing is not None
     name = name_of(core.program, reply.drawing)
-    known = await media.known_file(core, name)
+    try:
+        known = await media.known_file(core, name)
+    except Exception:  # the kept id can't be read: upload the file, the text still follows
+        log.exception("could not read the file_id of %s", name)
+        known = None
     if known is not None:
         outcome, _message = await _send(bot, chat_id, reply, known, name)
         if outcome is Outcome.SENT:
             return True
         if outcome is not Outcome.FAILED:
             return False  # may have arrived: not sent again
-        await media.forget_file(core, name)  # refused: upload the file again
+        log.info("Telegram refused the kept file_id of %s: uploading it again", name)
     try:
         path = await asyncio.to_thread(draw, core.program, reply.drawing)
         content = await asyncio.to_thread(path.read_bytes)
@@ -183,5 +187,8 @@ async def send_drawing(
         return False
     file_id = _file_id(message)
     if file_id is not None:
-        await media.remember_file(core, name, file_id)
+        try:
+            await media.remember_file(core, name, file_id)
+        except Exception:  # sent all the same; the next send uploads it again
+            log.exception("could not keep the file_id of %s", name)
     return True

@@ -19,9 +19,3 @@ async def remember_file(core: Core, name: str, file_id: str) -> None:
         await work.uow.uploads.put(name, file_id, core.clock.now())
         await work.commit()
 
-
-async def forget_file(core: Core, name: str) -> None:
-    """Telegram refused the kept id: the next send uploads the file again."""
-    async with unit(core) as work:
-        await work.uow.uploads.forget(name)
-        await work.commit()

@@ -174,7 +174,3 @@ class UploadedFiles:
                 index_elements=[UploadedFileRow.name], set_={"file_id": file_id, "at": at}
             )
         )
-
-    async def forget(self, name: str) -> None:
-        """Telegram no longer knows the id: the next send uploads the file again."""
-        await self._session.execute(delete(UploadedFileRow).where(UploadedFileRow.name == name))
