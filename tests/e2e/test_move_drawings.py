@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from coach import texts
+from coach import i18n, texts
 from conversations import moves
 from emulator import SentMessage
 from services import media
@@ -151,3 +151,21 @@ async def test_a_drawing_that_cannot_be_kept_leaves_the_text(
     assert [m.kind for m in person.messages()[before:]] == ["text"]
     assert how.message_id == person.messages()[-1].message_id
     assert not [c for c in bot.emu.calls if c.method == "sendAnimation"]
+
+
+async def test_a_spanish_speaker_gets_the_sheet_labelled_in_spanish(bot: Bot) -> None:
+    bot.emu.add_user(6101, language_code="es")
+    person = Person(bot, 6101)
+    await person.say("/start")
+    with i18n.speaking("es"):
+        await person.expect(texts.CONSENT.split("\n\n")[-1])  # set-up is under way
+        sheet_caption = texts.EXERCISES_SHEET
+    start = len(person.messages())
+    await person.say("/exercises")
+    sheet = (await until(person, start + 2))[start]
+    assert sheet.text == sheet_caption
+    assert sheet.kind == "photo" and "sheet-es-" in str(sheet.filename)
+    english = Person(bot, 6102)
+    await english.say("/exercises")
+    other = (await until(english, 2))[0]
+    assert "sheet-en-" in str(other.filename) and other.file != sheet.file
