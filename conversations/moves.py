@@ -16,6 +16,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Callable
+from functools import cache
 from html import escape
 from pathlib import Path
 
@@ -57,9 +58,15 @@ def name_of(program: Program, drawing: Drawing) -> str:
         cues = default_poses().moves[drawing.slug].cues
         words = [move.name, *(texts.MOVE_CUE[c] for c in cues)]
         stem, suffix = f"move-{drawing.slug}", "gif"
-    digest = hashlib.sha256(POSES_FILE.read_bytes())
+    digest = hashlib.sha256(_poses_file())
     digest.update(f"{DRAWING_VERSION}\n{chr(10).join(words)}".encode())
     return f"{stem}-{i18n.current()}-{digest.hexdigest()[:12]}.{suffix}"
+
+
+@cache
+def _poses_file() -> bytes:
+    """The poses file as it was at start (read once, not on the event loop at every send)."""
+    return POSES_FILE.read_bytes()
 
 
 def _all_cues() -> list[str]:

@@ -18,4 +18,3 @@ async def remember_file(core: Core, name: str, file_id: str) -> None:
     async with unit(core) as work:
         await work.uow.uploads.put(name, file_id, core.clock.now())
         await work.commit()
-

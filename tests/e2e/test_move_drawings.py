@@ -80,9 +80,7 @@ async def test_how_sends_the_drawing_before_the_text_then_by_file_id(
     assert how_again.text == how.text
 
 
-async def test_a_refused_file_id_is_replaced_by_a_new_upload(
-    bot: Bot, person: Person
-) -> None:
+async def test_a_refused_file_id_is_replaced_by_a_new_upload(bot: Bot, person: Person) -> None:
     await person.onboard()
     await check_in(person, 3)
     before = len(person.messages())
