@@ -492,7 +492,29 @@ OLD_QUESTION = "That question was already answered. Here's where we are:"
 NOT_NOW = "That isn't something I can do right now."
 NO_CHECKIN_TODAY = "You haven't checked in today yet."
 HOW_TITLE = "<b>How to do the {name}</b>"
-HOW_ARTICLE = "From the article; the part after “Back Coach adds” is Back Coach's guidance."
+# The moves' drawings (coach/poses.toml names which cues each shows): a few words each, on
+# the picture itself, so short enough to read on a phone.
+MOVE_CUE = {
+    "feet_on_ground": "feet stay on the ground",
+    "relax_back": "relax: let the lower back hang",
+    "lean_stretch": "lean forward: the stretch",
+    "sit_tall_pull": "sit up tall, pull to the ribs",
+    "torso_on_bench": "torso face down on the bench",
+    "hips_above_parallel": "legs up: hips above parallel",
+    "legs_level": "glutes hold the legs level",
+    "row_to_ribs": "row to the lower ribs",
+    "hinge_hips": "hinge at the hips, soft knees",
+    "stand_glutes": "stand tall with the glutes",
+    "flat_back_hinge": "flat back, hinge at the hips",
+    "bar_close": "bar close to the legs",
+    "hold_torso": "flat back, torso stays still",
+}
+# The caption of a move's drawing: honest about what it is.
+MOVE_CAPTION = (
+    "<b>{name}</b>: Back Coach's drawing of how the move goes, from the article's "
+    "description and standard technique. Not Jeff Cavaliere's video."
+)
+EXERCISES_SHEET = "Back Coach's drawings of the seven moves, in order"
 ESCALATE = {
     "high_pain": (
         "Your pain has been 7 or more on most days this week. Please see a doctor or "

@@ -216,9 +216,10 @@ async def _reply(
 
 
 def _editable(ctx: Ctx, chat: int, query: CallbackQuery, out: Reply) -> bool:
-    """Whether ``out`` can take the pressed message's place: not a safety message, no
-    keyboard under the input field, and the pressed message is the chat's newest."""
-    if out.alone or _reply_keyboard(out) or query.message is None:
+    """Whether ``out`` can take the pressed message's place: not a safety message nor a
+    drawing, no keyboard under the input field, and the pressed message is the chat's
+    newest."""
+    if out.alone or out.drawing or _reply_keyboard(out) or query.message is None:
         return False
     bot = ctx.bot
     return not isinstance(bot, BackCoachBot) or bot.is_newest(chat, query.message.message_id)

@@ -24,8 +24,9 @@ from coach.model import Equipment, Feedback, MoveFeedback
 from coach.plan import Item, Plan, Status
 from coach.program import Move, Program
 from coach.rules import Change
+from conversations import moves
 from conversations.payload import Signer
-from conversations.replies import Markup, Reply
+from conversations.replies import Drawing, Markup, Reply
 from conversations.sending import SendOutcome, send_with_retries
 from services.actions import Action
 from services.outcome import (
@@ -81,16 +82,43 @@ def _reply(signer: Signer, program: Program, chat_id: int, message: Message) -> 
     return Reply(message.text, _markup(signer, chat_id, message), message.alone)
 
 
+def replies(
+    signer: Signer, program: Program, chat_id: int, message: Message, language: str
+) -> list[Reply]:
+    """One service message as the Telegram messages it takes, in the language it was
+    composed in: *How?* is the move's drawing, then its text; a plan that brings new moves
+    is followed by their drawings; /exercises is the drawing of all seven, then the list."""
+    out = reply(signer, program, chat_id, message, language)
+    with i18n.speaking(language):
+        if isinstance(message, ShowHow):
+            return [_drawing(program, Drawing(message.slug, language)), out]
+        if isinstance(message, ShowPlan):
+            new = new_moves(program, message.plan)
+            return [out, *(_drawing(program, Drawing(slug, language)) for slug in new)]
+        if isinstance(message, ShowExercises):
+            return [_drawing(program, Drawing(None, language)), out]
+    return [out]
+
+
+def _drawing(program: Program, drawing: Drawing) -> Reply:
+    return Reply(moves.caption(program, drawing), drawing=drawing)
+
+
 def fold(signer: Signer, program: Program, chat_id: int, outcome: Outcome) -> list[Reply]:
     """A press's messages as few Telegram messages as possible: texts in a row are joined
     (a blank line between) as long as the joined message carries at most one keyboard and
     fits Telegram's limit. Each message sent is a request Telegram's ~30/s limit counts.
-    A safety message (``alone``) is never joined: it stays a message of its own."""
+    A safety message (``alone``) is never joined: it stays a message of its own; nor is a
+    drawing, whose text is its caption."""
     folded: list[Reply] = []
-    for message in outcome.messages:
-        out = reply(signer, program, chat_id, message, outcome.language)
+    for out in (
+        r for m in outcome.messages for r in replies(signer, program, chat_id, m, outcome.language)
+    ):
         last = folded[-1] if folded else None
         if last is None or last.alone or out.alone or (last.markup and out.markup):
+            folded.append(out)
+            continue
+        if last.drawing or out.drawing:
             folded.append(out)
             continue
         joined = f"{last.text}\n\n{out.text}"
@@ -114,14 +142,23 @@ async def send(ctx: Ctx, chat_id: int, outcome: Outcome) -> bool:
     return await send_folded(
         ctx,
         chat_id,
-        [reply(deps.signer, deps.program, chat_id, m, outcome.language) for m in outcome.messages],
+        [
+            r
+            for m in outcome.messages
+            for r in replies(deps.signer, deps.program, chat_id, m, outcome.language)
+        ],
     )
 
 
-async def send_folded(ctx: Ctx, chat_id: int, replies: list[Reply]) -> bool:
-    """Send replies already rendered (and folded), in order; like ``send``."""
+async def send_folded(ctx: Ctx, chat_id: int, rendered: list[Reply]) -> bool:
+    """Send replies already rendered (and folded), in order; like ``send``. A drawing that
+    could not be sent is logged and the texts go on: they say everything it shows."""
     bot = ctx.bot
-    for out in replies:
+    for out in rendered:
+        if out.drawing is not None:
+            with i18n.speaking(out.drawing.language):  # its labels, drawn in its language
+                await moves.send_drawing(bot, ctx.deps, chat_id, out)
+            continue
 
         def deliver(out: Reply = out) -> Awaitable[TgMessage]:
             return bot.send_message(chat_id, out.text, parse_mode="HTML", reply_markup=out.markup)
@@ -201,14 +238,8 @@ def plan_text(program: Program, plan: Plan, feedback: tuple[MoveFeedback, ...] =
     line for what rests or is left out, and how many are done."""
     done = {f.move for f in feedback if f.day == plan.day and f.kind is Feedback.DONE}
     todo = [i for i in plan.items if i.actionable]
-    moves = [
-        _move_line(
-            item,
-            item.move.slug in done,
-            plan.change is Change.ADVANCE and program.stage_of(item.move.slug) == plan.stage,
-        )
-        for item in todo
-    ]
+    new = new_moves(program, plan)
+    lines = [_move_line(item, item.move.slug in done, item.move.slug in new) for item in todo]
     notes = [texts.PLAN_TIPS_NOTE]
     if any(i.move.dose_source == "back_coach" for i in todo):
         notes.insert(0, texts.PLAN_OURS_NOTE)
@@ -220,13 +251,25 @@ def plan_text(program: Program, plan: Plan, feedback: tuple[MoveFeedback, ...] =
     parts = [
         texts.PLAN_TITLE.format(stage=plan.stage, name=escape(plan.stage_name), pain=plan.pain),
         "" if same else escape(reason),  # the title says it already
-        "\n".join(moves),
+        "\n".join(lines),
         "\n".join(_groups(program, plan)),
         f"<b>{count}</b> {texts.PLAN_FOOTER}",
         f"<i>{escape(' '.join(notes), quote=False)}</i>",
         texts.RED_FLAGS_WEEKLY if plan.weekly_signs else "",
     ]
     return "\n\n".join(p for p in parts if p)[:LIMIT]
+
+
+def new_moves(program: Program, plan: Plan) -> list[str]:
+    """The moves a just-earned stage brings into today's plan: shown in full this once,
+    with their drawings."""
+    if plan.change is not Change.ADVANCE:
+        return []
+    return [
+        i.move.slug
+        for i in plan.items
+        if i.actionable and program.stage_of(i.move.slug) == plan.stage
+    ]
 
 
 def plan_keyboard(
@@ -266,15 +309,12 @@ def plan_keyboard(
 
 
 def how_text(move: Move) -> str:
-    """The *How?* text of a move: its cues, then the technique with where it comes from
-    (the plan shows only a tip, so these stay one tap away). A text of Back Coach's own says
-    so in its first words (the program file's tests hold it to that), so it gets no second
-    label."""
+    """The *How?* text of a move (sent after its drawing): its cues, each crediting whose
+    words they are, then the technique, saying where it comes from in its first words
+    ("From the article:" … "Back Coach adds:", or "Back Coach's guidance"); each thing once
+    (the plan shows only a tip, so these stay one tap away)."""
     cues = "\n".join(f"• {escape(cue)}" for cue in move.cues)
-    parts = [texts.HOW_TITLE.format(name=escape(move.name)), cues, escape(move.how)]
-    if move.how_source == "article":
-        parts.append(f"<i>{texts.HOW_ARTICLE}</i>")
-    return "\n\n".join(parts)
+    return "\n\n".join([texts.HOW_TITLE.format(name=escape(move.name)), cues, escape(move.how)])
 
 
 def exercises_text(program: Program, stage: int, equipment: frozenset[Equipment]) -> str:

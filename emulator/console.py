@@ -4,9 +4,9 @@ The console is a thin client of the emulator: it turns typed lines into updates 
 the bot's messages, numbered ``[1]``, ``[2]``, … in the order they arrived, with their inline
 buttons numbered under them. ``3`` presses button 3 of the newest message with buttons (a
 number that is no button there is sent as text); ``2.3`` presses button 3 of message 2.
-Pop-ups (answers to presses) are printed in brackets. Photos and documents are saved to a
-folder and their paths printed. Lines starting with ``:`` are the console's own commands
-(``:say``, ``:next-day``, ``:help``, ``:quit``).
+Pop-ups (answers to presses) are printed in brackets. Photos, animations (the moves'
+drawings) and documents are saved to a folder and their paths printed. Lines starting with
+``:`` are the console's own commands (``:say``, ``:next-day``, ``:help``, ``:quit``).
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ class Console:
         self._shown[message.message_id] = message.text
         number = f"[{self._number(message)}]"
         head = f"{number} Back Coach (updated):" if edited else f"{number} Back Coach:"
-        if message.kind in ("photo", "document"):
+        if message.kind in ("photo", "document", "animation"):
             path = self._save(message)
             self.say(f"{head} [{message.kind} saved to {path}]")
         if message.text:

@@ -199,6 +199,7 @@ METHODS: dict[str, Method] = {
         "sendMessage": methods_send.send_message,
         "sendPhoto": methods_send.send_photo,
         "sendDocument": methods_send.send_document,
+        "sendAnimation": methods_send.send_animation,
         "editMessageText": methods_send.edit_message_text,
         "editMessageReplyMarkup": methods_send.edit_message_reply_markup,
         "deleteMessage": methods_send.delete_message,

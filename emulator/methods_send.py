@@ -17,6 +17,8 @@ NOT_MODIFIED = (
     "the same as a current content and reply markup of the message"
 )
 IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF")
+# sendAnimation takes a GIF or a soundless MPEG-4 video ("ftyp" at byte 4).
+UPLOAD_LIMIT = 50 * 1024 * 1024  # Telegram's limit on a file a bot uploads (multipart)
 _file_ids = itertools.count(1)
 
 
@@ -46,6 +48,10 @@ async def send_message(state: BotState, params: Params) -> Any:
     return state.message_json(state.record(message))
 
 
+def _animation(content: bytes) -> bool:
+    return content.startswith(b"GIF8") or content[4:8] == b"ftyp"
+
+
 def _media(state: BotState, params: Params, name: str) -> tuple[Upload, str | None]:
     """The file in ``name``: an upload, ``attach://x``, a known file_id or a URL."""
     value = params.get_str(name)
@@ -55,6 +61,8 @@ def _media(state: BotState, params: Params, name: str) -> tuple[Upload, str | No
         return params.files[value[9:]], None
     if value and value in state.files:
         old = state.files[value]
+        if "photo" in (old.kind, name) and old.kind != name:
+            raise bad_request("type of file mismatch")  # a photo's id is no animation's
         return Upload(old.filename or name, old.file or b"", old.mime_type or ""), value
     if value and value.startswith(("http://", "https://")):
         return Upload(value.rsplit("/", 1)[-1], b"", ""), None
@@ -68,8 +76,12 @@ async def _send_file(state: BotState, params: Params, kind: str) -> Any:
     upload, file_id = _media(state, params, kind)
     if file_id is None and not upload.content and params.files:
         raise bad_request("file must be non-empty")
+    if len(upload.content) > UPLOAD_LIMIT:
+        raise bad_request("file is too big")
     if kind == "photo" and params.files and not upload.content.startswith(IMAGE_MAGIC):
         raise bad_request("IMAGE_PROCESS_FAILED")
+    if kind == "animation" and file_id is None and params.files and not _animation(upload.content):
+        raise bad_request("wrong type of the animation: send a GIF or an MPEG-4 video")
     caption, entities, mode = formatted(params, "caption", strict=state.strict_html, caption=True)
     mime = upload.content_type
     if not mime or mime == "application/octet-stream":
@@ -93,6 +105,11 @@ async def send_photo(state: BotState, params: Params) -> Any:
 async def send_document(state: BotState, params: Params) -> Any:
     """sendDocument."""
     return await _send_file(state, params, "document")
+
+
+async def send_animation(state: BotState, params: Params) -> Any:
+    """sendAnimation: a GIF or a soundless MPEG-4 video, uploaded or by file_id."""
+    return await _send_file(state, params, "animation")
 
 
 def _editable(state: BotState, params: Params) -> SentMessage:

@@ -56,7 +56,7 @@ class SentMessage:
 
     chat_id: int
     message_id: int
-    kind: str  # "text", "photo" or "document"
+    kind: str  # "text", "photo", "document" or "animation"
     date: int
     text: str | None = None  # plain text (or caption) as the person reads it
     raw_text: str | None = None  # what the bot sent, markup included

@@ -138,16 +138,41 @@ class BotState:
         if message.kind == "photo":
             data["photo"] = [self.photo_size(message)]
         elif message.kind == "document":
-            data["document"] = {
-                "file_id": message.file_id,
-                "file_unique_id": f"u{message.file_id}",
-                "file_name": message.filename,
-                "mime_type": message.mime_type,
-                "file_size": len(message.file or b""),
-            }
+            data["document"] = self.document(message)
+        elif message.kind == "animation":  # Telegram sends both: clients that know, and not
+            data["animation"] = self.animation(message)
+            data["document"] = self.document(message)
         if message.reply_markup and "inline_keyboard" in message.reply_markup:
             data["reply_markup"] = message.reply_markup  # only inline keyboards are echoed
         return data
+
+    @staticmethod
+    def document(message: SentMessage) -> dict[str, Any]:
+        """A Document object."""
+        return {
+            "file_id": message.file_id,
+            "file_unique_id": f"u{message.file_id}",
+            "file_name": message.filename,
+            "mime_type": message.mime_type,
+            "file_size": len(message.file or b""),
+        }
+
+    @staticmethod
+    def animation(message: SentMessage) -> dict[str, Any]:
+        """An Animation object; a GIF's size is read from its header, its length from its
+        frames' delays."""
+        data = message.file or b""
+        gif = data.startswith(b"GIF8") and len(data) >= 10
+        return {
+            "file_id": message.file_id,
+            "file_unique_id": f"u{message.file_id}",
+            "width": int.from_bytes(data[6:8], "little") if gif else 320,
+            "height": int.from_bytes(data[8:10], "little") if gif else 240,
+            "duration": gif_seconds(data) if gif else 1,
+            "file_name": message.filename,
+            "mime_type": message.mime_type,
+            "file_size": len(data),
+        }
 
     @staticmethod
     def photo_size(message: SentMessage) -> dict[str, Any]:
@@ -163,3 +188,13 @@ class BotState:
             "height": height,
             "file_size": len(data),
         }
+
+
+def gif_seconds(data: bytes) -> int:
+    """A GIF's length in whole seconds (at least 1), from its frames' delays (graphic control
+    extensions: 0x21 0xF9 0x04, flags, delay in hundredths, little-endian)."""
+    hundredths, at = 0, data.find(b"\x21\xf9\x04")
+    while at != -1 and at + 6 <= len(data):
+        hundredths += int.from_bytes(data[at + 4 : at + 6], "little")
+        at = data.find(b"\x21\xf9\x04", at + 8)
+    return max(1, round(hundredths / 100))

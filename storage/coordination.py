@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from storage.models import HandledUpdateRow
+from storage.models import HandledUpdateRow, UploadedFileRow
 from storage.repositories import affected_rows, upsert_insert
 
 log = logging.getLogger(__name__)
@@ -149,3 +149,28 @@ class Leadership:
                 await connection.close()
             except SQLAlchemyError:
                 await connection.invalidate()
+
+
+class UploadedFiles:
+    """File ids Telegram gave the bot's uploads, by the name of what each file shows; shared
+    by every worker, so a drawing is uploaded once per bot, not once per process."""
+
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        self._session = session
+        self._dialect = dialect
+
+    async def get(self, name: str) -> str | None:
+        """The file_id of the upload named ``name``, if there was one."""
+        row = await self._session.get(UploadedFileRow, name)
+        return row.file_id if row else None
+
+    async def put(self, name: str, file_id: str, at: datetime) -> None:
+        """Remember (or replace: Telegram refused the old one) the file_id of ``name``."""
+        insert = upsert_insert(self._dialect, UploadedFileRow).values(
+            name=name, file_id=file_id, at=at
+        )
+        await self._session.execute(
+            insert.on_conflict_do_update(
+                index_elements=[UploadedFileRow.name], set_={"file_id": file_id, "at": at}
+            )
+        )

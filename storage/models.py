@@ -198,3 +198,15 @@ class HandledUpdateRow(Base):
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # taken in (or taken over)
     done: Mapped[bool] = mapped_column(default=False)  # handled to the end
+
+
+class UploadedFileRow(Base):
+    """A file the bot uploaded to Telegram once (a move's drawing, in one language), by the
+    name of what it shows, and the file_id Telegram gave it: every later send passes the id,
+    not the file. Nothing about a person."""
+
+    __tablename__ = "uploaded_files"
+
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    file_id: Mapped[str] = mapped_column(String(255))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

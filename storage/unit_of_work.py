@@ -10,7 +10,7 @@ from typing import Any, Self
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from coach.model import History
-from storage.coordination import HandledUpdates, lock_person
+from storage.coordination import HandledUpdates, UploadedFiles, lock_person
 from storage.db import DEFAULT_URL, create_engine, upgrade
 from storage.people import PeopleRepository
 from storage.repositories import (
@@ -117,6 +117,7 @@ class UnitOfWork:
         self.schedule = ScheduleRepository(session, dialect)
         self.profiles = ProfileChangesRepository(session, dialect)
         self.handled = HandledUpdates(session, dialect)
+        self.uploads = UploadedFiles(session, dialect)
 
     async def lock_person(self, chat_id: int) -> None:
         """Wait for, then hold until this unit ends, the person's turn: another worker's

@@ -119,6 +119,13 @@ async def test_a_person_onboards_checks_in_and_walks_into_the_next_morning(
     await terminal.type("1")
     await terminal.expect("(pop-up: Nice work: Bar Hang done.)")
     await terminal.expect("✔️ Bar Hang")
+    await terminal.type("3")  # How? on the bar hang: its drawing is saved, then the text
+    saved = await terminal.expect(".gif]")
+    gif = await asyncio.to_thread(
+        Path(saved.rsplit("saved to ", 1)[1].removesuffix("]")).read_bytes
+    )
+    assert gif[:4] == b"GIF8"
+    await terminal.expect("How to do the Bar Hang")
 
     mark = len(terminal.screen)
     await terminal.type(":next-day")

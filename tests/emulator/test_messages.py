@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import struct
 import zlib
 
@@ -12,6 +13,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from emulator import BotApiEmulator
+from emulator.state import BotState
 from tests.emulator.conftest import USER
 
 
@@ -164,3 +166,45 @@ async def test_wait_for_wakes_on_send_and_explains_timeouts(emu: BotApiEmulator,
     assert (await emu.wait_for(USER, after=1)).text == "second"
     with pytest.raises(TimeoutError, match=r"(?s)after the first 2.*'first'.*'second'"):
         await emu.wait_for(USER, after=2, timeout=0.05)
+
+
+def tiny_gif(frames: int = 3, hundredths: int = 50) -> bytes:
+    from PIL import Image
+
+    images = [Image.new("P", (4, 3), colour) for colour in range(frames)]
+    buffer = io.BytesIO()
+    images[0].save(
+        buffer, format="GIF", save_all=True, append_images=images[1:], duration=hundredths * 10
+    )
+    return buffer.getvalue()
+
+
+async def test_animation_upload_then_by_file_id(emu: BotApiEmulator, bot: Bot) -> None:
+    gif = tiny_gif(frames=4, hundredths=50)
+    message = await bot.send_animation(
+        USER, gif, caption="<b>Bar Hang</b>", parse_mode=ParseMode.HTML, filename="hang.gif"
+    )
+    assert message.animation is not None and message.document is not None
+    assert (message.animation.width, message.animation.height) == (4, 3)
+    assert message.animation.mime_type == "image/gif"
+    assert message.caption == "Bar Hang"
+    again = await bot.send_animation(USER, message.animation.file_id, caption="again")
+    assert again.animation is not None
+    assert again.animation.file_id == message.animation.file_id
+    sent = emu.sent(USER)
+    assert [(m.kind, m.file, m.filename) for m in sent] == [("animation", gif, "hang.gif")] * 2
+    assert BotState.animation(sent[0])["duration"] == 2  # four frames of half a second
+    calls = [c for c in emu.calls if c.method == "sendAnimation"]
+    assert str(calls[0].params["animation"]).startswith("<upload 'hang.gif'")
+    assert calls[1].params["animation"] == message.animation.file_id
+
+
+async def test_animation_refuses_what_is_not_one(emu: BotApiEmulator, bot: Bot) -> None:
+    with pytest.raises(BadRequest, match=r"(?i)wrong type of the animation"):
+        await bot.send_animation(USER, tiny_png(), filename="still.png")
+    with pytest.raises(BadRequest, match=r"(?i)wrong file identifier"):
+        await bot.send_animation(USER, "no-such-file-id")
+    photo = await bot.send_photo(USER, tiny_png(), filename="c.png")
+    with pytest.raises(BadRequest, match=r"(?i)type of file mismatch"):
+        await bot.send_animation(USER, photo.photo[-1].file_id)
+    assert [m.kind for m in emu.sent(USER)] == ["photo"]

@@ -31,6 +31,7 @@ APP_TABLES = {
     "hang_marks",
     "profile_changes",
     "handled_updates",
+    "uploaded_files",
 }
 
 
