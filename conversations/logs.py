@@ -5,6 +5,10 @@ at WARNING unless the level is DEBUG; a filter on the root handlers replaces the
 its secret part after the colon on its own, wherever they appear in a record's message,
 arguments or exception text. The webhook's secret is redacted the same way.
 
+A line repeated at WARNING or above (the same logger, level and message template) is written
+at most once a minute, the next one saying how many were left out: a flood of failures (a
+thousand stalled connections, a lost disk) leaves a few lines, not hundreds of megabytes.
+
 ``LOG_FORMAT=json`` writes one JSON object a line, for a log collector; then the events
 logger (one line per update handled and per reminder outcome: ids, kinds, durations,
 never what a person wrote) logs at INFO. In the text format it stays quiet above DEBUG,
@@ -15,7 +19,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -53,6 +58,36 @@ class RedactToken(logging.Filter):
         return True
 
 
+class RepeatFilter(logging.Filter):
+    """Each line at WARNING or above at most once per ``every`` seconds, by its logger, level
+    and message template (its arguments may differ); the first one after says how many like
+    it were left out. Lines below WARNING all pass."""
+
+    MAX_KINDS = 1000  # templates remembered; the oldest is forgotten past this
+
+    def __init__(self, every: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.every, self._clock = every, clock
+        self._seen: dict[tuple[str, int, str], tuple[float, int]] = {}  # when written, left out
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True
+        key = (record.name, record.levelno, str(record.msg))
+        now = self._clock()
+        written, left_out = self._seen.pop(key, (None, 0))
+        if written is not None and now - written < self.every:
+            self._seen[key] = (written, left_out + 1)
+            return False
+        self._seen[key] = (now, 0)
+        if len(self._seen) > self.MAX_KINDS:
+            del self._seen[next(iter(self._seen))]
+        if left_out:
+            note = f"{left_out} more like this in the last {self.every:.0f} s not logged"
+            record.msg = f"{record.msg} [{note}]"
+        return True
+
+
 class JsonLines(JsonFormatter):
     """One JSON object a line: time, level, logger, message and any ``extra`` fields."""
 
@@ -78,6 +113,7 @@ def setup_logging(
     handler = logging.StreamHandler(sys.stderr)
     json_lines = log_format.lower() == "json"
     handler.setFormatter(JsonLines() if json_lines else logging.Formatter(TEXT_FORMAT))
+    handler.addFilter(RepeatFilter())
     for secret in (token, *secrets):
         if secret:
             handler.addFilter(RedactToken(secret))

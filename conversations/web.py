@@ -29,12 +29,13 @@ import uvicorn
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Update
 
 from conversations.health import CHECK_TIMEOUT, Monitor
+from conversations.web_guard import Guard, Limits
 from services import updates
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,10 @@ MIN_DISTINCT = 8  # "aaaa…" is no secret however long
 WEBHOOK_PORTS = (80, 88, 443, 8443)  # the ports Telegram posts to
 # An update is a few kilobytes; a larger body is no update.
 MAX_BODY = 1 << 20
+# Update ids are stored as signed 64-bit integers (as Telegram's own are).
+MAX_UPDATE_ID = (1 << 63) - 1
+# Connections the kernel holds for the server before it accepts them (uvicorn's default).
+LISTEN_QUEUE = 2048
 MAKE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
 
 
@@ -144,7 +149,10 @@ def _receiver(app: Any, secret: str) -> Any:
         if not hmac.compare_digest(given, expected):
             log.warning("a webhook post without the right secret was refused")
             return PlainTextResponse("Forbidden", status_code=403)
-        update = _parse(app, await request.body())
+        body = await _body(request)
+        if isinstance(body, Response):
+            return body
+        update = _parse(app, body)
         if update is None:
             return PlainTextResponse("Bad Request", status_code=400)
         try:
@@ -172,14 +180,45 @@ def _receiver(app: Any, secret: str) -> Any:
     return receive
 
 
+class TooLarge(Exception):
+    """A body past MAX_BODY: refused, and no more of it is read."""
+
+
+async def _body(request: Request) -> bytes | Response:
+    """The request's body, read no further than MAX_BODY; or the answer when it is too
+    large (413, by its Content-Length before a byte is read), or when it is no body."""
+    length = request.headers.get("content-length")
+    try:
+        if length is not None and int(length) > MAX_BODY:
+            raise TooLarge
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise TooLarge
+            chunks.append(chunk)
+    except TooLarge:
+        log.warning("a webhook post larger than %d bytes was refused", MAX_BODY)
+        # Closing the connection: what the client still sends is never read.
+        return PlainTextResponse(
+            "Content Too Large", status_code=413, headers={"Connection": "close"}
+        )
+    except ValueError:  # a Content-Length that is no number
+        log.warning("a webhook post with a malformed Content-Length was refused")
+        return PlainTextResponse("Bad Request", status_code=400, headers={"Connection": "close"})
+    except ClientDisconnect:  # gone (or closed for being too slow): nobody reads an answer
+        return Response(status_code=400)
+    return b"".join(chunks)
+
+
 def _parse(app: Any, body: bytes) -> Update | None:
     """The update in ``body``, or None (logged with the reason, never the content)."""
     try:
-        if len(body) > MAX_BODY:
-            raise ValueError(f"{len(body)} bytes")
         data = json.loads(body)
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             raise ValueError("no update_id")
+        if not 0 <= data["update_id"] <= MAX_UPDATE_ID:
+            raise ValueError("update_id out of range")
         return Update.de_json(data, app.bot)
     except Exception as exc:  # whatever the body made the parser raise
         log.warning("a webhook post was no update (%s); ignored", type(exc).__name__)
@@ -197,12 +236,18 @@ class WebServer:
     """A running HTTP server on a socket bound before it starts (so a busy port is an
     error at once, and port 0 picks a free one: see ``port``)."""
 
-    def __init__(self, asgi: Starlette, host: str, port: int) -> None:
+    def __init__(self, asgi: Starlette, host: str, port: int, limits: Limits | None = None) -> None:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._socket = socket.create_server((host, port), family=family)
         self.host, self.port = host, self._socket.getsockname()[1]
+        self.guard = Guard(limits or Limits())
         config = uvicorn.Config(
-            asgi, log_config=None, access_log=False, lifespan="off", timeout_graceful_shutdown=5
+            asgi,
+            log_config=None,
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=5,
+            **self.guard.uvicorn_options(),
         )
         self._server = Server(config)
         self._task: asyncio.Task[None] | None = None
@@ -215,6 +260,10 @@ class WebServer:
                 await self._task  # its exception, if it failed
                 raise RuntimeError("the web server stopped while starting")
             await asyncio.sleep(0.01)
+        # The loop accepts only the guard's small backlog at a time; the kernel's queue of
+        # connections not yet accepted stays long, so a burst waits there instead of being
+        # dropped (a dropped connection is tried again only a second later).
+        self._socket.listen(LISTEN_QUEUE)
         log.info("serving HTTP on %s:%d", self.host, self.port)
 
     async def stop(self) -> None:
