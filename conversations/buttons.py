@@ -6,8 +6,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from html import escape
+from typing import cast
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import Message as TgMessage
 from telegram.error import BadRequest, TelegramError
 
 from coach import texts
@@ -16,6 +18,7 @@ from conversations.limiter import INTERACTIVE, LaneLimiter
 from conversations.payload import Payload
 from conversations.render import (
     LIMIT,
+    REPLY_ATTEMPTS,
     fold,
     plan_keyboard,
     plan_text,
@@ -24,6 +27,8 @@ from conversations.render import (
     send_folded,
 )
 from conversations.replies import Reply
+from conversations.sending import Outcome as Delivery
+from conversations.sending import send_with_retries
 from conversations.updates_bot import BackCoachBot
 from services import checkin, data, onboarding, reminders, settings
 from services.actions import Action
@@ -206,7 +211,10 @@ async def _reply(
         text = (
             f"{texts.CHOSEN.format(label=escape(chosen))}\n\n{first.text}" if chosen else first.text
         )
-        if len(text) <= LIMIT and await _edit(query, Reply(text, first.markup)):
+        edited = await _edit(query, Reply(text, first.markup)) if len(text) <= LIMIT else None
+        if edited is Delivery.BLOCKED:
+            return
+        if edited in (Delivery.SENT, Delivery.UNCERTAIN):  # shown, or may be: never twice
             await send_folded(ctx, chat, replies[1:])
             return
     delivered = await send_folded(ctx, chat, replies)
@@ -239,20 +247,28 @@ def _chosen(query: CallbackQuery) -> str | None:
     return None
 
 
-async def _edit(query: CallbackQuery, out: Reply) -> bool:
-    """Turn the pressed message into ``out``; whether it now shows it."""
+async def _edit(query: CallbackQuery, out: Reply) -> Delivery:
+    """Turn the pressed message into ``out``, retried while that is safe (as a reply is):
+    SENT when it shows it, UNCERTAIN when it may (the answer was lost after Telegram acted:
+    it is not sent again as a new message), FAILED when it certainly does not (too old,
+    deleted: it is sent instead), BLOCKED when the person blocked the bot."""
     markup = out.markup if isinstance(out.markup, InlineKeyboardMarkup) else None
-    try:
-        await query.edit_message_text(out.text, parse_mode="HTML", reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" in str(exc):
-            return True
-        log.info("could not edit a pressed message, sending instead: %s", exc)
-        return False
-    except TelegramError as exc:
-        log.info("could not edit a pressed message, sending instead: %s", type(exc).__name__)
-        return False
-    return True
+    message = cast(TgMessage, query.message)
+
+    async def edit() -> TgMessage:
+        try:
+            await query.edit_message_text(out.text, parse_mode="HTML", reply_markup=markup)
+        except BadRequest as exc:
+            if "not modified" not in str(exc):
+                raise
+        return message
+
+    result = await send_with_retries(edit, attempts=REPLY_ATTEMPTS)
+    if result.outcome is Delivery.FAILED:
+        log.info("could not edit a pressed message, sending instead: %s", result.reason)
+    elif result.outcome is Delivery.UNCERTAIN:
+        log.info("editing a pressed message may have worked (%s): not sent again", result.reason)
+    return result.outcome
 
 
 async def _answer_query(
