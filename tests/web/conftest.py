@@ -132,7 +132,7 @@ def limits() -> Limits:
 async def served(
     tmp_path: Path, clock: ManualClock, dispatch_every: float | None, limits: Limits
 ) -> AsyncIterator[Served]:
-    database = tmp_path / "coach.sqlite3"
+    database = tmp_path / "data" / "coach.sqlite3"  # its own directory, as deployed
     async with BotApiEmulator() as emu:
         store = await open_store(f"sqlite+aiosqlite:///{database}")
         app: Any = build_application(
