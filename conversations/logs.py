@@ -1,9 +1,12 @@
 """Logging that never shows the bot token.
 
 httpx logs every request URL at INFO, and Telegram's URLs carry the token, so httpx is kept
-at WARNING unless the level is DEBUG; a filter on the root handlers replaces the token, and
-its secret part after the colon on its own, wherever they appear in a record's message,
-arguments or exception text. The webhook's secret is redacted the same way.
+at WARNING unless the level is DEBUG. Nothing logs what people write, even at DEBUG: PTB's
+and the HTTP libraries' loggers, which log whole requests and answers there, never go below
+INFO; APScheduler's two lines a tick and the database drivers' statements are kept quiet.
+A filter on the root handlers replaces the token, and its secret part after the colon on its
+own, wherever they appear in a record's message, arguments or exception text. The webhook's
+secret is redacted the same way.
 
 A line repeated at WARNING or above (the same logger, level and message template) is written
 at most once a minute, the next one saying how many were left out: a flood of failures (a
@@ -26,6 +29,12 @@ from pythonjsonlogger.json import JsonFormatter
 
 REDACTED = "<token>"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Loggers of the HTTP libraries: httpx logs each request's URL (with the token) at INFO.
+HTTP_LOGGERS = ("httpx", "httpcore", "aiohttp")
+# Kept at WARNING at every level: APScheduler's two lines every tick (8,640 a day) say nothing
+# the dispatcher's own do not, and the database drivers log each statement with its values
+# (a pain rating among them).
+QUIET = ("apscheduler", "aiosqlite", "sqlalchemy", "asyncpg")
 # The logger of the per-update and per-reminder lines (conversations/metrics.py).
 EVENTS = "backcoach.events"
 
@@ -121,7 +130,12 @@ def setup_logging(
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     debug = root.level <= logging.DEBUG
-    quiet = logging.NOTSET if debug else logging.WARNING
-    for noisy in ("httpx", "httpcore", "aiohttp"):
-        logging.getLogger(noisy).setLevel(quiet)
+    # Their DEBUG lines carry what people wrote: PTB logs every request and answer whole
+    # (texts, pain ratings, first names). They never go below INFO; the HTTP libraries stay
+    # at WARNING unless the level is DEBUG.
+    for http in HTTP_LOGGERS:
+        logging.getLogger(http).setLevel(logging.INFO if debug else logging.WARNING)
+    logging.getLogger("telegram").setLevel(logging.INFO if debug else logging.NOTSET)
+    for quiet in QUIET:
+        logging.getLogger(quiet).setLevel(logging.WARNING)
     logging.getLogger(EVENTS).setLevel(logging.NOTSET if json_lines or debug else logging.WARNING)
