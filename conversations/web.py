@@ -34,14 +34,13 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Update
 
+from conversations.app import ALLOWED_UPDATES
 from conversations.health import CHECK_TIMEOUT, Monitor
 from conversations.web_guard import Guard, Limits
 from services import updates
 
 log = logging.getLogger(__name__)
 
-# The update types the handlers handle (conversations/app.py); Telegram posts no others.
-ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Telegram accepts 1-256 of these characters; fewer than 32 is too easy to guess.
 SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
