@@ -1,7 +1,8 @@
 """The webhook's limits on what a client may send, in process: a connection that sends no
 whole request in time is closed; a body over MAX_BODY is refused with 413 by its
 Content-Length before it is read, and when it comes in chunks, once the limit is passed,
-with the rest never read; an update_id that cannot be stored is a 400, never a 500."""
+with the rest never read; an update_id that cannot be stored is a 400, and an id inside an
+update too large to store is answered: never a 500."""
 
 from __future__ import annotations
 
@@ -129,4 +130,19 @@ async def test_an_update_id_that_cannot_be_stored_is_a_400(served: Served, updat
     assert response.status_code == 400
     assert served.rows()["handled_updates"] == 0
     assert served.rows()["people"] == 0
+    await served.say(USER, "/help", "this list")
+
+
+@pytest.mark.parametrize("where", ["chat", "from", "message_id"])
+async def test_an_id_inside_the_update_too_large_to_store_is_answered_not_a_500(
+    served: Served, where: str
+) -> None:
+    update = served.emu.send_text(USER, "/start")
+    message = update["message"]
+    if where == "message_id":
+        message["message_id"] = 1 << 63
+    else:
+        message[where]["id"] = 1 << 63
+    response = await served.post(json.dumps(update).encode())
+    assert response.status_code in (200, 400), response.text
     await served.say(USER, "/help", "this list")
