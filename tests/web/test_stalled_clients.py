@@ -29,7 +29,7 @@ pytestmark = pytest.mark.e2e
 
 HOOK = "https://coach.example.org/telegram/hook"
 OPEN_FILES = 256  # the worker's limit: a quarter of systemd's default
-STALLED = 3 * OPEN_FILES  # well past it
+STALLED = 2 * OPEN_FILES  # well past it
 USER = 8801
 
 
