@@ -1,5 +1,5 @@
 """The webhook's limits on what a client may send, in process: a connection that sends no
-whole request in time is closed; a body over MAX_BODY is refused with 413 by its
+whole request in time is closed; headers longer than Telegram ever sends are a 400; a body over MAX_BODY is refused with 413 by its
 Content-Length before it is read, and when it comes in chunks, once the limit is passed,
 with the rest never read; an update_id that cannot be stored is a 400, and an id inside an
 update too large to store is answered: never a 500."""
@@ -15,7 +15,7 @@ import time
 import pytest
 
 from conversations.web import MAX_BODY, SECRET_HEADER
-from conversations.web_guard import Limits
+from conversations.web_guard import MAX_HEADER_BYTES, Limits
 from tests.web.conftest import Served
 
 pytestmark = pytest.mark.e2e
@@ -145,4 +145,20 @@ async def test_an_id_inside_the_update_too_large_to_store_is_answered_not_a_500(
         message[where]["id"] = 1 << 63
     response = await served.post(json.dumps(update).encode())
     assert response.status_code in (200, 400), response.text
+    await served.say(USER, "/help", "this list")
+
+
+async def test_headers_longer_than_telegram_ever_sends_are_refused(served: Served) -> None:
+    def send_long_headers() -> bytes:
+        with _connect(served) as conn:
+            padding = "x" * (MAX_HEADER_BYTES + 1024)
+            conn.sendall(f"POST {PATH} HTTP/1.1\r\nHost: coach\r\nX-Padding: {padding}".encode())
+            conn.settimeout(5)
+            answer = b""
+            while chunk := conn.recv(4096):  # the answer, then the server closes
+                answer += chunk
+            return answer
+
+    answer = await asyncio.to_thread(send_long_headers)  # the headers never even ended
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:80]
     await served.say(USER, "/help", "this list")
