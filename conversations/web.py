@@ -8,8 +8,11 @@ person's units of work never interleave (their lock, ``storage.coordination``).
 
 A post is accepted only with the secret given to ``setWebhook`` in its
 ``X-Telegram-Bot-Api-Secret-Token`` header (403 otherwise: nothing read, stored or
-handled); a body that is no update is a 400, logged without its content. In polling mode
-the same health and metrics routes can be served alone, on 127.0.0.1 by default.
+handled); a body over MAX_BODY is a 413 (refused by its Content-Length before it is read,
+or once the limit is passed when it comes in chunks); a body that is no update (or whose
+update_id cannot be stored) is a 400, logged without its content. Slow and excess
+connections are closed (``conversations.web_guard``). In polling mode the same health and
+metrics routes can be served alone, on 127.0.0.1 by default.
 """
 
 from __future__ import annotations
@@ -147,7 +150,8 @@ def _receiver(app: Any, secret: str) -> Any:
         given = request.headers.get(SECRET_HEADER, "").encode("latin-1")
         if not hmac.compare_digest(given, expected):
             log.warning("a webhook post without the right secret was refused")
-            return PlainTextResponse("Forbidden", status_code=403)
+            # Closing the connection: a body that follows is never read.
+            return PlainTextResponse("Forbidden", status_code=403, headers={"Connection": "close"})
         body = await _body(request)
         if isinstance(body, Response):
             return body
