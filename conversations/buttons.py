@@ -6,10 +6,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from html import escape
-from typing import cast
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
-from telegram import Message as TgMessage
 from telegram.error import BadRequest, TelegramError
 
 from coach import texts
@@ -28,7 +26,7 @@ from conversations.render import (
 )
 from conversations.replies import Reply
 from conversations.sending import Outcome as Delivery
-from conversations.sending import send_with_retries
+from conversations.sending import Result, send_with_retries
 from conversations.updates_bot import BackCoachBot
 from services import checkin, data, onboarding, reminders, settings
 from services.actions import Action
@@ -253,22 +251,29 @@ async def _edit(query: CallbackQuery, out: Reply) -> Delivery:
     it is not sent again as a new message), FAILED when it certainly does not (too old,
     deleted: it is sent instead), BLOCKED when the person blocked the bot."""
     markup = out.markup if isinstance(out.markup, InlineKeyboardMarkup) else None
-    message = cast(TgMessage, query.message)
-
-    async def edit() -> TgMessage:
-        try:
-            await query.edit_message_text(out.text, parse_mode="HTML", reply_markup=markup)
-        except BadRequest as exc:
-            if "not modified" not in str(exc):
-                raise
-        return message
-
-    result = await send_with_retries(edit, attempts=REPLY_ATTEMPTS)
+    result = await _retried(
+        lambda: query.edit_message_text(out.text, parse_mode="HTML", reply_markup=markup)
+    )
     if result.outcome is Delivery.FAILED:
         log.info("could not edit a pressed message, sending instead: %s", result.reason)
     elif result.outcome is Delivery.UNCERTAIN:
         log.info("editing a pressed message may have worked (%s): not sent again", result.reason)
     return result.outcome
+
+
+async def _retried(edit: Callable[[], Awaitable[object]]) -> Result:
+    """An edit of the pressed message, retried while it certainly did not take effect (as
+    a reply is); "not modified" (it shows that already) counts as done."""
+
+    async def attempt() -> object:
+        try:
+            return await edit()
+        except BadRequest as exc:
+            if "not modified" in str(exc):
+                return True
+            raise
+
+    return await send_with_retries(attempt, attempts=REPLY_ATTEMPTS)
 
 
 async def _answer_query(
@@ -295,35 +300,27 @@ async def _redraw(ctx: Ctx, chat: int, query: CallbackQuery, outcome: Outcome) -
     """A toggle question redrawn in place with its new ticks."""
     out = reply(ctx.deps.signer, ctx.deps.program, chat, outcome.messages[0])
     markup = out.markup if isinstance(out.markup, InlineKeyboardMarkup) else None
-    try:
-        await query.edit_message_text(out.text, parse_mode="HTML", reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" not in str(exc):
-            raise
-    except TelegramError as exc:  # the tick is stored; the next press or message shows it
-        log.info("could not redraw a toggle question: %s", type(exc).__name__)
+    result = await _retried(
+        lambda: query.edit_message_text(out.text, parse_mode="HTML", reply_markup=markup)
+    )
+    if result.outcome is not Delivery.SENT:  # the tick is stored; the next press shows it
+        log.info("could not redraw a toggle question (%s): %s", result.outcome, result.reason)
 
 
 async def _drop_keyboard(query: CallbackQuery) -> None:
     """An answered question loses its buttons, so old presses are rare."""
-    try:
-        await query.edit_message_reply_markup(None)
-    except TelegramError as exc:  # the replies went out already; the old buttons stay
-        log.info("could not remove an answered question's buttons: %s", type(exc).__name__)
+    result = await _retried(lambda: query.edit_message_reply_markup(None))
+    if result.outcome is not Delivery.SENT:  # the replies went out; the old buttons stay
+        log.info("could not remove an answered question's buttons: %s", result.reason)
 
 
 async def _redraw_plan(ctx: Ctx, chat: int, query: CallbackQuery, view: ShowPlan) -> None:
     """Re-draw the plan message the button belonged to, with today's state (a button of an
     old day's plan is refused as stale: that message keeps what it said that day)."""
     markup = plan_keyboard(ctx.deps.signer, chat, view.plan, view.feedback)
-    try:
-        await query.edit_message_text(
-            plan_text(ctx.deps.program, view.plan, view.feedback),
-            parse_mode="HTML",
-            reply_markup=markup,
-        )
-    except BadRequest as exc:
-        if "not modified" not in str(exc):
-            raise
-    except TelegramError as exc:  # the toast said what happened; /today shows the plan
-        log.info("could not redraw a plan: %s", type(exc).__name__)
+    text = plan_text(ctx.deps.program, view.plan, view.feedback)
+    result = await _retried(
+        lambda: query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
+    )
+    if result.outcome is not Delivery.SENT:  # the toast said what happened; /today shows it
+        log.info("could not redraw a plan (%s): %s", result.outcome, result.reason)

@@ -3,15 +3,26 @@
 An edit of the pressed message whose answer is lost after Telegram acted (the connection
 closed, the answer cut short, or too slow to come) may have worked: it is not sent again as
 a new message. An edit that certainly failed is sent instead. A reply whose delivery is
-uncertain is not sent again, and the replies after it in the same answer still go."""
+uncertain is not sent again, and the replies after it in the same answer still go. A redraw
+of the pressed message that certainly did not take effect is tried again."""
 
 from __future__ import annotations
 
 import pytest
 
+from coach import texts
 from conversations.render import REPLY_ATTEMPTS
 from emulator.faults import FaultKind
-from tests.e2e.conftest import SCREENING_QUESTION, Bot, Person, to_safety_questions, to_time_zone
+from tests.e2e.conftest import (
+    SCREENING_QUESTION,
+    Bot,
+    Person,
+    check_in,
+    labels,
+    press_move,
+    to_safety_questions,
+    to_time_zone,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -93,4 +104,19 @@ async def test_the_replies_after_an_uncertain_one_are_still_sent(
 
     assert len(with_text(person, "Time zone set")) == 1  # delivered, and never again
     assert len(with_text(person, SCREENING_QUESTION)) == 1
+    assert not bot.emu.faults.pending
+
+
+async def test_a_plan_redraw_refused_before_it_was_made_is_tried_again(
+    bot: Bot, person: Person
+) -> None:
+    await person.onboard()
+    plan_id = await check_in(person, 3)
+    bot.emu.fail("editMessageText", FaultKind.BAD_GATEWAY, chat_id=person.user_id)
+
+    await press_move(person, "dn", "bar_hang")
+    await finished(person)
+
+    plan = next(m for m in person.messages() if m.message_id == plan_id)
+    assert f"{texts.BTN_DONE_ALREADY} Bar Hang" in labels(plan)  # redrawn, on the retry
     assert not bot.emu.faults.pending
