@@ -53,10 +53,11 @@ class Settings(BaseSettings):
     rate_limit_per_second: int = 30
     # Webhook mode (a public bot) when WEBHOOK_URL is set: Telegram posts to that https URL
     # with WEBHOOK_SECRET; the server listens on WEBHOOK_LISTEN:WEBHOOK_PORT (behind a TLS
-    # proxy) and also answers /healthz and /metrics there. Polling otherwise.
+    # proxy) and also answers /healthz and /metrics there. Polling otherwise. Only the proxy
+    # on this machine reaches it by default; a proxy elsewhere (or a container) needs 0.0.0.0.
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
-    webhook_listen: str = "0.0.0.0"
+    webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8080
     # Polling mode: /healthz and /metrics on METRICS_LISTEN:METRICS_PORT when the port is set.
     metrics_port: int | None = None

@@ -21,12 +21,12 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from telegram import Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bootstrap import Settings, open_application, settle_memory
 from coach import i18n, places
 from coach.program import ProgramError, default_program
+from conversations.app import ALLOWED_UPDATES
 from conversations.data import load_charts
 from conversations.health import monitor_of
 from conversations.logs import setup_logging
@@ -234,7 +234,7 @@ async def _take_updates(app: Any, settings: Settings) -> None:
     await _patiently(
         "starting to poll",
         lambda: app.updater.start_polling(
-            allowed_updates=Update.ALL_TYPES,
+            allowed_updates=list(ALLOWED_UPDATES),
             timeout=settings.poll_timeout,
             bootstrap_retries=BOOTSTRAP_RETRIES,
             error_callback=_polling_failed,

@@ -156,6 +156,13 @@ async def tick(ctx: Ctx) -> None:
     ctx.app.dispatcher.request_tick(ctx.deps.clock.now())
 
 
+# The kinds of update the handlers below take, asked of Telegram in both modes (polling's
+# getUpdates and the webhook): messages and their edits (private chats; a group gets one
+# answer), button presses, and the bot's own membership (blocked or unblocked). Nothing else
+# is sent, so nothing else is received and read: channel posts, reactions, polls...
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
+
+
 def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Every handler, private chats only; groups get one friendly answer."""
     private = filters.ChatType.PRIVATE

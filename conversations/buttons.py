@@ -16,6 +16,7 @@ from conversations.limiter import INTERACTIVE, LaneLimiter
 from conversations.payload import Payload
 from conversations.render import (
     LIMIT,
+    REPLY_ATTEMPTS,
     fold,
     plan_keyboard,
     plan_text,
@@ -24,6 +25,7 @@ from conversations.render import (
     send_folded,
 )
 from conversations.replies import Reply
+from conversations.sending import Result, SendOutcome, send_with_retries
 from conversations.updates_bot import BackCoachBot
 from services import checkin, data, onboarding, reminders, settings
 from services.actions import Action
@@ -207,7 +209,10 @@ async def _reply(
         text = (
             f"{texts.CHOSEN.format(label=escape(chosen))}\n\n{first.text}" if chosen else first.text
         )
-        if len(text) <= LIMIT and await _edit(query, Reply(text, first.markup)):
+        edited = await _edit(query, Reply(text, first.markup)) if len(text) <= LIMIT else None
+        if edited is SendOutcome.BLOCKED:
+            return
+        if edited in (SendOutcome.SENT, SendOutcome.UNCERTAIN):  # shown, or may be: never twice
             await send_folded(ctx, chat, replies[1:])
             return
     delivered = await send_folded(ctx, chat, replies)
@@ -241,20 +246,35 @@ def _chosen(query: CallbackQuery) -> str | None:
     return None
 
 
-async def _edit(query: CallbackQuery, out: Reply) -> bool:
-    """Turn the pressed message into ``out``; whether it now shows it."""
+async def _edit(query: CallbackQuery, out: Reply) -> SendOutcome:
+    """Turn the pressed message into ``out``, retried while that is safe (as a reply is):
+    SENT when it shows it, UNCERTAIN when it may (the answer was lost after Telegram acted:
+    it is not sent again as a new message), FAILED when it certainly does not (too old,
+    deleted: it is sent instead), BLOCKED when the person blocked the bot."""
     markup = out.markup if isinstance(out.markup, InlineKeyboardMarkup) else None
-    try:
-        await query.edit_message_text(out.text, parse_mode="HTML", reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" in str(exc):
-            return True
-        log.info("could not edit a pressed message, sending instead: %s", exc)
-        return False
-    except TelegramError as exc:
-        log.info("could not edit a pressed message, sending instead: %s", type(exc).__name__)
-        return False
-    return True
+    result = await _retried(
+        lambda: query.edit_message_text(out.text, parse_mode="HTML", reply_markup=markup)
+    )
+    if result.outcome is SendOutcome.FAILED:
+        log.info("could not edit a pressed message, sending instead: %s", result.reason)
+    elif result.outcome is SendOutcome.UNCERTAIN:
+        log.info("editing a pressed message may have worked (%s): not sent again", result.reason)
+    return result.outcome
+
+
+async def _retried(edit: Callable[[], Awaitable[object]]) -> Result:
+    """An edit of the pressed message, retried while it certainly did not take effect (as
+    a reply is); "not modified" (it shows that already) counts as done."""
+
+    async def attempt() -> object:
+        try:
+            return await edit()
+        except BadRequest as exc:
+            if "not modified" in str(exc):
+                return True
+            raise
+
+    return await send_with_retries(attempt, attempts=REPLY_ATTEMPTS)
 
 
 async def _answer_query(
@@ -281,35 +301,27 @@ async def _redraw(ctx: Ctx, chat: int, query: CallbackQuery, outcome: Outcome) -
     """A toggle question redrawn in place with its new ticks."""
     out = reply(ctx.deps.signer, ctx.deps.program, chat, outcome.messages[0], outcome.language)
     markup = out.markup if isinstance(out.markup, InlineKeyboardMarkup) else None
-    try:
-        await query.edit_message_text(out.text, parse_mode="HTML", reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" not in str(exc):
-            raise
-    except TelegramError as exc:  # the tick is stored; the next press or message shows it
-        log.info("could not redraw a toggle question: %s", type(exc).__name__)
+    result = await _retried(
+        lambda: query.edit_message_text(out.text, parse_mode="HTML", reply_markup=markup)
+    )
+    if result.outcome is not SendOutcome.SENT:  # the tick is stored; the next press shows it
+        log.info("could not redraw a toggle question (%s): %s", result.outcome, result.reason)
 
 
 async def _drop_keyboard(query: CallbackQuery) -> None:
     """An answered question loses its buttons, so old presses are rare."""
-    try:
-        await query.edit_message_reply_markup(None)
-    except TelegramError as exc:  # the replies went out already; the old buttons stay
-        log.info("could not remove an answered question's buttons: %s", type(exc).__name__)
+    result = await _retried(lambda: query.edit_message_reply_markup(None))
+    if result.outcome is not SendOutcome.SENT:  # the replies went out; the old buttons stay
+        log.info("could not remove an answered question's buttons: %s", result.reason)
 
 
 async def _redraw_plan(ctx: Ctx, chat: int, query: CallbackQuery, view: ShowPlan) -> None:
     """Re-draw the plan message the button belonged to, with today's state (a button of an
     old day's plan is refused as stale: that message keeps what it said that day)."""
     markup = plan_keyboard(ctx.deps.signer, chat, view.plan, view.feedback)
-    try:
-        await query.edit_message_text(
-            plan_text(ctx.deps.program, view.plan, view.feedback),
-            parse_mode="HTML",
-            reply_markup=markup,
-        )
-    except BadRequest as exc:
-        if "not modified" not in str(exc):
-            raise
-    except TelegramError as exc:  # the toast said what happened; /today shows the plan
-        log.info("could not redraw a plan: %s", type(exc).__name__)
+    text = plan_text(ctx.deps.program, view.plan, view.feedback)
+    result = await _retried(
+        lambda: query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
+    )
+    if result.outcome is not SendOutcome.SENT:  # the toast said what happened; /today shows it
+        log.info("could not redraw a plan (%s): %s", result.outcome, result.reason)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 
 from telegram import Update
+from telegram.constants import ChatAction
 
 from coach.progress import Series
+from conversations.chat_action import showing
 from conversations.commands import answer, chat_id
 from conversations.context import Ctx
 from services import data
@@ -18,7 +20,8 @@ async def progress_command(update: Update, ctx: Ctx) -> None:
     if not isinstance(found, data.Chart):
         await answer(update, ctx, found)
         return
-    png = await asyncio.to_thread(render_chart, found.series)  # off the event loop
+    async with showing(ctx.bot, chat_id(update), ChatAction.UPLOAD_PHOTO):
+        png = await asyncio.to_thread(render_chart, found.series)  # off the event loop
     await ctx.bot.send_photo(chat_id(update), png, caption=found.caption, parse_mode="HTML")
 
 

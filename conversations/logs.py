@@ -1,9 +1,16 @@
 """Logging that never shows the bot token.
 
 httpx logs every request URL at INFO, and Telegram's URLs carry the token, so httpx is kept
-at WARNING unless the level is DEBUG; a filter on the root handlers replaces the token, and
-its secret part after the colon on its own, wherever they appear in a record's message,
-arguments or exception text. The webhook's secret is redacted the same way.
+at WARNING unless the level is DEBUG. Nothing logs what people write, even at DEBUG: PTB's
+and the HTTP libraries' loggers, which log whole requests and answers there, never go below
+INFO; APScheduler's two lines a tick and the database drivers' statements are kept quiet.
+A filter on the root handlers replaces the token, and its secret part after the colon on its
+own, wherever they appear in a record's message, arguments or exception text. The webhook's
+secret is redacted the same way.
+
+A line repeated at WARNING or above (the same logger, level and message template) is written
+at most once a minute, the next one saying how many were left out: a flood of failures (a
+thousand stalled connections, a lost disk) leaves a few lines, not hundreds of megabytes.
 
 ``LOG_FORMAT=json`` writes one JSON object a line, for a log collector; then the events
 logger (one line per update handled and per reminder outcome: ids, kinds, durations,
@@ -15,12 +22,19 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 
 from pythonjsonlogger.json import JsonFormatter
 
 REDACTED = "<token>"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Loggers of the HTTP libraries: httpx logs each request's URL (with the token) at INFO.
+HTTP_LOGGERS = ("httpx", "httpcore", "aiohttp")
+# Kept at WARNING at every level: APScheduler's two lines every tick (8,640 a day) say nothing
+# the dispatcher's own do not, and the database drivers log each statement with its values
+# (a pain rating among them).
+QUIET = ("apscheduler", "aiosqlite", "sqlalchemy", "asyncpg")
 # The logger of the per-update and per-reminder lines (conversations/metrics.py).
 EVENTS = "backcoach.events"
 
@@ -53,6 +67,36 @@ class RedactToken(logging.Filter):
         return True
 
 
+class RepeatFilter(logging.Filter):
+    """Each line at WARNING or above at most once per ``every`` seconds, by its logger, level
+    and message template (its arguments may differ); the first one after says how many like
+    it were left out. Lines below WARNING all pass."""
+
+    MAX_KINDS = 1000  # templates remembered; the oldest is forgotten past this
+
+    def __init__(self, every: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.every, self._clock = every, clock
+        self._seen: dict[tuple[str, int, str], tuple[float, int]] = {}  # when written, left out
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True
+        key = (record.name, record.levelno, str(record.msg))
+        now = self._clock()
+        written, left_out = self._seen.pop(key, (None, 0))
+        if written is not None and now - written < self.every:
+            self._seen[key] = (written, left_out + 1)
+            return False
+        self._seen[key] = (now, 0)
+        if len(self._seen) > self.MAX_KINDS:
+            del self._seen[next(iter(self._seen))]
+        if left_out:
+            note = f"{left_out} more like this in the last {self.every:.0f} s not logged"
+            record.msg = f"{record.msg} [{note}]"
+        return True
+
+
 class JsonLines(JsonFormatter):
     """One JSON object a line: time, level, logger, message and any ``extra`` fields."""
 
@@ -78,6 +122,7 @@ def setup_logging(
     handler = logging.StreamHandler(sys.stderr)
     json_lines = log_format.lower() == "json"
     handler.setFormatter(JsonLines() if json_lines else logging.Formatter(TEXT_FORMAT))
+    handler.addFilter(RepeatFilter())
     for secret in (token, *secrets):
         if secret:
             handler.addFilter(RedactToken(secret))
@@ -85,7 +130,12 @@ def setup_logging(
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     debug = root.level <= logging.DEBUG
-    quiet = logging.NOTSET if debug else logging.WARNING
-    for noisy in ("httpx", "httpcore", "aiohttp"):
-        logging.getLogger(noisy).setLevel(quiet)
+    # Their DEBUG lines carry what people wrote: PTB logs every request and answer whole
+    # (texts, pain ratings, first names). They never go below INFO; the HTTP libraries stay
+    # at WARNING unless the level is DEBUG.
+    for http in HTTP_LOGGERS:
+        logging.getLogger(http).setLevel(logging.INFO if debug else logging.WARNING)
+    logging.getLogger("telegram").setLevel(logging.INFO if debug else logging.NOTSET)
+    for quiet in QUIET:
+        logging.getLogger(quiet).setLevel(logging.WARNING)
     logging.getLogger(EVENTS).setLevel(logging.NOTSET if json_lines or debug else logging.WARNING)

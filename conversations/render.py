@@ -151,9 +151,12 @@ async def send(ctx: Ctx, chat_id: int, outcome: Outcome) -> bool:
 
 
 async def send_folded(ctx: Ctx, chat_id: int, rendered: list[Reply]) -> bool:
-    """Send replies already rendered (and folded), in order; like ``send``. A drawing that
-    could not be sent is logged and the texts go on: they say everything it shows."""
+    """Send replies already rendered (and folded), in order; like ``send``. A reply that may
+    have arrived is never sent again, and the replies after it still go: they certainly did
+    not arrive yet. Nothing more is tried once the person has blocked the bot. A drawing
+    that could not be sent is logged and the texts go on: they say everything it shows."""
     bot = ctx.bot
+    every = True
     for out in rendered:
         if out.drawing is not None:
             with i18n.speaking(out.drawing.language):  # its labels, drawn in its language
@@ -163,18 +166,19 @@ async def send_folded(ctx: Ctx, chat_id: int, rendered: list[Reply]) -> bool:
         def deliver(out: Reply = out) -> Awaitable[TgMessage]:
             return bot.send_message(chat_id, out.text, parse_mode="HTML", reply_markup=out.markup)
 
-        if not await deliver_reply(deliver):
+        outcome = await deliver_reply(deliver)
+        if outcome is SendOutcome.BLOCKED:
             return False
-    return True
+        every = every and outcome is SendOutcome.SENT
+    return every
 
 
-async def deliver_reply(deliver: Callable[[], Awaitable[TgMessage]]) -> bool:
-    """One reply, retried while that is safe; whether it certainly arrived."""
+async def deliver_reply(deliver: Callable[[], Awaitable[TgMessage]]) -> SendOutcome:
+    """One reply, retried while that is safe; how it ended."""
     result = await send_with_retries(deliver, attempts=REPLY_ATTEMPTS)
     if result.outcome is not SendOutcome.SENT:
         log.warning("a reply was not delivered (%s): %s", result.outcome, result.reason)
-        return False
-    return True
+    return result.outcome
 
 
 def _markup(signer: Signer, chat_id: int, message: Say) -> Markup | None:

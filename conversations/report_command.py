@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 
 from telegram import Update
+from telegram.constants import ChatAction
 
 from coach.report_figures import Report
+from conversations.chat_action import showing
 from conversations.commands import answer, chat_id
 from conversations.context import Ctx
 from services import doctor_report as reports
@@ -31,7 +33,8 @@ async def report_command(update: Update, ctx: Ctx) -> None:
     if not isinstance(found, reports.ReportFile):
         await answer(update, ctx, found)
         return
-    pdf = await asyncio.to_thread(render, found.report)  # off the event loop
+    async with showing(ctx.bot, chat_id(update), ChatAction.UPLOAD_DOCUMENT):
+        pdf = await asyncio.to_thread(render, found.report)  # off the event loop
     await ctx.bot.send_document(
         chat_id(update), pdf, filename=found.filename, caption=found.caption, parse_mode="HTML"
     )

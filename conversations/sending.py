@@ -84,7 +84,7 @@ def _retry_after(exc: RetryAfter) -> float:
 
 
 async def send_with_retries(
-    send: Callable[[], Awaitable[Message]],
+    send: Callable[[], Awaitable[Message | object]],
     *,
     attempts: int = 5,
     backoff: float = 0.5,
@@ -94,8 +94,8 @@ async def send_with_retries(
     delay = backoff
     for attempt in range(1, attempts + 1):
         try:
-            message = await send()
-            return Result(SendOutcome.SENT, message.message_id)
+            message = await send()  # a Message; an edit may answer True
+            return Result(SendOutcome.SENT, getattr(message, "message_id", None))
         except Forbidden as exc:
             return Result(SendOutcome.BLOCKED, reason=str(exc)[:64])
         except BadRequest as exc:

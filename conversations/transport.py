@@ -22,11 +22,13 @@ which holds the token.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, Final
 
 import aiohttp
-from telegram.error import NetworkError, TimedOut
+from telegram._utils.types import JSONDict
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,24 @@ class AiohttpRequest(BaseRequest):
     @property
     def read_timeout(self) -> float | None:
         return self._timeouts["read"]
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> JSONDict:
+        """Telegram's answer as JSON. One that is no JSON (cut short, or a proxy's page) is
+        one line at WARNING, without its content: PTB's own logs the whole answer (people's
+        messages and names) with a traceback, at ERROR."""
+        try:
+            data = json.loads(payload.decode("utf-8", "replace"))
+        except ValueError as exc:
+            log.warning(
+                "an answer from Telegram could not be read (%d bytes, no JSON); what was asked "
+                "may have been done",
+                len(payload),
+            )
+            raise TelegramError("Invalid server response") from exc
+        if not isinstance(data, dict):
+            raise TelegramError("Invalid server response")
+        return data
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:

@@ -21,6 +21,11 @@ log = logging.getLogger(__name__)
 # message, instead of building the message's objects for nobody.
 UNREAD_ANSWERS = frozenset({"editMessageText", "editMessageReplyMarkup"})
 
+# Chats whose newest message id is kept, the most recently active ones: a few bytes each, so
+# a few megabytes at most however many people ever wrote. A chat forgotten is as after a
+# restart: a pressed message counts as its newest.
+NEWEST_KEPT = 50_000
+
 # The updates of the getUpdates call under way in this task, read once by ``_post``.
 _polled: ContextVar[list[Update] | None] = ContextVar("polled", default=None)
 
@@ -39,9 +44,10 @@ class BackCoachBot(ExtBot[Any]):
     ``get_updates`` returns: PTB, handed an empty list, has nothing to read a second time.
 
     It also notes the newest message id of each chat, sent or received (a few bytes a chat,
-    forgotten at a restart), so a press on an older message is answered at the bottom of the
-    chat, where the person looks, rather than edited in place up the history. Edits answer
-    True (``UNREAD_ANSWERS``): the edited message Telegram returns is noted, not built.
+    for the NEWEST_KEPT chats most recently active, forgotten at a restart), so a press on
+    an older message is answered at the bottom of the chat, where the person looks, rather
+    than edited in place up the history. Edits answer True (``UNREAD_ANSWERS``): the edited
+    message Telegram returns is noted, not built.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -67,7 +73,10 @@ class BackCoachBot(ExtBot[Any]):
         chat, message_id = message.get("chat"), message.get("message_id")
         chat_id = chat.get("id") if isinstance(chat, dict) else None
         if isinstance(chat_id, int) and isinstance(message_id, int):
-            self._newest[chat_id] = max(message_id, self._newest.get(chat_id, 0))
+            # Taken out and put back: the dict's order is the order chats were last active.
+            self._newest[chat_id] = max(message_id, self._newest.pop(chat_id, 0))
+            if len(self._newest) > NEWEST_KEPT:
+                del self._newest[next(iter(self._newest))]  # the chat quiet the longest
 
     @property
     def rejected(self) -> asyncio.Event:

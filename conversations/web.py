@@ -8,8 +8,11 @@ person's units of work never interleave (their lock, ``storage.coordination``).
 
 A post is accepted only with the secret given to ``setWebhook`` in its
 ``X-Telegram-Bot-Api-Secret-Token`` header (403 otherwise: nothing read, stored or
-handled); a body that is no update is a 400, logged without its content. In polling mode
-the same health and metrics routes can be served alone, on 127.0.0.1 by default.
+handled); a body over MAX_BODY is a 413 (refused by its Content-Length before it is read,
+or once the limit is passed when it comes in chunks); a body that is no update (or whose
+update_id cannot be stored) is a 400, logged without its content. Slow and excess
+connections are closed (``conversations.web_guard``). In polling mode the same health and
+metrics routes can be served alone, on 127.0.0.1 by default.
 """
 
 from __future__ import annotations
@@ -29,18 +32,18 @@ import uvicorn
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Update
 
+from conversations.app import ALLOWED_UPDATES
 from conversations.health import CHECK_TIMEOUT, Monitor
+from conversations.web_guard import Guard, Limits
 from services import updates
 
 log = logging.getLogger(__name__)
 
-# The update types the handlers handle (conversations/app.py); Telegram posts no others.
-ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Telegram accepts 1-256 of these characters; fewer than 32 is too easy to guess.
 SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -49,6 +52,10 @@ MIN_DISTINCT = 8  # "aaaa…" is no secret however long
 WEBHOOK_PORTS = (80, 88, 443, 8443)  # the ports Telegram posts to
 # An update is a few kilobytes; a larger body is no update.
 MAX_BODY = 1 << 20
+# Update ids are stored as signed 64-bit integers (as Telegram's own are).
+MAX_UPDATE_ID = (1 << 63) - 1
+# Connections the kernel holds for the server before it accepts them (uvicorn's default).
+LISTEN_QUEUE = 2048
 MAKE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
 # The placeholder of deploy/env.example: copied unchanged, it is a secret everyone who has
 # read the repository knows (tests/test_deploy_files.py keeps the two in step).
@@ -151,8 +158,12 @@ def _receiver(app: Any, secret: str) -> Any:
         given = request.headers.get(SECRET_HEADER, "").encode("latin-1")
         if not hmac.compare_digest(given, expected):
             log.warning("a webhook post without the right secret was refused")
-            return PlainTextResponse("Forbidden", status_code=403)
-        update = _parse(app, await request.body())
+            # Closing the connection: a body that follows is never read.
+            return PlainTextResponse("Forbidden", status_code=403, headers={"Connection": "close"})
+        body = await _body(request)
+        if isinstance(body, Response):
+            return body
+        update = _parse(app, body)
         if update is None:
             return PlainTextResponse("Bad Request", status_code=400)
         try:
@@ -180,14 +191,45 @@ def _receiver(app: Any, secret: str) -> Any:
     return receive
 
 
+class TooLarge(Exception):
+    """A body past MAX_BODY: refused, and no more of it is read."""
+
+
+async def _body(request: Request) -> bytes | Response:
+    """The request's body, read no further than MAX_BODY; or the answer when it is too
+    large (413, by its Content-Length before a byte is read), or when it is no body."""
+    length = request.headers.get("content-length")
+    try:
+        if length is not None and int(length) > MAX_BODY:
+            raise TooLarge
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise TooLarge
+            chunks.append(chunk)
+    except TooLarge:
+        log.warning("a webhook post larger than %d bytes was refused", MAX_BODY)
+        # Closing the connection: what the client still sends is never read.
+        return PlainTextResponse(
+            "Content Too Large", status_code=413, headers={"Connection": "close"}
+        )
+    except ValueError:  # a Content-Length that is no number
+        log.warning("a webhook post with a malformed Content-Length was refused")
+        return PlainTextResponse("Bad Request", status_code=400, headers={"Connection": "close"})
+    except ClientDisconnect:  # gone (or closed for being too slow): nobody reads an answer
+        return Response(status_code=400)
+    return b"".join(chunks)
+
+
 def _parse(app: Any, body: bytes) -> Update | None:
     """The update in ``body``, or None (logged with the reason, never the content)."""
     try:
-        if len(body) > MAX_BODY:
-            raise ValueError(f"{len(body)} bytes")
         data = json.loads(body)
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             raise ValueError("no update_id")
+        if not 0 <= data["update_id"] <= MAX_UPDATE_ID:
+            raise ValueError("update_id out of range")
         return Update.de_json(data, app.bot)
     except Exception as exc:  # whatever the body made the parser raise
         log.warning("a webhook post was no update (%s); ignored", type(exc).__name__)
@@ -205,12 +247,18 @@ class WebServer:
     """A running HTTP server on a socket bound before it starts (so a busy port is an
     error at once, and port 0 picks a free one: see ``port``)."""
 
-    def __init__(self, asgi: Starlette, host: str, port: int) -> None:
+    def __init__(self, asgi: Starlette, host: str, port: int, limits: Limits | None = None) -> None:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._socket = socket.create_server((host, port), family=family)
         self.host, self.port = host, self._socket.getsockname()[1]
+        self.guard = Guard(limits or Limits())
         config = uvicorn.Config(
-            asgi, log_config=None, access_log=False, lifespan="off", timeout_graceful_shutdown=5
+            asgi,
+            log_config=None,
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=5,
+            **self.guard.uvicorn_options(),
         )
         self._server = Server(config)
         self._task: asyncio.Task[None] | None = None
@@ -223,6 +271,10 @@ class WebServer:
                 await self._task  # its exception, if it failed
                 raise RuntimeError("the web server stopped while starting")
             await asyncio.sleep(0.01)
+        # The loop accepts only the guard's small backlog at a time; the kernel's queue of
+        # connections not yet accepted stays long, so a burst waits there instead of being
+        # dropped (a dropped connection is tried again only a second later).
+        self._socket.listen(LISTEN_QUEUE)
         log.info("serving HTTP on %s:%d", self.host, self.port)
 
     async def stop(self) -> None:

@@ -10,6 +10,8 @@ queue; after ``times`` calls the fault is used up. Kinds:
   nothing is recorded (PTB raises ``NetworkError``).
 - ``DROP_AFTER_SEND``: the call is processed (a message is recorded as sent), then the
   connection is closed without an answer, so the bot cannot know it was delivered.
+- ``TRUNCATE``: the call is processed, and its answer cut off half way (PTB cannot read it:
+  "Invalid server response"), so the bot cannot know what happened.
 - ``DELAY``: the call is processed at once but answered only after ``delay`` seconds (with
   a shorter read timeout PTB raises ``TimedOut`` although the message was delivered).
 
@@ -29,6 +31,7 @@ class FaultKind(StrEnum):
     BAD_GATEWAY = "bad_gateway"
     REFUSE = "refuse"
     DROP_AFTER_SEND = "drop_after_send"
+    TRUNCATE = "truncate"
     DELAY = "delay"
 
 

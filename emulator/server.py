@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import cast
 
 from aiohttp import web
 
@@ -75,6 +76,10 @@ class BotApiHandler:
         if fault is not None and fault.kind is FaultKind.DROP_AFTER_SEND:
             call.outcome += ", connection dropped"
             return _hang_up(request)
+        if fault is not None and fault.kind is FaultKind.TRUNCATE:
+            call.outcome += ", answer cut short"
+            whole = cast(bytes, response.body)
+            return web.Response(body=whole[: len(whole) // 2], content_type="application/json")
         if fault is not None and fault.kind is FaultKind.DELAY:
             call.outcome += f", answered after {fault.delay}s"
             await asyncio.sleep(fault.delay)

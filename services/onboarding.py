@@ -134,6 +134,11 @@ async def start(core: Core, chat_id: int) -> Outcome:
             messages = [Say(texts.ALREADY_REGISTERED)]
         elif person.registered:  # a question is pending (red flags, a settings change)
             messages = [question(person)]
+        elif person.consent_at is None and step_of(person) is Step.CONSENT:
+            # Not agreed yet: what Back Coach is and is not comes before the question
+            # every time. The first /start may have been stored by a worker that died
+            # before its reply, and its update is then handled again by another.
+            messages = [Say(texts.WELCOME), question(person)]
         else:
             messages = [Say(texts.FINISH_SETUP), question(person)]
         await work.commit()

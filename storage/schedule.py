@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ from storage.repositories import affected_rows, by_dialect, upsert_insert
 from storage.types import UTCDateTime, format_hhmm, parse_hhmm
 
 # The tables, for executemany statements: no ORM objects, no ids fetched back row by row.
+log = logging.getLogger(__name__)
+
 REMINDERS = cast(Table, ReminderRow.__table__)
 DELIVERIES = cast(Table, DeliveryRow.__table__)
 HANG_MARKS = cast(Table, HangMarkRow.__table__)
@@ -57,6 +60,8 @@ _MOVE = (
     .where(_R.id == bindparam("b_id"), _R.due == bindparam("b_was"))
     .values(due=bindparam("b_due"), day=bindparam("b_day"))
 )
+# A row's due time written again in the stored format (it was written in another by hand).
+_REWRITE_DUE = update(REMINDERS).where(_R.id == bindparam("b_id")).values(due=bindparam("b_due"))
 
 
 def _unnest(**columns: Any) -> Any:
@@ -398,8 +403,10 @@ class ScheduleRepository:
         if not moves:
             return ours
         moved = await self._move(moves)
-        if self._dialect == "postgresql" or moved == len(moves):
+        if moved == len(moves):
             return ours | {m.id for m in moves}
+        if self._dialect == "postgresql":  # locked since read: none was moved by another
+            return ours | {m.id for m in await self._only_moved(moves)}
         # Which rows the other claimer took cannot be told apart from ours once moved
         # (both move a row to the same next occurrence): undo, and check before moving.
         await self._session.rollback()
@@ -412,8 +419,36 @@ class ScheduleRepository:
         )
         still: dict[int, datetime] = {row_id: due for row_id, due in current}
         moves = [m for m in moves if still.get(m.id) == m.was]
-        await self._move(moves)
+        if await self._move(moves) < len(moves):
+            moves = await self._only_moved(moves)
         return ours | {m.id for m in moves}
+
+    async def _only_moved(self, moves: Sequence[Move]) -> list[Move]:
+        """The moves that took effect, once no other claimer can move these rows (locked on
+        PostgreSQL, SQLite's write lock held). A row still at its ``was`` did not match it
+        as stored: its due time was written in another form (with the sqlite3 shell, say).
+        It is written again in the stored form and moved, logged once (that fixes it); a
+        row that still does not move is logged and left out of the claim, never sent."""
+        ids = {"ids": [m.id for m in moves]}
+        now_at: dict[int, datetime] = {
+            row_id: due
+            for row_id, due in await self._session.execute(_CURRENT_DUE[self._dialect], ids)
+        }
+        unmoved = [m for m in moves if now_at.get(m.id) == m.was]
+        if unmoved:
+            for m in unmoved:
+                log.warning("reminder row %d: its due time was stored in another form; fixed", m.id)
+            await self._session.execute(
+                _REWRITE_DUE, [{"b_id": m.id, "b_due": m.was} for m in unmoved]
+            )
+            await self._move(unmoved)
+            current = await self._session.execute(_CURRENT_DUE[self._dialect], ids)
+            now_at.update({row_id: due for row_id, due in current})
+        kept = [m for m in moves if now_at.get(m.id) == m.due]
+        for m in moves:
+            if now_at.get(m.id) != m.due:
+                log.warning("reminder row %d could not be moved on; left out of the claim", m.id)
+        return kept
 
     async def _move(self, moves: Sequence[Move]) -> int:
         """Move rows still due at their ``was``, in one executemany; returns how many moved."""

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from coach.model import History
 from storage.coordination import HandledUpdates, UploadedFiles, lock_person
-from storage.db import DEFAULT_URL, create_engine, upgrade
+from storage.db import DEFAULT_URL, create_engine, sqlite_file, upgrade
 from storage.people import PeopleRepository
 from storage.repositories import (
     FeedbackRepository,
@@ -21,6 +23,10 @@ from storage.repositories import (
     history_of,
 )
 from storage.schedule import ScheduleRepository
+
+
+class DatabaseFileMissing(SQLAlchemyError):
+    """The SQLite file is gone while the bot runs: nothing can be committed to it."""
 
 
 class WriterSession(AsyncSession):
@@ -38,6 +44,7 @@ class WriterSession(AsyncSession):
     """
 
     gate: asyncio.Lock | None = None
+    database_file: Path | None = None  # SQLite: the file every commit must still find
     _writing = False
 
     async def _turn(self) -> None:
@@ -87,6 +94,11 @@ class WriterSession(AsyncSession):
         if self._pending():
             await self._turn()
         try:
+            if self.database_file is not None and not self.database_file.exists():
+                # Its directory was removed or its volume unmounted: the open connections
+                # would go on writing to a file nobody will ever read again.
+                await super().rollback()
+                raise DatabaseFileMissing(f"the SQLite file {self.database_file} is missing")
             await super().commit()
         finally:
             self._release()
@@ -162,11 +174,13 @@ class Store:
         self._sessions = async_sessionmaker(engine, class_=WriterSession, expire_on_commit=False)
         # SQLite's writers queue here, in order, instead of in SQLite's busy handler.
         self._gate = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self._file = sqlite_file(engine.url.render_as_string(hide_password=False))
 
     def unit(self) -> UnitOfWork:
         """A new unit of work; use it as ``async with store.unit() as uow: ...``."""
         session = self._sessions()
         session.gate = self._gate
+        session.database_file = self._file
         return UnitOfWork(session, self.engine.dialect.name)
 
     async def close(self) -> None:

@@ -418,3 +418,13 @@ async def bot_process() -> AsyncIterator[Any]:
     yield make
     for process in made:
         await process.__aexit__()
+
+
+def shown_before(bot: Bot, chat_id: int, action: str, method: str) -> bool:
+    """Whether the chat action ``action`` was shown in the chat before its last ``method``."""
+    calls = [c for c in bot.emu.calls if str(c.params.get("chat_id")) == str(chat_id)]
+    last = max(i for i, c in enumerate(calls) if c.method == method)
+    return any(
+        c.method == "sendChatAction" and c.params.get("action") == action and c.outcome == "ok"
+        for c in calls[:last]
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import resource
 import secrets
 import signal
 import sys
@@ -23,6 +24,8 @@ class BotProcess:
         database: Path | str,
         log: Path,
         level: str = "INFO",
+        *,
+        open_files: int | None = None,
         **extra: str,
     ) -> None:
         self.env = {
@@ -38,6 +41,7 @@ class BotProcess:
             "DISPATCH_EVERY": extra.get("DISPATCH_EVERY", "1"),
         }
         self.log = log
+        self.open_files = open_files  # the process's descriptor limit, if not inherited
         self.proc: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
@@ -50,7 +54,13 @@ class BotProcess:
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=err,
                 stderr=err,
+                preexec_fn=self._limit if self.open_files is not None else None,
             )
+
+    def _limit(self) -> None:
+        """In the child, before bot.py: its own descriptor limit (soft and hard)."""
+        assert self.open_files is not None
+        resource.setrlimit(resource.RLIMIT_NOFILE, (self.open_files, self.open_files))
 
     async def __aenter__(self) -> BotProcess:
         return self

@@ -11,7 +11,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from storage.models import Base
-from tests.e2e.conftest import Bot, Person, check_in, press_move, settle
+from tests.e2e.conftest import Bot, Person, check_in, press_move, settle, shown_before
 
 pytestmark = pytest.mark.e2e
 
@@ -49,6 +49,8 @@ async def test_progress_needs_two_checkins_then_sends_a_chart_with_a_caption(
     )
     image = Image.open(io.BytesIO(photo.file or b""))
     assert image.format == "PNG" and image.size == (1200, 750)
+    # While the chart was drawn, the chat said a photo was on its way.
+    assert shown_before(bot, person.user_id, "upload_photo", "sendPhoto")
     assert "Average pain this week: 4.0/10" in (photo.text or "")  # (5 + 4 + 3) / 3
     assert "stage 2" in (photo.text or "")
     await person.say("/progress 90")

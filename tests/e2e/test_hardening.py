@@ -15,6 +15,7 @@ from coach import texts
 from coach.schedule import Kind
 from emulator.faults import FaultKind
 from emulator.models import OpenQuery
+from storage.db import sqlite_file
 from tests.e2e.conftest import Bot, Person, settle, stored
 
 
@@ -202,3 +203,22 @@ async def test_a_database_that_refuses_writes_gets_a_polite_answer_and_one_clear
     await person.say("/checkin")  # writable again: carries on
     await person.press("3")
     await person.expect("Today's plan")
+
+
+async def test_a_sqlite_file_removed_while_running_gets_a_polite_answer_not_lost_writes(
+    bot: Bot, person: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    file = sqlite_file(bot.store.engine.url.render_as_string(hide_password=False))
+    if file is None:
+        pytest.skip("a SQLite file only")
+    await person.onboard()
+    assert file.exists()
+    for part in (file, file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")):
+        part.unlink(missing_ok=True)  # its directory deleted, its volume unmounted
+
+    await person.say("/checkin")
+    await person.press("3")  # a rating: stored, or said not to be
+    await person.expect("I couldn't save that just now")
+    refused = [r for r in caplog.records if "the database refused an update" in r.getMessage()]
+    assert refused and "is missing" in refused[0].getMessage()
+    assert not file.exists()  # no new, empty database was made

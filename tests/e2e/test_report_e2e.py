@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from coach import texts
 from emulator.models import SentMessage
-from tests.e2e.conftest import Bot, Person, check_in, settle
+from tests.e2e.conftest import Bot, Person, check_in, settle, shown_before
 
 pytestmark = pytest.mark.e2e
 
@@ -44,6 +44,7 @@ async def test_report_sends_a_pdf_of_the_course_and_answers_bad_input_clearly(
     await person.say("/report")
     sent = await document(person)
     assert sent.filename == "back-coach-report-2026-03-04.pdf"
+    assert shown_before(bot, person.user_id, "upload_document", "sendDocument")
     assert "no name" in (sent.text or "")
     text = pdf_text(sent)
     assert "Mon 2 Mar 2026 to Wed 4 Mar 2026 (3 days) · dates in Europe/Berlin" in text

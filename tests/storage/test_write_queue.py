@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from coach.model import Feedback, MoveFeedback
 from storage.db import create_engine, migrate
@@ -26,6 +26,14 @@ from tests.storage.builders import NOW, bare_person
 BUSY_MS = 200
 HOLD_SECONDS = 1.0  # five busy timeouts
 DAY = NOW.date()
+POOL_TIMEOUT = 2  # seconds a unit waits for a pooled connection before it fails
+
+
+def waiting_for_a_connection(engine: AsyncEngine) -> int:
+    """Units waiting for one of the pool's connections: SQLAlchemy's queue of idle
+    connections is an asyncio.Queue, whose waiting getters are its ``_getters``."""
+    queue = engine.sync_engine.pool._pool._queue  # type: ignore[attr-defined]
+    return sum(not getter.done() for getter in queue._getters)
 
 
 async def short_timeout_store(path: Path) -> Store:
@@ -121,7 +129,7 @@ async def test_a_writer_holding_the_turn_never_waits_for_a_connection(tmp_path: 
         f"sqlite+aiosqlite:///{tmp_path / 'pool.sqlite3'}",
         pool_size=1,
         max_overflow=0,
-        pool_timeout=2,
+        pool_timeout=POOL_TIMEOUT,
     )
     await migrate(engine)
     store = Store(engine)
@@ -148,7 +156,12 @@ async def test_a_writer_holding_the_turn_never_waits_for_a_connection(tmp_path: 
     try:
         tasks = [asyncio.create_task(reads_then_writes()), asyncio.create_task(writes_first())]
         await has_read.wait()
-        await asyncio.sleep(0.3)  # the second unit is waiting now
+        # The second unit waits for the pool's one connection now (the pool would give up
+        # after its pool_timeout); only then may the first go on to write.
+        async with asyncio.timeout(POOL_TIMEOUT):
+            while waiting_for_a_connection(engine) == 0:  # noqa: ASYNC110 - no event to wait on
+                await asyncio.sleep(0.01)
+        assert not tasks[1].done()
         go_on.set()
         await asyncio.wait_for(asyncio.gather(*tasks), 10)
         async with store.unit() as uow:

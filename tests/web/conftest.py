@@ -21,6 +21,7 @@ from bootstrap import build_application
 from coach.program import default_program
 from conversations.health import monitor_of
 from conversations.web import SECRET_HEADER, Webhook, WebServer, set_webhook, web_app
+from conversations.web_guard import Limits
 from emulator import BotApiEmulator
 from emulator.models import SentMessage
 from services.clock import ManualClock
@@ -42,6 +43,7 @@ class Served:
     http: httpx.AsyncClient
     secret: str
     database: Path
+    server: WebServer
 
     async def post(self, update: Any, secret: str | None = None, **kwargs: Any) -> httpx.Response:
         """POST an update to the webhook as Telegram would, with the right secret unless
@@ -121,10 +123,16 @@ def dispatch_every() -> float | None:
 
 
 @pytest.fixture
+def limits() -> Limits:
+    """The web server's limits on slow and many connections (a module may set its own)."""
+    return Limits()
+
+
+@pytest.fixture
 async def served(
-    tmp_path: Path, clock: ManualClock, dispatch_every: float | None
+    tmp_path: Path, clock: ManualClock, dispatch_every: float | None, limits: Limits
 ) -> AsyncIterator[Served]:
-    database = tmp_path / "coach.sqlite3"
+    database = tmp_path / "data" / "coach.sqlite3"  # its own directory, as deployed
     async with BotApiEmulator() as emu:
         store = await open_store(f"sqlite+aiosqlite:///{database}")
         app: Any = build_application(
@@ -140,12 +148,12 @@ async def served(
         async with app:
             await app.start()
             await set_webhook(app, webhook)
-            server = WebServer(web_app(app, monitor_of(app), webhook), "127.0.0.1", 0)
+            server = WebServer(web_app(app, monitor_of(app), webhook), "127.0.0.1", 0, limits)
             await server.start()
             base = f"http://127.0.0.1:{server.port}"
             try:
                 async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT) as http:
-                    yield Served(emu, store, clock, app, http, secret, database)
+                    yield Served(emu, store, clock, app, http, secret, database, server)
             finally:
                 await server.stop()
                 await app.stop()

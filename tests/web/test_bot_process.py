@@ -171,6 +171,9 @@ async def test_polling_deletes_a_webhook_left_set_and_serves_health_locally(
         await bot.start()
         await _wait_ready(emu)
         assert emu.webhook is None
+        # Polling asks for the kinds the handlers take, as the webhook does: no others.
+        asked = emu.calls_of("getUpdates")[-1].params["allowed_updates"]
+        assert tuple(json.loads(asked) if isinstance(asked, str) else asked) == ALLOWED_UPDATES
         person = Person(Bot(emu, None, None, None), 8302)  # type: ignore[arg-type]
         await person.say("/start")
         await person.expect("Do you agree")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from conversations.logs import EVENTS, setup_logging
+from conversations.logs import EVENTS, RepeatFilter, setup_logging
 
 TOKEN = "7012345678:AAH4vSecretPartOfTheToken0123456789"
 SECRET = "webhook-secret-0123456789-abcdefghijklmnop"
@@ -71,3 +71,24 @@ def test_the_events_logger_speaks_in_json_and_keeps_quiet_in_text(
     setup_logging("DEBUG", TOKEN)
     events.info("update 3 handled")
     assert "update 3 handled" in capsys.readouterr().err
+
+
+def test_a_repeated_warning_is_written_once_a_minute_with_the_count_left_out() -> None:
+    now = [0.0]
+    repeats = RepeatFilter(every=60.0, clock=lambda: now[0])
+
+    def record(msg: str, *args: object, level: int = logging.ERROR) -> logging.LogRecord:
+        return logging.LogRecord("asyncio", level, __file__, 1, msg, args, None)
+
+    passed = [repeats.filter(record("accept failed on fd %d", fd)) for fd in range(1000)]
+    assert passed.count(True) == 1 and passed[0]
+    assert repeats.filter(record("another failure"))  # another template is its own line
+    assert repeats.filter(record("lower lines all pass", level=logging.INFO))
+    assert repeats.filter(record("lower lines all pass", level=logging.INFO))
+    now[0] = 61.0
+    again = record("accept failed on fd %d", 5)
+    assert repeats.filter(again)
+    assert again.getMessage() == (
+        "accept failed on fd 5 [999 more like this in the last 60 s not logged]"
+    )
+    assert not repeats.filter(record("accept failed on fd %d", 6))

@@ -1,0 +1,43 @@
+"""What the bot is doing, shown in the chat while a chart or a PDF is being made.
+
+Telegram shows a chat action ("sending a photo…") for about 5 seconds, or until the bot's
+next message arrives; it is sent again every 4 seconds while the work lasts. Failing to
+show it costs nothing but the hint: it is never retried, and never stops the work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from telegram import Bot
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+
+log = logging.getLogger(__name__)
+
+AGAIN_AFTER = 4.0  # seconds: within Telegram's 5 s display
+
+
+@contextlib.asynccontextmanager
+async def showing(bot: Bot, chat_id: int, action: ChatAction) -> AsyncIterator[None]:
+    """Show ``action`` in the chat while the body runs."""
+
+    async def keep_showing() -> None:
+        while True:
+            try:
+                await bot.send_chat_action(chat_id, action)
+            except TelegramError as exc:
+                log.info("could not show what the bot is doing: %s", type(exc).__name__)
+                return
+            await asyncio.sleep(AGAIN_AFTER)
+
+    shown = asyncio.create_task(keep_showing(), name="chat-action")
+    try:
+        yield
+    finally:
+        shown.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await shown
