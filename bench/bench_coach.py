@@ -31,7 +31,9 @@ def year_of_history(days: int) -> History:
         last = replay(PROGRAM, history, day)[-1]
         feedback += [
             MoveFeedback(day, s, Feedback.DONE)
-            for s in required_moves(PROGRAM, history, last.stage, day, last.flare)
+            for s in required_moves(
+                PROGRAM, history, last.stage, day, last.high, lighter=last.lighter
+            )
         ]
     return History(profile, tuple(ratings), tuple(feedback))
 

@@ -41,7 +41,9 @@ def history_of(days: int) -> History:
         last = replay(PROGRAM, history, day)[-1]
         feedback += [
             MoveFeedback(day, s, Feedback.DONE)
-            for s in required_moves(PROGRAM, history, last.stage, day, last.flare)
+            for s in required_moves(
+                PROGRAM, history, last.stage, day, last.high, lighter=last.lighter
+            )
         ]
         if offset % 14 == 13:
             feedback.append(MoveFeedback(day, "seated_row", Feedback.WORSE))

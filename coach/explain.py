@@ -16,10 +16,10 @@ from coach.model import History, profile_on
 from coach.plan import Plan, Status
 from coach.program import Program
 from coach.rules import (
+    STEP_BACKS,
     Change,
     Condition,
     Day,
-    FlareKind,
     Need,
     entry_conditions,
     equipment_cap,
@@ -216,14 +216,37 @@ def _entered_what(program: Program, at: Standing) -> str:
     )
 
 
-def plan_reason(program: Program, plan: Plan) -> str:
-    """Why today's plan is what it is, in one or two sentences."""
-    if plan.flare:
-        key = "flare_rise" if plan.flare_kind is FlareKind.RISE else "flare"
-        key += "_drop" if plan.change is Change.FLARE else ""
-        return texts.PLAN_REASON[key].format(
-            pain=plan.pain, stage=plan.stage, usual=usual_text(plan.usual)
+def earn_back(program: Program, stage: int) -> str:
+    """What earns back ``stage + 1`` after a step back to ``stage``, from the stage table:
+    the pain streak (counted from the day after the step back), the sessions and the days
+    in ``stage`` it asks for."""
+    enter = program.stage(stage + 1).enter
+    assert enter is not None
+    needs = [
+        texts.EARN_STREAK.format(
+            pain_max=enter.pain_max, days=texts.plural(enter.days_in_row, "day")
         )
+    ]
+    if enter.sessions:
+        needs.append(texts.EARN_SESSIONS.format(target=enter.sessions, stage=stage))
+    if enter.min_days:
+        needs.append(texts.EARN_DAYS.format(target=enter.min_days, stage=stage))
+    return texts.EARN_BACK.format(stage=stage + 1, needs="; ".join(needs))
+
+
+def plan_reason(program: Program, plan: Plan) -> str:
+    """Why today's plan is what it is, in one or two sentences; after a lost stage, what
+    earns it back."""
+    reason = _reason(program, plan)
+    if plan.change in STEP_BACKS and plan.stage < program.top:
+        return f"{reason} {earn_back(program, plan.stage)}"
+    return reason
+
+
+def _reason(program: Program, plan: Plan) -> str:
+    if plan.high:
+        key = "flare_drop" if plan.change is Change.FLARE else "flare" if plan.flare else "high"
+        return texts.PLAN_REASON[key].format(pain=plan.pain, stage=plan.stage)
     if plan.change is Change.AWAY:
         return texts.PLAN_REASON["away"].format(days=program.rules.away_days, stage=plan.stage)
     if plan.change is Change.EQUIPMENT:
@@ -241,6 +264,10 @@ def plan_reason(program: Program, plan: Plan) -> str:
         )
     if plan.change is Change.ADVANCE:
         return texts.PLAN_REASON["advance"].format(stage=plan.stage, name=plan.stage_name)
+    if plan.lighter:
+        return texts.PLAN_REASON["lighter"].format(
+            pain=plan.pain, usual=usual_text(plan.usual), stage=plan.stage
+        )
     if any(i.status is Status.PAIN_REST for i in plan.items):
         return texts.PLAN_REASON["pain_rest"].format(
             stage=plan.stage, name=plan.stage_name, pain_max=program.rules.lift_pain_max

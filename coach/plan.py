@@ -28,7 +28,9 @@ class Plan:
     ask_red_flags: bool
     maintenance: bool = False  # four weeks at the top with no flare
     flare_kind: FlareKind | None = None  # which flare rule fired today, if one did
-    usual: float | None = None  # for a RISE flare: the median it was measured against
+    usual: float | None = None  # on a lighter day: the median it was measured against
+    high: bool = False  # pain >= flare_pain: the plan is the bar hang alone
+    lighter: bool = False  # a rise below flare_pain: lifts rest, doses a level down today
 
     def item(self, slug: str) -> Item | None:
         """The plan's entry for a move, if the plan names it."""
@@ -42,7 +44,15 @@ def plan_for(program: Program, history: History, today: date) -> Plan | None:
         return None
     last = days[-1]
     doses = walk(program, history.feedback, level_resets(days), today)
-    items = day_items(program, history, last.stage, today, last.flare, levels=doses.levels)
+    items = day_items(
+        program,
+        history,
+        last.stage,
+        today,
+        last.high,
+        levels=doses.levels,
+        lighter=last.lighter,
+    )
     return Plan(
         day=today,
         pain=last.pain,
@@ -56,4 +66,6 @@ def plan_for(program: Program, history: History, today: date) -> Plan | None:
         maintenance=in_maintenance(program, days, today),
         flare_kind=last.flare_kind,
         usual=last.usual,
+        high=last.high,
+        lighter=last.lighter,
     )

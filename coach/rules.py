@@ -35,15 +35,15 @@ STEP_BACKS = (Change.FLARE, Change.AWAY, Change.SUSTAINED)
 
 
 class FlareKind(StrEnum):
-    """Which flare rule fired: pain high by itself, or up from the person's usual."""
+    """Which rule made a flare: high pain (the only one since v3; a rise below it is a
+    lighter day, which is no flare)."""
 
-    HIGH = "high"  # pain >= flare_pain
-    RISE = "rise"  # pain >= flare_rise_floor and flare_rise above the recent median
+    HIGH = "high"  # pain >= flare_pain, not lower than the check-in before
 
 
 @dataclass(frozen=True, slots=True)
 class Flare:
-    """A flare and the rule behind it; ``usual`` is the median the relative rule used."""
+    """A flare and the rule behind it."""
 
     kind: FlareKind
     usual: float | None = None
@@ -62,7 +62,9 @@ class Day:
     session: bool
     entered: date  # when the person last entered ``stage``
     flare_kind: FlareKind | None = None  # which flare rule fired, if one did
-    usual: float | None = None  # for a RISE flare: the median of the previous days
+    usual: float | None = None  # on a lighter day: the median of the previous days
+    high: bool = False  # pain >= flare_pain (a flare, or high pain falling from the day before)
+    lighter: bool = False  # a rise below flare_pain: the plan eases, stage and levels stay
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +76,38 @@ class LeftOut:
     until: date
 
 
+def pain_before(ratings: dict[date, int], day: date) -> int | None:
+    """The rating of the latest check-in before ``day``, if any."""
+    earlier = [d for d in ratings if d < day]
+    return ratings[max(earlier)] if earlier else None
+
+
+def falling(ratings: dict[date, int], day: date) -> bool:
+    """Whether ``day``'s rating is lower than the check-in before it."""
+    before = pain_before(ratings, day)
+    return before is not None and ratings[day] < before
+
+
 def flare_of(program: Program, ratings: dict[date, int], day: date) -> Flare | None:
-    """Today's pain >= 7 (HIGH), or >= 4 and 2 above the median of the previous 7 days, which
-    needs >= 3 of them (RISE, with that median as the person's usual); else None."""
+    """A flare, the one rating that costs a stage: today's pain >= 7, unless it is lower than
+    the check-in before (pain on its way down is never a flare)."""
+    if ratings[day] < program.rules.flare_pain or falling(ratings, day):
+        return None
+    return Flare(FlareKind.HIGH)
+
+
+def is_flare(program: Program, ratings: dict[date, int], day: date) -> bool:
+    """Whether the flare rule fires on ``day``."""
+    return flare_of(program, ratings, day) is not None
+
+
+def lighter_of(program: Program, ratings: dict[date, int], day: date) -> float | None:
+    """A lighter day: pain below 7, >= 4 and 2 above the median of the previous 7 days, which
+    needs >= 3 of them. Returns that median (the person's usual), or None on any other day.
+    The plan eases that day; the stage and the dose levels stay."""
     rules = program.rules
     pain = ratings[day]
-    if pain >= rules.flare_pain:
-        return Flare(FlareKind.HIGH)
-    if pain < rules.flare_rise_floor:
+    if pain >= rules.flare_pain or pain < rules.flare_rise_floor:
         return None
     window = [
         ratings[d]
@@ -91,12 +117,7 @@ def flare_of(program: Program, ratings: dict[date, int], day: date) -> Flare | N
     if len(window) < rules.flare_min_ratings:
         return None
     usual = median(window)
-    return Flare(FlareKind.RISE, usual) if pain - usual >= rules.flare_rise else None
-
-
-def is_flare(program: Program, ratings: dict[date, int], day: date) -> bool:
-    """Whether either flare rule fires on ``day``."""
-    return flare_of(program, ratings, day) is not None
+    return usual if pain - usual >= rules.flare_rise else None
 
 
 def streak(ratings: dict[date, int], day: date, pain_max: int, after: date | None = None) -> int:
@@ -192,6 +213,8 @@ class Item:
     left_today: bool = False
     # The dose level (1-based, coach/doses.py); None: the move's starting dose, no level shown.
     level: int | None = None
+    # A lighter day: the dose shown is a level below the move's own (which stays).
+    eased: bool = False
 
     @property
     def dose(self) -> str:
@@ -202,7 +225,7 @@ class Item:
                 return self.move.gentle_dose
             return self.move.dose
         text = self.move.levels[min(self.level, self.move.top_level) - 1]
-        if self.move.top_level == 1 or self.level == self.move.start_level:
+        if self.move.top_level == 1 or (self.level == self.move.start_level and not self.eased):
             return text
         return texts.DOSE_LEVEL.format(what=text, count=self.level)
 
@@ -222,22 +245,25 @@ def day_items(
     history: History,
     stage: int,
     day: date,
-    flare: bool,
+    high: bool,
     done: dict[date, set[str]] | None = None,
     pain: int | None = None,
     levels: Mapping[str, int] | None = None,
+    lighter: bool = False,
 ) -> tuple[Item, ...]:
     """The one decision of what a day holds: each move to do, left out, resting or lacking
     equipment. The plan shows it; the session rule counts its required moves.
 
-    ``done`` is ``done_by_day(history.feedback)``, passed in when the caller has it already;
-    ``pain`` is the day's rating (default: looked up in the history; none: the lifts rest);
-    ``levels`` the day's dose levels (``coach.doses``): without them only the bar hang's
-    level (which no flare or step back resets) is shown.
+    ``high``: pain >= flare_pain, the plan is the bar hang alone. ``lighter``: a lighter day,
+    the lifts rest and every dose but the bar hang's is shown a level down (the levels
+    themselves stay). ``done`` is ``done_by_day(history.feedback)``, passed in when the
+    caller has it already; ``pain`` is the day's rating (default: looked up in the history;
+    none: the lifts rest); ``levels`` the day's dose levels (``coach.doses``): without them
+    only the bar hang's level (which no flare or step back resets) is shown.
     """
     if pain is None:
         pain = next((r.pain for r in history.ratings if r.day == day), None)
-    sore = pain is None or pain > program.rules.lift_pain_max
+    sore = pain is None or pain > program.rules.lift_pain_max or lighter
     profile = profile_on(history, day)
     hang = program.move("bar_hang")
     hang_doses = walk(program, history.feedback, {}, day)
@@ -248,7 +274,7 @@ def day_items(
         needs_equipment=no_bar,
         level=hang_doses.levels["bar_hang"],
     )
-    if flare:
+    if high:
         return (first,)
     out = {i.move: i for i in left_out(program, history.feedback, day)}
     resting = lifts_rest(program, done_by_day(history.feedback) if done is None else done, day)
@@ -267,7 +293,10 @@ def day_items(
         elif resting and move.every_other_day:
             items.append(Item(move, Status.REST))
         else:
-            items.append(Item(move, Status.DO, level=None if levels is None else levels[slug]))
+            level = None if levels is None else levels[slug]
+            if lighter and level is not None:
+                level = max(1, level - 1)
+            items.append(Item(move, Status.DO, level=level, eased=lighter))
     return tuple(items)
 
 
@@ -276,13 +305,14 @@ def required_moves(
     history: History,
     stage: int,
     day: date,
-    flare: bool,
+    high: bool,
     done: dict[date, set[str]] | None = None,
     pain: int | None = None,
+    lighter: bool = False,
 ) -> list[str]:
     """The moves whose *Done* make a session: the day's actionable moves, bar hang aside,
     and any left out by a *Worse* given that same day (which is not a *Done*)."""
-    items = day_items(program, history, stage, day, flare, done, pain)
+    items = day_items(program, history, stage, day, high, done, pain, lighter=lighter)
     return [i.move.slug for i in items if i.required and i.move.slug != "bar_hang"]
 
 
@@ -401,9 +431,12 @@ def replay(program: Program, history: History, until: date) -> list[Day]:
         progress.entered = progress.entered or day
         fired = flare_of(program, ratings, day)
         flare = fired is not None
+        high = ratings[day] >= program.rules.flare_pain
+        usual = None if high else lighter_of(program, ratings, day)
+        lighter = usual is not None
         away = previous is not None and (day - previous).days - 1 >= program.rules.away_days
         progress.recent.append(ratings[day])
-        change = _change(program, history, ratings, progress, day, flare, away)
+        change = _change(program, history, ratings, progress, day, flare, away, lighter)
         stage = progress.stage + (1 if change is Change.ADVANCE else -1 if change else 0)
         if change in STEP_BACKS:
             progress.stepped_back = day
@@ -417,7 +450,9 @@ def replay(program: Program, history: History, until: date) -> list[Day]:
             progress.recent = []  # the day of a change is not "since entering"
         # The flare that moved a person down (or on a capped day) is not one "since entering".
         progress.flares += flare and change is None
-        needed = required_moves(program, history, progress.stage, day, flare, done, ratings[day])
+        needed = required_moves(
+            program, history, progress.stage, day, high, done, ratings[day], lighter
+        )
         session = bool(needed) and set(needed) <= done.get(day, set()) - worse_on[day]
         days.append(
             Day(
@@ -430,7 +465,9 @@ def replay(program: Program, history: History, until: date) -> list[Day]:
                 session,
                 progress.entered,
                 fired.kind if fired else None,
-                fired.usual if fired else None,
+                usual,
+                high,
+                lighter,
             )
         )
         progress.sessions += session
@@ -464,9 +501,10 @@ def _change(
     day: date,
     flare: bool,
     away: bool,
+    lighter: bool = False,
 ) -> Change | None:
     """At most one stage change a day: one step back (a flare, time away or a sustained rise,
-    whichever fires first), else a rise."""
+    whichever fires first), else a rise (never on a lighter day)."""
     if progress.stage > 1:
         if flare:
             return Change.FLARE
@@ -474,7 +512,7 @@ def _change(
             return Change.AWAY
         if sustained_rise(program, progress.stage, progress.recent):
             return Change.SUSTAINED
-    if flare or away:
+    if flare or away or lighter:
         return None
     if progress.stage >= program.top:
         return None

@@ -112,11 +112,20 @@ WHY_CAP = (
 
 PLAN_REASON = {
     "flare": (
-        "Pain {pain}/10 is high pain today. Today is bar hangs only; don't push through pain."
+        "Pain {pain}/10 is high today. No exercises today: a gentle bar hang is optional, "
+        "only if it eases the pain. Don't push through pain."
     ),
     "flare_drop": (
-        "Pain {pain}/10 is high pain today, so you move back to stage {stage} and today is "
-        "bar hangs only. Don't push through pain."
+        "Pain {pain}/10 is high today, so you move back to stage {stage}. No exercises today: "
+        "a gentle bar hang is optional, only if it eases the pain. Don't push through pain."
+    ),
+    "high": (
+        "Pain {pain}/10 is lower than your last rating but still high: you keep stage {stage}. "
+        "No exercises today: a gentle bar hang is optional, only if it eases the pain."
+    ),
+    "lighter": (
+        "Pain {pain}/10 is above your usual {usual}, so today is a lighter day: doses a level "
+        "down and the lifts rest. You keep stage {stage} and your dose levels."
     ),
     "away": (
         "Welcome back. After {days}+ days away you restart one stage lower, at stage {stage}, "
@@ -125,14 +134,6 @@ PLAN_REASON = {
     "advance": "You earned stage {stage}: {name}. New moves are marked below.",
     "rest": "Stage {stage}: {name}. The lifts rest today (every other day).",
     "same": "Stage {stage}: {name}.",
-    "flare_rise": (
-        "Pain {pain}/10 today is a flare: up from your usual {usual}. Today is bar hangs only; "
-        "don't push through pain."
-    ),
-    "flare_rise_drop": (
-        "Pain {pain}/10 today is a flare: up from your usual {usual}, so you move back to "
-        "stage {stage} and today is bar hangs only. Don't push through pain."
-    ),
     "sustained": (
         "Your pain has stayed higher than this stage suits (≥ {pain}/10 on {days} of your last "
         "{window} check-ins), so you move back to stage {stage}: {name}, to build up again."
@@ -146,6 +147,11 @@ PLAN_REASON = {
         "{pain_max}/10 or less."
     ),
 }
+# After a lost stage: what earns it back, from the stage table ({needs} joins the pieces).
+EARN_BACK = "To earn stage {stage} back: {needs}. /why shows how far you are."
+EARN_STREAK = "pain ≤ {pain_max} on {days} in a row, counted from tomorrow"
+EARN_SESSIONS = "{target} stage-{stage} sessions"
+EARN_DAYS = "{target} days in stage {stage}"
 
 
 # --- Conversations -------------------------------------------------------------------------
@@ -574,7 +580,6 @@ RETENTION_WARNING = (
 
 FLARE_WHAT = {
     "high": "high pain that day ({pain}/10)",
-    "rise": "pain {pain}/10, up from your usual {usual}",
 }
 
 NEED_MIN_DAYS = "days in stage {stage}: {have} of {target}{more}"
@@ -589,8 +594,9 @@ WEEKLY_CHECKINS_SINCE = "Check-ins: {checkins} of {days} · sessions: {sessions}
 DOSE_LEVEL = "{what} · level {count}"
 WHY_DOSES = (
     "Doses: {count} Easy in a row on a move, on different days, step it up a level (a Right "
-    "starts the count again); Hard steps it down one; Worse, a flare, a step back or time "
-    "away start it again at level 1. The bar hang starts at its top, the article's 60 seconds; "
+    "starts the count again); Hard steps it down one; Worse, or a lost stage, starts it again "
+    "at level 1 (a lighter day only shows it a level down that day). The bar hang starts at "
+    "its top, the article's 60 seconds; "
     "only Worse takes it back to its shortest holds. Every other level is Back Coach's own."
 )
 WHY_LEVELS = "Your doses today: {names}."

@@ -52,7 +52,7 @@ SAMPLES: dict[str, object] = {
     "flares": "Mon 3 Nov, Thu 6 Nov",
     "name": "Reverse Hyper",
     "day": "Mon 3 Nov",
-    "what": "pain 7/10, up from your usual 3",
+    "what": "high pain that day (7/10)",
     "needs": "a resistance band or a cable machine",
     "cap": 3,
     "days": 14,

@@ -11,6 +11,7 @@ from typing import Any
 from hypothesis import Phase, given, settings, target
 from hypothesis import strategies as st
 
+from coach.doses import level_resets, walk
 from coach.model import (
     Equipment,
     Feedback,
@@ -435,3 +436,39 @@ def test_with_profile_changes_a_session_is_done_on_every_required_move(
     asked = {i.move.slug for i in plan.items if i.required and i.move.slug != "bar_hang"}
     worse = {f.move for f in case.history.feedback if f.kind is Feedback.WORSE and f.day == day.day}
     assert day.session == (bool(asked) and asked <= done.get(day.day, set()) - worse)
+
+
+# --- v3: flares in proportion ---------------------------------------------------------------------
+
+
+@given(changing_cases())
+def test_a_rating_lower_than_the_check_in_before_is_never_a_flare(case: Case) -> None:
+    target(float(sum(b.pain > t.pain >= 7 for b, t in pairs(case.days))), label="falling highs")
+    for before, today in pairs(case.days):
+        if today.pain < before.pain:
+            assert not today.flare
+            assert today.change is not Change.FLARE
+
+
+@given(changing_cases())
+def test_a_stage_is_lost_only_at_7_or_more_on_the_sustained_rule_or_after_time_away(
+    case: Case,
+) -> None:
+    for before, today in pairs(case.days):
+        if today.stage < before.stage and today.change is not Change.EQUIPMENT:
+            assert today.change in STEP_BACK
+            if today.change is Change.FLARE:
+                assert today.pain >= PROGRAM.rules.flare_pain
+        if today.lighter:
+            assert today.pain < PROGRAM.rules.flare_pain
+            assert today.change in (None, Change.SUSTAINED, Change.AWAY, Change.EQUIPMENT)
+
+
+@given(changing_cases())
+def test_dose_levels_reset_only_when_a_stage_is_lost(case: Case) -> None:
+    last = case.days[-1].day
+    doses = walk(PROGRAM, case.history.feedback, level_resets(case.days), last)
+    lost = {t.day for b, t in pairs(case.days) if t.stage < b.stage}
+    for change in doses.changes:
+        if change.why not in ("easy", "hard", "worse"):
+            assert change.day in lost, f"{change.move} reset on {change.day} without a lost stage"

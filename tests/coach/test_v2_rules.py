@@ -48,41 +48,39 @@ def test_a_first_ever_rating_of_10_is_high_pain_not_a_rise(program: Program) -> 
     assert plan.flare_kind is FlareKind.HIGH
     reason = plan_reason(program, plan)
     assert reason == texts.PLAN_REASON["flare"].format(pain=10, stage=1)
-    assert "high pain today" in reason
-    assert "rise" not in reason
+    assert "high today" in reason
+    assert "usual" not in reason
 
 
 def test_the_fifth_day_in_a_row_at_9_is_high_pain_not_a_rise(program: Program) -> None:
     story = coached([1] * 12).then([9] * 5)
     plan = story.plan()
     assert plan.flare_kind is FlareKind.HIGH
-    assert "rise" not in plan_reason(program, plan)
-    assert "high pain today" in plan_reason(program, plan)
+    assert "usual" not in plan_reason(program, plan)
+    assert "high today" in plan_reason(program, plan)
 
 
-def test_a_relative_flare_says_up_from_your_usual_median(program: Program) -> None:
-    story = coached([2] * 12).then([4])  # stage 4 would need more days; any stage drops
+def test_a_rise_below_7_is_a_lighter_day_above_the_usual_median(program: Program) -> None:
+    story = coached([2] * 12).then([4])
     plan = story.plan()
-    assert (plan.flare_kind, plan.usual) == (FlareKind.RISE, 2)
+    assert (plan.flare, plan.lighter, plan.usual, plan.change) == (False, True, 2, None)
     reason = plan_reason(program, plan)
-    assert "up from your usual 2" in reason
-    assert reason == texts.PLAN_REASON["flare_rise_drop"].format(
-        pain=4, usual="2", stage=plan.stage
-    )
+    assert "above your usual 2" in reason
+    assert reason == texts.PLAN_REASON["lighter"].format(pain=4, usual="2", stage=plan.stage)
 
 
 def test_the_usual_pain_is_the_median_the_rule_used(program: Program) -> None:
     story = days(START, [1, 2, 3, 2]).then([5])
     day5 = story.on(day(5))
-    assert (day5.flare, day5.flare_kind, day5.usual) == (True, FlareKind.RISE, 2)
+    assert (day5.flare, day5.lighter, day5.usual) == (False, True, 2)
 
 
 def test_why_after_a_flare_names_the_rule_that_fired() -> None:
     high = coached([1] * 12).then([8])
     assert "high pain" in high.why()
-    assert "rise" not in high.why()
+    assert "usual" not in high.why()
     rise = coached([2] * 12).then([4])
-    assert "up from your usual 2" in rise.why()
+    assert "moved down" not in rise.why()
 
 
 # --- the lifts need a low-pain day ------------------------------------------------------------
@@ -120,7 +118,7 @@ def test_a_lift_is_in_the_plan_on_a_day_at_pain_3() -> None:
 
 def test_a_day_whose_lifts_rest_for_pain_is_still_a_session(program: Program) -> None:
     story = lifting_at([4])
-    needed = required_moves(program, story.history, 4, story.last, flare=False)
+    needed = required_moves(program, story.history, 4, story.last, high=False)
     assert "deadlift" not in needed
     assert needed
     assert story.session(story.last).on(story.last).session
@@ -172,14 +170,14 @@ def test_the_sustained_rise_is_said_plainly(program: Program) -> None:
 
 
 def test_after_a_flare_the_streak_back_counts_only_days_after_it() -> None:
-    story = coached([1] * 5).then([5])  # stage 2 from day 3; 5 is up from the usual 1
+    story = coached([1] * 5).then([7])  # stage 2 from day 3; 7 is a flare
     assert (story.on(day(6)).change, story.stage()) == (Change.FLARE, 1)
     back = story.then([1, 1, 1])
     assert back.stages()[-4:] == [1, 1, 1, 2]
 
 
 def test_why_after_a_step_back_counts_the_streak_from_the_next_day() -> None:
-    story = coached([1] * 5).then([5, 1])
+    story = coached([1] * 5).then([7, 1])
     streak = [c for c in story.standing().conditions if c.need is Need.PAIN_STREAK]
     assert [(c.have, c.target) for c in streak] == [(1, 3)]
 
