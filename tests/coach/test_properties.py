@@ -25,6 +25,7 @@ from coach.model import (
 from coach.plan import Status, plan_for
 from coach.program import PROGRAM_FILE, Program, default_program
 from coach.rules import Change, Day, done_by_day, equipment_cap, left_out, offered, replay
+from coach.safety import Escalation, escalation, falling_week
 from tests.coach.conftest import (
     EVERYTHING,
     GYM,
@@ -472,3 +473,19 @@ def test_dose_levels_reset_only_when_a_stage_is_lost(case: Case) -> None:
     for change in doses.changes:
         if change.why not in ("easy", "hard", "worse"):
             assert change.day in lost, f"{change.move} reset on {change.day} without a lost stage"
+
+
+@given(cases(), st.data())
+def test_no_escalation_on_a_day_rated_2_or_less_nor_no_improvement_in_a_falling_week(
+    case: Case, data: st.DataObject
+) -> None:
+    rules = PROGRAM.rules
+    for today in data.draw(st.lists(st.sampled_from(case.days), min_size=1, max_size=8)):
+        found = escalation(PROGRAM, case.history.ratings, today.day, None)
+        if today.pain <= rules.escalate_done:
+            assert found is None
+        week = [
+            d.pain for d in case.days if 0 <= (today.day - d.day).days < rules.escalate_window_days
+        ]
+        if falling_week(week):
+            assert found is not Escalation.NO_IMPROVEMENT
