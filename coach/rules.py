@@ -520,6 +520,20 @@ def _change(
     return Change.ADVANCE if all(c.met for c in conditions) else None
 
 
+def advance_taken_back(
+    program: Program, before: list[Day], after: list[Day]
+) -> tuple[int, date] | None:
+    """A *Worse* that undid the day's move up: the stage it had earned, and the first day it
+    can be earned again (when the move left out is back in the plan). ``before`` and
+    ``after`` replay the same day without and with the *Worse*."""
+    if not before or not after or before[-1].change is not Change.ADVANCE:
+        return None
+    if after[-1].day != before[-1].day or after[-1].stage >= before[-1].stage:
+        return None
+    back = before[-1].day + timedelta(days=program.rules.worse_leave_out_days)
+    return before[-1].stage, back
+
+
 def in_maintenance(program: Program, days: list[Day], today: date) -> bool:
     """Four weeks in the top stage with no flare."""
     if not days or days[-1].stage < program.top:

@@ -361,6 +361,11 @@ SESSION_COMPLETE = "🎉 Session complete: every move of today's plan is done."
 WORSE_ACK = (
     "Thanks for telling me. {name} is left out for {days} days. If it was a mis-tap, press Undo."
 )
+WORSE_TAKES_ADVANCE = (
+    "That also takes back today's move up to stage {stage}: a stage is earned only with "
+    "every move before it in the plan. With {name} back on {day}, stage {stage} can be "
+    "earned again from that day, if the other conditions still hold (/why). Undo restores it."
+)
 WORSE_HANG_ACK = (
     "Thanks for telling me. Keep the bar hangs shorter, 20–30 seconds (Back Coach's shorter "
     "hold), feet firmly on the ground. Tap Easy after hangs that feel easy: two bring it up."

@@ -9,7 +9,7 @@ from coach import texts
 from coach.explain import standing, why_text
 from coach.model import Equipment, Feedback, History, MoveFeedback, Person
 from coach.plan import Plan, plan_for
-from coach.rules import replay
+from coach.rules import advance_taken_back, replay
 from coach.safety import Hold, escalation, hold, red_flags_answered_since, worse_again
 from services.access import registered
 from services.actions import Action
@@ -298,11 +298,20 @@ async def _feedback(work: Work, person: Person, action: Action, slug: str) -> st
         return texts.SESSION_COMPLETE if complete else texts.DONE_ACK.format(name=name)
     history = await work.uow.history(person.chat_id)
     again = worse_again(program, history.feedback, slug, today_)
+    earned = replay(program, history, today_)
     await work.feedback.add(person.chat_id, MoveFeedback(today_, slug, Feedback.WORSE), work.now)
     if slug == "bar_hang":
         toast = texts.WORSE_HANG_ACK
     else:
         toast = texts.WORSE_ACK.format(name=name, days=program.rules.worse_leave_out_days)
+    taken = advance_taken_back(
+        program, earned, replay(program, await work.uow.history(person.chat_id), today_)
+    )
+    if taken is not None:
+        stage, back = taken
+        toast += "\n\n" + texts.WORSE_TAKES_ADVANCE.format(
+            name=name, stage=stage, day=texts.day(back)
+        )
     if again:
         toast = f"{toast}\n\n{texts.WORSE_AGAIN.format(name=name)}"
     return toast

@@ -33,7 +33,7 @@ TOASTS = {
     "DONE_ACK", "DONE_ALREADY", "SESSION_COMPLETE", "WORSE_ACK", "WORSE_HANG_ACK",
     "WORSE_AGAIN", "UNDO_ACK", "NOTHING_TO_UNDO", "STALE_BUTTON", "INVALID_BUTTON", "NOT_NOW",
     "HANG_DONE_ACK", "HANG_SKIP_ACK", "HANG_SNOOZE_ACK", "HANG_SNOOZED_ALREADY",
-    "HANG_ALREADY", "RED_FLAGS_OPEN_TOAST", "RERATE_KEPT",
+    "HANG_ALREADY", "RED_FLAGS_OPEN_TOAST", "RERATE_KEPT", "WORSE_TAKES_ADVANCE",
 }  # fmt: skip
 # Texts sent as a caption: the export file's, and the chart's (escaped, so plain text).
 CAPTIONS = {"EXPORT_CAPTION", "REPORT_CAPTION"}
@@ -174,9 +174,11 @@ def test_every_placeholder_has_a_sample_value() -> None:
 
 
 def test_the_longest_toast_built_by_the_services_fits() -> None:
-    """A second "worse" within a month: the acknowledgement and the advice, together."""
+    """A second "worse" within a month on the day a stage was earned: the acknowledgement,
+    the advance taken back and the advice, together."""
     worse = texts.WORSE_ACK.format(name="Reverse Hyper", days=7)
-    whole = f"{worse}\n\n{texts.WORSE_AGAIN.format(name='Reverse Hyper')}"
+    taken = texts.WORSE_TAKES_ADVANCE.format(name="Reverse Hyper", stage=4, day="Mon 10 Nov")
+    whole = f"{worse}\n\n{taken}\n\n{texts.WORSE_AGAIN.format(name='Reverse Hyper')}"
     assert problems(whole, MESSAGE_LIMIT) == []
     assert utf16_len(whole.split("\n\n", maxsplit=1)[0]) <= TOAST_LIMIT
 
