@@ -363,8 +363,9 @@ WORSE_ACK = (
 )
 WORSE_TAKES_ADVANCE = (
     "That also takes back today's move up to stage {stage}: a stage is earned only with "
-    "every move before it in the plan. With {name} back on {day}, stage {stage} can be "
-    "earned again from that day, if the other conditions still hold (/why). Undo restores it."
+    "every move before it in the plan.\n\n"
+    "{name} is back on {day}; from then stage {stage} can be earned again, if the other "
+    "conditions still hold (/why). Undo restores it."
 )
 WORSE_HANG_ACK = (
     "Thanks for telling me. Keep the bar hangs shorter, 20–30 seconds (Back Coach's shorter "
