@@ -143,8 +143,8 @@ PLAN_REASON = {
         "/why says what would unlock more."
     ),
     "pain_rest": (
-        "Stage {stage}: {name}. The lifts rest today: they need a day with pain "
-        "{pain_max}/10 or less."
+        "Stage {stage}: {name}. The lifts rest today: they wait until back pain has largely "
+        "subsided (the article), which Back Coach measures as pain {pain_max}/10 or less."
     ),
 }
 # After a lost stage: what earns it back, from the stage table ({needs} joins the pieces).
@@ -329,7 +329,10 @@ PLAN_OURS_NOTE = "* Back Coach's dose."
 PLAN_TIPS_NOTE = "Tips: Back Coach's."
 PLAN_GROUP = {
     "rest": "Rests today: {names} (the lifts are every other day).",
-    "pain_rest": "Rests today: {names} (the lifts wait for a day with pain ≤ {pain_max}).",
+    "pain_rest": (
+        "Rests today: {names} (until pain has largely subsided: ≤ {pain_max}/10, "
+        "Back Coach's measure)."
+    ),
     "left_out": "Left out: {names} (made it worse; back {until}; ↩️ undoes).",
     "no_equipment": "Not possible: {names} (needs {equipment}).",
 }
@@ -339,7 +342,7 @@ STATUS_NOTE = {
     "rest": "Rests today: the lifts are every other day.",
     "left_out": "Left out until {until}: you said it made things worse.",
     "no_equipment": "Needs {equipment}, which you don't have. {alternative}",
-    "pain_rest": "Rests today: the lifts wait for a day with less pain.",
+    "pain_rest": "Rests today: the lifts wait until back pain has largely subsided.",
 }
 NEEDS = "Needs {equipment}."
 NEW_MOVE = "🆕 "
