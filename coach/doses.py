@@ -32,7 +32,7 @@ __all__ = ["Doses", "LevelChange", "doses_on", "level", "level_resets", "levels_
 
 def level_resets(days: Iterable[Day]) -> dict[date, str]:
     """The replayed days that start every move but the bar hang again, with the reason: only
-    the days a stage was lost (a flare, time away, a sustained rise, a cap by equipment).
+    the days a stage was lost (a flare, time away or a sustained rise).
     A flare at stage 1, time away at stage 1 or a lighter day keep every level."""
     return {
         day.day: day.change.value

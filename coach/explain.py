@@ -176,9 +176,19 @@ def why_text(program: Program, at: Standing) -> str:
             f"{program.move(s).name}: {program.move(s).equipment_text}" for s in at.blocked_moves
         )
         lines.append(texts.WHY_NO_SESSION.format(needs=needs))
-    if at.cap < program.top:
+    if at.stage > at.cap:
+        lines.append(texts.WHY_KEPT.format(what=_missing_for(program, at.stage)))
+    elif at.cap < program.top:
         lines.append(texts.WHY_CAP.format(cap=at.cap))
     return "\n".join([*lines, *_dose_lines(program, at)])
+
+
+def _missing_for(program: Program, stage: int) -> str:
+    """The equipment the stages up to ``stage`` ask for, in words ("a barbell")."""
+    needed = dict.fromkeys(
+        e.value for s in program.stages[1:stage] if s.enter for e in s.enter.equipment
+    )
+    return f" {texts.WORDS['and']} ".join(texts.EQUIPMENT[e] for e in needed)
 
 
 def _dose_lines(program: Program, at: Standing) -> list[str]:
@@ -201,14 +211,8 @@ def usual_text(value: float | None) -> str:
 
 
 def _entered_what(program: Program, at: Standing) -> str:
-    """What moved a person down: the flare, in the words of the rule that fired, or the
-    equipment the stage above the cap needs."""
+    """What moved a person down: the flare, in the words of the rule that fired."""
     flared = next((d for d in reversed(at.days) if d.change is not None), None)
-    if flared is not None and flared.change is Change.EQUIPMENT and at.cap < program.top:
-        enter = program.stage(at.cap + 1).enter
-        assert enter is not None
-        joiner = f" {texts.WORDS['and']} "
-        return joiner.join(texts.EQUIPMENT[e.value] for e in enter.equipment)
     if flared is None or flared.flare_kind is None:
         return ""
     return texts.FLARE_WHAT[flared.flare_kind.value].format(
@@ -249,8 +253,6 @@ def _reason(program: Program, plan: Plan) -> str:
         return texts.PLAN_REASON[key].format(pain=plan.pain, stage=plan.stage)
     if plan.change is Change.AWAY:
         return texts.PLAN_REASON["away"].format(days=program.rules.away_days, stage=plan.stage)
-    if plan.change is Change.EQUIPMENT:
-        return texts.PLAN_REASON["equipment"].format(stage=plan.stage, name=plan.stage_name)
     if plan.change is Change.SUSTAINED:
         rules = program.rules
         enter = program.stage(plan.stage + 1).enter

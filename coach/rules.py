@@ -27,7 +27,6 @@ class Change(StrEnum):
     FLARE = "flare"
     AWAY = "away"
     SUSTAINED = "sustained"  # pain stayed well above the stage's entry limit
-    EQUIPMENT = "equipment"  # equipment removed: capped at the top stage it allows
 
 
 # The rules that step a person back one stage (at most one a day, in this order).
@@ -317,7 +316,8 @@ def required_moves(
 
 
 def equipment_cap(program: Program, equipment: frozenset[Equipment]) -> int:
-    """The highest stage this equipment allows (without a barbell, stage 3)."""
+    """The highest stage this equipment lets a person earn (without a barbell, stage 3); a
+    stage earned before equipment went is kept."""
     top = 1
     for stage in program.stages[1:]:
         assert stage.enter is not None
@@ -440,15 +440,13 @@ def replay(program: Program, history: History, until: date) -> list[Day]:
         stage = progress.stage + (1 if change is Change.ADVANCE else -1 if change else 0)
         if change in STEP_BACKS:
             progress.stepped_back = day
-        # Equipment removed on this day or before: the stage is capped from that day.
-        cap = equipment_cap(program, profile_on(history, day).equipment)
-        if stage > cap:
-            stage, change = cap, Change.EQUIPMENT
+        # A profile change never lowers the stage earned: the day's plan leaves out what the
+        # equipment doesn't allow (coach.rules.day_items), and adding it back restores it.
         if change is not None:
             progress.stage = stage
             progress.entered, progress.sessions, progress.flares = day, 0, 0
             progress.recent = []  # the day of a change is not "since entering"
-        # The flare that moved a person down (or on a capped day) is not one "since entering".
+        # The flare that moved a person down is not one "since entering".
         progress.flares += flare and change is None
         needed = required_moves(
             program, history, progress.stage, day, high, done, ratings[day], lighter

@@ -88,7 +88,6 @@ ENTERED_BY = {
         "You moved down on {day}: your pain has stayed higher than this stage suits, "
         "so you build up again from here."
     ),
-    "equipment": "You moved down on {day}: without {what}, the program tops out at this stage.",
 }
 WHY_MAINTENANCE = (
     "Four weeks at the top with no flare: you are in maintenance. "
@@ -104,6 +103,11 @@ WHY_ALL_MET = "Everything is met: you move up at your next check-in."
 WHY_NO_SESSION = (
     "Your equipment fits none of this stage's moves yet, so no session can count toward the "
     "next stage. What they need: {needs}. Tell me in /settings when you have one."
+)
+WHY_KEPT = (
+    "Without {what}, today's plan leaves out the moves that need it. You keep the stage you "
+    "earned, and your dose levels: tell me in /settings when you have it again, and they "
+    "are back in the plan at once."
 )
 WHY_CAP = (
     "Without a barbell the program tops out at stage {cap}. "
@@ -137,10 +141,6 @@ PLAN_REASON = {
     "sustained": (
         "Your pain has stayed higher than this stage suits (≥ {pain}/10 on {days} of your last "
         "{window} check-ins), so you move back to stage {stage}: {name}, to build up again."
-    ),
-    "equipment": (
-        "With the equipment you have now, the program tops out at stage {stage}: {name}. "
-        "/why says what would unlock more."
     ),
     "pain_rest": (
         "Stage {stage}: {name}. The lifts rest today: they wait until back pain has largely "
@@ -652,7 +652,6 @@ REPORT_CHANGE = {
     "flare": "Stage {old} → {new}: a flare, {what}.",
     "away": "Stage {old} → {new}: back after time away, restarting gently.",
     "sustained": "Stage {old} → {new}: pain stayed higher than stage {old} suits.",
-    "equipment": "Stage {old} → {new}: without {what}, the program tops out here.",
 }
 REPORT_LEFT_OUT = "{name}: made it worse; left out until {until}."
 REPORT_HANG_GENTLE = "{name}: made it worse; shorter holds until it is easy again."

@@ -20,7 +20,6 @@ from coach.model import (
     Profile,
     ProfileChange,
     Rating,
-    profile_on,
 )
 from coach.plan import Status, plan_for
 from coach.program import PROGRAM_FILE, Program, default_program
@@ -355,18 +354,34 @@ STEP_BACK = {Change.FLARE, Change.AWAY, Change.SUSTAINED}
 
 
 @given(changing_cases())
-def test_a_stage_drops_only_by_one_step_back_or_to_the_cap_of_removed_equipment(
-    case: Case,
-) -> None:
+def test_a_stage_drops_only_by_one_step_back_never_by_a_profile_change(case: Case) -> None:
     for before, today in pairs(case.days):
-        if today.stage >= before.stage:
-            continue
-        if today.change is Change.EQUIPMENT:
-            cap = equipment_cap(PROGRAM, profile_on(case.history, today.day).equipment)
-            assert today.stage == cap < before.stage
-        else:
+        if today.stage < before.stage:
             assert today.change in STEP_BACK
             assert today.stage == before.stage - 1
+
+
+@given(changing_cases())
+def test_a_profile_change_never_lowers_the_stage_earned(case: Case) -> None:
+    """Replayed with every profile as it was before each change, the stage on the change's
+    day is never higher than with the change."""
+    changes = case.history.profile_changes
+    target(float(len(changes)), label="profile changes")
+    for new in changes[1:]:
+        kept = tuple(c for c in changes if c.day < new.day)
+        if not kept:
+            continue
+        unchanged = replace(case.history, profile=kept[-1].profile, profile_changes=kept)
+        without = [d for d in replay(PROGRAM, unchanged, new.day) if d.day < new.day]
+        with_it = [d for d in case.days if d.day < new.day]
+        assert with_it == without, "a change reached back before its day"
+        on_the_day = [d for d in case.days if d.day == new.day]
+        if on_the_day and with_it:
+            earned = with_it[-1].stage
+            day = on_the_day[0]
+            assert day.stage >= earned - 1
+            if day.stage < earned:
+                assert day.change in STEP_BACK
 
 
 @given(changing_cases())
@@ -386,7 +401,6 @@ def test_adding_equipment_or_experience_changes_nothing_before_it_and_lowers_not
         with_it = [d for d in case.days if d.day <= new.day]
         assert [d for d in with_it if d.day < new.day] == [d for d in without if d.day < new.day]
         if with_it and with_it[-1].day == new.day:
-            assert with_it[-1].change is not Change.EQUIPMENT
             # (New experience may offer a hyper row left out earlier, which holds a rise back.)
             same_moves = new.profile.gym_experienced == old.profile.gym_experienced
             assert not same_moves or with_it[-1].stage >= without[-1].stage
@@ -456,13 +470,13 @@ def test_a_stage_is_lost_only_at_7_or_more_on_the_sustained_rule_or_after_time_a
     case: Case,
 ) -> None:
     for before, today in pairs(case.days):
-        if today.stage < before.stage and today.change is not Change.EQUIPMENT:
+        if today.stage < before.stage:
             assert today.change in STEP_BACK
             if today.change is Change.FLARE:
                 assert today.pain >= PROGRAM.rules.flare_pain
         if today.lighter:
             assert today.pain < PROGRAM.rules.flare_pain
-            assert today.change in (None, Change.SUSTAINED, Change.AWAY, Change.EQUIPMENT)
+            assert today.change in (None, Change.SUSTAINED, Change.AWAY)
 
 
 @given(changing_cases())

@@ -6,8 +6,9 @@ from dataclasses import replace
 from datetime import timedelta
 
 from coach import texts
+from coach.doses import levels_on
 from coach.explain import plan_reason
-from coach.model import Equipment, History, Profile, ProfileChange, profile_on
+from coach.model import Equipment, Feedback, History, Profile, ProfileChange, profile_on
 from coach.program import Program, default_program
 from coach.rules import Change, FlareKind, Need, Status, required_moves, sustained_rise
 from tests.coach.conftest import (
@@ -212,30 +213,45 @@ def test_answering_experienced_later_keeps_the_stage() -> None:
     assert story.plan().item("hyper_row") is not None  # offered from the day of the change
 
 
-def test_removing_the_barbell_caps_the_stage_from_that_day_and_says_why(
-    program: Program,
-) -> None:
-    before = at_stage_5()
+def test_removing_the_barbell_for_a_day_keeps_stage_5_and_its_levels(program: Program) -> None:
+    """v3: it used to cost a month (stage 5 -> 3, back to 5 after 28 days)."""
+    top = at_stage_5()
+    before = top.answer(top.last - timedelta(days=1), Feedback.EASY, "reverse_hyper")
+    before = before.answer(top.last, Feedback.EASY, "reverse_hyper")
+    level = levels_on(program, before.history, before.last)["reverse_hyper"]
+    assert level == 2
     removed = replace(
         BAR_BENCH_BARBELL, equipment=BAR_BENCH_BARBELL.equipment - {Equipment.BARBELL}
     )
-    story = before.change_profile(before.next_day, removed).then([1, 1])
+    gone = before.next_day
+    story = before.change_profile(gone, removed).then([1])
     assert story.replay(before.last) == before.replay()
-    capped = story.on(before.next_day)
-    assert (capped.stage, capped.change) == (3, Change.EQUIPMENT)
-    assert story.stage() == 3
-    assert story.plan().item("deadlift") is None
-    assert plan_reason(program, story.plan(before.next_day)) == texts.PLAN_REASON[
-        "equipment"
-    ].format(stage=3, name="Hinge")
+    kept = story.on(gone)
+    assert (kept.stage, kept.change) == (5, None)
+    plan = story.plan()
+    for lift in ("deadlift", "barbell_row"):
+        item = plan.item(lift)
+        assert item is not None and item.status is Status.NO_EQUIPMENT
+    row = plan.item("reverse_hyper")
+    assert row is not None and row.level == level
     why = story.why()
-    assert (
-        texts.ENTERED_BY["equipment"].format(
-            day=texts.day(before.next_day), what=texts.EQUIPMENT["barbell"]
-        )
-        in why
-    )
-    assert texts.WHY_CAP.format(cap=3) in why
+    assert texts.WHY_KEPT.format(what=texts.EQUIPMENT["barbell"]) not in why  # top: no next
+    back = story.change_profile(story.next_day, BAR_BENCH_BARBELL).then([1])
+    assert back.stage() == 5
+    lifts = {i.move.slug: i.status for i in back.plan().items if i.move.every_other_day}
+    assert set(lifts.values()) <= {Status.DO, Status.REST} and len(lifts) == 2
+    assert levels_on(program, back.history, back.last)["reverse_hyper"] == level
+
+
+def test_at_stage_4_without_the_barbell_why_says_the_stage_is_kept() -> None:
+    story = coached([1] * ENTRY[4])
+    assert story.stage() == 4
+    removed = Profile(EVERYTHING - {Equipment.BARBELL}, gym_experienced=True)
+    story = story.change_profile(story.next_day, removed).then([1])
+    assert story.stage() == 4
+    why = story.why()
+    assert texts.WHY_KEPT.format(what=texts.EQUIPMENT["barbell"]) in why
+    assert texts.WHY_CAP.format(cap=3) not in why
 
 
 def test_profile_on_is_the_latest_change_on_or_before_the_day() -> None:
