@@ -12,6 +12,7 @@ from datetime import time
 from html import escape
 
 from coach import i18n, places, texts
+from coach.days import floor_on_leaving
 from coach.model import Equipment, Person, Profile, RedFlagGroup, SafetyEvent, SafetyEventKind
 from coach.model import Screening as ScreeningAnswers
 from coach.safety import Hold, clinician_cleared, hold, record_red_flag, record_screening
@@ -403,7 +404,10 @@ def _zone_text(work: Work, person: Person, text: str) -> list[Message]:
 
 
 def _set_zone(work: Work, person: Person, zone: str, *, fixed: bool = False) -> list[Message]:
-    """Store the person's zone and go on to the check-in time."""
+    """Store the person's zone and go on to the check-in time. The day reached in the zone
+    left behind stays the earliest "today" (``Core.today``): moving west across midnight
+    never makes yesterday today again."""
+    person.day_floor = floor_on_leaving(work.now, person.timezone, person.day_floor)
     person.timezone, person.step_data = zone, {}
     local = work.now.astimezone(places.load_zone(zone))
     messages: list[Message] = [

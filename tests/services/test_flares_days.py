@@ -1,14 +1,18 @@
 """Safety v3 day by day through the services: a *Worse* that takes back the day's new stage
-says so, and when the stage can be earned again."""
+says so, and when the stage can be earned again; a change of time zone never makes a day
+already over today again."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from coach import texts
-from services import checkin
+from services import checkin, onboarding, settings
 from services.actions import Action
+from services.clock import ManualClock
 from services.core import Core
+from services.outcome import ShowPlan
+from services.unit import unit
 from tests.services.conftest import registered
 from tests.services.test_rules_v2_days import EVERYTHING, Walk
 
@@ -43,3 +47,29 @@ async def test_worse_on_an_ordinary_day_says_nothing_of_stages(core: Core) -> No
     assert plan.stage == 2 and plan.change is None
     worse = await checkin.feedback(core, 1, Action.WORSE, "seated_row", walk.day)
     assert worse.toast == texts.WORSE_ACK.format(name="Seated Row", days=7)
+
+
+async def test_a_day_over_in_tokyo_is_never_re_rated_after_moving_to_los_angeles(
+    core: Core,
+) -> None:
+    assert isinstance(core.clock, ManualClock)
+    core.clock.current = datetime(2026, 3, 9, 15, 20, tzinfo=UTC)  # 00:20 on the 10th in Tokyo
+    await registered(core, 1, timezone="Asia/Tokyo")
+    yesterday, today = date(2026, 3, 9), date(2026, 3, 10)
+    async with unit(core) as work:
+        await work.ratings.set(1, yesterday, 2, core.clock.now())
+        await work.commit()
+    await settings.settings_button(core, 1, "tz")
+    await onboarding.typed(core, 1, "America/Los_Angeles")
+    async with unit(core) as work:
+        person = await work.person(1)
+        assert person is not None and person.timezone == "America/Los_Angeles"
+        assert core.today(person) == today  # Los Angeles's own date is still the 9th
+
+    refused = await checkin.rate_button(core, 1, yesterday, 9)
+    assert refused.toast == texts.STALE_BUTTON.format(day=texts.day(yesterday))
+    rated = await checkin.rate_button(core, 1, today, 3)
+    assert any(isinstance(m, ShowPlan) for m in rated.messages)
+    async with unit(core) as work:
+        ratings = await work.ratings.all(1)
+    assert sorted((r.day, r.pain) for r in ratings) == [(yesterday, 2), (today, 3)]
