@@ -270,6 +270,9 @@ def _reason(program: Program, plan: Plan) -> str:
         return texts.PLAN_REASON["lighter"].format(
             pain=plan.pain, usual=usual_text(plan.usual), stage=plan.stage
         )
+    hang = plan.item("bar_hang")
+    if plan.stage == 1 and hang is not None and hang.needs_equipment:
+        return texts.PLAN_REASON["no_bar" if any(i.adapted for i in plan.items) else "no_bar_none"]
     if any(i.status is Status.PAIN_REST for i in plan.items):
         return texts.PLAN_REASON["pain_rest"].format(
             stage=plan.stage, name=plan.stage_name, pain_max=program.rules.lift_pain_max

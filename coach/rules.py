@@ -214,6 +214,9 @@ class Item:
     level: int | None = None
     # A lighter day: the dose shown is a level below the move's own (which stays).
     eased: bool = False
+    # Back Coach's adaptation of stage 1 for a person without a bar: a move of stage 2 their
+    # equipment allows, so that stage 1 is never a plan with nothing to do.
+    adapted: bool = False
 
     @property
     def dose(self) -> str:
@@ -278,6 +281,15 @@ def day_items(
     out = {i.move: i for i in left_out(program, history.feedback, day)}
     resting = lifts_rest(program, done_by_day(history.feedback) if done is None else done, day)
     items = [first]
+    if stage == 1 and no_bar:
+        for slug in adapted_moves(program, profile):
+            level = None if levels is None else levels[slug]
+            if slug in out:
+                gone = out[slug]
+                left = Item(program.move(slug), Status.LEFT_OUT, gone.until, adapted=True)
+                items.append(replace(left, left_today=gone.since == day))
+            else:
+                items.append(Item(program.move(slug), Status.DO, level=level, adapted=True))
     for slug in offered(program, profile, stage):
         move = program.move(slug)
         if slug == "bar_hang":
@@ -297,6 +309,16 @@ def day_items(
                 level = max(1, level - 1)
             items.append(Item(move, Status.DO, level=level, eased=lighter))
     return tuple(items)
+
+
+def adapted_moves(program: Program, profile: Profile) -> list[str]:
+    """Back Coach's stage 1 without a bar: the moves of stage 2 this equipment allows (the
+    article starts with the bar hang; these are its next, gentlest moves)."""
+    return [
+        slug
+        for slug in offered(program, profile, 2)
+        if program.stage_of(slug) == 2 and program.move(slug).possible_with(profile.equipment)
+    ]
 
 
 def required_moves(

@@ -136,6 +136,19 @@ PLAN_REASON = {
         "to ease back in."
     ),
     "advance": "You earned stage {stage}: {name}. New moves are marked below.",
+    "no_bar": (
+        "Stage 1 starts with the bar hang, and you have no bar yet. Back Coach's adaptation: "
+        "meanwhile, the gentlest of the article's next moves that your equipment allows. A bar "
+        "adds the hang, which lets the lower back relax and decompress (the article): any "
+        "sturdy bar you can hang from with your feet on the ground works. Add it in /settings."
+    ),
+    "no_bar_none": (
+        "Stage 1 starts with the bar hang, and you have no bar yet, nor the band, cable or "
+        "bench of the article's next moves. A bar adds the hang, which lets the lower back "
+        "relax and decompress (the article): any sturdy bar you can hang from with your feet "
+        "on the ground works. Add it in /settings. Meanwhile keep moving: the article's advice "
+        "is to work through back pain, not to rest it out."
+    ),
     "rest": "Stage {stage}: {name}. The lifts rest today (every other day).",
     "same": "Stage {stage}: {name}.",
     "sustained": (
@@ -312,6 +325,13 @@ SETUP_DONE = (
     "All set. I'll ask about your back at {checkin} and remind you to hang at {hangs} "
     "({zone}). Let's do your first check-in now."
 )
+SETUP_DONE_NO_HANGS = (
+    "All set. I'll ask about your back at {checkin} ({zone}). Let's do your first check-in now."
+)
+SETUP_DONE_HELD_NO_HANGS = (
+    "All set. Once a clinician has given you the go-ahead, I'll ask about your back at "
+    "{checkin} ({zone})."
+)
 SETUP_DONE_HELD = (
     "All set. Once a clinician has given you the go-ahead, I'll ask about your back at "
     "{checkin} and remind you to hang at {hangs} ({zone})."
@@ -341,7 +361,6 @@ STATUS_NOTE = {
     "gentle": "You said hangs made it worse: shorter holds for now.",
     "rest": "Rests today: the lifts are every other day.",
     "left_out": "Left out until {until}: you said it made things worse.",
-    "no_equipment": "Needs {equipment}, which you don't have. {alternative}",
     "pain_rest": "Rests today: the lifts wait until back pain has largely subsided.",
 }
 NEEDS = "Needs {equipment}."
@@ -361,6 +380,8 @@ DOSE_ONLY_AFTER_DONE = "Press ✅ first: how it felt counts for a move you did t
 DONE_ACK = "Nice work: {name} done."
 DONE_ALREADY = "Already marked done today."
 SESSION_COMPLETE = "🎉 Session complete: every move of today's plan is done."
+# The bar hang does not count toward a session: said when it is still open.
+SESSION_COUNTED = "🎉 Session complete: every move that counts toward your next stage is done."
 WORSE_ACK = (
     "Thanks for telling me. {name} is left out for {days} days. If it was a mis-tap, press Undo."
 )

@@ -293,9 +293,15 @@ async def _feedback(work: Work, person: Person, action: Action, slug: str) -> st
         done = MoveFeedback(today_, slug, Feedback.DONE)
         if not await work.feedback.add(person.chat_id, done, work.now):
             return texts.DONE_ALREADY
-        days = replay(program, await work.uow.history(person.chat_id), today_)
+        history = await work.uow.history(person.chat_id)
+        days = replay(program, history, today_)
         complete = slug != "bar_hang" and bool(days) and days[-1].session
-        return texts.SESSION_COMPLETE if complete else texts.DONE_ACK.format(name=name)
+        if not complete:
+            return texts.DONE_ACK.format(name=name)
+        # The session leaves the bar hang aside: "every move" only once it is done too.
+        marked = {f.move for f in history.feedback if f.day == today_ and f.kind is Feedback.DONE}
+        todo = {i.move.slug for i in plan.items if i.actionable} if plan else set()
+        return texts.SESSION_COMPLETE if todo <= marked else texts.SESSION_COUNTED
     history = await work.uow.history(person.chat_id)
     again = worse_again(program, history.feedback, slug, today_)
     earned = replay(program, history, today_)

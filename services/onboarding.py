@@ -130,14 +130,14 @@ def finish(work: Work, person: Person) -> list[Message]:
     checkin_at = f"{person.checkin_time:%H:%M}" if person.checkin_time else "?"
     zone = zone_label(person.timezone)
     why = hold(person)
+    # Without hang times (no bar) the texts that name none: no sentence with an empty slot.
     if why is not None:  # no rating is asked for while the program waits for a clinician
         waiting = texts.PAUSED_FOR_RED_FLAG if why is Hold.RED_FLAG else texts.WAITING_FOR_SCREENING
-        return [
-            Say(texts.SETUP_DONE_HELD.format(checkin=checkin_at, hangs=hangs, zone=zone)),
-            hold_notice(waiting),
-        ]
+        held = texts.SETUP_DONE_HELD if hangs else texts.SETUP_DONE_HELD_NO_HANGS
+        return [Say(held.format(checkin=checkin_at, hangs=hangs, zone=zone)), hold_notice(waiting)]
+    done = texts.SETUP_DONE if hangs else texts.SETUP_DONE_NO_HANGS
     return [
-        Say(texts.SETUP_DONE.format(checkin=checkin_at, hangs=hangs, zone=zone)),
+        Say(done.format(checkin=checkin_at, hangs=hangs, zone=zone)),
         pain_question(work.core.today(person)),
     ]
 

@@ -30,8 +30,9 @@ COMMAND_DESCRIPTION = (3, 256)
 
 # Texts sent as a button's toast (grep "toast" in services/ and conversations/).
 TOASTS = {
-    "DONE_ACK", "DONE_ALREADY", "SESSION_COMPLETE", "WORSE_ACK", "WORSE_HANG_ACK",
-    "WORSE_AGAIN", "UNDO_ACK", "NOTHING_TO_UNDO", "STALE_BUTTON", "INVALID_BUTTON", "NOT_NOW",
+    "DONE_ACK", "DONE_ALREADY", "SESSION_COMPLETE", "SESSION_COUNTED", "WORSE_ACK",
+    "WORSE_HANG_ACK", "WORSE_AGAIN", "UNDO_ACK", "NOTHING_TO_UNDO", "STALE_BUTTON",
+    "INVALID_BUTTON", "NOT_NOW",
     "HANG_DONE_ACK", "HANG_SKIP_ACK", "HANG_SNOOZE_ACK", "HANG_SNOOZED_ALREADY",
     "HANG_ALREADY", "RED_FLAGS_OPEN_TOAST", "RERATE_KEPT", "WORSE_TAKES_ADVANCE",
 }  # fmt: skip
@@ -242,3 +243,37 @@ def test_the_exercise_list_is_valid_and_fits(program: Program, stage: int) -> No
 
 def test_dates_in_texts_use_the_short_form() -> None:
     assert texts.day(date(2026, 11, 3)) == "Tue 3 Nov"
+
+
+# Values the services leave empty by design ("" when there is nothing to add): every text
+# must read well without them. Any other value is never empty: where one could be (the
+# hang times of a person without a bar), the services choose a text without its slot.
+OPTIONAL = {"more", "since", "alternative"}
+SLOT_FLAWS = ("  ", " .", " ,", " :", " ;", " )", "()", "( ", ": .", "at  (")
+
+
+def slot_flaws(text: str) -> list[str]:
+    found = [flaw for flaw in SLOT_FLAWS if flaw in text]
+    return found + (["ends in a space"] if text != text.rstrip() else [])
+
+
+@pytest.mark.parametrize(("name", "key", "template"), CATALOGUE, ids=lambda v: str(v)[:40])
+def test_every_text_reads_well_with_each_optional_value_empty(
+    name: str, key: str, template: str
+) -> None:
+    for slot in placeholders(template) & OPTIONAL:
+        text = template.format(
+            **{n: "" if n == slot else SAMPLES[n] for n in placeholders(template)}
+        )
+        assert slot_flaws(text) == [], f"{name}[{key}] with {{{slot}}} empty: {text!r}"
+
+
+def test_the_slot_check_catches_the_old_set_up_text_without_hang_times() -> None:
+    old = (
+        "All set. I'll ask about your back at {checkin} and remind you to hang at {hangs} ({zone})."
+    )
+    assert slot_flaws(old.format(checkin="07:30", hangs="", zone="Europe/London"))
+    for name in ("SETUP_DONE_NO_HANGS", "SETUP_DONE_HELD_NO_HANGS"):
+        template = getattr(texts, name)
+        assert "{hangs}" not in template
+        assert slot_flaws(filled(template)) == []

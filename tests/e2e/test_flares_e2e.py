@@ -43,3 +43,17 @@ async def test_a_lighter_day_keeps_the_stage_and_the_next_flare_says_what_earns_
         "counted from tomorrow." in text
     )
     assert plan_slugs(person, lost) == ["bar_hang"]
+
+
+async def test_without_a_bar_set_up_names_no_empty_hang_times_and_stage_1_says_what_a_bar_adds(
+    bot: Bot, person: Person
+) -> None:
+    await person.onboard(equipment=False)
+    said = [m.text or "" for m in person.messages()]
+    done = next((t for t in said if "All set" in t), repr(said[-4:]))
+    assert "remind you to hang" not in done
+    assert "I'll ask about your back at 08:00 (Europe/Berlin" in done
+    assert "  " not in done
+    plan = await check_in(person, 3)
+    text = plan_text(person, plan)
+    assert "you have no bar yet" in text and "A bar adds the hang" in text

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from coach import texts
+from coach.model import Equipment, Profile
 from services import checkin, onboarding, settings
 from services.actions import Action
 from services.clock import ManualClock
@@ -73,3 +74,19 @@ async def test_a_day_over_in_tokyo_is_never_re_rated_after_moving_to_los_angeles
     async with unit(core) as work:
         ratings = await work.ratings.all(1)
     assert sorted((r.day, r.pain) for r in ratings) == [(yesterday, 2), (today, 3)]
+
+
+async def test_without_a_bar_stage_1_has_moves_and_their_session_says_what_it_counts(
+    core: Core,
+) -> None:
+    band_bench = Profile(frozenset({Equipment.BAND, Equipment.BENCH}))
+    await registered(core, 1, profile=band_bench, hang_times=())
+    walk = Walk(core)
+    plan, _ = await walk.rate(3, do_all=False)
+    assert plan.stage == 1
+    assert [i.move.slug for i in plan.items if i.adapted] == ["seated_row", "reverse_hyper"]
+    first = await checkin.feedback(core, 1, Action.DONE, "seated_row", walk.day)
+    assert first.toast == texts.DONE_ACK.format(name="Seated Row")
+    last = await checkin.feedback(core, 1, Action.DONE, "reverse_hyper", walk.day)
+    # The plan still shows the bar hang open: the toast says what is complete, truly.
+    assert last.toast == texts.SESSION_COUNTED
