@@ -240,10 +240,12 @@ def earn_back(program: Program, stage: int) -> str:
 
 def plan_reason(program: Program, plan: Plan) -> str:
     """Why today's plan is what it is, in one or two sentences; after a lost stage, what
-    earns it back."""
+    earns it back; on a high-pain day, the NHS's self-care advice."""
     reason = _reason(program, plan)
     if plan.change in STEP_BACKS and plan.stage < program.top:
-        return f"{reason} {earn_back(program, plan.stage)}"
+        reason = f"{reason} {earn_back(program, plan.stage)}"
+    if plan.high:
+        reason = f"{reason}\n\n{texts.SELF_CARE}"
     return reason
 
 

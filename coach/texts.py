@@ -160,6 +160,14 @@ PLAN_REASON = {
         "subsided (the article), which Back Coach measures as pain {pain_max}/10 or less."
     ),
 }
+# On a high-pain day, after the reason: the NHS's self-care advice, summed up with its source
+# (no medicines: Back Coach gives no advice on them).
+SELF_CARE = (
+    "The NHS's advice for back pain (nhs.uk/conditions/back-pain), in short: keep moving "
+    "gently and go on with your daily activities as far as you can, since resting for long "
+    "periods is likely to make the pain worse; try short walks; heat, such as a heat pad or "
+    "a hot water bottle wrapped in a towel, may ease the pain for a while."
+)
 # After a lost stage: what earns it back, from the stage table ({needs} joins the pieces).
 EARN_BACK = "To earn stage {stage} back: {needs}. /why shows how far you are."
 EARN_STREAK = "pain ≤ {pain_max} on {days} in a row, counted from tomorrow"

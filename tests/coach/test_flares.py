@@ -113,7 +113,8 @@ def test_high_pain_falling_from_a_flare_drops_no_second_stage(program: Program) 
     plan = story.plan()
     assert (plan.high, plan.flare, plan.change) == (True, False, None)
     assert [i.move.slug for i in plan.items] == ["bar_hang"]
-    assert plan_reason(program, plan) == texts.PLAN_REASON["high"].format(pain=8, stage=4)
+    reason = plan_reason(program, plan)
+    assert reason == f"{texts.PLAN_REASON['high'].format(pain=8, stage=4)}\n\n{texts.SELF_CARE}"
 
 
 # --- v3: a one-day rise below 7 is a lighter day -------------------------------------------------
@@ -184,7 +185,7 @@ def test_a_lost_stage_starts_the_doses_again_and_says_what_earns_it_back(
     assert lost.on(lost.last).change is Change.FLARE
     assert levels_on(program, lost.history, lost.last)["seated_row"] == 1
     reason = plan_reason(program, lost.plan())
-    assert reason.endswith(earn_back(program, 3))
+    assert earn_back(program, 3) in reason
     enter = program.stage(4).enter
     assert enter is not None
     assert f"pain ≤ {enter.pain_max} on {enter.days_in_row} days in a row" in reason
@@ -266,3 +267,28 @@ def test_re_rating_changes_nothing_before_the_re_rated_day() -> None:
     story = coached([1] * 18)
     before = story.replay(day(11))
     assert story.rate(day(12), 9).replay(day(11)) == before
+
+
+# --- v3: a high-pain day: the hang optional, and the NHS's self-care advice ---------------------
+
+
+@pytest.mark.parametrize("pains", [[1] * 20 + [7], [1] * 20 + [9, 8], [8]])
+def test_a_high_pain_day_makes_the_hang_optional_and_gives_the_nhs_advice(
+    program: Program, pains: list[int]
+) -> None:
+    plan = coached(pains).plan()
+    assert plan.high
+    reason = plan_reason(program, plan)
+    assert "a gentle bar hang is optional, only if it eases the pain" in reason
+    assert reason.endswith(texts.SELF_CARE)
+    assert "nhs.uk/conditions/back-pain" in texts.SELF_CARE
+    for word in ("walk", "heat", "moving"):
+        assert word in texts.SELF_CARE
+    for medicine in ("ibuprofen", "paracetamol", "painkiller", "medicine", "tablet"):
+        assert medicine not in texts.SELF_CARE.lower()
+    assert "bar hangs only" not in reason
+
+
+def test_no_self_care_block_on_an_ordinary_or_lighter_day(program: Program) -> None:
+    assert texts.SELF_CARE not in plan_reason(program, coached([1] * 5).plan())
+    assert texts.SELF_CARE not in plan_reason(program, coached([2] * 12).then([4]).plan())

@@ -36,6 +36,7 @@ async def test_a_lighter_day_keeps_the_stage_and_the_next_flare_says_what_earns_
     text = plan_text(person, lost)
     assert "Pain 7/10 is high today, so you move back to stage 1." in text
     assert "a gentle bar hang is optional, only if it eases the pain" in text
+    assert "The NHS's advice for back pain (nhs.uk/conditions/back-pain)" in text
     enter = PROGRAM.stage(2).enter
     assert enter is not None
     assert (
