@@ -110,6 +110,9 @@ class Move(_Data):
     how_source: Literal["article", "back_coach"]
     gym_experience_required: bool = False
     every_other_day: bool = False
+    # Offered, never required: a session counts without it, and leaving it out after a
+    # *Worse* never holds a stage back.
+    optional: bool = False
 
     def __getattribute__(self, name: str) -> Any:
         value = super().__getattribute__(name)

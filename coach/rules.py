@@ -238,8 +238,9 @@ class Item:
 
     @property
     def required(self) -> bool:
-        """Whether the day's session needs this move *Done* (a *Worse* is not a *Done*)."""
-        return self.actionable or self.left_today
+        """Whether the day's session needs this move *Done* (a *Worse* is not a *Done*); an
+        optional move (the hyper row) never is."""
+        return (self.actionable or self.left_today) and not self.move.optional
 
 
 def day_items(
@@ -425,7 +426,9 @@ def entry_conditions(
             )
         )
     if enter.no_move_left_out:
-        plan = set(offered(program, profile, progress.stage))
+        plan = {
+            s for s in offered(program, profile, progress.stage) if not program.move(s).optional
+        }
         out = tuple(i.move for i in left_out(program, history.feedback, day) if i.move in plan)
         found.append(Condition(Need.NO_LEFT_OUT, not out, items=out, stage=progress.stage))
     if enter.equipment:

@@ -143,9 +143,22 @@ def test_an_altered_quote_in_the_program_is_caught(program_text: str) -> None:
     altered = load_program_text(
         program_text.replace(real, "it's the positioning that builds a stronger back")
     )
-    assert unknown_quotes(program_texts(altered), article_quotes()) == [
-        "seated_row.cues[0]: “Don't load up too much here, it doesn't matter how much we're "
+    altered_quote = (
+        "“Don't load up too much here, it doesn't matter how much we're "
         "using, it's the positioning that builds a stronger back.”"
+    )
+    # v3: the *How?* quotes him verbatim too, and is checked like the cue.
+    assert unknown_quotes(program_texts(altered), article_quotes()) == [
+        f"seated_row.how: {altered_quote}",
+        f"seated_row.cues[0]: {altered_quote}",
+    ]
+    only_the_how = load_program_text(
+        program_text.replace(
+            real + ".” \\\n", "it's the positioning that builds a stronger back.” \\\n"
+        )
+    )
+    assert unknown_quotes(program_texts(only_the_how), article_quotes()) == [
+        f"seated_row.how: {altered_quote}"
     ]
 
 
