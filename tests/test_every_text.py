@@ -16,7 +16,7 @@ from datetime import date
 import pytest
 
 from coach import texts
-from coach.model import Equipment
+from coach.model import Equipment, Profile
 from coach.plan import Plan
 from coach.program import Program, default_program
 from conversations.render import exercises_text, how_text, plan_text
@@ -212,6 +212,12 @@ def plans() -> Iterator[tuple[str, Plan]]:
     yield "flare", coached([2, 2, 2, 9]).plan()
     gentle = quick([1] * 30).worse(quick([1] * 30).last, "bar_hang")
     yield "gentle hang", gentle.plan()
+    # v3: a lighter day, high pain on its way down, a lost stage, stage 1 without a bar.
+    yield "lighter day", quick([2] * 30).then([5]).plan()
+    yield "high, lower", quick([1] * 30).then([9, 8]).plan()
+    yield "lost stage", quick([1] * 30).then([7]).plan()
+    no_bar = Profile(frozenset({Equipment.BAND, Equipment.BENCH}))
+    yield "no bar", coached([3], profile=no_bar).plan()
 
 
 @pytest.mark.parametrize(("label", "plan"), list(plans()), ids=lambda v: str(v)[:20])
