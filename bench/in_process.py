@@ -81,7 +81,9 @@ def _done_every_session(days: int, rating: Callable[[int], int], worse_every: in
         last = replay(PROGRAM, history, day)[-1]
         feedback += [
             MoveFeedback(day, move, Feedback.DONE)
-            for move in required_moves(PROGRAM, history, last.stage, day, last.flare)
+            for move in required_moves(
+                PROGRAM, history, last.stage, day, last.high, lighter=last.lighter
+            )
         ]
         if worse_every and offset % worse_every == worse_every - 1:
             feedback.append(MoveFeedback(day, "seated_row", Feedback.WORSE))

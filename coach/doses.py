@@ -9,8 +9,9 @@ Rules (thresholds in program.toml ``[rules]``):
 - *Hard* steps it down one (never below 1); *Worse* starts it again at level 1;
 - at most one step a day for a move: when a day holds several answers for it, the most
   cautious counts (*Worse*, then *Hard*, then *Right*, then *Easy*);
-- a flare, a step back (any drop of stage) or time away start every move but the bar hang
-  again at level 1, before that day's answers;
+- a lost stage (a flare, time away or a sustained rise that steps back) starts every move
+  but the bar hang again at level 1, before that day's answers; nothing else resets a level
+  (a lighter day shows doses a level down for the day and keeps the levels);
 - the bar hang is *gentle* (shorter holds) from a *Worse* until it is back at its top level.
 
 Feedback of a day counts on that day: the plan of a day shows the level after its answers.
@@ -30,17 +31,14 @@ __all__ = ["Doses", "LevelChange", "doses_on", "level", "level_resets", "levels_
 
 
 def level_resets(days: Iterable[Day]) -> dict[date, str]:
-    """The replayed days that start every move but the bar hang again, with the reason:
-    a flare (at any stage), a step back or a cap by equipment, or time away."""
-    found: dict[date, str] = {}
-    for day in days:
-        if day.flare:
-            found[day.day] = "flare"
-        elif day.change is not None and day.change is not Change.ADVANCE:
-            found[day.day] = day.change.value
-        elif day.away:
-            found[day.day] = "away"
-    return found
+    """The replayed days that start every move but the bar hang again, with the reason: only
+    the days a stage was lost (a flare, time away or a sustained rise).
+    A flare at stage 1, time away at stage 1 or a lighter day keep every level."""
+    return {
+        day.day: day.change.value
+        for day in days
+        if day.change is not None and day.change is not Change.ADVANCE
+    }
 
 
 def doses_on(program: Program, history: History, day: date) -> Doses:

@@ -16,10 +16,10 @@ from coach.model import History, profile_on
 from coach.plan import Plan, Status
 from coach.program import Program
 from coach.rules import (
+    STEP_BACKS,
     Change,
     Condition,
     Day,
-    FlareKind,
     Need,
     entry_conditions,
     equipment_cap,
@@ -176,9 +176,19 @@ def why_text(program: Program, at: Standing) -> str:
             f"{program.move(s).name}: {program.move(s).equipment_text}" for s in at.blocked_moves
         )
         lines.append(texts.WHY_NO_SESSION.format(needs=needs))
-    if at.cap < program.top:
+    if at.stage > at.cap:
+        lines.append(texts.WHY_KEPT.format(what=_missing_for(program, at.stage)))
+    elif at.cap < program.top:
         lines.append(texts.WHY_CAP.format(cap=at.cap))
     return "\n".join([*lines, *_dose_lines(program, at)])
+
+
+def _missing_for(program: Program, stage: int) -> str:
+    """The equipment the stages up to ``stage`` ask for, in words ("a barbell")."""
+    needed = dict.fromkeys(
+        e.value for s in program.stages[1:stage] if s.enter for e in s.enter.equipment
+    )
+    return f" {texts.WORDS['and']} ".join(texts.EQUIPMENT[e] for e in needed)
 
 
 def _dose_lines(program: Program, at: Standing) -> list[str]:
@@ -201,14 +211,8 @@ def usual_text(value: float | None) -> str:
 
 
 def _entered_what(program: Program, at: Standing) -> str:
-    """What moved a person down: the flare, in the words of the rule that fired, or the
-    equipment the stage above the cap needs."""
+    """What moved a person down: the flare, in the words of the rule that fired."""
     flared = next((d for d in reversed(at.days) if d.change is not None), None)
-    if flared is not None and flared.change is Change.EQUIPMENT and at.cap < program.top:
-        enter = program.stage(at.cap + 1).enter
-        assert enter is not None
-        joiner = f" {texts.WORDS['and']} "
-        return joiner.join(texts.EQUIPMENT[e.value] for e in enter.equipment)
     if flared is None or flared.flare_kind is None:
         return ""
     return texts.FLARE_WHAT[flared.flare_kind.value].format(
@@ -216,18 +220,41 @@ def _entered_what(program: Program, at: Standing) -> str:
     )
 
 
-def plan_reason(program: Program, plan: Plan) -> str:
-    """Why today's plan is what it is, in one or two sentences."""
-    if plan.flare:
-        key = "flare_rise" if plan.flare_kind is FlareKind.RISE else "flare"
-        key += "_drop" if plan.change is Change.FLARE else ""
-        return texts.PLAN_REASON[key].format(
-            pain=plan.pain, stage=plan.stage, usual=usual_text(plan.usual)
+def earn_back(program: Program, stage: int) -> str:
+    """What earns back ``stage + 1`` after a step back to ``stage``, from the stage table:
+    the pain streak (counted from the day after the step back), the sessions and the days
+    in ``stage`` it asks for."""
+    enter = program.stage(stage + 1).enter
+    assert enter is not None
+    needs = [
+        texts.EARN_STREAK.format(
+            pain_max=enter.pain_max, days=texts.plural(enter.days_in_row, "day")
         )
+    ]
+    if enter.sessions:
+        needs.append(texts.EARN_SESSIONS.format(target=enter.sessions, stage=stage))
+    if enter.min_days:
+        needs.append(texts.EARN_DAYS.format(target=enter.min_days, stage=stage))
+    return texts.EARN_BACK.format(stage=stage + 1, needs="; ".join(needs))
+
+
+def plan_reason(program: Program, plan: Plan) -> str:
+    """Why today's plan is what it is, in one or two sentences; after a lost stage, what
+    earns it back; on a high-pain day, the NHS's self-care advice."""
+    reason = _reason(program, plan)
+    if plan.change in STEP_BACKS and plan.stage < program.top:
+        reason = f"{reason} {earn_back(program, plan.stage)}"
+    if plan.high:
+        reason = f"{reason}\n\n{texts.SELF_CARE}"
+    return reason
+
+
+def _reason(program: Program, plan: Plan) -> str:
+    if plan.high:
+        key = "flare_drop" if plan.change is Change.FLARE else "flare" if plan.flare else "high"
+        return texts.PLAN_REASON[key].format(pain=plan.pain, stage=plan.stage)
     if plan.change is Change.AWAY:
         return texts.PLAN_REASON["away"].format(days=program.rules.away_days, stage=plan.stage)
-    if plan.change is Change.EQUIPMENT:
-        return texts.PLAN_REASON["equipment"].format(stage=plan.stage, name=plan.stage_name)
     if plan.change is Change.SUSTAINED:
         rules = program.rules
         enter = program.stage(plan.stage + 1).enter
@@ -241,6 +268,13 @@ def plan_reason(program: Program, plan: Plan) -> str:
         )
     if plan.change is Change.ADVANCE:
         return texts.PLAN_REASON["advance"].format(stage=plan.stage, name=plan.stage_name)
+    if plan.lighter:
+        return texts.PLAN_REASON["lighter"].format(
+            pain=plan.pain, usual=usual_text(plan.usual), stage=plan.stage
+        )
+    hang = plan.item("bar_hang")
+    if plan.stage == 1 and hang is not None and hang.needs_equipment:
+        return texts.PLAN_REASON["no_bar" if any(i.adapted for i in plan.items) else "no_bar_none"]
     if any(i.status is Status.PAIN_REST for i in plan.items):
         return texts.PLAN_REASON["pain_rest"].format(
             stage=plan.stage, name=plan.stage_name, pain_max=program.rules.lift_pain_max

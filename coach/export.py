@@ -145,6 +145,8 @@ def _settings(person: Person) -> list[tuple[str, str]]:
         ("gym_experienced", "yes" if person.profile.gym_experienced else "no"),
         ("weekly_summary", "on" if person.weekly_summary else "off"),
         ("reminders_paused", "yes" if person.paused else "no"),
+        # The day reached before the last change of time zone: "today" never goes back.
+        ("day_floor", person.day_floor.isoformat() if person.day_floor else ""),
     ]
 
 

@@ -21,7 +21,7 @@ _CAUTION = {Feedback.EASY: 1, Feedback.RIGHT: 2, Feedback.HARD: 3, Feedback.WORS
 @dataclass(frozen=True, slots=True)
 class LevelChange:
     """A move's dose level changed on a day, and why ("easy", "hard", "worse", or the reset:
-    "flare", "away", "sustained", "equipment")."""
+    "flare", "away", "sustained")."""
 
     day: date
     move: str

@@ -155,6 +155,9 @@ class Person:
     weekly_summary: bool = True
     checkin_weekly: bool = False  # in maintenance a person may check in once a week
     language: str = "en"  # what Back Coach speaks to them (coach/i18n.py): en, ru or es
+    # The local day the person had reached when they last changed time zone: "today" never
+    # goes back before it, so a day already over in any zone they had is never rated again.
+    day_floor: date | None = None
 
 
 class SafetyEventKind(StrEnum):

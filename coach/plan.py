@@ -28,7 +28,9 @@ class Plan:
     ask_red_flags: bool
     maintenance: bool = False  # four weeks at the top with no flare
     flare_kind: FlareKind | None = None  # which flare rule fired today, if one did
-    usual: float | None = None  # for a RISE flare: the median it was measured against
+    usual: float | None = None  # on a lighter day: the median it was measured against
+    high: bool = False  # pain >= flare_pain: the plan is the bar hang alone
+    lighter: bool = False  # a rise below flare_pain: lifts rest, doses a level down today
     # The first plan of a week (Monday to Sunday) carries the emergency signs in one line:
     # red flags are asked only at high pain or after time away, so someone at a steady 5
     # still reads them at least once a week when checking in.
@@ -46,7 +48,15 @@ def plan_for(program: Program, history: History, today: date) -> Plan | None:
         return None
     last = days[-1]
     doses = walk(program, history.feedback, level_resets(days), today)
-    items = day_items(program, history, last.stage, today, last.flare, levels=doses.levels)
+    items = day_items(
+        program,
+        history,
+        last.stage,
+        today,
+        last.high,
+        levels=doses.levels,
+        lighter=last.lighter,
+    )
     return Plan(
         day=today,
         pain=last.pain,
@@ -61,6 +71,8 @@ def plan_for(program: Program, history: History, today: date) -> Plan | None:
         flare_kind=last.flare_kind,
         usual=last.usual,
         weekly_signs=first_of_week(history, today),
+        high=last.high,
+        lighter=last.lighter,
     )
 
 

@@ -110,6 +110,9 @@ class Move(_Data):
     how_source: Literal["article", "back_coach"]
     gym_experience_required: bool = False
     every_other_day: bool = False
+    # Offered, never required: a session counts without it, and leaving it out after a
+    # *Worse* never holds a stage back.
+    optional: bool = False
 
     def __getattribute__(self, name: str) -> Any:
         value = super().__getattribute__(name)
@@ -209,6 +212,15 @@ class Program(_Data):
             raise _FaultAt(
                 f"stages add unknown moves: {', '.join(unknown)}", rf'.*"{re.escape(unknown[0])}"'
             )
+        lifts = {m.slug for m in self.moves if m.every_other_day}
+        for stage in self.stages:
+            lifting = stage.enter is not None and bool(lifts & set(stage.adds))
+            if lifting and stage.enter and stage.enter.pain_max != self.rules.lift_pain_max:
+                raise _FaultAt(
+                    f"stage {stage.number} adds a lift: its pain_max must be lift_pain_max "
+                    f"({self.rules.lift_pain_max}), the one number for 'largely subsided'",
+                    r"\s*pain_max\s*=",
+                )
         if sorted(added) != sorted(slugs):
             odd = next(slug for slug in slugs if added.count(slug) != 1)
             where = rf'.*"{odd}"' if odd in added else rf'\s*slug\s*=\s*"{odd}"'

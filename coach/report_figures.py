@@ -199,10 +199,6 @@ def _change_text(program: Program, day: Day, before: int) -> str:
         what = texts.FLARE_WHAT[day.flare_kind.value].format(
             pain=day.pain, usual=usual_text(day.usual)
         )
-    elif day.change is Change.EQUIPMENT:
-        enter = program.stage(day.stage + 1).enter
-        assert enter is not None
-        what = f" {texts.WORDS['and']} ".join(texts.EQUIPMENT[e.value] for e in enter.equipment)
     return texts.REPORT_CHANGE[day.change.value].format(old=before, new=day.stage, what=what)
 
 

@@ -27,7 +27,6 @@ class Change(StrEnum):
     FLARE = "flare"
     AWAY = "away"
     SUSTAINED = "sustained"  # pain stayed well above the stage's entry limit
-    EQUIPMENT = "equipment"  # equipment removed: capped at the top stage it allows
 
 
 # The rules that step a person back one stage (at most one a day, in this order).
@@ -35,15 +34,15 @@ STEP_BACKS = (Change.FLARE, Change.AWAY, Change.SUSTAINED)
 
 
 class FlareKind(StrEnum):
-    """Which flare rule fired: pain high by itself, or up from the person's usual."""
+    """Which rule made a flare: high pain (the only one since v3; a rise below it is a
+    lighter day, which is no flare)."""
 
-    HIGH = "high"  # pain >= flare_pain
-    RISE = "rise"  # pain >= flare_rise_floor and flare_rise above the recent median
+    HIGH = "high"  # pain >= flare_pain, not lower than the check-in before
 
 
 @dataclass(frozen=True, slots=True)
 class Flare:
-    """A flare and the rule behind it; ``usual`` is the median the relative rule used."""
+    """A flare and the rule behind it."""
 
     kind: FlareKind
     usual: float | None = None
@@ -62,7 +61,9 @@ class Day:
     session: bool
     entered: date  # when the person last entered ``stage``
     flare_kind: FlareKind | None = None  # which flare rule fired, if one did
-    usual: float | None = None  # for a RISE flare: the median of the previous days
+    usual: float | None = None  # on a lighter day: the median of the previous days
+    high: bool = False  # pain >= flare_pain (a flare, or high pain falling from the day before)
+    lighter: bool = False  # a rise below flare_pain: the plan eases, stage and levels stay
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +75,38 @@ class LeftOut:
     until: date
 
 
+def pain_before(ratings: dict[date, int], day: date) -> int | None:
+    """The rating of the latest check-in before ``day``, if any."""
+    earlier = [d for d in ratings if d < day]
+    return ratings[max(earlier)] if earlier else None
+
+
+def falling(ratings: dict[date, int], day: date) -> bool:
+    """Whether ``day``'s rating is lower than the check-in before it."""
+    before = pain_before(ratings, day)
+    return before is not None and ratings[day] < before
+
+
 def flare_of(program: Program, ratings: dict[date, int], day: date) -> Flare | None:
-    """Today's pain >= 7 (HIGH), or >= 4 and 2 above the median of the previous 7 days, which
-    needs >= 3 of them (RISE, with that median as the person's usual); else None."""
+    """A flare, the one rating that costs a stage: today's pain >= 7, unless it is lower than
+    the check-in before (pain on its way down is never a flare)."""
+    if ratings[day] < program.rules.flare_pain or falling(ratings, day):
+        return None
+    return Flare(FlareKind.HIGH)
+
+
+def is_flare(program: Program, ratings: dict[date, int], day: date) -> bool:
+    """Whether the flare rule fires on ``day``."""
+    return flare_of(program, ratings, day) is not None
+
+
+def lighter_of(program: Program, ratings: dict[date, int], day: date) -> float | None:
+    """A lighter day: pain below 7, >= 4 and 2 above the median of the previous 7 days, which
+    needs >= 3 of them. Returns that median (the person's usual), or None on any other day.
+    The plan eases that day; the stage and the dose levels stay."""
     rules = program.rules
     pain = ratings[day]
-    if pain >= rules.flare_pain:
-        return Flare(FlareKind.HIGH)
-    if pain < rules.flare_rise_floor:
+    if pain >= rules.flare_pain or pain < rules.flare_rise_floor:
         return None
     window = [
         ratings[d]
@@ -91,12 +116,7 @@ def flare_of(program: Program, ratings: dict[date, int], day: date) -> Flare | N
     if len(window) < rules.flare_min_ratings:
         return None
     usual = median(window)
-    return Flare(FlareKind.RISE, usual) if pain - usual >= rules.flare_rise else None
-
-
-def is_flare(program: Program, ratings: dict[date, int], day: date) -> bool:
-    """Whether either flare rule fires on ``day``."""
-    return flare_of(program, ratings, day) is not None
+    return usual if pain - usual >= rules.flare_rise else None
 
 
 def streak(ratings: dict[date, int], day: date, pain_max: int, after: date | None = None) -> int:
@@ -192,6 +212,11 @@ class Item:
     left_today: bool = False
     # The dose level (1-based, coach/doses.py); None: the move's starting dose, no level shown.
     level: int | None = None
+    # A lighter day: the dose shown is a level below the move's own (which stays).
+    eased: bool = False
+    # Back Coach's adaptation of stage 1 for a person without a bar: a move of stage 2 their
+    # equipment allows, so that stage 1 is never a plan with nothing to do.
+    adapted: bool = False
 
     @property
     def dose(self) -> str:
@@ -202,7 +227,7 @@ class Item:
                 return self.move.gentle_dose
             return self.move.dose
         text = self.move.levels[min(self.level, self.move.top_level) - 1]
-        if self.move.top_level == 1 or self.level == self.move.start_level:
+        if self.move.top_level == 1 or (self.level == self.move.start_level and not self.eased):
             return text
         return texts.DOSE_LEVEL.format(what=text, count=self.level)
 
@@ -213,8 +238,9 @@ class Item:
 
     @property
     def required(self) -> bool:
-        """Whether the day's session needs this move *Done* (a *Worse* is not a *Done*)."""
-        return self.actionable or self.left_today
+        """Whether the day's session needs this move *Done* (a *Worse* is not a *Done*); an
+        optional move (the hyper row) never is."""
+        return (self.actionable or self.left_today) and not self.move.optional
 
 
 def day_items(
@@ -222,22 +248,25 @@ def day_items(
     history: History,
     stage: int,
     day: date,
-    flare: bool,
+    high: bool,
     done: dict[date, set[str]] | None = None,
     pain: int | None = None,
     levels: Mapping[str, int] | None = None,
+    lighter: bool = False,
 ) -> tuple[Item, ...]:
     """The one decision of what a day holds: each move to do, left out, resting or lacking
     equipment. The plan shows it; the session rule counts its required moves.
 
-    ``done`` is ``done_by_day(history.feedback)``, passed in when the caller has it already;
-    ``pain`` is the day's rating (default: looked up in the history; none: the lifts rest);
-    ``levels`` the day's dose levels (``coach.doses``): without them only the bar hang's
-    level (which no flare or step back resets) is shown.
+    ``high``: pain >= flare_pain, the plan is the bar hang alone. ``lighter``: a lighter day,
+    the lifts rest and every dose but the bar hang's is shown a level down (the levels
+    themselves stay). ``done`` is ``done_by_day(history.feedback)``, passed in when the
+    caller has it already; ``pain`` is the day's rating (default: looked up in the history;
+    none: the lifts rest); ``levels`` the day's dose levels (``coach.doses``): without them
+    only the bar hang's level (which no flare or step back resets) is shown.
     """
     if pain is None:
         pain = next((r.pain for r in history.ratings if r.day == day), None)
-    sore = pain is None or pain > program.rules.lift_pain_max
+    sore = pain is None or pain > program.rules.lift_pain_max or lighter
     profile = profile_on(history, day)
     hang = program.move("bar_hang")
     hang_doses = walk(program, history.feedback, {}, day)
@@ -248,11 +277,20 @@ def day_items(
         needs_equipment=no_bar,
         level=hang_doses.levels["bar_hang"],
     )
-    if flare:
+    if high:
         return (first,)
     out = {i.move: i for i in left_out(program, history.feedback, day)}
     resting = lifts_rest(program, done_by_day(history.feedback) if done is None else done, day)
     items = [first]
+    if stage == 1 and no_bar:
+        for slug in adapted_moves(program, profile):
+            level = None if levels is None else levels[slug]
+            if slug in out:
+                gone = out[slug]
+                left = Item(program.move(slug), Status.LEFT_OUT, gone.until, adapted=True)
+                items.append(replace(left, left_today=gone.since == day))
+            else:
+                items.append(Item(program.move(slug), Status.DO, level=level, adapted=True))
     for slug in offered(program, profile, stage):
         move = program.move(slug)
         if slug == "bar_hang":
@@ -267,8 +305,21 @@ def day_items(
         elif resting and move.every_other_day:
             items.append(Item(move, Status.REST))
         else:
-            items.append(Item(move, Status.DO, level=None if levels is None else levels[slug]))
+            level = None if levels is None else levels[slug]
+            if lighter and level is not None:
+                level = max(1, level - 1)
+            items.append(Item(move, Status.DO, level=level, eased=lighter))
     return tuple(items)
+
+
+def adapted_moves(program: Program, profile: Profile) -> list[str]:
+    """Back Coach's stage 1 without a bar: the moves of stage 2 this equipment allows (the
+    article starts with the bar hang; these are its next, gentlest moves)."""
+    return [
+        slug
+        for slug in offered(program, profile, 2)
+        if program.stage_of(slug) == 2 and program.move(slug).possible_with(profile.equipment)
+    ]
 
 
 def required_moves(
@@ -276,18 +327,20 @@ def required_moves(
     history: History,
     stage: int,
     day: date,
-    flare: bool,
+    high: bool,
     done: dict[date, set[str]] | None = None,
     pain: int | None = None,
+    lighter: bool = False,
 ) -> list[str]:
     """The moves whose *Done* make a session: the day's actionable moves, bar hang aside,
     and any left out by a *Worse* given that same day (which is not a *Done*)."""
-    items = day_items(program, history, stage, day, flare, done, pain)
+    items = day_items(program, history, stage, day, high, done, pain, lighter=lighter)
     return [i.move.slug for i in items if i.required and i.move.slug != "bar_hang"]
 
 
 def equipment_cap(program: Program, equipment: frozenset[Equipment]) -> int:
-    """The highest stage this equipment allows (without a barbell, stage 3)."""
+    """The highest stage this equipment lets a person earn (without a barbell, stage 3); a
+    stage earned before equipment went is kept."""
     top = 1
     for stage in program.stages[1:]:
         assert stage.enter is not None
@@ -373,7 +426,9 @@ def entry_conditions(
             )
         )
     if enter.no_move_left_out:
-        plan = set(offered(program, profile, progress.stage))
+        plan = {
+            s for s in offered(program, profile, progress.stage) if not program.move(s).optional
+        }
         out = tuple(i.move for i in left_out(program, history.feedback, day) if i.move in plan)
         found.append(Condition(Need.NO_LEFT_OUT, not out, items=out, stage=progress.stage))
     if enter.equipment:
@@ -401,23 +456,26 @@ def replay(program: Program, history: History, until: date) -> list[Day]:
         progress.entered = progress.entered or day
         fired = flare_of(program, ratings, day)
         flare = fired is not None
+        high = ratings[day] >= program.rules.flare_pain
+        usual = None if high else lighter_of(program, ratings, day)
+        lighter = usual is not None
         away = previous is not None and (day - previous).days - 1 >= program.rules.away_days
         progress.recent.append(ratings[day])
-        change = _change(program, history, ratings, progress, day, flare, away)
+        change = _change(program, history, ratings, progress, day, flare, away, lighter)
         stage = progress.stage + (1 if change is Change.ADVANCE else -1 if change else 0)
         if change in STEP_BACKS:
             progress.stepped_back = day
-        # Equipment removed on this day or before: the stage is capped from that day.
-        cap = equipment_cap(program, profile_on(history, day).equipment)
-        if stage > cap:
-            stage, change = cap, Change.EQUIPMENT
+        # A profile change never lowers the stage earned: the day's plan leaves out what the
+        # equipment doesn't allow (coach.rules.day_items), and adding it back restores it.
         if change is not None:
             progress.stage = stage
             progress.entered, progress.sessions, progress.flares = day, 0, 0
             progress.recent = []  # the day of a change is not "since entering"
-        # The flare that moved a person down (or on a capped day) is not one "since entering".
+        # The flare that moved a person down is not one "since entering".
         progress.flares += flare and change is None
-        needed = required_moves(program, history, progress.stage, day, flare, done, ratings[day])
+        needed = required_moves(
+            program, history, progress.stage, day, high, done, ratings[day], lighter
+        )
         session = bool(needed) and set(needed) <= done.get(day, set()) - worse_on[day]
         days.append(
             Day(
@@ -430,7 +488,9 @@ def replay(program: Program, history: History, until: date) -> list[Day]:
                 session,
                 progress.entered,
                 fired.kind if fired else None,
-                fired.usual if fired else None,
+                usual,
+                high,
+                lighter,
             )
         )
         progress.sessions += session
@@ -464,9 +524,10 @@ def _change(
     day: date,
     flare: bool,
     away: bool,
+    lighter: bool = False,
 ) -> Change | None:
     """At most one stage change a day: one step back (a flare, time away or a sustained rise,
-    whichever fires first), else a rise."""
+    whichever fires first), else a rise (never on a lighter day)."""
     if progress.stage > 1:
         if flare:
             return Change.FLARE
@@ -474,12 +535,26 @@ def _change(
             return Change.AWAY
         if sustained_rise(program, progress.stage, progress.recent):
             return Change.SUSTAINED
-    if flare or away:
+    if flare or away or lighter:
         return None
     if progress.stage >= program.top:
         return None
     conditions = entry_conditions(program, history, ratings, progress, day)
     return Change.ADVANCE if all(c.met for c in conditions) else None
+
+
+def advance_taken_back(
+    program: Program, before: list[Day], after: list[Day]
+) -> tuple[int, date] | None:
+    """A *Worse* that undid the day's move up: the stage it had earned, and the first day it
+    can be earned again (when the move left out is back in the plan). ``before`` and
+    ``after`` replay the same day without and with the *Worse*."""
+    if not before or not after or before[-1].change is not Change.ADVANCE:
+        return None
+    if after[-1].day != before[-1].day or after[-1].stage >= before[-1].stage:
+        return None
+    back = before[-1].day + timedelta(days=program.rules.worse_leave_out_days)
+    return before[-1].stage, back
 
 
 def in_maintenance(program: Program, days: list[Day], today: date) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from statistics import mean, median
+from statistics import median
 
 from coach.model import (
     Feedback,
@@ -105,17 +105,20 @@ def escalation(
 ) -> Escalation | None:
     """Pain >= 7 on 5 of the last 7 days, or no 2-point improvement after 6 weeks.
 
-    "No improvement" only when the first week's median was >= escalate_floor (4) and the
-    last week's is above escalate_done (2), and never in maintenance. Suggested once, then
-    at most every ``escalate_repeat_days``.
+    Never on a day rated <= escalate_done (2): the person is doing well today. "No
+    improvement" compares the last week's median with the first week's, only when the first
+    week's median was >= escalate_floor (4) and the last week's is above escalate_done, never
+    in a falling week (its latest rating below its first) and never in maintenance.
+    Suggested once, then at most every ``escalate_repeat_days``.
     """
     rules = program.rules
     if last_suggested and (today - last_suggested).days < rules.escalate_repeat_days:
         return None
     by_day = {r.day: r.pain for r in ratings if r.day <= today}
-    if not by_day:
+    if not by_day or by_day[max(by_day)] <= rules.escalate_done:
         return None
-    week = [p for d, p in by_day.items() if (today - d).days < rules.escalate_window_days]
+    days = sorted(d for d in by_day if (today - d).days < rules.escalate_window_days)
+    week = [by_day[d] for d in days]
     if sum(p >= rules.escalate_pain for p in week) >= rules.escalate_days:
         return Escalation.HIGH_PAIN
     first = min(by_day)
@@ -124,9 +127,17 @@ def escalation(
     baseline = [p for d, p in by_day.items() if (d - first).days < rules.escalate_window_days]
     if median(baseline) < rules.escalate_floor or not week or median(week) <= rules.escalate_done:
         return None
-    if mean(week) > mean(baseline) - rules.escalate_improvement:
+    if falling_week(week):
+        return None
+    if median(week) > median(baseline) - rules.escalate_improvement:
         return Escalation.NO_IMPROVEMENT
     return None
+
+
+def falling_week(week: list[int]) -> bool:
+    """A week of ratings (in day order) whose latest is below its first: pain on its way
+    down, which is no lack of improvement."""
+    return len(week) >= 2 and week[-1] < week[0]
 
 
 def worse_again(program: Program, feedback: tuple[MoveFeedback, ...], move: str, day: date) -> bool:

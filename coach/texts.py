@@ -102,7 +102,6 @@ ENTERED_BY = {
         "You moved down on {day}: your pain has stayed higher than this stage suits, "
         "so you build up again from here."
     ),
-    "equipment": "You moved down on {day}: without {what}, the program tops out at this stage.",
 }
 WHY_MAINTENANCE = (
     "Four weeks at the top with no flare: you are in maintenance. "
@@ -119,6 +118,11 @@ WHY_NO_SESSION = (
     "Your equipment fits none of this stage's moves yet, so no session can count toward the "
     "next stage. What they need: {needs}. Tell me in /settings when you have one."
 )
+WHY_KEPT = (
+    "Without {what}, today's plan leaves out the moves that need it. You keep the stage you "
+    "earned, and your dose levels: tell me in /settings when you have it again, and they "
+    "are back in the plan at once."
+)
 WHY_CAP = (
     "Without a barbell the program tops out at stage {cap}. "
     "Tell me in /settings if you get access to one."
@@ -126,40 +130,63 @@ WHY_CAP = (
 
 PLAN_REASON = {
     "flare": (
-        "Pain {pain}/10 is high pain today. Today is bar hangs only; don't push through pain."
+        "Pain {pain}/10 is high today. No exercises today: a gentle bar hang is optional, "
+        "only if it eases the pain. Don't push through pain."
     ),
     "flare_drop": (
-        "Pain {pain}/10 is high pain today, so you move back to stage {stage} and today is "
-        "bar hangs only. Don't push through pain."
+        "Pain {pain}/10 is high today, so you move back to stage {stage}. No exercises today: "
+        "a gentle bar hang is optional, only if it eases the pain. Don't push through pain."
+    ),
+    "high": (
+        "Pain {pain}/10 is lower than your last rating but still high: you keep stage {stage}. "
+        "No exercises today: a gentle bar hang is optional, only if it eases the pain."
+    ),
+    "lighter": (
+        "Pain {pain}/10 is above your usual {usual}, so today is a lighter day: doses a level "
+        "down and the lifts rest. You keep stage {stage} and your dose levels."
     ),
     "away": (
         "Welcome back. After {days}+ days away you restart one stage lower, at stage {stage}, "
         "to ease back in."
     ),
     "advance": "You earned stage {stage}: {name}. New moves are marked below.",
+    "no_bar": (
+        "Stage 1 starts with the bar hang, and you have no bar yet. Back Coach's adaptation: "
+        "meanwhile, the gentlest of the article's next moves that your equipment allows. A bar "
+        "adds the hang, which lets the lower back relax and decompress (the article): any "
+        "sturdy bar you can hang from with your feet on the ground works. Add it in /settings."
+    ),
+    "no_bar_none": (
+        "Stage 1 starts with the bar hang, and you have no bar yet, nor the band, cable or "
+        "bench of the article's next moves. A bar adds the hang, which lets the lower back "
+        "relax and decompress (the article): any sturdy bar you can hang from with your feet "
+        "on the ground works. Add it in /settings. Meanwhile keep moving: the article's advice "
+        "is to work through back pain, not to rest it out."
+    ),
     "rest": "Stage {stage}: {name}. The lifts rest today (every other day).",
     "same": "Stage {stage}: {name}.",
-    "flare_rise": (
-        "Pain {pain}/10 today is a flare: up from your usual {usual}. Today is bar hangs only; "
-        "don't push through pain."
-    ),
-    "flare_rise_drop": (
-        "Pain {pain}/10 today is a flare: up from your usual {usual}, so you move back to "
-        "stage {stage} and today is bar hangs only. Don't push through pain."
-    ),
     "sustained": (
         "Your pain has stayed higher than this stage suits (≥ {pain}/10 on {days} of your last "
         "{window} check-ins), so you move back to stage {stage}: {name}, to build up again."
     ),
-    "equipment": (
-        "With the equipment you have now, the program tops out at stage {stage}: {name}. "
-        "/why says what would unlock more."
-    ),
     "pain_rest": (
-        "Stage {stage}: {name}. The lifts rest today: they need a day with pain "
-        "{pain_max}/10 or less."
+        "Stage {stage}: {name}. The lifts rest today: they wait until back pain has largely "
+        "subsided (the article), which Back Coach measures as pain {pain_max}/10 or less."
     ),
 }
+# On a high-pain day, after the reason: the NHS's self-care advice, summed up with its source
+# (no medicines: Back Coach gives no advice on them).
+SELF_CARE = (
+    "The NHS's advice for back pain (nhs.uk/conditions/back-pain), in short: keep moving "
+    "gently and go on with your daily activities as far as you can, since resting for long "
+    "periods is likely to make the pain worse; try short walks; heat, such as a heat pad or "
+    "a hot water bottle wrapped in a towel, may ease the pain for a while."
+)
+# After a lost stage: what earns it back, from the stage table ({needs} joins the pieces).
+EARN_BACK = "To earn stage {stage} back: {needs}. /why shows how far you are."
+EARN_STREAK = "pain ≤ {pain_max} on {days} in a row, counted from tomorrow"
+EARN_SESSIONS = "{target} stage-{stage} sessions"
+EARN_DAYS = "{target} days in stage {stage}"
 
 
 # --- Conversations -------------------------------------------------------------------------
@@ -425,6 +452,13 @@ SETUP_DONE = (
     "All set. I'll ask about your back at {checkin} and remind you to hang at {hangs} "
     "({zone}). Let's do your first check-in now."
 )
+SETUP_DONE_NO_HANGS = (
+    "All set. I'll ask about your back at {checkin} ({zone}). Let's do your first check-in now."
+)
+SETUP_DONE_HELD_NO_HANGS = (
+    "All set. Once a clinician has given you the go-ahead, I'll ask about your back at "
+    "{checkin} ({zone})."
+)
 SETUP_DONE_HELD = (
     "All set. Once a clinician has given you the go-ahead, I'll ask about your back at "
     "{checkin} and remind you to hang at {hangs} ({zone})."
@@ -442,7 +476,10 @@ PLAN_OURS_NOTE = "* Back Coach's dose."
 PLAN_TIPS_NOTE = "Tips: Back Coach's."
 PLAN_GROUP = {
     "rest": "Rests today: {names} (the lifts are every other day).",
-    "pain_rest": "Rests today: {names} (the lifts wait for a day with pain ≤ {pain_max}).",
+    "pain_rest": (
+        "Rests today: {names} (until pain has largely subsided: ≤ {pain_max}/10, "
+        "Back Coach's measure)."
+    ),
     "left_out": "Left out: {names} (made it worse; back {until}; ↩️ undoes).",
     "no_equipment": "Not possible: {names} (needs {equipment}).",
 }
@@ -451,8 +488,7 @@ STATUS_NOTE = {
     "gentle": "You said hangs made it worse: shorter holds for now.",
     "rest": "Rests today: the lifts are every other day.",
     "left_out": "Left out until {until}: you said it made things worse.",
-    "no_equipment": "Needs {equipment}, which you don't have. {alternative}",
-    "pain_rest": "Rests today: the lifts wait for a day with less pain.",
+    "pain_rest": "Rests today: the lifts wait until back pain has largely subsided.",
 }
 NEEDS = "Needs {equipment}."
 NEW_MOVE = "🆕 "
@@ -471,7 +507,15 @@ DOSE_ONLY_AFTER_DONE = "Press ✅ first: how it felt counts for a move you did t
 DONE_ACK = "Nice work: {name} done."
 DONE_ALREADY = "Already marked done today."
 SESSION_COMPLETE = "🎉 Session complete: every move of today's plan is done."
+# The bar hang does not count toward a session: said when it is still open.
+SESSION_COUNTED = "🎉 Session complete: every move that counts toward your next stage is done."
 WORSE_ACK = "Thanks for telling me. {name} is left out for {days}. If it was a mis-tap, press Undo."
+WORSE_TAKES_ADVANCE = (
+    "That also takes back today's move up to stage {stage}: a stage is earned only with "
+    "every move before it in the plan.\n\n"
+    "{name} is back on {day}; from then stage {stage} can be earned again, if the other "
+    "conditions still hold (/why). Undo restores it."
+)
 WORSE_HANG_ACK = (
     "Thanks for telling me. Keep the bar hangs shorter, 20–30 seconds (Back Coach's shorter "
     "hold), feet firmly on the ground. Tap Easy after hangs that feel easy: two bring it up."
@@ -715,7 +759,6 @@ RETENTION_WARNING = (
 
 FLARE_WHAT = {
     "high": "high pain that day ({pain}/10)",
-    "rise": "pain {pain}/10, up from the usual {usual}",
 }
 
 NEED_MIN_DAYS = "days in stage {stage}: {have} of {target}{more}"
@@ -730,8 +773,9 @@ WEEKLY_CHECKINS_SINCE = "Check-ins: {checkins} of {days} · sessions: {sessions}
 DOSE_LEVEL = "{what} · level {count}"
 WHY_DOSES = (
     "Doses: {count} Easy in a row on a move, on different days, step it up a level (a Right "
-    "starts the count again); Hard steps it down one; Worse, a flare, a step back or time "
-    "away start it again at level 1. The bar hang starts at its top, the article's 60 seconds; "
+    "starts the count again); Hard steps it down one; Worse, or a lost stage, starts it again "
+    "at level 1 (a lighter day only shows it a level down that day). The bar hang starts at "
+    "its top, the article's 60 seconds; "
     "only Worse takes it back to its shortest holds. Every other level is Back Coach's own."
 )
 WHY_LEVELS = "Your doses today: {names}."
@@ -782,7 +826,6 @@ REPORT_CHANGE = {
     "flare": "Stage {old} → {new}: a flare, {what}.",
     "away": "Stage {old} → {new}: back after time away, restarting gently.",
     "sustained": "Stage {old} → {new}: pain stayed higher than stage {old} suits.",
-    "equipment": "Stage {old} → {new}: without {what}, the program tops out here.",
 }
 REPORT_LEFT_OUT = "{name}: made it worse; left out until {until}."
 REPORT_HANG_GENTLE = "{name}: made it worse; shorter holds until it is easy again."

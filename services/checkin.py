@@ -9,7 +9,7 @@ from coach import texts
 from coach.explain import standing, why_text
 from coach.model import Equipment, Feedback, History, MoveFeedback, Person
 from coach.plan import Plan, plan_for
-from coach.rules import replay
+from coach.rules import advance_taken_back, replay
 from coach.safety import Hold, escalation, hold, red_flags_answered_since, worse_again
 from services.access import registered
 from services.actions import Action
@@ -295,17 +295,32 @@ async def _feedback(work: Work, person: Person, action: Action, slug: str) -> st
         done = MoveFeedback(today_, slug, Feedback.DONE)
         if not await work.feedback.add(person.chat_id, done, work.now):
             return texts.DONE_ALREADY
-        days = replay(program, await work.uow.history(person.chat_id), today_)
+        history = await work.uow.history(person.chat_id)
+        days = replay(program, history, today_)
         complete = slug != "bar_hang" and bool(days) and days[-1].session
-        return texts.SESSION_COMPLETE if complete else texts.DONE_ACK.format(name=name)
+        if not complete:
+            return texts.DONE_ACK.format(name=name)
+        # The session leaves the bar hang aside: "every move" only once it is done too.
+        marked = {f.move for f in history.feedback if f.day == today_ and f.kind is Feedback.DONE}
+        todo = {i.move.slug for i in plan.items if i.actionable} if plan else set()
+        return texts.SESSION_COMPLETE if todo <= marked else texts.SESSION_COUNTED
     history = await work.uow.history(person.chat_id)
     again = worse_again(program, history.feedback, slug, today_)
+    earned = replay(program, history, today_)
     await work.feedback.add(person.chat_id, MoveFeedback(today_, slug, Feedback.WORSE), work.now)
     if slug == "bar_hang":
         toast = texts.WORSE_HANG_ACK
     else:
         away = texts.plural(program.rules.worse_leave_out_days, "day")
         toast = texts.WORSE_ACK.format(name=name, days=away)
+    taken = advance_taken_back(
+        program, earned, replay(program, await work.uow.history(person.chat_id), today_)
+    )
+    if taken is not None:
+        stage, back = taken
+        toast += "\n\n" + texts.WORSE_TAKES_ADVANCE.format(
+            name=name, stage=stage, day=texts.day(back)
+        )
     if again:
         toast = f"{toast}\n\n{texts.WORSE_AGAIN.format(name=name)}"
     return toast

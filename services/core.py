@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from coach.days import today_in
 from coach.model import Person
 from coach.program import Program
-from services.clock import Clock, local_today
+from services.clock import Clock
 from storage.unit_of_work import Store
 
 
@@ -20,5 +21,6 @@ class Core:
     program: Program
 
     def today(self, person: Person) -> date:
-        """The person's local date now."""
-        return local_today(self.clock, person.timezone)
+        """The person's local date now; never before the day they had reached when they last
+        changed time zone (a day over in any zone they had stays over)."""
+        return today_in(self.clock.now(), person.timezone, person.day_floor)

@@ -12,6 +12,7 @@ from datetime import time
 from html import escape
 
 from coach import i18n, places, texts
+from coach.days import floor_on_leaving
 from coach.model import Equipment, Person, Profile, RedFlagGroup, SafetyEvent, SafetyEventKind
 from coach.model import Screening as ScreeningAnswers
 from coach.safety import Hold, clinician_cleared, hold, record_screening
@@ -101,15 +102,15 @@ def finish(work: Work, person: Person) -> list[Message]:
     checkin_at = f"{person.checkin_time:%H:%M}" if person.checkin_time else "?"
     zone = zone_label(person.timezone)
     why = hold(person)
+    # Without hang times (no bar) the texts that name none: no sentence with an empty slot.
     if why is not None:  # no rating is asked for while the program waits for a clinician
         screening = hold_notice(texts.WAITING_FOR_SCREENING)
         waiting = red_flag_hold() if why is Hold.RED_FLAG else screening
-        return [
-            Say(texts.SETUP_DONE_HELD.format(checkin=checkin_at, hangs=hangs, zone=zone)),
-            waiting,
-        ]
+        held = texts.SETUP_DONE_HELD if hangs else texts.SETUP_DONE_HELD_NO_HANGS
+        return [Say(held.format(checkin=checkin_at, hangs=hangs, zone=zone)), waiting]
+    done = texts.SETUP_DONE if hangs else texts.SETUP_DONE_NO_HANGS
     return [
-        Say(texts.SETUP_DONE.format(checkin=checkin_at, hangs=hangs, zone=zone)),
+        Say(done.format(checkin=checkin_at, hangs=hangs, zone=zone)),
         pain_question(work.core.today(person)),
     ]
 
@@ -396,7 +397,10 @@ def _zone_text(work: Work, person: Person, text: str) -> list[Message]:
 
 
 def _set_zone(work: Work, person: Person, zone: str, *, fixed: bool = False) -> list[Message]:
-    """Store the person's zone and go on to the check-in time."""
+    """Store the person's zone and go on to the check-in time. The day reached in the zone
+    left behind stays the earliest "today" (``Core.today``): moving west across midnight
+    never makes yesterday today again."""
+    person.day_floor = floor_on_leaving(work.now, person.timezone, person.day_floor)
     person.timezone, person.step_data = zone, {}
     local = work.now.astimezone(places.load_zone(zone))
     messages: list[Message] = [

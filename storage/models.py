@@ -86,6 +86,8 @@ class PersonRow(Base):
     weekly_summary: Mapped[bool] = mapped_column(default=True)
     checkin_weekly: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str | None] = mapped_column(String(8))  # None: English
+    # The local day reached before the last time-zone change: "today" never goes back.
+    day_floor: Mapped[date | None] = mapped_column(Date)
 
 
 class RatingRow(Base):

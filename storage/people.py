@@ -79,6 +79,7 @@ def to_person(row: Any) -> Person:
         weekly_summary=row.weekly_summary,
         checkin_weekly=row.checkin_weekly,
         language=row.language or DEFAULT_LANGUAGE,
+        day_floor=row.day_floor,
     )
 
 
@@ -114,6 +115,7 @@ def person_values(person: Person) -> dict[str, Any]:
         "weekly_summary": person.weekly_summary,
         "checkin_weekly": person.checkin_weekly,
         "language": person.language,
+        "day_floor": person.day_floor,
     }
 
 

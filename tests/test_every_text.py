@@ -16,7 +16,7 @@ from datetime import date
 import pytest
 
 from coach import red_flags, texts
-from coach.model import Equipment, RedFlagGroup
+from coach.model import Equipment, Profile, RedFlagGroup
 from coach.plan import Plan
 from coach.program import Program, default_program
 from conversations.render import exercises_text, how_text, plan_text
@@ -30,10 +30,11 @@ COMMAND_DESCRIPTION = (3, 256)
 
 # Texts sent as a button's toast (grep "toast" in services/ and conversations/).
 TOASTS = {
-    "DONE_ACK", "DONE_ALREADY", "SESSION_COMPLETE", "WORSE_ACK", "WORSE_HANG_ACK",
-    "WORSE_AGAIN", "UNDO_ACK", "NOTHING_TO_UNDO", "STALE_BUTTON", "INVALID_BUTTON", "NOT_NOW",
+    "DONE_ACK", "DONE_ALREADY", "SESSION_COMPLETE", "SESSION_COUNTED", "WORSE_ACK",
+    "WORSE_HANG_ACK", "WORSE_AGAIN", "UNDO_ACK", "NOTHING_TO_UNDO", "STALE_BUTTON",
+    "INVALID_BUTTON", "NOT_NOW",
     "HANG_DONE_ACK", "HANG_SKIP_ACK", "HANG_SNOOZE_ACK", "HANG_SNOOZED_ALREADY",
-    "HANG_ALREADY", "RED_FLAGS_OPEN_TOAST", "RERATE_KEPT",
+    "HANG_ALREADY", "RED_FLAGS_OPEN_TOAST", "RERATE_KEPT", "WORSE_TAKES_ADVANCE",
 }  # fmt: skip
 # Texts sent as a caption: the export file's, and the chart's (escaped, so plain text).
 CAPTIONS = {"EXPORT_CAPTION", "REPORT_CAPTION"}
@@ -52,7 +53,7 @@ SAMPLES: dict[str, object] = {
     "flares": "Mon 3 Nov, Thu 6 Nov",
     "name": "Reverse Hyper",
     "day": "Mon 3 Nov",
-    "what": "pain 7/10, up from the usual 3",
+    "what": "high pain that day (7/10)",
     "needs": "a resistance band or a cable machine",
     "cap": 3,
     "days": 14,
@@ -180,9 +181,11 @@ def test_every_placeholder_has_a_sample_value() -> None:
 
 
 def test_the_longest_toast_built_by_the_services_fits() -> None:
-    """A second "worse" within a month: the acknowledgement and the advice, together."""
+    """A second "worse" within a month on the day a stage was earned: the acknowledgement,
+    the advance taken back and the advice, together."""
     worse = texts.WORSE_ACK.format(name="Reverse Hyper", days=7)
-    whole = f"{worse}\n\n{texts.WORSE_AGAIN.format(name='Reverse Hyper')}"
+    taken = texts.WORSE_TAKES_ADVANCE.format(name="Reverse Hyper", stage=4, day="Mon 10 Nov")
+    whole = f"{worse}\n\n{taken}\n\n{texts.WORSE_AGAIN.format(name='Reverse Hyper')}"
     assert problems(whole, MESSAGE_LIMIT) == []
     assert utf16_len(whole.split("\n\n", maxsplit=1)[0]) <= TOAST_LIMIT
 
@@ -215,6 +218,12 @@ def plans() -> Iterator[tuple[str, Plan]]:
     yield "flare", coached([2, 2, 2, 9]).plan()
     gentle = quick([1] * 30).worse(quick([1] * 30).last, "bar_hang")
     yield "gentle hang", gentle.plan()
+    # v3: a lighter day, high pain on its way down, a lost stage, stage 1 without a bar.
+    yield "lighter day", quick([2] * 30).then([5]).plan()
+    yield "high, lower", quick([1] * 30).then([9, 8]).plan()
+    yield "lost stage", quick([1] * 30).then([7]).plan()
+    no_bar = Profile(frozenset({Equipment.BAND, Equipment.BENCH}))
+    yield "no bar", coached([3], profile=no_bar).plan()
 
 
 @pytest.mark.parametrize(("label", "plan"), list(plans()), ids=lambda v: str(v)[:20])
@@ -246,3 +255,37 @@ def test_the_exercise_list_is_valid_and_fits(program: Program, stage: int) -> No
 
 def test_dates_in_texts_use_the_short_form() -> None:
     assert texts.day(date(2026, 11, 3)) == "Tue 3 Nov"
+
+
+# Values the services leave empty by design ("" when there is nothing to add): every text
+# must read well without them. Any other value is never empty: where one could be (the
+# hang times of a person without a bar), the services choose a text without its slot.
+OPTIONAL = {"more", "since", "alternative"}
+SLOT_FLAWS = ("  ", " .", " ,", " :", " ;", " )", "()", "( ", ": .", "at  (")
+
+
+def slot_flaws(text: str) -> list[str]:
+    found = [flaw for flaw in SLOT_FLAWS if flaw in text]
+    return found + (["ends in a space"] if text != text.rstrip() else [])
+
+
+@pytest.mark.parametrize(("name", "key", "template"), CATALOGUE, ids=lambda v: str(v)[:40])
+def test_every_text_reads_well_with_each_optional_value_empty(
+    name: str, key: str, template: str
+) -> None:
+    for slot in placeholders(template) & OPTIONAL:
+        text = template.format(
+            **{n: "" if n == slot else SAMPLES[n] for n in placeholders(template)}
+        )
+        assert slot_flaws(text) == [], f"{name}[{key}] with {{{slot}}} empty: {text!r}"
+
+
+def test_the_slot_check_catches_the_old_set_up_text_without_hang_times() -> None:
+    old = (
+        "All set. I'll ask about your back at {checkin} and remind you to hang at {hangs} ({zone})."
+    )
+    assert slot_flaws(old.format(checkin="07:30", hangs="", zone="Europe/London"))
+    for name in ("SETUP_DONE_NO_HANGS", "SETUP_DONE_HELD_NO_HANGS"):
+        template = getattr(texts, name)
+        assert "{hangs}" not in template
+        assert slot_flaws(filled(template)) == []

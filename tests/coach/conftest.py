@@ -57,10 +57,11 @@ def program_text() -> str:
 
 
 def mark_session(program: Program, history: History, on: date) -> History:
-    """Press *Done* on every move the replay requires on ``on`` (nothing on a flare day)."""
+    """Press *Done* on every move the replay requires on ``on`` (nothing on a high-pain day)."""
     days = replay(program, history, on)
     assert days and days[-1].day == on, f"no check-in on {on}"
-    needed = required_moves(program, history, days[-1].stage, on, days[-1].flare)
+    last = days[-1]
+    needed = required_moves(program, history, last.stage, on, last.high, lighter=last.lighter)
     done = tuple(MoveFeedback(on, slug, Feedback.DONE) for slug in needed)
     return replace(history, feedback=history.feedback + done)
 

@@ -229,7 +229,7 @@ def test_a_sustained_rise_starts_the_doses_again(program: Program) -> None:
 
 def test_a_plan_without_levels_passed_shows_the_starting_dose(program: Program) -> None:
     story = at_stage_2()
-    items = day_items(program, story.history, 2, day(4), flare=False)
+    items = day_items(program, story.history, 2, day(4), high=False)
     row = next(i for i in items if i.move.slug == ROW)
     assert row.level is None and row.dose == program.move(ROW).dose
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from coach import texts
 from coach.explain import plan_reason, standing, why_text
 from coach.model import Equipment, History, Profile
-from coach.program import Program, load_program_text
+from coach.program import Program, ProgramError, load_program_text
 from coach.rules import Change, Need, Status
 from tests.coach.conftest import (
     GYM,
@@ -127,8 +129,9 @@ def test_the_plan_says_plainly_why_a_flare_day_is_bar_hangs_only(program: Progra
     plan = coached([1] * 12).then([7]).plan()
     reason = plan_reason(program, plan)
     assert plan.change is Change.FLARE
-    assert reason == texts.PLAN_REASON["flare_drop"].format(pain=7, stage=3)
+    assert reason.startswith(texts.PLAN_REASON["flare_drop"].format(pain=7, stage=3))
     assert "7/10" in reason
+    assert "To earn stage 4 back" in reason
 
 
 def test_the_plan_says_when_the_lifts_rest(program: Program) -> None:
@@ -203,19 +206,49 @@ def test_changing_min_days_changes_the_decision_and_the_why_text(program_text: s
     assert f"{texts.UNMET} {changed_line}" in after.why(day(6)).splitlines()
 
 
+def raised_largely_subsided(program_text: str) -> str:
+    """The program with "largely subsided" at 3: the lift gate and the lift stages' entry."""
+    assert program_text.count("lift_pain_max = 2\n") == 1
+    assert program_text.count("\npain_max = 2\n") == 2  # stages 4 and 5, which add the lifts
+    raised = program_text.replace("\npain_max = 2\n", "\npain_max = 3\n")
+    return raised.replace("lift_pain_max = 2\n", "lift_pain_max = 3\n")
+
+
 def test_changing_lift_pain_max_changes_the_plan_and_its_reason(program_text: str) -> None:
-    assert program_text.count("lift_pain_max = 3") == 1
     shipped = without_min_days(program_text)
-    changed = without_min_days(program_text.replace("lift_pain_max = 3", "lift_pain_max = 2"))
+    changed = without_min_days(raised_largely_subsided(program_text))
+    assert changed.rules.lift_pain_max == 3
     pains = [1] * 12 + [3]  # stage 4 on day 11; a lift on 11, none pressed on 12
     before, after = coached(pains, program=shipped), coached(pains, program=changed)
-    for story, status in ((before, Status.DO), (after, Status.PAIN_REST)):
+    for story, status in ((before, Status.PAIN_REST), (after, Status.DO)):
         item = story.plan().item("deadlift")
         assert item is not None
         assert item.status is status
-    assert plan_reason(changed, after.plan()) == texts.PLAN_REASON["pain_rest"].format(
+    assert plan_reason(shipped, before.plan()) == texts.PLAN_REASON["pain_rest"].format(
         stage=4, name="Deadlift", pain_max=2
     )
-    assert "pain 3/10 or less" in texts.PLAN_REASON["pain_rest"].format(
-        stage=4, name="Deadlift", pain_max=shipped.rules.lift_pain_max
-    )
+    assert "pain 2/10 or less" in plan_reason(shipped, before.plan())
+
+
+def test_largely_subsided_is_one_number_for_the_lifts_and_their_stages(program_text: str) -> None:
+    lone = program_text.replace("lift_pain_max = 2", "lift_pain_max = 3")
+    with pytest.raises(ProgramError, match="lift_pain_max"):
+        load_program_text(lone)
+    program = load_program_text(program_text)
+    lifts = [m.slug for m in program.moves if m.every_other_day]
+    for slug in lifts:
+        enter = program.stage(program.stage_of(slug)).enter
+        assert enter is not None and enter.pain_max == program.rules.lift_pain_max
+
+
+def test_the_deadlift_says_largely_subsided_is_back_coachs_measure_with_its_numbers(
+    program: Program,
+) -> None:
+    cues = program.move("deadlift").cues
+    article = [c for c in cues if "largely subsided" in c and c.endswith("(the article).")]
+    ours = [c for c in cues if "as Back Coach measures it" in c]
+    assert len(article) == 1 and len(ours) == 1
+    enter = program.stage(program.stage_of("deadlift")).enter
+    assert enter is not None
+    assert f"pain {program.rules.lift_pain_max}/10 or less" in ours[0]
+    assert f"{enter.days_in_row} days in a row" in ours[0]

@@ -75,7 +75,7 @@ def test_a_resting_lift_is_not_required_for_a_session(program: Program) -> None:
     rest_day = story.on(day(12))
     needed = required_moves(program, story.history, rest_day.stage, day(12), rest_day.flare)
     assert "deadlift" not in needed
-    assert "deadlift" in required_moves(program, story.history, 4, day(11), flare=False)
+    assert "deadlift" in required_moves(program, story.history, 4, day(11), high=False)
     assert rest_day.session
 
 

@@ -81,7 +81,7 @@ def test_the_shipped_table_holds_the_numbers_of_the_design(program: Program) -> 
     assert (rules.escalate_pain, rules.escalate_days, rules.escalate_window_days) == (7, 5, 7)
     assert (rules.escalate_improvement, rules.escalate_after_days) == (2, 42)
     assert (rules.away_days, rules.maintenance_days) == (14, 28)
-    assert (rules.red_flag_recheck_days, rules.lift_pain_max) == (3, 3)
+    assert (rules.red_flag_recheck_days, rules.lift_pain_max) == (3, 2)
     assert (rules.escalate_floor, rules.escalate_done) == (4, 2)
     assert (rules.sustained_rise, rules.sustained_days, rules.sustained_window) == (2, 3, 5)
     assert [e.min_days if e else None for e in entries] == [None, 0, 7, 14, 14]

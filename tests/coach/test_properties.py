@@ -11,6 +11,7 @@ from typing import Any
 from hypothesis import Phase, given, settings, target
 from hypothesis import strategies as st
 
+from coach.doses import level_resets, walk
 from coach.model import (
     Equipment,
     Feedback,
@@ -19,11 +20,11 @@ from coach.model import (
     Profile,
     ProfileChange,
     Rating,
-    profile_on,
 )
 from coach.plan import Status, plan_for
 from coach.program import PROGRAM_FILE, Program, default_program
 from coach.rules import Change, Day, done_by_day, equipment_cap, left_out, offered, replay
+from coach.safety import Escalation, escalation, falling_week
 from tests.coach.conftest import (
     EVERYTHING,
     GYM,
@@ -250,9 +251,13 @@ def test_every_move_of_the_stage_is_in_the_plan_whatever_its_status(case: Case) 
     day = case.days[-1]
     plan = plan_for(PROGRAM, case.history, day.day)
     assert plan is not None
-    if not plan.flare:
-        named = [i.move.slug for i in plan.items]
+    if not plan.high:
+        named = [i.move.slug for i in plan.items if not i.adapted]
         assert named == offered(PROGRAM, case.profile, day.stage)
+        adapted = [i for i in plan.items if i.adapted]
+        assert not adapted or (
+            day.stage == 1 and Equipment.PULLUP_BAR not in case.profile.equipment
+        )
         for item in plan.items:
             if not item.move.possible_with(case.profile.equipment) and item.move.slug != "bar_hang":
                 assert item.status is Status.NO_EQUIPMENT
@@ -353,18 +358,34 @@ STEP_BACK = {Change.FLARE, Change.AWAY, Change.SUSTAINED}
 
 
 @given(changing_cases())
-def test_a_stage_drops_only_by_one_step_back_or_to_the_cap_of_removed_equipment(
-    case: Case,
-) -> None:
+def test_a_stage_drops_only_by_one_step_back_never_by_a_profile_change(case: Case) -> None:
     for before, today in pairs(case.days):
-        if today.stage >= before.stage:
-            continue
-        if today.change is Change.EQUIPMENT:
-            cap = equipment_cap(PROGRAM, profile_on(case.history, today.day).equipment)
-            assert today.stage == cap < before.stage
-        else:
+        if today.stage < before.stage:
             assert today.change in STEP_BACK
             assert today.stage == before.stage - 1
+
+
+@given(changing_cases())
+def test_a_profile_change_never_lowers_the_stage_earned(case: Case) -> None:
+    """Replayed with every profile as it was before each change, the stage on the change's
+    day is never higher than with the change."""
+    changes = case.history.profile_changes
+    target(float(len(changes)), label="profile changes")
+    for new in changes[1:]:
+        kept = tuple(c for c in changes if c.day < new.day)
+        if not kept:
+            continue
+        unchanged = replace(case.history, profile=kept[-1].profile, profile_changes=kept)
+        without = [d for d in replay(PROGRAM, unchanged, new.day) if d.day < new.day]
+        with_it = [d for d in case.days if d.day < new.day]
+        assert with_it == without, "a change reached back before its day"
+        on_the_day = [d for d in case.days if d.day == new.day]
+        if on_the_day and with_it:
+            earned = with_it[-1].stage
+            day = on_the_day[0]
+            assert day.stage >= earned - 1
+            if day.stage < earned:
+                assert day.change in STEP_BACK
 
 
 @given(changing_cases())
@@ -384,7 +405,6 @@ def test_adding_equipment_or_experience_changes_nothing_before_it_and_lowers_not
         with_it = [d for d in case.days if d.day <= new.day]
         assert [d for d in with_it if d.day < new.day] == [d for d in without if d.day < new.day]
         if with_it and with_it[-1].day == new.day:
-            assert with_it[-1].change is not Change.EQUIPMENT
             # (New experience may offer a hyper row left out earlier, which holds a rise back.)
             same_moves = new.profile.gym_experienced == old.profile.gym_experienced
             assert not same_moves or with_it[-1].stage >= without[-1].stage
@@ -435,3 +455,55 @@ def test_with_profile_changes_a_session_is_done_on_every_required_move(
     asked = {i.move.slug for i in plan.items if i.required and i.move.slug != "bar_hang"}
     worse = {f.move for f in case.history.feedback if f.kind is Feedback.WORSE and f.day == day.day}
     assert day.session == (bool(asked) and asked <= done.get(day.day, set()) - worse)
+
+
+# --- v3: flares in proportion ---------------------------------------------------------------------
+
+
+@given(changing_cases())
+def test_a_rating_lower_than_the_check_in_before_is_never_a_flare(case: Case) -> None:
+    target(float(sum(b.pain > t.pain >= 7 for b, t in pairs(case.days))), label="falling highs")
+    for before, today in pairs(case.days):
+        if today.pain < before.pain:
+            assert not today.flare
+            assert today.change is not Change.FLARE
+
+
+@given(changing_cases())
+def test_a_stage_is_lost_only_at_7_or_more_on_the_sustained_rule_or_after_time_away(
+    case: Case,
+) -> None:
+    for before, today in pairs(case.days):
+        if today.stage < before.stage:
+            assert today.change in STEP_BACK
+            if today.change is Change.FLARE:
+                assert today.pain >= PROGRAM.rules.flare_pain
+        if today.lighter:
+            assert today.pain < PROGRAM.rules.flare_pain
+            assert today.change in (None, Change.SUSTAINED, Change.AWAY)
+
+
+@given(changing_cases())
+def test_dose_levels_reset_only_when_a_stage_is_lost(case: Case) -> None:
+    last = case.days[-1].day
+    doses = walk(PROGRAM, case.history.feedback, level_resets(case.days), last)
+    lost = {t.day for b, t in pairs(case.days) if t.stage < b.stage}
+    for change in doses.changes:
+        if change.why not in ("easy", "hard", "worse"):
+            assert change.day in lost, f"{change.move} reset on {change.day} without a lost stage"
+
+
+@given(cases(), st.data())
+def test_no_escalation_on_a_day_rated_2_or_less_nor_no_improvement_in_a_falling_week(
+    case: Case, data: st.DataObject
+) -> None:
+    rules = PROGRAM.rules
+    for today in data.draw(st.lists(st.sampled_from(case.days), min_size=1, max_size=8)):
+        found = escalation(PROGRAM, case.history.ratings, today.day, None)
+        if today.pain <= rules.escalate_done:
+            assert found is None
+        week = [
+            d.pain for d in case.days if 0 <= (today.day - d.day).days < rules.escalate_window_days
+        ]
+        if falling_week(week):
+            assert found is not Escalation.NO_IMPROVEMENT

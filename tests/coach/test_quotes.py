@@ -147,6 +147,15 @@ def test_an_altered_quote_in_the_program_is_caught(program_text: str) -> None:
         "seated_row.cues[0]: “Don't load up too much here, it doesn't matter how much we're "
         "using, it's the positioning that builds a stronger back.”"
     ]
+    # A *How?* text is checked like a cue.
+    plain = "minimises stress on the back muscles."
+    assert plain in program_text
+    quoted = load_program_text(
+        program_text.replace(plain, "minimises stress. “Load it up.” — Jeff Cavaliere", 1)
+    )
+    assert unknown_quotes(program_texts(quoted), article_quotes()) == [
+        "seated_row.how: “Load it up.”"
+    ]
 
 
 def test_an_invented_quote_anywhere_is_caught() -> None:

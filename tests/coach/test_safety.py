@@ -54,8 +54,9 @@ def test_pain_6_every_day_is_not_high_pain(program: Program) -> None:
 
 def test_high_pain_counts_only_the_last_7_days(program: Program) -> None:
     # Five days at 7, but the first of them is 7 days before today.
-    assert escalation(program, ratings([7, 7, 7, 7, 7, 1, 1, 1]), day(8), None) is None
-    assert escalation(program, ratings([7, 7, 7, 7, 7, 1, 1]), day(7), None) is (
+    # (v3: today above 2, since a day rated 2 or less never brings a suggestion.)
+    assert escalation(program, ratings([7, 7, 7, 7, 7, 3, 3, 3]), day(8), None) is None
+    assert escalation(program, ratings([7, 7, 7, 7, 7, 3, 3]), day(7), None) is (
         Escalation.HIGH_PAIN
     )
 
@@ -250,5 +251,41 @@ def test_a_last_week_at_2_or_less_is_not_a_lack_of_improvement(program: Program)
 def test_no_improvement_is_never_suggested_in_maintenance(program: Program) -> None:
     assert escalation(program, six_weeks(5), day(43), None, maintenance=True) is None
     assert escalation(program, six_weeks(5), day(43), None, maintenance=False) is (
+        Escalation.NO_IMPROVEMENT
+    )
+
+
+# --- v3: never on a good day, never in a falling week, medians with medians -----------------------
+
+
+def test_a_week_falling_to_0_is_never_no_improvement(program: Program) -> None:
+    history = ratings([6] * 7 + [6] * 29 + [6, 5, 4, 3, 2, 1, 0])
+    for n in range(37, 44):
+        assert escalation(program, history, day(n), None) is None
+
+
+def test_a_falling_week_above_2_is_no_lack_of_improvement(program: Program) -> None:
+    falling = ratings([6] * 7 + [6] * 29 + [7, 7, 6, 6, 5, 5, 4])
+    assert escalation(program, falling, day(43), None) is None
+    flat = ratings([6] * 7 + [6] * 29 + [4, 5, 5, 6, 6, 7, 7])
+    assert escalation(program, flat, day(43), None) is Escalation.NO_IMPROVEMENT
+
+
+@pytest.mark.parametrize("pain", [0, 1, 2])
+def test_no_suggestion_of_any_kind_on_a_day_rated_2_or_less(program: Program, pain: int) -> None:
+    # A week that ends where it began, so it is not falling.
+    week = [pain, 5, 5, 5, 5, 5, pain]
+    assert escalation(program, ratings([5] * 36 + week), day(43), None) is None
+    control = [3, 5, 5, 5, 5, 5, 3]
+    assert escalation(program, ratings([5] * 36 + control), day(43), None) is not None
+    assert escalation(program, ratings([8] * 6 + [pain]), day(7), None) is None
+    assert escalation(program, ratings([8] * 6 + [7]), day(7), None) is Escalation.HIGH_PAIN
+
+
+def test_no_improvement_compares_medians_not_means(program: Program) -> None:
+    # First week's median 6 (mean 3.4), last week's 4: two points better by the medians.
+    history = ratings([6, 6, 6, 6, 0, 0, 0] + [5] * 29 + [4] * 7)
+    assert escalation(program, history, day(43), None) is None
+    assert escalation(program, ratings([6] * 36 + [5] * 7), day(43), None) is (
         Escalation.NO_IMPROVEMENT
     )

@@ -6,8 +6,9 @@ from dataclasses import replace
 from datetime import timedelta
 
 from coach import texts
+from coach.doses import levels_on
 from coach.explain import plan_reason
-from coach.model import Equipment, History, Profile, ProfileChange, profile_on
+from coach.model import Equipment, Feedback, History, Profile, ProfileChange, profile_on
 from coach.program import Program, default_program
 from coach.rules import Change, FlareKind, Need, Status, required_moves, sustained_rise
 from tests.coach.conftest import (
@@ -47,42 +48,40 @@ def test_a_first_ever_rating_of_10_is_high_pain_not_a_rise(program: Program) -> 
     plan = days(START, [10]).plan()
     assert plan.flare_kind is FlareKind.HIGH
     reason = plan_reason(program, plan)
-    assert reason == texts.PLAN_REASON["flare"].format(pain=10, stage=1)
-    assert "high pain today" in reason
-    assert "rise" not in reason
+    assert reason.startswith(texts.PLAN_REASON["flare"].format(pain=10, stage=1))
+    assert "high today" in reason
+    assert "usual" not in reason
 
 
 def test_the_fifth_day_in_a_row_at_9_is_high_pain_not_a_rise(program: Program) -> None:
     story = coached([1] * 12).then([9] * 5)
     plan = story.plan()
     assert plan.flare_kind is FlareKind.HIGH
-    assert "rise" not in plan_reason(program, plan)
-    assert "high pain today" in plan_reason(program, plan)
+    assert "usual" not in plan_reason(program, plan)
+    assert "high today" in plan_reason(program, plan)
 
 
-def test_a_relative_flare_says_up_from_your_usual_median(program: Program) -> None:
-    story = coached([2] * 12).then([4])  # stage 4 would need more days; any stage drops
+def test_a_rise_below_7_is_a_lighter_day_above_the_usual_median(program: Program) -> None:
+    story = coached([2] * 12).then([4])
     plan = story.plan()
-    assert (plan.flare_kind, plan.usual) == (FlareKind.RISE, 2)
+    assert (plan.flare, plan.lighter, plan.usual, plan.change) == (False, True, 2, None)
     reason = plan_reason(program, plan)
-    assert "up from your usual 2" in reason
-    assert reason == texts.PLAN_REASON["flare_rise_drop"].format(
-        pain=4, usual="2", stage=plan.stage
-    )
+    assert "above your usual 2" in reason
+    assert reason == texts.PLAN_REASON["lighter"].format(pain=4, usual="2", stage=plan.stage)
 
 
 def test_the_usual_pain_is_the_median_the_rule_used(program: Program) -> None:
     story = days(START, [1, 2, 3, 2]).then([5])
     day5 = story.on(day(5))
-    assert (day5.flare, day5.flare_kind, day5.usual) == (True, FlareKind.RISE, 2)
+    assert (day5.flare, day5.lighter, day5.usual) == (False, True, 2)
 
 
 def test_why_after_a_flare_names_the_rule_that_fired() -> None:
     high = coached([1] * 12).then([8])
     assert "high pain" in high.why()
-    assert "rise" not in high.why()
+    assert "usual" not in high.why()
     rise = coached([2] * 12).then([4])
-    assert "up from the usual 2" in rise.why()
+    assert "moved down" not in rise.why()
 
 
 # --- the lifts need a low-pain day ------------------------------------------------------------
@@ -96,31 +95,31 @@ def lifting_at(pains: list[int], *, sessions: bool = False) -> Story:
     return coached([1] * ENTRY[4]).then([3] * 5, sessions=True).then(pains, sessions=sessions)
 
 
-def test_a_lift_rests_on_a_day_with_pain_above_3_and_has_its_own_reason(
+def test_a_lift_rests_on_a_day_with_pain_above_2_and_has_its_own_reason(
     program: Program,
 ) -> None:
-    story = lifting_at([4])
+    story = lifting_at([3])
     plan = story.plan()
-    assert (plan.stage, plan.flare) == (4, False)
+    assert (plan.stage, plan.flare, plan.lighter) == (4, False, False)
     deadlift = plan.item("deadlift")
     assert deadlift is not None
     assert deadlift.status is Status.PAIN_REST
     assert not deadlift.actionable
     assert texts.STATUS_NOTE["pain_rest"]
     assert plan_reason(program, plan) == texts.PLAN_REASON["pain_rest"].format(
-        stage=4, name="Deadlift", pain_max=3
+        stage=4, name="Deadlift", pain_max=2
     )
 
 
-def test_a_lift_is_in_the_plan_on_a_day_at_pain_3() -> None:
-    story = lifting_at([3, 3], sessions=True)
+def test_a_lift_is_in_the_plan_on_a_day_at_pain_2() -> None:
+    story = lifting_at([2, 2], sessions=True)
     statuses = {story.plan(story.last - timedelta(days=n)).item("deadlift") for n in (0, 1)}
     assert {i.status for i in statuses if i is not None} == {Status.DO, Status.REST}
 
 
 def test_a_day_whose_lifts_rest_for_pain_is_still_a_session(program: Program) -> None:
     story = lifting_at([4])
-    needed = required_moves(program, story.history, 4, story.last, flare=False)
+    needed = required_moves(program, story.history, 4, story.last, high=False)
     assert "deadlift" not in needed
     assert needed
     assert story.session(story.last).on(story.last).session
@@ -172,14 +171,14 @@ def test_the_sustained_rise_is_said_plainly(program: Program) -> None:
 
 
 def test_after_a_flare_the_streak_back_counts_only_days_after_it() -> None:
-    story = coached([1] * 5).then([5])  # stage 2 from day 3; 5 is up from the usual 1
+    story = coached([1] * 5).then([7])  # stage 2 from day 3; 7 is a flare
     assert (story.on(day(6)).change, story.stage()) == (Change.FLARE, 1)
     back = story.then([1, 1, 1])
     assert back.stages()[-4:] == [1, 1, 1, 2]
 
 
 def test_why_after_a_step_back_counts_the_streak_from_the_next_day() -> None:
-    story = coached([1] * 5).then([5, 1])
+    story = coached([1] * 5).then([7, 1])
     streak = [c for c in story.standing().conditions if c.need is Need.PAIN_STREAK]
     assert [(c.have, c.target) for c in streak] == [(1, 3)]
 
@@ -214,30 +213,45 @@ def test_answering_experienced_later_keeps_the_stage() -> None:
     assert story.plan().item("hyper_row") is not None  # offered from the day of the change
 
 
-def test_removing_the_barbell_caps_the_stage_from_that_day_and_says_why(
-    program: Program,
-) -> None:
-    before = at_stage_5()
+def test_removing_the_barbell_for_a_day_keeps_stage_5_and_its_levels(program: Program) -> None:
+    """v3: it used to cost a month (stage 5 -> 3, back to 5 after 28 days)."""
+    top = at_stage_5()
+    before = top.answer(top.last - timedelta(days=1), Feedback.EASY, "reverse_hyper")
+    before = before.answer(top.last, Feedback.EASY, "reverse_hyper")
+    level = levels_on(program, before.history, before.last)["reverse_hyper"]
+    assert level == 2
     removed = replace(
         BAR_BENCH_BARBELL, equipment=BAR_BENCH_BARBELL.equipment - {Equipment.BARBELL}
     )
-    story = before.change_profile(before.next_day, removed).then([1, 1])
+    gone = before.next_day
+    story = before.change_profile(gone, removed).then([1])
     assert story.replay(before.last) == before.replay()
-    capped = story.on(before.next_day)
-    assert (capped.stage, capped.change) == (3, Change.EQUIPMENT)
-    assert story.stage() == 3
-    assert story.plan().item("deadlift") is None
-    assert plan_reason(program, story.plan(before.next_day)) == texts.PLAN_REASON[
-        "equipment"
-    ].format(stage=3, name="Hinge")
+    kept = story.on(gone)
+    assert (kept.stage, kept.change) == (5, None)
+    plan = story.plan()
+    for lift in ("deadlift", "barbell_row"):
+        item = plan.item(lift)
+        assert item is not None and item.status is Status.NO_EQUIPMENT
+    row = plan.item("reverse_hyper")
+    assert row is not None and row.level == level
     why = story.why()
-    assert (
-        texts.ENTERED_BY["equipment"].format(
-            day=texts.day(before.next_day), what=texts.EQUIPMENT["barbell"]
-        )
-        in why
-    )
-    assert texts.WHY_CAP.format(cap=3) in why
+    assert texts.WHY_KEPT.format(what=texts.EQUIPMENT["barbell"]) not in why  # top: no next
+    back = story.change_profile(story.next_day, BAR_BENCH_BARBELL).then([1])
+    assert back.stage() == 5
+    lifts = {i.move.slug: i.status for i in back.plan().items if i.move.every_other_day}
+    assert set(lifts.values()) <= {Status.DO, Status.REST} and len(lifts) == 2
+    assert levels_on(program, back.history, back.last)["reverse_hyper"] == level
+
+
+def test_at_stage_4_without_the_barbell_why_says_the_stage_is_kept() -> None:
+    story = coached([1] * ENTRY[4])
+    assert story.stage() == 4
+    removed = Profile(EVERYTHING - {Equipment.BARBELL}, gym_experienced=True)
+    story = story.change_profile(story.next_day, removed).then([1])
+    assert story.stage() == 4
+    why = story.why()
+    assert texts.WHY_KEPT.format(what=texts.EQUIPMENT["barbell"]) in why
+    assert texts.WHY_CAP.format(cap=3) not in why
 
 
 def test_profile_on_is_the_latest_change_on_or_before_the_day() -> None:

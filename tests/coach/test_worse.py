@@ -45,7 +45,7 @@ def test_worse_blocks_advancement_while_the_move_is_left_out(worse_on_day_4: Sto
 
 def test_a_left_out_move_is_not_needed_for_a_session(worse_on_day_4: Story) -> None:
     story = worse_on_day_4
-    assert required_moves(story.program, story.history, 2, day(5), flare=False) == ["reverse_hyper"]
+    assert required_moves(story.program, story.history, 2, day(5), high=False) == ["reverse_hyper"]
     assert all(story.on(day(n)).session for n in range(5, 11))
     # v2: on day 4 itself the seated row was asked for, and a *Worse* is not a *Done*.
     assert not story.on(day(4)).session

@@ -124,7 +124,7 @@ async def test_a_flare_after_a_week_of_low_pain_drops_a_stage_to_bar_hangs_only(
 
     plan_id = await check_in(person, 7)
     text = next(m.text or "" for m in person.messages() if m.message_id == plan_id)
-    assert "Pain 7/10 is high pain today" in text
+    assert "Pain 7/10 is high today" in text
     assert "move back to stage 1" in text
     assert "Seated Row" not in text and "Reverse Hyper" not in text
     assert plan_slugs(person, plan_id) == ["bar_hang"]
@@ -202,7 +202,7 @@ async def test_rating_again_the_same_day_replaces_the_rating_and_plans_again(
     second = await check_in(person, 7)
     assert second != first
     text = next(m.text or "" for m in person.messages() if m.message_id == second)
-    assert "Pain 7/10 is high pain today" in text
+    assert "Pain 7/10 is high today" in text
     assert plan_slugs(person, second) == ["bar_hang"]
     saved = await stored(bot, person.user_id)
     today = FIRST_DAY + timedelta(days=7)

@@ -40,6 +40,7 @@ async def test_the_export_holds_every_stored_row_with_local_dates(tmp_path: Path
         consent_version="v1",
         consent_at=datetime(2026, 3, 1, 0, 1, tzinfo=UTC),
         registered=True,
+        day_floor=date(2026, 3, 2),
     )
     async with store.unit() as uow:
         await uow.people.add(person)
@@ -86,3 +87,4 @@ async def test_the_export_holds_every_stored_row_with_local_dates(tmp_path: Path
     settings = {r["detail"]: r["value"] for r in body if r["event"] == "setting"}
     assert settings["time_zone"] == ZONE and settings["equipment"] == "band"
     assert settings["checkin_time"] == "07:00" and settings["bar_hang_times"] == "09:00 17:00"
+    assert settings["day_floor"] == "2026-03-02"

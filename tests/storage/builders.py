@@ -46,4 +46,5 @@ def full_person(chat_id: int) -> Person:
         weekly_summary=False,
         checkin_weekly=True,
         language="ru",
+        day_floor=date(2026, 3, 10),
     )
