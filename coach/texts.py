@@ -667,6 +667,10 @@ REMINDER_HANG = (
     "⏰ Bar hang time: hang about 60 seconds with your feet on the ground, and let the lower "
     "back relax (Cavaliere)."
 )
+REMINDER_HANG_HIGH = (
+    "⏰ Bar hang time. Your pain is high today, so the hang is optional: only if it eases the "
+    "pain, short and with your feet on the ground. Otherwise keep moving gently."
+)
 REMINDER_HANG_GENTLE = "⏰ Bar hang time: a shorter one today, {what}, feet firmly on the ground."
 STILL_THERE = (
     "Still there? I've asked about your back for a few days without an answer, so I'll stop "

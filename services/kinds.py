@@ -48,6 +48,7 @@ class Need(Enum):
     HANG_MARKS = auto()  # the day's bar hangs marked done or skipped, from reminders or plan
     PROMPTS = auto()  # the latest check-in prompts sent (for "still there?")
     FEEDBACK = auto()  # the person's feedback on moves (the bar hang's dose level)
+    DAY_PAIN = auto()  # the pain rated on the reminder's day, if it was
     HISTORY = auto()  # ratings, feedback and profile changes (the weekly summary)
 
 
@@ -159,7 +160,7 @@ class Hang(ReminderKind):
     kind = Kind.HANG
     grace = HANG_GRACE
     claim_needs = frozenset({Need.HANG_MARKS})
-    message_needs = frozenset({Need.FEEDBACK})
+    message_needs = frozenset({Need.FEEDBACK, Need.DAY_PAIN})
 
     def too_late(self, due: datetime, now: datetime, zone: str) -> str | None:
         late = hang_late(due, now)
@@ -190,11 +191,15 @@ class Hang(ReminderKind):
         )
         hang = program.move("bar_hang")
         level = hang_level(program, history.feedback, delivery.day)
-        text = (
-            texts.REMINDER_HANG_GENTLE.format(what=hang.levels[level - 1])
-            if level < hang.top_level
-            else texts.REMINDER_HANG
-        )
+        pain = next((r.pain for r in history.ratings if r.day == delivery.day), None)
+        if pain is not None and pain >= program.rules.flare_pain:
+            # A high-pain day: the hang is optional, only if it eases the pain (the plan
+            # says the same), never a reminder to hold it for a minute.
+            text = texts.REMINDER_HANG_HIGH
+        elif level < hang.top_level:
+            text = texts.REMINDER_HANG_GENTLE.format(what=hang.levels[level - 1])
+        else:
+            text = texts.REMINDER_HANG
         return Say(text, (row,))
 
 

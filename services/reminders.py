@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from coach import texts
-from coach.model import Feedback, History, MoveFeedback, Person
+from coach.model import Feedback, History, MoveFeedback, Person, Rating
 from coach.places import load_zone
 from coach.safety import hold
 from coach.schedule import Delivery, Kind, Reminder, State, next_occurrence
@@ -425,14 +425,20 @@ async def prepare(core: Core, limit: int) -> list[Sending]:
             }
 
         feedback = await work.feedback.all_of(needing(Need.FEEDBACK))
+        pains = await work.ratings.pains_on(
+            needing(Need.DAY_PAIN),
+            {d.day for d in waiting if Need.DAY_PAIN in KINDS[d.kind].message_needs},
+        )
         histories = {c: await work.uow.history(c) for c in needing(Need.HISTORY)}
     found = []
     for delivery in waiting:
         person = people.get(delivery.chat_id)
         if person is None:  # deleted since the claim: its ledger rows went with it
             continue
+        pain = pains.get((delivery.chat_id, delivery.day))
         history = histories.get(delivery.chat_id) or History(
-            feedback=feedback.get(delivery.chat_id, ())
+            ratings=() if pain is None else (Rating(delivery.day, pain),),
+            feedback=feedback.get(delivery.chat_id, ()),
         )
         kind = KINDS[delivery.kind]
         found.append(Sending(delivery, kind.composed(delivery, person, history, core.program)))

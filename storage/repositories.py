@@ -100,6 +100,11 @@ _RATED_ON = by_dialect(
         one_of(_RATINGS.chat_id, "chat_ids"), one_of(_RATINGS.day, "days")
     )
 )
+_PAINS_ON = by_dialect(
+    lambda one_of: select(_RATINGS.chat_id, _RATINGS.day, _RATINGS.pain).where(
+        one_of(_RATINGS.chat_id, "chat_ids"), one_of(_RATINGS.day, "days")
+    )
+)
 _LATEST_DAYS = by_dialect(
     lambda one_of: (
         select(_RATINGS.chat_id, func.max(_RATINGS.day))
@@ -250,6 +255,16 @@ class RatingsRepository:
         values = {"chat_ids": list(chat_ids), "days": list(days)}
         rows = await self._session.execute(_RATED_ON[self._dialect], values)
         return frozenset((chat_id, day) for chat_id, day in rows)
+
+    async def pains_on(
+        self, chat_ids: Collection[int], days: Collection[date]
+    ) -> dict[tuple[int, date], int]:
+        """The pain these people rated on these days (where they did), in one query."""
+        if not chat_ids or not days:
+            return {}
+        values = {"chat_ids": list(chat_ids), "days": list(days)}
+        rows = await self._session.execute(_PAINS_ON[self._dialect], values)
+        return {(chat_id, day): pain for chat_id, day, pain in rows}
 
     async def latest_days(self, chat_ids: Collection[int]) -> dict[int, date]:
         """The day of each person's latest check-in (those who have one), in one query."""

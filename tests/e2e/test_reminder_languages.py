@@ -1,5 +1,6 @@
 """Every kind of reminder reaches each person in their own language: the check-in prompt,
-the weekly check-in, the bar hang (normal, gentler after a *Worse*, and snoozed), the
+the weekly check-in, the bar hang (normal, gentler after a *Worse*, optional on a high-pain
+day, and snoozed), the
 weekly summary, "still there?" and the retention warning, text and buttons, in English,
 Russian and Spanish, on each database. Their Telegram apps are all set to English, so only
 the language stored with each person can make a reminder Russian or Spanish."""
@@ -27,7 +28,7 @@ SEEDED = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)
 LANGUAGES = list(i18n.LANGUAGES)
 
 # One person per scenario, in each language: chat id = base + the language's index.
-PROMPTS, STILL_THERE, SUMMARY, WEEKLY_CHECKIN, RETENTION = 100, 200, 300, 400, 500
+PROMPTS, STILL_THERE, SUMMARY, WEEKLY_CHECKIN, RETENTION, HIGH = 100, 200, 300, 400, 500, 600
 
 
 def utc(day: date, hour: int, minute: int = 0) -> datetime:
@@ -86,8 +87,10 @@ async def test_every_reminder_kind_speaks_the_persons_language(bot: Bot, languag
         weekly_summary=False,
         created_at=SEEDED - timedelta(days=360),
     )
+    await seed(bot, HIGH + n, language, checkin_time=None, weekly_summary=False)
     async with unit(bot.app.dispatcher.deps) as work:
         await work.ratings.set(SUMMARY + n, MONDAY, 3, SEEDED)  # the summary needs a check-in
+        await work.ratings.set(HIGH + n, MONDAY, 7, SEEDED)  # a high-pain day
         await work.commit()
 
     with i18n.speaking(language):
@@ -104,6 +107,8 @@ async def test_every_reminder_kind_speaks_the_persons_language(bot: Bot, languag
         hang = newest(bot, PROMPTS + n)
         assert hang.text == texts.REMINDER_HANG
         assert labels(hang) == hang_buttons()
+        high = newest(bot, HIGH + n)  # optional, only if it eases the pain
+        assert (high.text, labels(high)) == (texts.REMINDER_HANG_HIGH, hang_buttons())
         snooze = next(b for b in hang.buttons if b["text"] == texts.BTN_HANG_SNOOZE)
         chat = Chat(bot, PROMPTS + n)
         assert await chat.press_data(hang.message_id, snooze["callback_data"]) == (
@@ -135,7 +140,7 @@ async def test_every_reminder_kind_speaks_the_persons_language(bot: Bot, languag
         assert summary.startswith(_plain(texts.WEEKLY_TITLE))
         assert len(bot.emu.sent(WEEKLY_CHECKIN + n)) == 1  # no prompt between Mondays
 
-    sent = [m.text or "" for chat in range(100 + n, 600 + n, 100) for m in bot.emu.sent(chat)]
+    sent = [m.text or "" for chat in range(100 + n, 700 + n, 100) for m in bot.emu.sent(chat)]
     assert len(sent) >= 12
     if language != i18n.DEFAULT:  # none of it in English
         with i18n.speaking(i18n.DEFAULT):
