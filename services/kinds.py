@@ -222,7 +222,10 @@ class WeeklySummary(ReminderKind):
     def compose(
         self, delivery: Delivery, person: Person, history: History, program: Program
     ) -> Say:
-        return Say(weekly_summary(program, standing(program, history, delivery.day)))
+        # The emergency signs in one line, every week, whether or not a plan showed them:
+        # red flags are asked again only at high pain or after time away.
+        summary = weekly_summary(program, standing(program, history, delivery.day))
+        return Say(f"{summary}\n\n{texts.RED_FLAGS_WEEKLY}")
 
 
 class RetentionWarning(ReminderKind):

@@ -137,6 +137,7 @@ async def test_every_reminder_kind_speaks_the_persons_language(bot: Bot, languag
         await tick(bot, utc(MONDAY + timedelta(days=6), 17))  # Sunday 18:00 in Berlin
         summary = newest(bot, SUMMARY + n).text or ""
         assert summary.startswith(_plain(texts.WEEKLY_TITLE))
+        assert summary.endswith(_plain(texts.RED_FLAGS_WEEKLY))  # the signs, every week
         assert len(bot.emu.sent(WEEKLY_CHECKIN + n)) == 1  # no prompt between Mondays
 
     sent = [m.text or "" for chat in range(100 + n, 700 + n, 100) for m in bot.emu.sent(chat)]
