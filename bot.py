@@ -27,7 +27,6 @@ from bootstrap import Settings, open_application, settle_memory
 from coach import i18n, places
 from coach.program import ProgramError, default_program
 from conversations.app import ALLOWED_UPDATES
-from conversations.data import load_charts
 from conversations.health import monitor_of
 from conversations.logs import setup_logging
 from conversations.web import Webhook, WebServer, set_webhook, web_app, webhook_problems
@@ -113,11 +112,10 @@ async def run(settings: Settings) -> int:
 
 def _warm_up() -> None:
     """Load in a worker thread, at start-up, what someone's first answer would otherwise
-    wait for: the city index and zone tables, and matplotlib for the first /progress (which
-    would hold up everyone's replies if it were imported on the event loop)."""
+    wait for: the city index and zone tables. (Charts, reports and drawings are made in a
+    process of their own, conversations/rendering.py: matplotlib never loads here.)"""
     try:
         places.warm_up()
-        load_charts()
     except Exception:  # what failed here is loaded again on first use
         log.exception("warming up failed; it is loaded on first use instead")
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from telegram import Update
 from telegram.constants import ChatAction
 
-from coach.progress import Series
 from conversations.chat_action import showing
 from conversations.commands import answer, chat_id
 from conversations.context import Ctx
+from conversations.rendering import RENDERER, chart_png
 from services import data
 
 
@@ -21,22 +19,8 @@ async def progress_command(update: Update, ctx: Ctx) -> None:
         await answer(update, ctx, found)
         return
     async with showing(ctx.bot, chat_id(update), ChatAction.UPLOAD_PHOTO):
-        png = await asyncio.to_thread(render_chart, found.series)  # off the event loop
+        png = await RENDERER.run(chart_png, found.series, language=found.language)
     await ctx.bot.send_photo(chat_id(update), png, caption=found.caption, parse_mode="HTML")
-
-
-def render_chart(series: Series) -> bytes:
-    """The chart's PNG; call it in a worker thread. The first call imports matplotlib (about
-    a second), so the import happens here, never on the event loop; if bot.py's warm-up is
-    importing it meanwhile, this thread waits for that import, not the loop."""
-    from conversations.chart import render
-
-    return render(series)
-
-
-def load_charts() -> None:
-    """Import matplotlib and the chart module now (in a worker thread at start-up)."""
-    import conversations.chart  # noqa: F401
 
 
 async def export_command(update: Update, ctx: Ctx) -> None:

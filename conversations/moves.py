@@ -15,7 +15,6 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Callable
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -26,6 +25,7 @@ from coach import i18n, texts
 from coach.poses import POSES_FILE, Poses
 from coach.poses import default as default_poses
 from coach.program import Program
+from conversations.rendering import RENDERER
 from conversations.replies import Drawing, Reply
 from conversations.sending import SendOutcome, send_with_retries
 from services import media
@@ -35,7 +35,10 @@ log = logging.getLogger(__name__)
 
 DRAWING_VERSION = 2  # bump when conversations/animation.py draws differently
 ROOT = Path(__file__).resolve().parents[1]
-CACHE_DIR = ROOT / ".cache" / "moves"
+# Where drawings are kept: the folder BACK_COACH_MOVES_DIR names (then only there), or the
+# project's cache directory (or the system's temporary one, where that cannot be written).
+CHOSEN_DIR = os.environ.get("BACK_COACH_MOVES_DIR")
+CACHE_DIR = Path(CHOSEN_DIR or ROOT / ".cache" / "moves")
 ATTEMPTS = 4
 # One drawing at a time: a first busy morning draws each file once, not once per press.
 _drawing = threading.Lock()
@@ -78,7 +81,8 @@ def drawn(program: Program, drawing: Drawing, folder: Path | None = None) -> Pat
     a move takes about a second). In the project's cache directory or, where that cannot
     be written (a read-only installation), in the system's temporary directory."""
     name = name_of(program, drawing)
-    folders = [folder] if folder else [CACHE_DIR, Path(tempfile.gettempdir()) / "backcoach"]
+    fallback = [] if CHOSEN_DIR else [Path(tempfile.gettempdir()) / "backcoach"]
+    folders = [folder] if folder else [CACHE_DIR, *fallback]
     for place in folders:
         path = place / name
         if path.exists():
@@ -164,11 +168,10 @@ async def send_drawing(
     core: Core,
     chat_id: int,
     reply: Reply,
-    draw: Callable[[Program, Drawing], Path] = drawn,
 ) -> bool:
     """Send a drawing: by its file_id when this bot uploaded it before, else drawn (or read
-    from disk) in a worker thread and uploaded, keeping the id Telegram returns. Whether it
-    certainly arrived."""
+    from disk) in the drawing process (conversations/rendering.py) and uploaded, keeping
+    the id Telegram returns. Whether it certainly arrived."""
     assert reply.drawing is not None
     name = name_of(core.program, reply.drawing)
     try:
@@ -184,7 +187,9 @@ async def send_drawing(
             return False  # may have arrived: not sent again
         log.info("Telegram refused the kept file_id of %s: uploading it again", name)
     try:
-        path = await asyncio.to_thread(draw, core.program, reply.drawing)
+        path = await RENDERER.run(
+            drawn, core.program, reply.drawing, language=reply.drawing.language
+        )
         content = await asyncio.to_thread(path.read_bytes)
     except Exception:  # a drawing that fails must never cost the person the text after it
         log.exception("could not draw %s", name)

@@ -8,8 +8,6 @@ translated report needs no other font. Everything stays inside 15 mm margins.
 
 from __future__ import annotations
 
-import asyncio
-
 from telegram import Update
 from telegram.constants import ChatAction
 
@@ -17,6 +15,7 @@ from coach.report_figures import Report
 from conversations.chat_action import showing
 from conversations.commands import answer, chat_id
 from conversations.context import Ctx
+from conversations.rendering import RENDERER, report_pdf
 from services import doctor_report as reports
 
 
@@ -34,7 +33,7 @@ async def report_command(update: Update, ctx: Ctx) -> None:
         await answer(update, ctx, found)
         return
     async with showing(ctx.bot, chat_id(update), ChatAction.UPLOAD_DOCUMENT):
-        pdf = await asyncio.to_thread(render, found.report)  # off the event loop
+        pdf = await RENDERER.run(report_pdf, found.report, language=found.language)
     await ctx.bot.send_document(
         chat_id(update), pdf, filename=found.filename, caption=found.caption, parse_mode="HTML"
     )

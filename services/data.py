@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 
 from coach import i18n, texts
@@ -44,6 +44,8 @@ class Chart:
 
     series: Series
     caption: str
+    # The language its words were composed in, which the chart is drawn in.
+    language: str = field(default_factory=i18n.current)
 
 
 async def progress(core: Core, chat_id: int, args: list[str]) -> Chart | Outcome:

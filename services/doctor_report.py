@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from coach import texts
+from coach import i18n, texts
 from coach.report_figures import Report, build
 from services.access import registered
 from services.core import Core
@@ -23,6 +23,8 @@ class ReportFile:
     report: Report
     filename: str
     caption: str
+    # The language its words were composed in, which the PDF is drawn in.
+    language: str = field(default_factory=i18n.current)
 
 
 async def report(core: Core, chat_id: int, args: list[str]) -> ReportFile | Outcome:

@@ -5,7 +5,6 @@ brings new moves sends their drawings with it, and /exercises the sheet of all s
 from __future__ import annotations
 
 import io
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 from PIL import Image
 
 from coach import i18n, texts
-from conversations import moves
+from conversations.rendering import RENDERER
 from emulator import SentMessage
 from services import media
 from tests.e2e.conftest import TIMEOUT as WAIT
@@ -139,8 +138,17 @@ async def test_a_drawing_that_cannot_be_kept_leaves_the_text(
 ) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("no directory can be made under a file")
-    monkeypatch.setattr(moves, "CACHE_DIR", blocked / "moves")
-    monkeypatch.setattr(tempfile, "tempdir", str(blocked / "tmp"))
+    # The drawing process starts again with nowhere to keep a drawing.
+    monkeypatch.setenv("BACK_COACH_MOVES_DIR", str(blocked / "moves"))
+    monkeypatch.setenv("TMPDIR", str(blocked / "tmp"))
+    RENDERER.close()
+    try:
+        await _a_drawing_that_cannot_be_kept_leaves_the_text(bot, person)
+    finally:
+        RENDERER.close()  # the next job starts it again with the usual places
+
+
+async def _a_drawing_that_cannot_be_kept_leaves_the_text(bot: Bot, person: Person) -> None:
     await person.onboard()
     await check_in(person, 3)
     before = len(person.messages())

@@ -1,8 +1,9 @@
 """Every kind of reminder reaches each person in their own language: the check-in prompt,
 the weekly check-in, the bar hang (normal, gentler after a *Worse*, optional on a high-pain
 day, and snoozed), the weekly summary, "still there?" and the retention warning, text and
-buttons, in English, Russian and Spanish, on each database. Their Telegram apps are all set to English, so only
-the language stored with each person can make a reminder Russian or Spanish."""
+buttons, in English, Russian and Spanish, on each database. Their Telegram apps are all set
+to English, so only the language stored with each person can make a reminder Russian or
+Spanish."""
 
 from __future__ import annotations
 

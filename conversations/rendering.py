@@ -1,0 +1,109 @@
+"""Charts, PDFs and drawings are made in a process of their own.
+
+matplotlib and fpdf2 hold the interpreter while they draw and take about 45 MB once
+imported: in a worker thread of the bot's process they would slow everyone's replies for
+as long as a chart or a report takes, and keep the bot's memory up for good. A single
+child process (spawned on first use, so it shares no threads or sockets with the bot)
+draws instead and stops after a few idle minutes; the bot sends what it returns.
+
+Each job carries the language of the message it belongs to: a process of its own has none
+of the bot's context, so the texts on a chart or a report are spoken in the language the
+job names, never a default.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+from coach import i18n
+from coach.progress import Series
+from coach.report_figures import Report
+
+log = logging.getLogger(__name__)
+
+IDLE = 300.0  # seconds without a job before the drawing process stops (it starts again)
+T = TypeVar("T")
+
+
+def chart_png(series: Series) -> bytes:
+    """The /progress chart's PNG (in the drawing process)."""
+    from conversations.chart import render
+
+    return render(series)
+
+
+def report_pdf(report: Report) -> bytes:
+    """The /report PDF (in the drawing process)."""
+    from conversations import report_pdf as pdf
+
+    return pdf.render(report)
+
+
+def _spoken(language: str, job: Callable[..., T], *args: Any) -> T:
+    with i18n.speaking(language):
+        return job(*args)
+
+
+class Renderer:
+    """The drawing process: started on the first job, stopped after ``idle`` seconds
+    without one, started again (once) if it died."""
+
+    def __init__(self, idle: float = IDLE) -> None:
+        self.idle = idle
+        self._pool: ProcessPoolExecutor | None = None
+        self._last = 0.0
+        self._timer: asyncio.TimerHandle | None = None
+
+    async def run(self, job: Callable[..., T], *args: Any, language: str) -> T:
+        """Run ``job(*args)`` in the drawing process, speaking ``language``."""
+        loop = asyncio.get_running_loop()
+        for attempt in (1, 2):
+            pool = self._started()
+            self._last = time.monotonic()
+            try:
+                result: T = await loop.run_in_executor(pool, _spoken, language, job, *args)
+            except BrokenProcessPool:
+                self.close()
+                if attempt == 2:
+                    raise
+                log.warning("the drawing process died; starting it again")
+                continue
+            finally:
+                self._schedule_stop(loop)
+            return result
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def close(self) -> None:
+        """Stop the drawing process (jobs under way are cancelled)."""
+        pool, self._pool = self._pool, None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _started(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        return self._pool
+
+    def _schedule_stop(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = loop.call_later(self.idle, self._stop_if_idle)
+
+    def _stop_if_idle(self) -> None:
+        self._timer = None
+        if self._pool is not None and time.monotonic() - self._last >= self.idle:
+            self.close()
+
+
+RENDERER = Renderer()
