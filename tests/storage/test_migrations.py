@@ -31,6 +31,9 @@ APP_TABLES = {
     "hang_marks",
     "profile_changes",
     "handled_updates",
+    "activities",
+    "activity_ratings",
+    "activity_invites",
 }
 
 
