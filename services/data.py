@@ -76,6 +76,8 @@ class Export:
 async def everything(uow: UnitOfWork | Work, person: Person) -> Everything:
     """Every stored row of a person, for the export."""
     chat = person.chat_id
+    activities = uow.uow.activities if isinstance(uow, Work) else uow.activities
+    named, rated = await activities.export_rows(chat)
     return Everything(
         person=person,
         ratings=await uow.ratings.timed(chat),
@@ -84,6 +86,8 @@ async def everything(uow: UnitOfWork | Work, person: Person) -> Everything:
         deliveries=tuple(await uow.schedule.deliveries(chat)),
         hang_marks=tuple(await uow.schedule.all_hang_marks(chat)),
         profile_changes=await uow.profiles.timed(chat),
+        activities=named,
+        activity_ratings=rated,
     )
 
 

@@ -33,6 +33,7 @@ from coach.schedule import (
     prompt_late,
 )
 from services.actions import Action
+from services.function_messages import weekly_message
 from services.outcome import Button, Say, pain_question
 from services.steps import red_flags_open
 
@@ -49,6 +50,7 @@ class Need(Enum):
     PROMPTS = auto()  # the latest check-in prompts sent (for "still there?")
     FEEDBACK = auto()  # the person's feedback on moves (the bar hang's dose level)
     HISTORY = auto()  # ratings, feedback and profile changes (the weekly summary)
+    FUNCTION = auto()  # the activities and their weekly ratings (the weekly summary)
 
 
 @dataclass
@@ -205,7 +207,7 @@ class WeeklySummary(ReminderKind):
     weekday = 6
     grace = CHECKIN_GRACE
     claim_needs = frozenset({Need.LATEST})
-    message_needs = frozenset({Need.HISTORY})
+    message_needs = frozenset({Need.HISTORY, Need.FUNCTION})
 
     def too_late(self, due: datetime, now: datetime, zone: str) -> str | None:
         late = prompt_late(due, now, zone)
@@ -217,7 +219,9 @@ class WeeklySummary(ReminderKind):
     def compose(
         self, delivery: Delivery, person: Person, history: History, program: Program
     ) -> Say:
-        return Say(weekly_summary(program, standing(program, history, delivery.day)))
+        summary = weekly_summary(program, standing(program, history, delivery.day))
+        # The activities' changes, and this week's ratings asked beneath (three presses).
+        return weekly_message(summary, history.function, delivery.day)
 
 
 class RetentionWarning(ReminderKind):
