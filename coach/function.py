@@ -107,6 +107,20 @@ class Week:
         return sum(rated) / len(rated) if rated else None
 
 
+def chart_lines(
+    activities: tuple[Activity, ...], weeks: tuple[Week, ...]
+) -> tuple[tuple[Activity, tuple[int | None, ...]], ...]:
+    """Each activity rated at least once, with its score in each week of ``weeks`` (None:
+    a gap): the lines of the activities' chart, in the order of ``by_week``."""
+    order = sorted(activities, key=lambda a: a.id)
+    lines = []
+    for index, activity in enumerate(order):
+        scores = tuple(w.scores[index] for w in weeks)
+        if any(s is not None for s in scores):
+            lines.append((activity, scores))
+    return tuple(lines)
+
+
 def week_of(day: date) -> date:
     """The Monday of the week ``day`` falls in."""
     return day - timedelta(days=day.weekday())

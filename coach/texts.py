@@ -910,6 +910,14 @@ BTN_ACTIVITIES = "Activities"
 BTN_FUNCTION_ADD = "Name an activity"
 BTN_FUNCTION_RETIRE = "Retire {count}"  # the number of the activity in the list
 BTN_FUNCTION_RATE = "Rate this week"
+CHART_FUNCTION_TITLE = "Your activities, week by week"
+CHART_FUNCTION_AXIS = "0 unable · 10 as before"
+CHART_FUNCTION_RETIRED = "{name} (retired)"
+FUNCTION_CHART_CAPTION = (
+    "Your activities by week since their first rating (0: unable to do it, 10: able to do it "
+    "as before). A week you didn't rate is a gap, not a guess. A change of 3 or more on one "
+    "activity is more than the scale's margin of error (Stratford and colleagues, 1995)."
+)
 WHY_FUNCTION = (
     "Your activities since their first rating: {changes}. A change of 3 or more on one "
     "activity is more than the scale's margin of error."

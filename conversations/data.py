@@ -20,6 +20,16 @@ async def progress_command(update: Update, ctx: Ctx) -> None:
         return
     png = await asyncio.to_thread(render_chart, found.series)  # off the event loop
     await ctx.bot.send_photo(chat_id(update), png, caption=found.caption, parse_mode="HTML")
+    if found.weeks:  # the activities, week by week, once one is rated
+        png = await asyncio.to_thread(render_activities, found)
+        await ctx.bot.send_photo(chat_id(update), png, caption=found.activities_caption)
+
+
+def render_activities(found: data.Chart) -> bytes:
+    """The activities' chart's PNG, in a worker thread like the pain chart's."""
+    from conversations.function_chart import render
+
+    return render(found.activities, found.weeks)
 
 
 def render_chart(series: Series) -> bytes:

@@ -9,6 +9,7 @@ from html import escape
 from coach import i18n, texts
 from coach.explain import standing
 from coach.export import Everything, rows, to_csv
+from coach.function import Activity, Week, by_week
 from coach.model import Person
 from coach.progress import Series, caption, series
 from services.access import registered
@@ -44,6 +45,10 @@ class Chart:
 
     series: Series
     caption: str
+    # The activities' chart (coach/function.py), once one is rated: its weeks, its caption.
+    activities: tuple[Activity, ...] = ()
+    weeks: tuple[Week, ...] = ()
+    activities_caption: str = ""
 
 
 async def progress(core: Core, chat_id: int, args: list[str]) -> Chart | Outcome:
@@ -56,11 +61,16 @@ async def progress(core: Core, chat_id: int, args: list[str]) -> Chart | Outcome
         if person is None:
             return refusal
         history = await work.uow.history(chat_id)
+        function = await work.uow.function(chat_id)
     if len(history.ratings) < 2:
         return Outcome([Say(texts.PROGRESS_TOO_FEW)])
     at = standing(core.program, history, core.today(person))
     return Chart(
-        series(at, window, core.program), escape(caption(core.program, at))[:CAPTION_LIMIT]
+        series(at, window, core.program),
+        escape(caption(core.program, at))[:CAPTION_LIMIT],
+        function.activities,
+        by_week(function.activities, function.ratings),
+        texts.FUNCTION_CHART_CAPTION,
     )
 
 

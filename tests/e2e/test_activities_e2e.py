@@ -13,6 +13,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from PIL import Image
 
 from coach import i18n, texts
 from coach.function import Function
@@ -126,6 +127,18 @@ async def test_activities_named_rated_weekly_changed_shown_exported_and_deleted(
         assert plain(texts.FUNCTION_DETECTABLE.format(line="")).strip() in (thanked.text or "")
         assert f"{film}: 5 → 5" in (thanked.text or "")
         assert not thanked.buttons
+
+        # /progress: the pain chart, then the activities' chart.
+        await person.say("/progress")
+        await person.emu.wait_until(
+            lambda: [m for m in person.replies() if m.kind == "photo"][1:] or None,
+            15,
+            lambda: "no second chart",
+        )
+        photos = [m for m in person.replies() if m.kind == "photo"]
+        assert photos[1].text == plain(texts.FUNCTION_CHART_CAPTION)
+        image = Image.open(io.BytesIO(photos[1].file or b""))
+        assert image.format == "PNG" and image.size == (1200, 750)
 
         # /why names the change.
         await person.say("/why")
