@@ -754,6 +754,32 @@ REPORT_COLUMNS = {
     "sessions": "Sessions",
 }
 REPORT_NONE = "None in this period."
+# The activities the person named (coach/function_report.py).
+REPORT_FUNCTION_HEADING = "Activities the person named, rated weekly (0–10)"
+REPORT_FUNCTION_ABOUT = (
+    "Patient-Specific Functional Scale (Stratford et al. 1995): the person's own activities, "
+    "each rated from 0 (unable to perform) to 10 (able to perform at the level before the "
+    "problem); the week's score is the mean of the activities rated, and a dash is a week "
+    "not rated. Minimal detectable change (90% confidence): 3 points for one activity, 2 for "
+    "the mean. In chronic low back pain a change of 1.4 points in the mean was reported as "
+    "the minimal clinically important difference (Maughan and Lewis 2010). Back Coach asks "
+    "the questions in a chat, weekly; the scale was validated on paper or in person."
+)
+REPORT_FUNCTION_WEEK = "Week of"
+REPORT_FUNCTION_MEAN = "Mean"
+REPORT_FUNCTION_COLUMN = "A{number}"  # an activity's column, keyed below the heading
+REPORT_FUNCTION_KEY = "A{number}: {name}"
+REPORT_FUNCTION_RETIRED = "{name} (retired {day})"
+REPORT_FUNCTION_ONCE = "{name}: rated once, {score} (week of {day})"
+REPORT_FUNCTION_CHANGE = (
+    "{name}: {first} (week of {day}) → {latest} (week of {until}), {change}: {verdict}"
+)
+REPORT_FUNCTION_AVERAGE = (
+    "Mean change over the activities rated at least twice: {change} (detectable change "
+    "for the mean: {mdc}): {verdict}"
+)
+REPORT_FUNCTION_BEYOND = "exceeds the detectable change"
+REPORT_FUNCTION_WITHIN = "within the detectable change"
 REPORT_STAGE_START = "Stage at the start of the period: {stage} ({name})."
 # Where things stand, said of the person (the report is read by a clinician).
 REPORT_STAGE_NOW = "Now in stage {stage}: {name}."

@@ -110,6 +110,9 @@ SAMPLES: dict[str, object] = {
     "line": "tie my shoes: 3 → 6",
     "list": "• pick up my daughter from her car seat without help\n• tie my shoes",
     "question": "<b>sit through a whole film at the cinema without standing up</b>",
+    "change": "+3",
+    "verdict": "exceeds the detectable change",
+    "mdc": 2,
     "changes": "tie my shoes: 3 → 6 (more than the scale's margin of error); "
     "sit through a film: 5 → 6",
 }
