@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from coach import i18n, texts
 from coach.function import Function
@@ -139,6 +140,17 @@ async def test_activities_named_rated_weekly_changed_shown_exported_and_deleted(
         assert photos[1].text == plain(texts.FUNCTION_CHART_CAPTION)
         image = Image.open(io.BytesIO(photos[1].file or b""))
         assert image.format == "PNG" and image.size == (1200, 750)
+
+        # /report: the table by week and the change weighed against the scale.
+        await person.say("/report")
+        sent = await person.emu.wait_for(
+            person.user_id, lambda m: m.kind == "document", after=person.seen
+        )
+        pages = PdfReader(io.BytesIO(sent.file or b"")).pages
+        report = " ".join(" ".join(p.extract_text() or "" for p in pages).split())
+        assert texts.REPORT_FUNCTION_HEADING in report
+        assert texts.REPORT_FUNCTION_KEY.format(number=1, name=shoes) in report
+        assert texts.REPORT_FUNCTION_BEYOND in report  # shoes 3 → 6
 
         # /why names the change.
         await person.say("/why")
