@@ -192,15 +192,10 @@ def unrated(
     return tuple(a for a in current(activities) if a.id not in done)
 
 
-def invite_due(
-    checkin_days: int,
-    activities: tuple[Activity, ...],
-    asked_on: date | None,
-    today: date,
-) -> bool:
+def invite_due(checkin_days: int, named: bool, asked_on: date | None, today: date) -> bool:
     """Whether to invite the person to name their activities after today's check-in: only
     once they have checked in on a few days (set-up's answers are enough to begin with),
     never once they have named one, and again two weeks after a "not now"."""
-    if activities or checkin_days < INVITE_AFTER_CHECKINS:
+    if named or checkin_days < INVITE_AFTER_CHECKINS:
         return False
     return asked_on is None or (today - asked_on).days >= INVITE_AGAIN_DAYS

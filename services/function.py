@@ -15,6 +15,7 @@ from html import escape
 from coach import texts
 from coach.explain import standing
 from coach.function import (
+    INVITE_AFTER_CHECKINS,
     MAX_ACTIVITIES,
     Function,
     clean_name,
@@ -45,12 +46,11 @@ from services.unit import Work, unit
 async def invitation(work: Work, person: Person, checkin_days: int) -> list[Message]:
     """After a day's plan: the invitation to name activities, when it is due (after a few
     check-ins; again two weeks after a "not now"; never once one is named)."""
-    if person.step is not None:
-        return []
+    if person.step is not None or checkin_days < INVITE_AFTER_CHECKINS:
+        return []  # no query at all before the third check-in day
     today = work.core.today(person)
-    activities = await work.uow.activities.all(person.chat_id)
-    asked_on = await work.uow.activities.asked_on(person.chat_id)
-    if not invite_due(checkin_days, activities, asked_on, today):
+    asked_on, named = await work.uow.activities.invite_state(person.chat_id)
+    if not invite_due(checkin_days, named, asked_on, today):
         return []
     await work.uow.activities.asked(person.chat_id, today)
     rows = (

@@ -91,6 +91,14 @@ class ActivitiesRepository:
         row = await self._session.get(ActivityInviteRow, chat_id)
         return None if row is None else row.asked_on
 
+    async def invite_state(self, chat_id: int) -> tuple[date | None, bool]:
+        """When the person was last invited, and whether they ever named an activity: one
+        query, as it runs after every check-in once the invitation may be due."""
+        named = select(ActivityRow.id).where(ActivityRow.chat_id == chat_id).exists()
+        asked = select(ActivityInviteRow.asked_on).where(ActivityInviteRow.chat_id == chat_id)
+        row = (await self._session.execute(select(asked.scalar_subquery(), named))).one()
+        return row[0], bool(row[1])
+
     async def asked(self, chat_id: int, day: date) -> None:
         """Remember the invitation of ``day``."""
         insert = upsert_insert(self._dialect, ActivityInviteRow)

@@ -112,8 +112,8 @@ def test_a_typed_name_is_one_trimmed_line_of_words(typed: str, name: str | None)
 
 def test_the_invitation_comes_after_a_few_check_ins_and_again_after_a_not_now() -> None:
     today = date(2026, 3, 20)
-    assert not invite_due(2, (), None, today)
-    assert invite_due(3, (), None, today)
-    assert not invite_due(3, (SHOES,), None, today)  # named: never again
-    assert not invite_due(9, (), date(2026, 3, 10), today)  # "not now" ten days ago
-    assert invite_due(9, (), date(2026, 3, 6), today)  # two weeks ago
+    assert not invite_due(2, False, None, today)
+    assert invite_due(3, False, None, today)
+    assert not invite_due(3, True, None, today)  # named one: never again
+    assert not invite_due(9, False, date(2026, 3, 10), today)  # "not now" ten days ago
+    assert invite_due(9, False, date(2026, 3, 6), today)  # two weeks ago

@@ -48,6 +48,9 @@ async def test_activities_ratings_and_the_invitation_round_trip(store: Store) ->
         )
         assert await uow.activities.asked_on(1) == MON2
         assert await uow.activities.asked_on(2) is None
+        assert await uow.activities.invite_state(1) == (MON2, True)
+        assert await uow.activities.invite_state(2) == (None, True)
+        assert await uow.activities.invite_state(3) == (None, False)
         assert await uow.activities.with_current([1, 2, 3]) == {1, 2}
         named, rated = await uow.activities.export_rows(1)
         assert [a.name for a, _ in named] == ["tie my shoes", "sit through a film"]
