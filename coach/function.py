@@ -37,7 +37,9 @@ MDC_AVERAGE: Final = 2
 # Minimal clinically important difference in chronic low back pain (Maughan & Lewis 2010),
 # for the README and the report's footnote; Back Coach decides nothing with it.
 MCID_AVERAGE: Final = 1.4
-# The invitation: after this many check-in days, and again this many days after a "not now".
+# The invitation: on the third check-in day, and again every 14th check-in day after it
+# while nothing is named (about two weeks for someone checking in daily). Only on those days
+# does a check-in look the invitation up at all.
 INVITE_AFTER_CHECKINS: Final = 3
 INVITE_AGAIN_DAYS: Final = 14
 
@@ -192,10 +194,16 @@ def unrated(
     return tuple(a for a in current(activities) if a.id not in done)
 
 
+def invite_day(checkin_days: int) -> bool:
+    """Whether a check-in day may bring the invitation: the third, then every 14th."""
+    since = checkin_days - INVITE_AFTER_CHECKINS
+    return since >= 0 and since % INVITE_AGAIN_DAYS == 0
+
+
 def invite_due(checkin_days: int, named: bool, asked_on: date | None, today: date) -> bool:
     """Whether to invite the person to name their activities after today's check-in: only
-    once they have checked in on a few days (set-up's answers are enough to begin with),
-    never once they have named one, and again two weeks after a "not now"."""
-    if named or checkin_days < INVITE_AFTER_CHECKINS:
+    on an invitation day (set-up's answers are enough to begin with), never once they have
+    named one, and not twice in one day (a re-rated day)."""
+    if named or not invite_day(checkin_days):
         return False
-    return asked_on is None or (today - asked_on).days >= INVITE_AGAIN_DAYS
+    return asked_on is None or asked_on < today

@@ -893,7 +893,7 @@ FUNCTION_INVITE = (
 BTN_FUNCTION_NAME = "Name them"
 BTN_FUNCTION_LATER = "Not now"
 BTN_FUNCTION_DONE = "That's all"
-FUNCTION_LATER = "All right. I'll ask again in two weeks, and /settings has it any time."
+FUNCTION_LATER = "All right. I'll ask again in a couple of weeks, and /settings has it any time."
 FUNCTION_NAME_ASK = (
     "Type one activity your back makes hard, in a few words (one per message), e.g. “tie my shoes”."
 )

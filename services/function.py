@@ -15,11 +15,11 @@ from html import escape
 from coach import texts
 from coach.explain import standing
 from coach.function import (
-    INVITE_AFTER_CHECKINS,
     MAX_ACTIVITIES,
     Function,
     clean_name,
     current,
+    invite_day,
     invite_due,
     unrated,
     week_of,
@@ -44,10 +44,10 @@ from services.unit import Work, unit
 
 
 async def invitation(work: Work, person: Person, checkin_days: int) -> list[Message]:
-    """After a day's plan: the invitation to name activities, when it is due (after a few
-    check-ins; again two weeks after a "not now"; never once one is named)."""
-    if person.step is not None or checkin_days < INVITE_AFTER_CHECKINS:
-        return []  # no query at all before the third check-in day
+    """After a day's plan: the invitation to name activities, when it is due (the third
+    check-in day, again every 14th while nothing is named)."""
+    if person.step is not None or not invite_day(checkin_days):
+        return []  # no query at all on other days: a check-in costs what it did
     today = work.core.today(person)
     asked_on, named = await work.uow.activities.invite_state(person.chat_id)
     if not invite_due(checkin_days, named, asked_on, today):

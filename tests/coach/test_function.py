@@ -17,6 +17,7 @@ from coach.function import (
     changes,
     clean_name,
     current,
+    invite_day,
     invite_due,
     unrated,
     week_of,
@@ -110,10 +111,12 @@ def test_a_typed_name_is_one_trimmed_line_of_words(typed: str, name: str | None)
     assert clean_name(typed) == name
 
 
-def test_the_invitation_comes_after_a_few_check_ins_and_again_after_a_not_now() -> None:
+def test_the_invitation_comes_on_the_third_check_in_day_and_again_every_fourteenth() -> None:
     today = date(2026, 3, 20)
+    assert [n for n in range(40) if invite_day(n)] == [3, 17, 31]
     assert not invite_due(2, False, None, today)
     assert invite_due(3, False, None, today)
     assert not invite_due(3, True, None, today)  # named one: never again
-    assert not invite_due(9, False, date(2026, 3, 10), today)  # "not now" ten days ago
-    assert invite_due(9, False, date(2026, 3, 6), today)  # two weeks ago
+    assert not invite_due(9, False, None, today)  # not an invitation day
+    assert invite_due(17, False, date(2026, 3, 6), today)  # "not now" on the third day
+    assert not invite_due(17, False, today, today)  # already asked today (a re-rated day)
