@@ -2,7 +2,8 @@
 
 Everything stored about a person is here: consent, settings, screening and red-flag answers,
 check-ins, per-move feedback (Done, Worse, Easy / Right / Hard), equipment and gym experience
-by the day they changed, sessions and stage changes (with reasons), dose levels (each change
+by the day they changed, the activities they named (in their own words) with each week's
+0-10 rating, sessions and stage changes (with reasons), dose levels (each change
 with its reason, and every move's level today), reminders sent, and bar-hang marks. Opens
 cleanly in a spreadsheet: a header row, UTF-8 with a byte-order mark.
 """
@@ -11,11 +12,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from coach import texts
 from coach.doses import level_resets, walk
+from coach.function import Activity, ActivityRating
 from coach.model import History, MoveFeedback, Person, ProfileChange, Rating, SafetyEvent
 from coach.places import load_zone
 from coach.program import Program
@@ -37,6 +40,9 @@ class Everything:
     deliveries: tuple[Delivery, ...]
     hang_marks: tuple[tuple[date, int, str, datetime], ...]
     profile_changes: tuple[tuple[ProfileChange, datetime], ...] = ()
+    # The activities in the person's own words, and their weekly ratings (coach/function.py).
+    activities: tuple[tuple[Activity, datetime], ...] = ()
+    activity_ratings: tuple[tuple[ActivityRating, datetime], ...] = ()
 
 
 def rows(program: Program, data: Everything, now: datetime) -> list[list[str]]:
@@ -132,8 +138,37 @@ def rows(program: Program, data: Everything, now: datetime) -> list[list[str]]:
             value=mark,
             detail=f"reminder {slot + 1}",
         )
+    _activities(data, add, when)
     events.sort(key=lambda pair: pair[0])
     return [[texts.EXPORT_COLUMNS[column] for column in HEADER], *(row for _, row in events)]
+
+
+def _activities(
+    data: Everything,
+    add: Callable[..., None],
+    when: Callable[[datetime | None], tuple[str, str]],
+) -> None:
+    """Each activity as named (and retired), and each week's rating of it."""
+    names = {}
+    for activity, at in data.activities:
+        name = names[activity.id] = _cell(activity.name)
+        add("activity_named", activity.added.isoformat(), when(at)[1], value=name)
+        if activity.retired is not None:
+            add("activity_retired", activity.retired.isoformat(), "", value=name)
+    for rating, at in data.activity_ratings:
+        detail = f"week of {rating.week.isoformat()}"
+        add(
+            "activity_rating",
+            rating.week.isoformat(),
+            when(at)[1],
+            value=str(rating.score),
+            detail=f"{names.get(rating.activity, '')} ({detail})",
+        )
+
+
+def _cell(text: str) -> str:
+    """Typed words as a spreadsheet shows them, never as a formula it would run."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _settings(person: Person) -> list[tuple[str, str]]:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 
+from coach.function import Function
+
 
 class Equipment(StrEnum):
     """Equipment a person may have; each move names what it needs."""
@@ -88,6 +90,8 @@ class History:
     ratings: tuple[Rating, ...] = ()
     feedback: tuple[MoveFeedback, ...] = ()
     profile_changes: tuple[ProfileChange, ...] = ()
+    # The activities and their weekly ratings, where a use case loads them (the summary).
+    function: Function = field(default_factory=Function)
 
 
 def profile_on(history: History, day: date) -> Profile:

@@ -17,6 +17,8 @@ from statistics import median
 from coach import texts
 from coach.doses import doses_on
 from coach.explain import Standing, condition_text, standing, usual_text
+from coach.function_report import FunctionTable
+from coach.function_report import table as function_table
 from coach.model import (
     Feedback,
     History,
@@ -83,6 +85,8 @@ class Report:
     stage: int
     stage_name: str
     plan: tuple[PlanLine, ...]
+    # The activities the person named, by week (None: none rated in the period).
+    function: FunctionTable | None = None
 
     @property
     def first(self) -> date:
@@ -128,6 +132,7 @@ def build(
         stage=at.stage,
         stage_name=at.stage_name,
         plan=plan_lines(program, history, at),
+        function=function_table(history.function, first),
     )
 
 

@@ -619,8 +619,12 @@ HELP = (
 PRIVACY = (
     "<b>Privacy</b>\n"
     "I store only what coaching needs: your chat id, time zone, settings and equipment, "
-    "pain ratings, sessions, feedback on moves, screening and red-flag answers, and your "
-    "consent (with its date and version {version}). No names, usernames or message texts.\n\n"
+    "pain ratings, sessions, feedback on moves, screening and red-flag answers, your "
+    "consent (with its date and version {version}), and, if you name them, up to three "
+    "activities your back gets in the way of, stored in your own typed words, with their "
+    "weekly 0–10 ratings (a retired activity is kept with its ratings until you delete your "
+    "data). Those words are health data: they are never written to the bot's logs. No "
+    "names, usernames or other message texts.\n\n"
     "Why: to decide your stage and plan, and to remind you on your own clock.\n"
     "How long: while you use Back Coach. If you don't check in for 12 months, your data is "
     "deleted, with a warning a week before.\n"
@@ -820,6 +824,32 @@ REPORT_COLUMNS = {
     "sessions": "Sessions",
 }
 REPORT_NONE = "None in this period."
+# The activities the person named (coach/function_report.py).
+REPORT_FUNCTION_HEADING = "Activities the person named, rated weekly (0–10)"
+REPORT_FUNCTION_ABOUT = (
+    "Patient-Specific Functional Scale (Stratford et al. 1995): the person's own activities, "
+    "each rated from 0 (unable to perform) to 10 (able to perform at the level before the "
+    "problem); the week's score is the mean of the activities rated, and a dash is a week "
+    "not rated. Minimal detectable change (90% confidence): 3 points for one activity, 2 for "
+    "the mean. In chronic low back pain a change of 1.4 points in the mean was reported as "
+    "the minimal clinically important difference (Maughan and Lewis 2010). Back Coach asks "
+    "the questions in a chat, weekly; the scale was validated on paper or in person."
+)
+REPORT_FUNCTION_WEEK = "Week of"
+REPORT_FUNCTION_MEAN = "Mean"
+REPORT_FUNCTION_COLUMN = "A{number}"  # an activity's column, keyed below the heading
+REPORT_FUNCTION_KEY = "A{number}: {name}"
+REPORT_FUNCTION_RETIRED = "{name} (retired {day})"
+REPORT_FUNCTION_ONCE = "{name}: rated once, {score} (week of {day})"
+REPORT_FUNCTION_CHANGE = (
+    "{name}: {first} (week of {day}) → {latest} (week of {until}), {change}: {verdict}"
+)
+REPORT_FUNCTION_AVERAGE = (
+    "Mean change over the activities rated at least twice: {change} (detectable change "
+    "for the mean: {mdc}): {verdict}"
+)
+REPORT_FUNCTION_BEYOND = "exceeds the detectable change"
+REPORT_FUNCTION_WITHIN = "within the detectable change"
 REPORT_STAGE_START = "Stage at the start of the period: {stage} ({name})."
 # Where things stand, said of the person (the report is read by a clinician).
 REPORT_STAGE_NOW = "Now in stage {stage}: {name}."
@@ -917,6 +947,78 @@ EXPORT_COLUMNS = {
     "value": "value",
     "detail": "detail",
 }
+
+# Function: the activities a person's back gets in the way of (coach/function.py). The
+# scale is the Patient-Specific Functional Scale (Stratford et al. 1995); its questions are
+# paraphrased, and the way Back Coach asks them (weekly, in a chat) is Back Coach's own.
+FUNCTION_INVITE = (
+    "<b>What does your back get in the way of?</b>\n"
+    "Name up to three important activities you can't do, or find hard, because of your "
+    "back, in your own words: “tie my shoes”, “sit through a film”, “pick up my daughter”. "
+    "Once a week, with your Sunday summary, you rate each from 0 (unable to do it) to 10 "
+    "(able to do it as before): three presses. That shows progress in what matters to you, "
+    "not only in pain.\n"
+    "<i>This is the Patient-Specific Functional Scale (Stratford and colleagues, 1995). "
+    "What you type is stored as you wrote it; see /privacy.</i>"
+)
+BTN_FUNCTION_NAME = "Name them"
+BTN_FUNCTION_LATER = "Not now"
+BTN_FUNCTION_DONE = "That's all"
+FUNCTION_LATER = "All right. I'll ask again in a couple of weeks, and /settings has it any time."
+FUNCTION_NAME_ASK = (
+    "Type one activity your back makes hard, in a few words (one per message), e.g. “tie my shoes”."
+)
+FUNCTION_NAME_INVALID = (
+    "Please type the activity in a few words, at most 60 characters, e.g. “tie my shoes”. "
+    "Or press “That's all”."
+)
+FUNCTION_FULL = "You have three activities. Retire one in /settings to name another."
+FUNCTION_RATE_ASK = (
+    "<b>{name}</b>\nHow able are you to do this now? "
+    "0 = unable to do it, 10 = able to do it as well as before your back problem."
+)
+FUNCTION_NEXT = "Saved: {name}, {score}/10.\nAnother activity? Type it, or press “That's all”."
+FUNCTION_ALL_SET = (
+    "Saved: {name}, {score}/10.\nThat's your list. I'll ask about it each week with your "
+    "Sunday summary; change it any time in /settings."
+)
+FUNCTION_NONE_NAMED = "No activities named. You can name them any time in /settings → Activities."
+FUNCTION_ALL_SET_SHORT = (
+    "That's your list. I'll ask about it each week with your Sunday summary; change it any "
+    "time in /settings."
+)
+FUNCTION_WEEKLY_ASK = "<b>Your activities this week</b> ({index} of {count})\n{question}"
+FUNCTION_WEEKLY_DONE = "Your activities are saved for this week. Thank you."
+FUNCTION_STALE = "That week is over. /settings → Activities rates this week's."
+FUNCTION_NOT_CURRENT = "That activity is retired. /settings → Activities shows your list."
+FUNCTION_CHANGES = "<b>Your activities</b> (0–10, first rating → latest):"
+FUNCTION_CHANGE = "{name}: {first} → {latest}"
+FUNCTION_DETECTABLE = "{line} (more than the scale's margin of error)"
+FUNCTION_ONE_RATING = "{name}: {score}"
+FUNCTION_MENU = (
+    "<b>Activities</b>\nEach is rated 0–10 once a week, with your Sunday summary. To change "
+    "one, retire it and name the new one: a retired activity keeps its history.\n{list}"
+)
+FUNCTION_MENU_EMPTY = "You haven't named any activities yet."
+FUNCTION_RETIRED_LIST = "Retired (history kept): {names}"
+FUNCTION_RETIRED = "Retired: {name}. Its ratings stay in your history."
+FUNCTION_ALL_RATED = "All your activities are rated for this week."
+BTN_ACTIVITIES = "Activities"
+BTN_FUNCTION_ADD = "Name an activity"
+BTN_FUNCTION_RETIRE = "Retire {count}"  # the number of the activity in the list
+BTN_FUNCTION_RATE = "Rate this week"
+CHART_FUNCTION_TITLE = "Your activities, week by week"
+CHART_FUNCTION_AXIS = "0 unable · 10 as before"
+CHART_FUNCTION_RETIRED = "{name} (retired)"
+FUNCTION_CHART_CAPTION = (
+    "Your activities by week since their first rating (0: unable to do it, 10: able to do it "
+    "as before). A week you didn't rate is a gap, not a guess. A change of 3 or more on one "
+    "activity is more than the scale's margin of error (Stratford and colleagues, 1995)."
+)
+WHY_FUNCTION = (
+    "Your activities since their first rating: {changes}. A change of 3 or more on one "
+    "activity is more than the scale's margin of error."
+)
 
 
 # Words put into the settings and set-up summaries (services/settings.py, onboarding.py).

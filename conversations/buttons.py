@@ -27,7 +27,7 @@ from conversations.render import (
 from conversations.replies import Reply
 from conversations.sending import Result, SendOutcome, send_with_retries
 from conversations.updates_bot import BackCoachBot
-from services import checkin, data, onboarding, reminders, settings
+from services import checkin, data, function, onboarding, reminders, settings
 from services.actions import Action
 from services.outcome import Outcome, Say, ShowPlan
 
@@ -99,6 +99,21 @@ async def _delete(deps: Deps, chat: int, p: Payload) -> Outcome:
     return await data.delete(deps, chat, confirmed=p.args == ("yes",))
 
 
+async def _activity(deps: Deps, chat: int, p: Payload) -> Outcome:
+    if not p.args or len(p.args) > 2:
+        return _invalid()
+    return await function.activity_button(deps, chat, p.args[0], p.args[1] if p.args[1:] else "")
+
+
+async def _activity_rate(deps: Deps, chat: int, p: Payload) -> Outcome:
+    if len(p.args) != 4 or not all(a.isascii() and a.isdigit() for a in p.args[2:]):
+        return _invalid()
+    score = int(p.args[3])
+    if score > 10:
+        return _invalid()
+    return await function.rate(deps, chat, p.args[0], p.day(1), int(p.args[2]), score)
+
+
 async def _settings(deps: Deps, chat: int, p: Payload) -> Outcome:
     return await settings.settings_button(deps, chat, p.args[0] if p.args else "")
 
@@ -118,6 +133,8 @@ ROUTES: dict[Action, Route] = {
     Action.SETTINGS: _settings,
     Action.RERATE: _rerate,
     Action.DOSE: _dose,
+    Action.ACTIVITY: _activity,
+    Action.ACTIVITY_RATE: _activity_rate,
 }
 
 

@@ -8,7 +8,7 @@ from telegram.constants import ChatAction
 from conversations.chat_action import showing
 from conversations.commands import answer, chat_id
 from conversations.context import Ctx
-from conversations.rendering import RENDERER, chart_png
+from conversations.rendering import RENDERER, activities_png, chart_png
 from services import data
 
 
@@ -21,6 +21,11 @@ async def progress_command(update: Update, ctx: Ctx) -> None:
     async with showing(ctx.bot, chat_id(update), ChatAction.UPLOAD_PHOTO):
         png = await RENDERER.run(chart_png, found.series, language=found.language)
     await ctx.bot.send_photo(chat_id(update), png, caption=found.caption, parse_mode="HTML")
+    if found.weeks:  # the activities, week by week, once one is rated
+        png = await RENDERER.run(
+            activities_png, found.activities, found.weeks, language=found.language
+        )
+        await ctx.bot.send_photo(chat_id(update), png, caption=found.activities_caption)
 
 
 async def export_command(update: Update, ctx: Ctx) -> None:

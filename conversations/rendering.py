@@ -23,6 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from coach import i18n
+from coach.function import Activity, Week
 from coach.progress import Series
 from coach.report_figures import Report
 
@@ -37,6 +38,13 @@ def chart_png(series: Series) -> bytes:
     from conversations.chart import render
 
     return render(series)
+
+
+def activities_png(activities: tuple[Activity, ...], weeks: tuple[Week, ...]) -> bytes:
+    """The activities' chart, week by week (in the drawing process)."""
+    from conversations.function_chart import render
+
+    return render(activities, weeks)
 
 
 def report_pdf(report: Report) -> bytes:

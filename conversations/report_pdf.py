@@ -15,6 +15,7 @@ from fpdf.enums import XPos, YPos
 
 from coach import texts
 from coach.explain import usual_text
+from coach.function_report import FunctionTable
 from coach.progress import Series
 from coach.report_figures import Entry, Report, Week
 
@@ -26,6 +27,7 @@ INK, SOFT, LINE, SESSION = "#0f172a", "#475569", "#1d4ed8", "#16a34a"
 CHART_HEIGHT, AXIS_GAP, SESSION_ROW = 42.0, 8.0, 3.5
 ROW = 4.1  # mm per line of body text
 DATE_COLUMN = 30.0
+WEEK_LABEL = 30.0  # the activities table: the week's Monday
 # Column widths of the weekly table, in mm (the page is 180 mm wide inside its margins).
 WEEK_COLUMNS = (("week", 64.0), ("checkins", 26.0), ("median", 30.0), ("range", 30.0))
 
@@ -73,6 +75,8 @@ def render(report: Report) -> bytes:
     _paragraph(pdf, texts.REPORT_ABOUT, size=7)
     _chart(pdf, report.series)
     _weeks(pdf, report.weeks)
+    if report.function is not None:
+        _function(pdf, report.function)
     _heading(pdf, texts.REPORT_HEADINGS["now"])
     _paragraph(pdf, report.summary)
     _heading(pdf, texts.REPORT_HEADINGS["changes"])
@@ -172,6 +176,33 @@ def _weeks(pdf: FPDF, weeks: Sequence[Week]) -> None:
         for text, (_, width) in zip(cells, WEEK_COLUMNS, strict=True):
             pdf.cell(width, ROW, text)
         pdf.cell(0, ROW, str(week.sessions), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _function(pdf: FPDF, found: FunctionTable) -> None:
+    """The activities: a key (their names are the person's words), a table by week with
+    the mean, each activity's change since its first rating, and the scale's sources."""
+    _heading(pdf, texts.REPORT_FUNCTION_HEADING)
+    _paragraph(pdf, texts.REPORT_FUNCTION_ABOUT, size=7)
+    for number, activity in enumerate(found.activities, 1):
+        _paragraph(pdf, texts.REPORT_FUNCTION_KEY.format(number=number, name=activity.name))
+    width = min(22.0, (pdf.epw - WEEK_LABEL) / (len(found.activities) + 1))
+    pdf.set_font(FONT, "B", 8.5)
+    pdf.cell(WEEK_LABEL, ROW, texts.REPORT_FUNCTION_WEEK, border="B")
+    for number in range(1, len(found.activities) + 1):
+        pdf.cell(width, ROW, texts.REPORT_FUNCTION_COLUMN.format(number=number), border="B")
+    pdf.cell(
+        width, ROW, texts.REPORT_FUNCTION_MEAN, border="B", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    pdf.set_font(FONT, "", 8.5)
+    for week in found.weeks:
+        pdf.cell(WEEK_LABEL, ROW, texts.day_month(week.week))
+        for score in week.scores:
+            pdf.cell(width, ROW, "–" if score is None else str(score))
+        mean = week.average
+        shown = "–" if mean is None else texts.decimal(round(mean, 1))
+        pdf.cell(width, ROW, shown, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for line in (*found.lines, *([found.average] if found.average else [])):
+        _paragraph(pdf, line)
 
 
 def _plan(pdf: FPDF, report: Report) -> None:

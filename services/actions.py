@@ -24,6 +24,8 @@ class Action(StrEnum):
     RERATE = "rr"  # the answer to "change today's rating?" after a typed number
     DOSE = "dl"  # how a done move felt: easy, right or hard (moves its dose level)
     LANGUAGE = "lg"  # the language Back Coach speaks to the person
+    ACTIVITY = "ac"  # the activities: name them, not now, that's all, the menu, retire one
+    ACTIVITY_RATE = "ar"  # an activity's 0-10 rating for a week
 
 
 PLAN_FEEDBACK = frozenset({Action.DONE, Action.WORSE, Action.UNDO})

@@ -7,10 +7,12 @@ from html import escape
 
 from coach import texts
 from coach.explain import standing, why_text
+from coach.function_words import why_sentence
 from coach.model import Equipment, Feedback, History, MoveFeedback, Person
 from coach.plan import Plan, plan_for
 from coach.rules import advance_taken_back, replay
 from coach.safety import Hold, escalation, hold, red_flags_answered_since, worse_again
+from services import function
 from services.access import registered
 from services.actions import Action
 from services.core import Core
@@ -109,8 +111,11 @@ async def why(core: Core, chat_id: int) -> Outcome:
         if person is None:
             return refusal
         history = await work.uow.history(chat_id)
+        activities = await work.uow.function(chat_id)
     at = standing(core.program, history, core.today(person))
-    return Outcome([Say(escape(why_text(core.program, at)))])
+    text = escape(why_text(core.program, at))
+    sentence = why_sentence(activities)  # the activities, once one was rated twice
+    return Outcome([Say(f"{text}\n\n{sentence}" if sentence else text)])
 
 
 async def exercises(core: Core, chat_id: int) -> Outcome:
@@ -183,7 +188,10 @@ async def rate(work: Work, person: Person, pain: int) -> list[Message]:
     if await _red_flags_due(work, person, plan):
         person.step, person.step_data = Step.RF_EMERGENCY, {"then": "plan"}
         return [Say(texts.RED_FLAGS_HIGH_PAIN_FIRST.format(pain=pain)), question(person)]
-    return _with_notes(work, person, plan, history)
+    messages = _with_notes(work, person, plan, history)
+    if not any(isinstance(m, Say) and m.alone for m in messages):  # safety stands alone
+        messages += await function.invitation(work, person, len(history.ratings))
+    return messages
 
 
 async def plan_after_red_flags(work: Work, person: Person) -> list[Message]:

@@ -9,6 +9,7 @@ from html import escape
 from coach import i18n, texts
 from coach.explain import standing
 from coach.export import Everything, rows, to_csv
+from coach.function import Activity, Week, by_week
 from coach.model import Person
 from coach.progress import Series, caption, series
 from services.access import registered
@@ -44,7 +45,11 @@ class Chart:
 
     series: Series
     caption: str
-    # The language its words were composed in, which the chart is drawn in.
+    # The activities' chart (coach/function.py), once one is rated: its weeks, its caption.
+    activities: tuple[Activity, ...] = ()
+    weeks: tuple[Week, ...] = ()
+    activities_caption: str = ""
+    # The language its words were composed in, which the charts are drawn in.
     language: str = field(default_factory=i18n.current)
 
 
@@ -58,11 +63,16 @@ async def progress(core: Core, chat_id: int, args: list[str]) -> Chart | Outcome
         if person is None:
             return refusal
         history = await work.uow.history(chat_id)
+        function = await work.uow.function(chat_id)
     if len(history.ratings) < 2:
         return Outcome([Say(texts.PROGRESS_TOO_FEW)])
     at = standing(core.program, history, core.today(person))
     return Chart(
-        series(at, window, core.program), escape(caption(core.program, at))[:CAPTION_LIMIT]
+        series(at, window, core.program),
+        escape(caption(core.program, at))[:CAPTION_LIMIT],
+        function.activities,
+        by_week(function.activities, function.ratings),
+        texts.FUNCTION_CHART_CAPTION,
     )
 
 
@@ -78,6 +88,8 @@ class Export:
 async def everything(uow: UnitOfWork | Work, person: Person) -> Everything:
     """Every stored row of a person, for the export."""
     chat = person.chat_id
+    activities = uow.uow.activities if isinstance(uow, Work) else uow.activities
+    named, rated = await activities.export_rows(chat)
     return Everything(
         person=person,
         ratings=await uow.ratings.timed(chat),
@@ -86,6 +98,8 @@ async def everything(uow: UnitOfWork | Work, person: Person) -> Everything:
         deliveries=tuple(await uow.schedule.deliveries(chat)),
         hang_marks=tuple(await uow.schedule.all_hang_marks(chat)),
         profile_changes=await uow.profiles.timed(chat),
+        activities=named,
+        activity_ratings=rated,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from coach import i18n, texts
 from coach.report_figures import Report, build
@@ -37,6 +37,7 @@ async def report(core: Core, chat_id: int, args: list[str]) -> ReportFile | Outc
         if person is None:
             return refusal
         history = await work.uow.history(chat_id)
+        history = replace(history, function=await work.uow.function(chat_id))
         events = await work.safety.all(chat_id)
     today = core.today(person)
     if not any(r.day <= today for r in history.ratings):

@@ -33,6 +33,7 @@ from coach.schedule import (
     prompt_late,
 )
 from services.actions import Action
+from services.function_messages import weekly_message
 from services.outcome import Button, Say, pain_question
 from services.steps import red_flags_open
 
@@ -50,6 +51,7 @@ class Need(Enum):
     FEEDBACK = auto()  # the person's feedback on moves (the bar hang's dose level)
     DAY_PAIN = auto()  # the pain rated on the reminder's day, if it was
     HISTORY = auto()  # ratings, feedback and profile changes (the weekly summary)
+    FUNCTION = auto()  # the activities and their weekly ratings (the weekly summary)
 
 
 @dataclass
@@ -210,7 +212,7 @@ class WeeklySummary(ReminderKind):
     weekday = 6
     grace = CHECKIN_GRACE
     claim_needs = frozenset({Need.LATEST})
-    message_needs = frozenset({Need.HISTORY})
+    message_needs = frozenset({Need.HISTORY, Need.FUNCTION})
 
     def too_late(self, due: datetime, now: datetime, zone: str) -> str | None:
         late = prompt_late(due, now, zone)
@@ -225,7 +227,9 @@ class WeeklySummary(ReminderKind):
         # The emergency signs in one line, every week, whether or not a plan showed them:
         # red flags are asked again only at high pain or after time away.
         summary = weekly_summary(program, standing(program, history, delivery.day))
-        return Say(f"{summary}\n\n{texts.RED_FLAGS_WEEKLY}")
+        summary = f"{summary}\n\n{texts.RED_FLAGS_WEEKLY}"
+        # The activities' changes, and this week's ratings asked beneath (three presses).
+        return weekly_message(summary, history.function, delivery.day)
 
 
 class RetentionWarning(ReminderKind):

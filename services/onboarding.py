@@ -16,7 +16,7 @@ from coach.days import floor_on_leaving
 from coach.model import Equipment, Person, Profile, RedFlagGroup, SafetyEvent, SafetyEventKind
 from coach.model import Screening as ScreeningAnswers
 from coach.safety import Hold, clinician_cleared, hold, record_screening
-from services import checkin, red_flags
+from services import checkin, function, red_flags
 from services.core import Core
 from services.outcome import Keyboard, Message, Outcome, Say, hold_notice, pain_question
 from services.steps import (
@@ -345,6 +345,8 @@ async def _typed(work: Work, person: Person, text: str) -> list[Message]:
         if times is None:
             return [Say(texts.HANGS_INVALID), question(person)]
         return _set_hang_times(work, person, times)
+    if step is Step.ACTIVITY:
+        return await function.typed_name(work, person, text)
     if person.step is not None:
         return [question(person)]
     if text.isascii() and text.isdigit() and 0 <= int(text) <= 10:

@@ -9,7 +9,7 @@ written with a few set-based statements.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from coach import texts
@@ -430,6 +430,8 @@ async def prepare(core: Core, limit: int) -> list[Sending]:
             {d.day for d in waiting if Need.DAY_PAIN in KINDS[d.kind].message_needs},
         )
         histories = {c: await work.uow.history(c) for c in needing(Need.HISTORY)}
+        for c in needing(Need.FUNCTION):  # the activities, for the summary
+            histories[c] = replace(histories.get(c, History()), function=await work.uow.function(c))
     found = []
     for delivery in waiting:
         person = people.get(delivery.chat_id)

@@ -66,6 +66,7 @@ def settings_menu(person: Person, maintenance: bool) -> Say:
         _change(texts.BTN_CHANGE_ZONE, "tz"),
         _change(texts.BTN_CHANGE_EQUIPMENT, "eq"),
         _change(weekly, "ws"),
+        (Button(texts.BTN_ACTIVITIES, Action.ACTIVITY, ("menu",)),),  # services/function.py
     ]
     if person.checkin_weekly:
         rows.append(_change(texts.BTN_CHECKIN_DAILY, "cw"))

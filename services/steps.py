@@ -37,6 +37,7 @@ class Step(StrEnum):
     CHECKIN_TIME = "checkin_time"
     EQUIPMENT = "equipment"  # one toggle keyboard: equipment and gym experience, then Done
     HANGS = "hangs"  # how many bar hangs and when, in one answer
+    ACTIVITY = "activity"  # naming an activity the back gets in the way of (typed)
 
 
 # Steps stored by earlier versions (a question at a time), read as today's step.
@@ -305,7 +306,15 @@ STEPS: dict[Step, Spec] = {
     Step.HANGS: Spec(
         _hangs, buttons=frozenset(str(n) for n in HANG_SUGGESTIONS), typed=True, next=None
     ),
+    # Naming activities (services/function.py): typed, one per message, "That's all" ends it.
+    Step.ACTIVITY: Spec(lambda _p: activity_question(), buttons=frozenset(), typed=True),
 }
+
+
+def activity_question() -> Say:
+    """Name an activity, or end the list."""
+    done = Button(texts.BTN_FUNCTION_DONE, Action.ACTIVITY, ("done",))
+    return Say(texts.FUNCTION_NAME_ASK, ((done,),))
 
 
 def after_zone(person: Person) -> Step:

@@ -212,3 +212,49 @@ class UploadedFileRow(Base):
     name: Mapped[str] = mapped_column(String(120), primary_key=True)
     file_id: Mapped[str] = mapped_column(String(255))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# Function (the Patient-Specific Functional Scale, coach/function.py): the activities a
+# person's back gets in the way of, in their own words, and each week's 0-10 ratings.
+
+
+class ActivityRow(Base):
+    """An activity in the person's own typed words (health data, never logged); retiring
+    it stops the weekly question and keeps its ratings."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    chat_id: Mapped[int] = _person_fk(index=True)
+    name: Mapped[str] = mapped_column(Text)
+    added: Mapped[date] = mapped_column(Date)
+    retired: Mapped[date | None] = mapped_column(Date)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ActivityRatingRow(Base):
+    """An activity's 0-10 rating for one week (its Monday); re-rating the week replaces it."""
+
+    __tablename__ = "activity_ratings"
+    __table_args__ = (CheckConstraint("score BETWEEN 0 AND 10", name="score_range"),)
+
+    activity_id: Mapped[int] = mapped_column(
+        SurrogateKey,
+        ForeignKey("activities.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
+    chat_id: Mapped[int] = _person_fk(index=True)
+    score: Mapped[int] = mapped_column(SmallInteger)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ActivityInviteRow(Base):
+    """When the person was last invited to name their activities (asked again two weeks
+    after a "not now")."""
+
+    __tablename__ = "activity_invites"
+
+    chat_id: Mapped[int] = _person_fk(primary_key=True)
+    asked_on: Mapped[date] = mapped_column(Date)

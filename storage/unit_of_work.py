@@ -11,9 +11,11 @@ from typing import Any, Self
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from coach.function import Function
 from coach.model import History
 from storage.coordination import HandledUpdates, UploadedFiles, lock_person
 from storage.db import DEFAULT_URL, create_engine, sqlite_file, upgrade
+from storage.function import ActivitiesRepository
 from storage.people import PeopleRepository
 from storage.repositories import (
     FeedbackRepository,
@@ -130,6 +132,7 @@ class UnitOfWork:
         self.profiles = ProfileChangesRepository(session, dialect)
         self.handled = HandledUpdates(session, dialect)
         self.uploads = UploadedFiles(session, dialect)
+        self.activities = ActivitiesRepository(session, dialect)
 
     async def lock_person(self, chat_id: int) -> None:
         """Wait for, then hold until this unit ends, the person's turn: another worker's
@@ -164,6 +167,11 @@ class UnitOfWork:
         return History(
             profile=person.profile, ratings=ratings, feedback=feedback, profile_changes=changes
         )
+
+    async def function(self, chat_id: int) -> Function:
+        """The person's activities and their weekly ratings."""
+        activities = await self.activities.all(chat_id)
+        return Function(activities, await self.activities.ratings(chat_id))
 
 
 class Store:

@@ -103,6 +103,19 @@ SAMPLES: dict[str, object] = {
     "signs": red_flags.bullets(RedFlagGroup.EMERGENCY),
     "call": texts.RED_FLAGS_CALL["unknown"],
     "when": "Mon 3 Nov 14:05",
+    # The activities (coach/function.py): the person's own words, at their longest.
+    "score": 6,
+    "index": 2,
+    "first": 3,
+    "latest": 6,
+    "line": "tie my shoes: 3 → 6",
+    "list": "• pick up my daughter from her car seat without help\n• tie my shoes",
+    "question": "<b>sit through a whole film at the cinema without standing up</b>",
+    "change": "+3",
+    "verdict": "exceeds the detectable change",
+    "mdc": 2,
+    "changes": "tie my shoes: 3 → 6 (more than the scale's margin of error); "
+    "sit through a film: 5 → 6",
 }
 
 

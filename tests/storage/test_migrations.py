@@ -32,6 +32,9 @@ APP_TABLES = {
     "profile_changes",
     "handled_updates",
     "uploaded_files",
+    "activities",
+    "activity_ratings",
+    "activity_invites",
 }
 
 

@@ -143,6 +143,9 @@ async def fill(store: Store, chat_id: int) -> None:
         await uow.schedule.record(due, State.SENT, NOW)
         await uow.schedule.mark_hang(chat_id, date(2026, 3, 3), 0, "done", NOW)
         await uow.profiles.record(chat_id, date(2026, 3, 2), full_person(chat_id).profile, NOW)
+        shoes = await uow.activities.add(chat_id, "tie my shoes", date(2026, 3, 2), NOW)
+        await uow.activities.rate(chat_id, shoes.id, date(2026, 3, 2), 4, NOW)
+        await uow.activities.asked(chat_id, date(2026, 3, 2))
         await uow.commit()
 
 

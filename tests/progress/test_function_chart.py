@@ -1,0 +1,48 @@
+"""The activities' chart tells the truth: one line per rated activity, a gap for a week not
+rated, a retired activity dashed and named so, nothing for an activity never rated."""
+
+from __future__ import annotations
+
+import io
+import math
+from datetime import date
+
+from PIL import Image
+
+from coach import i18n, texts
+from coach.function import Activity, ActivityRating, by_week
+from conversations.function_chart import figure_of, render
+
+MON1, MON2, MON3 = date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16)
+SHOES = Activity(1, "tie my shoes", MON1)
+LIFT = Activity(2, "pick up my daughter", MON1, retired=MON3)
+NEVER = Activity(3, "garden", MON3)
+ACTIVITIES = (SHOES, LIFT, NEVER)
+RATINGS = (
+    ActivityRating(1, MON1, 3),
+    ActivityRating(2, MON1, 2),
+    ActivityRating(2, MON2, 4),
+    ActivityRating(1, MON3, 6),
+)
+
+
+def test_one_line_per_rated_activity_with_gaps_kept() -> None:
+    figure = figure_of(ACTIVITIES, by_week(ACTIVITIES, RATINGS))
+    (axes,) = figure.axes
+    lines = {str(line.get_label()): line for line in axes.get_lines()}
+    retired = texts.CHART_FUNCTION_RETIRED.format(name="pick up my daughter")
+    assert set(lines) == {"tie my shoes", retired}  # "garden" was never rated: no line
+    shoes = [float(y) for y in lines["tie my shoes"].get_ydata()]
+    assert shoes[0] == 3 and math.isnan(shoes[1]) and shoes[2] == 6  # week 2: a gap
+    lift = [float(y) for y in lines[retired].get_ydata()]
+    assert lift[:2] == [2, 4] and math.isnan(lift[2])
+    assert lines[retired].get_linestyle() == "--"
+    assert lines["tie my shoes"].get_linestyle() == "-"
+
+
+def test_it_renders_a_phone_sized_png_in_each_language() -> None:
+    for language in i18n.LANGUAGES:
+        with i18n.speaking(language):
+            png = render(ACTIVITIES, by_week(ACTIVITIES, RATINGS))
+        image = Image.open(io.BytesIO(png))
+        assert image.format == "PNG" and image.size == (1200, 750)
