@@ -431,6 +431,32 @@ EDITS_NOT_READ = (
 )
 DONT_UNDERSTAND = "I didn't understand that. /help lists what I can do."
 UNEXPECTED_TEXT = "I'm not waiting for a message right now. Try /checkin, /today or /help."
+# Typed words (coach/phrases.py): what each meaning answers.
+TYPED_WORSE = (
+    "Sorry it's hurting. How bad is it right now, 0 to 10? Today's plan follows your "
+    "rating, so a bad day gets a lighter plan."
+)
+TYPED_BETTER = "Good to hear. How does your back feel right now, 0 to 10?"
+TYPED_RATING_ASK = "Save {new}/10 as today's pain rating?"
+BTN_RATING_YES = "Yes, save {new}/10"
+BTN_RATING_NO = "No"
+RATING_NOT_SAVED = "Not saved. /checkin rates today whenever you like."
+TYPED_HANG_DONE = "Marked: your {time} bar hang is done. It counts toward today's plan."
+TYPED_DONE_PLAN = "Tap ✅ under each move you did, so it counts:"
+TYPED_DONE_NO_PLAN = "Rate today first, then tick off what you did in today's plan."
+TYPED_PAUSE_ASK = "Pause every reminder and check-in prompt until you send /resume?"
+BTN_PAUSE_YES = "Yes, pause"
+BTN_PAUSE_NO = "No, keep them"
+PAUSE_KEPT = "Reminders stay on."
+TYPED_OTHER = (
+    "I understand a pain rating (like “pain 4”), “worse”, “better”, “done”, “pause” and "
+    "“help”. How does your back feel right now?"
+)
+TYPED_OTHER_RATED = (
+    "I understand a pain rating (like “pain 4”), “worse”, “better”, “done”, “pause” and "
+    "“help”. /today shows today's plan, /help everything else."
+)
+TYPED_DURING_QUESTION = "Thanks for writing. This question takes an answer with its buttons:"
 ALREADY_REGISTERED = (
     "Welcome back! You're all set up, and your data is kept. /checkin to rate today, "
     "/help for everything else."

@@ -217,7 +217,7 @@ async def rerate(core: Core, chat_id: int, day: date | None, value: str) -> Outc
             return Outcome(toast=refusal)
         if not (value.isascii() and value.isdigit()) or int(value) > 10:
             old = await work.ratings.get(chat_id, core.today(person))
-            kept = texts.RERATE_KEPT.format(old=old.pain) if old else texts.NOT_NOW
+            kept = texts.RERATE_KEPT.format(old=old.pain) if old else texts.RATING_NOT_SAVED
             return Outcome(toast=kept, answered=True)
         messages = await rate(work, person, int(value))
         await work.save(person)

@@ -15,7 +15,7 @@ from coach import i18n, places, texts
 from coach.model import Equipment, Person, Profile, RedFlagGroup, SafetyEvent, SafetyEventKind
 from coach.model import Screening as ScreeningAnswers
 from coach.safety import Hold, clinician_cleared, hold, record_red_flag, record_screening
-from services import checkin
+from services import checkin, listen
 from services.core import Core
 from services.outcome import Keyboard, Message, Outcome, Say, hold_notice, pain_question
 from services.steps import (
@@ -45,20 +45,6 @@ from services.steps import (
 from services.unit import Work, unit
 
 MAX_TEXT = 200  # no answer the bot waits for is longer; longer messages change nothing
-NUMBER = re.compile(r"^\s*[-+]?\d+([.,]\d+)?\s*$")
-NUMBER_WORDS = {
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-}
 
 
 def zone_label(zone: str | None) -> str:
@@ -367,13 +353,9 @@ async def _typed(work: Work, person: Person, text: str) -> list[Message]:
         if times is None:
             return [Say(texts.HANGS_INVALID), question(person)]
         return _set_hang_times(work, person, times)
-    if person.step is not None:
-        return [question(person)]
-    if text.isascii() and text.isdigit() and 0 <= int(text) <= 10:
-        return await checkin.typed_rating(work, person, int(text))
-    if NUMBER.match(text) or text.lower() in NUMBER_WORDS:
-        return [Say(texts.PAIN_INVALID), pain_question(work.core.today(person))]
-    return [Say(texts.UNEXPECTED_TEXT)]
+    if person.step is not None:  # a question answered with its buttons
+        return [Say(texts.TYPED_DURING_QUESTION), question(person)]
+    return await listen.reply(work, person, text)
 
 
 async def location(core: Core, chat_id: int, latitude: float, longitude: float) -> Outcome:
