@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from coach import texts
 from coach.explain import Standing, condition_text
+from coach.milestones import week_story
 from coach.program import Program, default_program
 
 WEEK = 7
@@ -94,11 +95,14 @@ def caption(program: Program, at: Standing) -> str:
     return "\n".join([averages(at), stage, next_unlock(program, at)])
 
 
-def encouragement(at: Standing, sessions_this_week: int) -> str:
-    """One line grounded in the person's own numbers."""
+def encouragement(at: Standing, sessions_this_week: int, *, flared: bool = False) -> str:
+    """One line grounded in the person's own numbers (a week with a flare is no "well done
+    for keeping at it", whatever its sessions)."""
     week, last = at.week_average, at.last_week_average
     if week is not None and last is not None and last - week >= 1:
         return texts.CHEER_BETTER.format(drop=texts.decimal(last - week))
+    if flared:
+        return texts.CHEER_FLARE
     if sessions_this_week >= 3:
         return texts.CHEER_SESSIONS.format(sessions=sessions_this_week)
     if week is not None and last is not None and week - last >= 1:
@@ -109,7 +113,9 @@ def encouragement(at: Standing, sessions_this_week: int) -> str:
 
 
 def weekly_summary(program: Program, at: Standing) -> str:
-    """The Sunday summary: the caption's figures and one line of encouragement."""
+    """The Sunday summary: the week's figures, what happened in it (a stage earned or lost,
+    flares, the best day: ``milestones.week_story``), the caption's figures and one line of
+    encouragement."""
     week = [d for d in at.days if 0 <= (at.today - d.day).days < WEEK]
     sessions = sum(d.session for d in week)
     # Out of the days since sign-up when that is less than a week: "4 of 4 days", not "4 of 7".
@@ -119,7 +125,8 @@ def weekly_summary(program: Program, at: Standing) -> str:
         texts.WEEKLY_CHECKINS_SINCE.format(
             checkins=len(week), days=texts.plural(days, "day", after_of=True), sessions=sessions
         ),
+        *week_story(program, at, WEEK),
         caption(program, at),
-        encouragement(at, sessions),
+        encouragement(at, sessions, flared=any(d.flare for d in week)),
     ]
     return "\n".join(lines)

@@ -599,6 +599,9 @@ CHEER_SESSIONS = "{sessions} sessions this week. Well done for keeping at it."
 CHEER_HARDER = (
     "A harder week than the last. That happens; keep the moves gentle and don't push through pain."
 )
+CHEER_FLARE = (
+    "A week with a flare. That happens; keep the moves gentle and don't push through pain."
+)
 CHEER_RETURN = "A quiet week. Whenever you're ready, /checkin picks up right where you left off."
 CHEER_STEADY = "Steady week. Keep showing up: every check-in and hang counts."
 
@@ -784,3 +787,29 @@ WORDS = {
 }
 
 i18n.speak(__name__)
+
+# --- milestones: a stage earned or lost, a welcome back, what a week held ---------------------
+
+MILESTONE_NEXT = "Next: stage {stage} ({name}), in {days} at the soonest. Still needed: {needs}."
+MILESTONE_NEXT_NOW = "Next: stage {stage} ({name}). Still needed: {needs}."
+STAGE_EARNED = (
+    "🎉 <b>Stage {stage} earned: {name}</b>\n"
+    "Why: pain ≤ {pain} on {days} in a row{sessions}.\n"
+    "New in today's plan: {names}.\n"
+    "{next}"
+)
+STAGE_EARNED_SESSIONS = ", and stage-{stage} sessions: {count}"
+STAGE_LOST = "<b>Back to stage {stage} for now: {name}</b> (from stage {old}).\n{why}\n{next}"
+STAGE_LOST_WHY = {
+    "flare": "Why: a flare, {what}. Don't push through pain.",
+    "sustained": "Why: your pain has stayed higher than the stage above suits.",
+    "away": "Why: time away. You ease back in one stage lower.",
+}
+WELCOME_BACK = (
+    "👋 Welcome back: {days} since your last check-in. You are in stage {stage}: {name}. "
+    "Days in a row count again from today.\n{next}"
+)
+WEEK_EARNED = "⬆️ Stage {stage} earned on {day}: {name}."
+WEEK_LOST = "⬇️ Back to stage {stage} on {day}: {name}."
+WEEK_FLARES = "Flares this week: {flares}; the worst, {pain}/10 on {day}."
+WEEK_BEST = "Best day: {day}, pain {pain}/10."

@@ -7,9 +7,10 @@ from html import escape
 
 from coach import texts
 from coach.explain import standing, why_text
-from coach.model import Equipment, Feedback, History, MoveFeedback, Person
+from coach.milestones import stage_message, welcome_back
+from coach.model import Equipment, Feedback, History, MoveFeedback, Person, profile_on
 from coach.plan import Plan, plan_for
-from coach.rules import replay
+from coach.rules import Change, replay
 from coach.safety import Hold, escalation, hold, red_flags_answered_since, worse_again
 from services.access import registered
 from services.actions import Action
@@ -161,6 +162,7 @@ async def rate(work: Work, person: Person, pain: int) -> list[Message]:
         return [notice]
     core = work.core
     day = core.today(person)
+    before = await work.ratings.get(person.chat_id, day)
     await work.ratings.set(person.chat_id, day, pain, work.now)
     person.quiet = False  # an answer: check-in prompts may come again
     plan, history = await current_plan(work, person)
@@ -175,7 +177,8 @@ async def rate(work: Work, person: Person, pain: int) -> list[Message]:
     if await _red_flags_due(work, person, plan):
         person.step, person.step_data = Step.RF_EMERGENCY, {"then": "plan"}
         return [Say(texts.RED_FLAGS_HIGH_PAIN_FIRST.format(pain=pain)), question(person)]
-    return _with_notes(work, person, plan, history)
+    old = before.pain if before else None
+    return _with_notes(work, person, plan, history, old=old)
 
 
 async def plan_after_red_flags(work: Work, person: Person) -> list[Message]:
@@ -186,10 +189,16 @@ async def plan_after_red_flags(work: Work, person: Person) -> list[Message]:
     return _with_notes(work, person, plan, history)
 
 
-def _with_notes(work: Work, person: Person, plan: Plan, history: History) -> list[Message]:
-    """The plan, and what else the day's rating brings: daily check-ins again, escalation."""
+def _with_notes(
+    work: Work, person: Person, plan: Plan, history: History, *, old: int | None = None
+) -> list[Message]:
+    """The plan, and what else the day's rating brings: a welcome back, a stage earned or
+    lost, daily check-ins again, escalation. ``old``: the rating it replaced, if any."""
     program = work.core.program
-    messages: list[Message] = [ShowPlan(plan, history.feedback)]
+    messages: list[Message] = [
+        ShowPlan(plan, history.feedback),
+        *_milestones(work, plan, history, old),
+    ]
     if person.checkin_weekly and not plan.maintenance:
         person.checkin_weekly = False  # rebuilding after a flare needs daily check-ins
         messages.append(Say(texts.BACK_TO_DAILY))
@@ -204,6 +213,27 @@ def _with_notes(work: Work, person: Person, plan: Plan, history: History) -> lis
         person.escalation_suggested_on = plan.day
         messages.append(Say(texts.ESCALATE[reason.value], alone=True))
     return messages
+
+
+WELCOME_BACK_AFTER = 3  # days without a check-in, then a welcome back
+
+
+def _milestones(work: Work, plan: Plan, history: History, old: int | None) -> list[Message]:
+    """A welcome back after days away (at the day's first rating), and a stage earned or
+    lost today (again only if a new rating changed it): each a short message of its own."""
+    if old == plan.pain:
+        return []
+    program = work.core.program
+    at = standing(program, history, plan.day)
+    said: list[Message] = []
+    earlier = [r.day for r in history.ratings if r.day < plan.day]
+    away = (plan.day - max(earlier)).days - 1 if earlier else 0
+    if old is None and away >= WELCOME_BACK_AFTER and plan.change is not Change.AWAY:
+        said.append(Say(welcome_back(program, at, away + 1), alone=True))
+    stage = stage_message(program, at, profile_on(history, plan.day))
+    if stage is not None:
+        said.append(Say(stage, alone=True))
+    return said
 
 
 async def rerate(core: Core, chat_id: int, day: date | None, value: str) -> Outcome:

@@ -53,6 +53,7 @@ SAMPLES: dict[str, object] = {
     "name": "Reverse Hyper",
     "day": "Mon 3 Nov",
     "what": "pain 7/10, up from the usual 3",
+    "why": "Why: a flare, pain 7/10, up from the usual 3. Don't push through pain.",
     "needs": "a resistance band or a cable machine",
     "cap": 3,
     "days": 14,
