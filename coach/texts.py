@@ -352,15 +352,17 @@ PLAN_FOOTER = (
 )
 PLAN_DONE_COUNT = "Done: {done} of {total}."
 PLAN_OURS_MARK = "*"
-PLAN_OURS_NOTE = "* Back Coach's dose."
-PLAN_TIPS_NOTE = "Tips: Back Coach's."
+PLAN_OURS_NOTE = "* Back Coach's dose (the article gives none)."
+PLAN_TIPS_NOTE = "Tips in italics: Back Coach's words; ❓ How has the article's cues."
 PLAN_GROUP = {
     "rest": "Rests today: {names} (the lifts are every other day).",
     "pain_rest": "Rests today: {names} (the lifts wait for a day with pain ≤ {pain_max}).",
     "left_out": "Left out: {names} (made it worse; back {until}; ↩️ undoes).",
     "no_equipment": "Not possible: {names} (needs {equipment}).",
+    "no_equipment_many": (
+        "Not possible with your equipment: {names} (/exercises says what each needs)."
+    ),
 }
-PLAN_NEW_CUES = "New, so in full this once:"
 STATUS_NOTE = {
     "gentle": "You said hangs made it worse: shorter holds for now.",
     "rest": "Rests today: the lifts are every other day.",
@@ -374,13 +376,18 @@ BTN_DONE = "✅"
 BTN_DONE_ALREADY = "✔️"
 # An answered question turns into its answer: the button chosen comes first.
 CHOSEN = "✔️ <b>{label}</b>"
-BTN_WORSE = "😣"
+BTN_WORSE = "😣 Worse"
+BTN_WORSE_PICK = "😣 Worse…"
+BTN_HOW_PICK = "❓ How…"
+PICK_WORSE = "Which move made the pain worse?"
+PICK_HOW = "How to do which move?"
 BTN_UNDO = "↩️"
 PLAN_MARK_DONE = "✅"
 PLAN_MARK_TODO = "▫️"
-BTN_HOW = "❓"
+BTN_HOW = "❓ How"
 BTN_DOSE = {"easy": "Easy", "right": "Right", "hard": "Hard"}
 DOSE_ACK = "Noted: {name} felt {what}. Two Easy in a row move it up a level; Hard moves it down."
+DOSE_ACK_AGAIN = "Noted: {name}, {what}."
 DOSE_ONLY_AFTER_DONE = "Press ✅ first: how it felt counts for a move you did today."
 DONE_ACK = "Nice work: {name} done."
 DONE_ALREADY = "Already marked done today."

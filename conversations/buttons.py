@@ -97,6 +97,10 @@ async def _delete(deps: Deps, chat: int, p: Payload) -> Outcome:
     return await data.delete(deps, chat, confirmed=p.args == ("yes",))
 
 
+async def _pick(deps: Deps, chat: int, p: Payload) -> Outcome:
+    return await checkin.pick(deps, chat, p.day(), p.args[1] if len(p.args) == 2 else "")
+
+
 async def _settings(deps: Deps, chat: int, p: Payload) -> Outcome:
     return await settings.settings_button(deps, chat, p.args[0] if p.args else "")
 
@@ -116,6 +120,7 @@ ROUTES: dict[Action, Route] = {
     Action.SETTINGS: _settings,
     Action.RERATE: _rerate,
     Action.DOSE: _dose,
+    Action.PICK: _pick,
 }
 
 
@@ -303,7 +308,7 @@ async def _redraw_plan(ctx: Ctx, chat: int, query: CallbackQuery, view: ShowPlan
     markup = plan_keyboard(ctx.deps.signer, chat, view.plan, view.feedback)
     try:
         await query.edit_message_text(
-            plan_text(ctx.deps.program, view.plan, view.feedback),
+            plan_text(ctx.deps.program, view.plan, view.feedback, legend=view.legend),
             parse_mode="HTML",
             reply_markup=markup,
         )

@@ -24,6 +24,7 @@ class Action(StrEnum):
     RERATE = "rr"  # the answer to "change today's rating?" after a typed number
     DOSE = "dl"  # how a done move felt: easy, right or hard (moves its dose level)
     LANGUAGE = "lg"  # the language Back Coach speaks to the person
+    PICK = "pk"  # a plan's "Worse…" or "How…": which move? (with many moves in the plan)
 
 
 PLAN_FEEDBACK = frozenset({Action.DONE, Action.WORSE, Action.UNDO})

@@ -66,7 +66,16 @@ async def plan_messages(work: Work, person: Person) -> list[Message]:
     plan, history = await current_plan(work, person)
     if plan is None:
         return [Say(texts.NO_CHECKIN_TODAY), pain_question(work.core.today(person))]
-    return [ShowPlan(plan, history.feedback)]
+    return [ShowPlan(plan, history.feedback, legend=True)]
+
+
+LEGEND_DAYS = 3  # check-in days whose plans say what the marks and buttons mean
+
+
+def show(plan: Plan, history: History) -> ShowPlan:
+    """The plan, with its legend in the person's first days."""
+    first_days = len({r.day for r in history.ratings}) <= LEGEND_DAYS
+    return ShowPlan(plan, history.feedback, legend=first_days)
 
 
 async def checkin(core: Core, chat_id: int) -> Outcome:
@@ -121,7 +130,7 @@ async def exercises(core: Core, chat_id: int) -> Outcome:
 async def plan_view(work: Work, person: Person) -> ShowPlan | None:
     """Today's plan as it stands now, to redraw a plan message (None without one)."""
     plan, history = await current_plan(work, person)
-    return ShowPlan(plan, history.feedback) if plan else None
+    return show(plan, history) if plan else None
 
 
 def stale(core: Core, person: Person, day: date | None) -> str | None:
@@ -196,7 +205,7 @@ def _with_notes(
     lost, daily check-ins again, escalation. ``old``: the rating it replaced, if any."""
     program = work.core.program
     messages: list[Message] = [
-        ShowPlan(plan, history.feedback),
+        show(plan, history),
         *_milestones(work, plan, history, old),
     ]
     if person.checkin_weekly and not plan.maintenance:
@@ -360,9 +369,34 @@ async def dose_feedback(
         today_ = core.today(person)
         if not await work.feedback.exists(chat_id, MoveFeedback(today_, slug, Feedback.DONE)):
             return Outcome(toast=texts.DOSE_ONLY_AFTER_DONE)
+        feelings = set(DOSE_KINDS.values())
+        history = await work.uow.history(chat_id)
+        felt_before = any(f.kind in feelings for f in history.feedback)
         await work.feedback.add(chat_id, MoveFeedback(today_, slug, feeling), work.now)
         await work.commit()
         view = await plan_view(work, person)
     name = core.program.move(slug).name
-    toast = texts.DOSE_ACK.format(name=name, what=texts.BTN_DOSE[kind].lower())
+    # The rule is said the first time; after that a short toast, not an alert to dismiss.
+    template = texts.DOSE_ACK_AGAIN if felt_before else texts.DOSE_ACK
+    toast = template.format(name=name, what=texts.BTN_DOSE[kind].lower())
     return Outcome(toast=toast, redraw_plan=view)
+
+
+async def pick(core: Core, chat_id: int, day: date | None, what: str) -> Outcome:
+    """A plan's *Worse…* or *How…* (a plan with many moves): which move, as buttons."""
+    if what not in ("wr", "hw"):
+        return Outcome(toast=texts.INVALID_BUTTON)
+    async with unit(core) as work:
+        person, refusal = await _on_todays_plan(work, chat_id, day)
+        if person is None:
+            return refusal
+        plan, _history = await current_plan(work, person)
+    if plan is None:
+        return Outcome(toast=texts.NOT_NOW)
+    moves = [i.move for i in plan.items if i.actionable]
+    if what == "wr":
+        rows = tuple((Button(f"😣 {m.name}", Action.WORSE, (plan.day, m.slug)),) for m in moves)
+        return Outcome([Say(texts.PICK_WORSE, rows)])
+    rows = tuple((Button(f"❓ {m.name}", Action.HOW, (m.slug,)),) for m in moves)
+    legend = f"{texts.PLAN_FOOTER}\n<i>{texts.PLAN_TIPS_NOTE}</i>"  # what the plan's marks mean
+    return Outcome([Say(f"{texts.PICK_HOW}\n\n{legend}", rows)])

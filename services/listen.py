@@ -10,7 +10,7 @@ from coach.phrases import Meaning, understand
 from coach.schedule import Kind, State
 from services import checkin
 from services.actions import Action
-from services.outcome import Button, Message, Say, ShowPlan, pain_question
+from services.outcome import Button, Message, Say, pain_question
 from services.unit import Work
 
 # A hang reminder that may have reached the person: "done" marks it.
@@ -78,7 +78,7 @@ async def _done(work: Work, person: Person) -> list[Message]:
     plan, history = await checkin.current_plan(work, person)
     if plan is None:
         return [pain_question(today, texts.TYPED_DONE_NO_PLAN)]
-    return [Say(texts.TYPED_DONE_PLAN), ShowPlan(plan, history.feedback)]
+    return [Say(texts.TYPED_DONE_PLAN), checkin.show(plan, history)]
 
 
 def _pause_question(person: Person) -> Say:
