@@ -32,9 +32,17 @@ class Series:
         return sum(p is not None for p in self.pain)
 
 
-def series(at: Standing, window: int, program: Program | None = None) -> Series:
+def series(
+    at: Standing,
+    window: int,
+    program: Program | None = None,
+    hangs: frozenset[date] = frozenset(),
+) -> Series:
     """The last ``window`` days up to ``at.today``, from the first check-in at the earliest:
     a person who joined 3 days ago gets 3 days, not weeks of blank before they signed up.
+
+    A day is marked when its plan was done: a session, or at stage 1 (the bar hang alone,
+    which no session counts) a day in ``hangs``, the days the hang was done.
 
     The stage names come from ``program``; without one, from the shipped program when it is
     the one ``at`` was worked out with (same name for the stage today), else none."""
@@ -51,7 +59,7 @@ def series(at: Standing, window: int, program: Program | None = None) -> Series:
         days.append(day)
         pain.append(found.pain if found else None)
         stages.append(stage)
-        sessions.append(bool(found and found.session))
+        sessions.append(bool(found and (found.session or (found.stage == 1 and day in hangs))))
     names = _stage_names(at, program)
     return Series(tuple(days), tuple(pain), tuple(stages), tuple(sessions), names)
 
@@ -89,10 +97,27 @@ def next_unlock(program: Program, at: Standing) -> str:
     return texts.PROGRESS_NEXT.format(stage=at.next_stage, needs="; ".join(missing))
 
 
-def caption(program: Program, at: Standing) -> str:
-    """The chart's caption: this week vs last, the stage, what unlocks the next."""
+def caption(program: Program, at: Standing, shown: Series | None = None) -> str:
+    """The chart's caption: the period shown (when given), this week vs last, the stage,
+    what unlocks the next."""
     stage = texts.WHY_STAGE.format(stage=at.stage, name=at.stage_name)
-    return "\n".join([averages(at), stage, next_unlock(program, at)])
+    lines = [averages(at), stage, next_unlock(program, at)]
+    return "\n".join([period(shown), *lines] if shown is not None else lines)
+
+
+def period(shown: Series) -> str:
+    """The period a chart shows in figures: its days, check-ins, days done, pain."""
+    pain = [p for p in shown.pain if p is not None]
+    if not pain:
+        return texts.PROGRESS_PERIOD_EMPTY.format(days=texts.plural(len(shown.days), "day"))
+    return texts.PROGRESS_PERIOD.format(
+        days=texts.plural(len(shown.days), "day"),
+        checkins=len(pain),
+        done=sum(shown.session),
+        week=texts.decimal(round(sum(pain) / len(pain), 1)),
+        low=min(pain),
+        high=max(pain),
+    )
 
 
 def encouragement(at: Standing, sessions_this_week: int, *, flared: bool = False) -> str:

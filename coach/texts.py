@@ -586,6 +586,11 @@ SETTINGS_TITLE = (
 
 # --- Progress -------------------------------------------------------------------------------
 
+PROGRESS_PERIOD = (
+    "Last {days}: check-ins: {checkins} · day's plan done: {done} · average pain {week}/10 "
+    "(lowest {low}, highest {high})."
+)
+PROGRESS_PERIOD_EMPTY = "Last {days}: no check-ins."
 PROGRESS_NO_WEEK = "No check-ins this week yet."
 # {week}, {last}, {drop}: figures with one decimal, written by texts.decimal ("3,4" in Russian).
 PROGRESS_WEEK = "Average pain this week: {week}/10."
@@ -598,7 +603,7 @@ PROGRESS_TOO_FEW = (
 PROGRESS_USAGE = "Use /progress for the last 30 days, or /progress 90 (any number from 7 to 365)."
 CHART_TITLE = "Your back over the last {days}"
 CHART_PAIN = "Pain (0–10)"
-CHART_SESSION = "Session done"
+CHART_SESSION = "Day's plan done"
 CHART_STAGE = "Stage {stage}"
 WEEKLY_TITLE = "<b>Your week with Back Coach</b>"
 CHEER_BETTER = "Your average pain is {drop} points lower than last week."

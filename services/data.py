@@ -9,7 +9,7 @@ from html import escape
 from coach import i18n, texts
 from coach.explain import standing
 from coach.export import Everything, rows, to_csv
-from coach.model import Person
+from coach.model import Feedback, Person
 from coach.progress import Series, caption, series
 from services.access import registered
 from services.actions import Action
@@ -59,9 +59,11 @@ async def progress(core: Core, chat_id: int, args: list[str]) -> Chart | Outcome
     if len(history.ratings) < 2:
         return Outcome([Say(texts.PROGRESS_TOO_FEW)])
     at = standing(core.program, history, core.today(person))
-    return Chart(
-        series(at, window, core.program), escape(caption(core.program, at))[:CAPTION_LIMIT]
+    hangs = frozenset(
+        f.day for f in history.feedback if f.move == "bar_hang" and f.kind is Feedback.DONE
     )
+    shown = series(at, window, core.program, hangs)
+    return Chart(shown, escape(caption(core.program, at, shown))[:CAPTION_LIMIT])
 
 
 @dataclass(frozen=True, slots=True)

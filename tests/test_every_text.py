@@ -53,6 +53,8 @@ SAMPLES: dict[str, object] = {
     "name": "Reverse Hyper",
     "day": "Mon 3 Nov",
     "what": "pain 7/10, up from the usual 3",
+    "low": 1,
+    "high": 9,
     "why": "Why: a flare, pain 7/10, up from the usual 3. Don't push through pain.",
     "needs": "a resistance band or a cable machine",
     "cap": 3,
