@@ -188,8 +188,8 @@ CONSENT_DECLINED = (
 )
 SCREENING_ASK = (
     "A few safety questions first. Do any of these apply to you: pregnancy, spinal surgery in "
-    "the last 6 months, diagnosed osteoporosis, or being under 18? Tap each one that does, "
-    "then <b>Done</b>; or <b>None of these</b>."
+    "the last 6 months, diagnosed osteoporosis, or being under 18? Tap each one that does "
+    "(a <b>Done</b> button then appears), or <b>None of these</b>."
 )
 TOGGLE_ON = "☑️"
 TOGGLE_OFF = "⬜"
@@ -403,7 +403,7 @@ WORSE_AGAIN = (
 )
 UNDO_ACK = "Undone: {name} is back in your plan."
 NOTHING_TO_UNDO = "There is nothing to undo for that move."
-STALE_BUTTON = "That button is from {day}. Here is today: use /checkin or /today."
+STALE_BUTTON = "That button is from {day}. For today, use /checkin or /today."
 INVALID_BUTTON = "That button isn't valid any more. Use /today for today's plan."
 BUSY_PLAN = (
     "Saved: {pain}/10. So many people are checking in right now that your plan would be slow "
@@ -547,6 +547,8 @@ REMINDER_HANG = (
     "back relax (Cavaliere)."
 )
 REMINDER_HANG_GENTLE = "⏰ Bar hang time: a shorter one today, {what}, feet firmly on the ground."
+# The shortest level names the feet itself.
+REMINDER_HANG_SHORTEST = "⏰ Bar hang time: a shorter one today, {what}."
 STILL_THERE = (
     "Still there? I've asked about your back for a few days without an answer, so I'll stop "
     "asking for now. Whenever you want to pick up again, send /checkin: your progress is kept."
@@ -576,8 +578,8 @@ BTN_CHANGE_ZONE = "Change time zone"
 BTN_CHANGE_EQUIPMENT = "Change equipment"
 BTN_CHECKIN_WEEKLY = "Check in weekly"
 BTN_CHECKIN_DAILY = "Check in daily"
-BTN_WEEKLY_ON = "Weekly summary: on"
-BTN_WEEKLY_OFF = "Weekly summary: off"
+BTN_WEEKLY_ON = "Turn summary on"
+BTN_WEEKLY_OFF = "Turn summary off"
 SETTINGS_TITLE = (
     "<b>Settings</b>\nTime zone: {zone}\nCheck-in prompt: {checkin} ({often})\n"
     "Bar hangs: {hangs}\n"

@@ -190,8 +190,9 @@ class Hang(ReminderKind):
         )
         hang = program.move("bar_hang")
         level = hang_level(program, history.feedback, delivery.day)
+        gentle = texts.REMINDER_HANG_SHORTEST if level == 1 else texts.REMINDER_HANG_GENTLE
         text = (
-            texts.REMINDER_HANG_GENTLE.format(what=hang.levels[level - 1])
+            gentle.format(what=hang.levels[level - 1])
             if level < hang.top_level
             else texts.REMINDER_HANG
         )

@@ -99,11 +99,12 @@ def goto(work: Work, person: Person, step: Step | None) -> list[Message]:
 def after(work: Work, person: Person, step: Step, said: str | None = None) -> list[Message]:
     """After answering ``step``: the next step, or the end of a change from /settings,
     with the new value said back (by default "Saved.", in the person's language)."""
-    said = said or texts.SAVED
     if person.registered and STEPS[step].ends_change:
         person.step, person.step_data = None, {}
-        return [Say(said)]
-    return goto(work, person, STEPS[step].next)
+        return [Say(said or texts.SAVED)]
+    # During set-up a typed or chosen value is said back before the next question.
+    following = STEPS[step].next
+    return ([Say(said)] if said and following else []) + goto(work, person, following)
 
 
 def finish(work: Work, person: Person) -> list[Message]:
@@ -414,7 +415,8 @@ def _set_zone(work: Work, person: Person, zone: str, *, fixed: bool = False) -> 
         messages.append(Say(texts.TIMEZONE_FIXED))
     if not person.registered:
         return messages + goto(work, person, after_zone(person))
-    return messages + after(work, person, Step.TIMEZONE)
+    settled = after(work, person, Step.TIMEZONE)  # "Time zone set" says it: no "Saved." too
+    return messages + [m for m in settled if not (isinstance(m, Say) and m.text == texts.SAVED)]
 
 
 def _set_checkin_time(work: Work, person: Person, chosen: time) -> list[Message]:
