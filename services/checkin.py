@@ -232,12 +232,15 @@ def _milestones(work: Work, plan: Plan, history: History, old: int | None) -> li
     lost today (again only if a new rating changed it): each a short message of its own."""
     if old == plan.pain:
         return []
+    earlier = [r.day for r in history.ratings if r.day < plan.day]
+    away = (plan.day - max(earlier)).days - 1 if earlier else 0
+    welcome = old is None and away >= WELCOME_BACK_AFTER and plan.change is not Change.AWAY
+    if not welcome and plan.change is None:  # most days: nothing to replay again
+        return []
     program = work.core.program
     at = standing(program, history, plan.day)
     said: list[Message] = []
-    earlier = [r.day for r in history.ratings if r.day < plan.day]
-    away = (plan.day - max(earlier)).days - 1 if earlier else 0
-    if old is None and away >= WELCOME_BACK_AFTER and plan.change is not Change.AWAY:
+    if welcome:
         said.append(Say(welcome_back(program, at, away + 1), alone=True))
     stage = stage_message(program, at, profile_on(history, plan.day))
     if stage is not None:
