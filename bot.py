@@ -347,6 +347,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--database", type=Path, help="the console's database file (default console-data/)"
     )
+    parser.add_argument(
+        "--language", help="the console person's Telegram app language (en, ru, es, es-MX…)"
+    )
     args = parser.parse_args(argv)
     try:
         i18n.check()
@@ -364,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
             logging.getLogger(noisy).setLevel(logging.WARNING)
         from console import run_console
 
-        asyncio.run(run_console(args.date, args.database))
+        asyncio.run(run_console(args.date, args.database, args.language))
         return 0
     try:
         settings = Settings()

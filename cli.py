@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     console = commands.add_parser("console", help="chat with the bot in this terminal")
     console.add_argument("--date", type=date.fromisoformat, help="the first day (YYYY-MM-DD)")
     console.add_argument("--database", type=Path, help="the console's database file")
+    console.add_argument("--language", help="the person's Telegram app language (en, ru, es)")
     commands.add_parser("migrate", help="bring the database to the newest schema")
     commands.add_parser("check-config", help="check the settings and say what was found")
     commands.add_parser("healthcheck", help="ask the running bot's /healthz (exit 0: healthy)")
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "console":
         extra = [f"--date={args.date}"] if args.date else []
         extra += [f"--database={args.database}"] if args.database else []
+        extra += [f"--language={args.language}"] if args.language else []
         return bot.main(["--console", *extra])
     if args.command == "migrate":
         return migrate()

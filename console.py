@@ -1,7 +1,8 @@
 """``bot.py --console``: the real bot in a terminal, talking to the local emulator.
 
 Same Application, handlers, database code and rules as in Telegram; the emulator stands in
-for Telegram on 127.0.0.1, and a clock the person moves with ``:next-day`` stands in for time.
+for Telegram on 127.0.0.1, and a clock the person moves with ``:next-day`` and ``:at HH:MM``
+stands in for time; ``--language`` sets the person's Telegram app language.
 No token and no network are needed. The console keeps its own database file, and its clock
 in ``clock.txt`` next to it, so a restart continues the same day.
 """
@@ -69,10 +70,31 @@ def clock_line(clock: ManualClock, zone: str) -> str:
 async def next_morning(app: BackCoachApplication, clock: ManualClock, database: Path) -> str:
     """Move the clock to 08:00 the next local morning, running every reminder due on the
     way, and keep it."""
-    store = app.deps.store
     zone = await person_zone(app)
     tomorrow = clock.now().astimezone(load_zone(zone)).date() + timedelta(days=1)
     target = datetime.combine(tomorrow, MORNING, tzinfo=load_zone(zone)).astimezone(UTC)
+    return await move_to(app, clock, database, target)
+
+
+async def at_time(
+    app: BackCoachApplication, clock: ManualClock, database: Path, wanted: time
+) -> str:
+    """Move the clock on to the next ``wanted`` local time (today if it is still to come,
+    else tomorrow), running every reminder due on the way: a hang reminder comes on its
+    own day, and its Snooze works."""
+    zone = load_zone(await person_zone(app))
+    local = clock.now().astimezone(zone)
+    target = datetime.combine(local.date(), wanted, tzinfo=zone)
+    if target <= local:
+        target = datetime.combine(local.date() + timedelta(days=1), wanted, tzinfo=zone)
+    return await move_to(app, clock, database, target.astimezone(UTC))
+
+
+async def move_to(
+    app: BackCoachApplication, clock: ManualClock, database: Path, target: datetime
+) -> str:
+    """Move the clock on to ``target``, running every reminder due on the way."""
+    store = app.deps.store
     dispatcher = app.dispatcher
     for _ in range(MAX_TICKS):
         async with store.unit() as uow:
@@ -88,14 +110,19 @@ async def next_morning(app: BackCoachApplication, clock: ManualClock, database: 
     return clock_line(clock, await person_zone(app))
 
 
-async def run_console(start: date | None, database: Path | None) -> None:
-    """Chat with the bot in this terminal until :quit or end of input."""
+async def run_console(
+    start: date | None, database: Path | None, language: str | None = None
+) -> None:
+    """Chat with the bot in this terminal until :quit or end of input; ``language``: the
+    language of the person's Telegram app (which /start takes, if Back Coach speaks it)."""
     token = f"{secrets.randbelow(10**9) + 10**9}:console-{secrets.token_urlsafe(16)}"
     database = database or CONSOLE_DIR / "console.sqlite3"
     database.parent.mkdir(parents=True, exist_ok=True)
     clock, continued = start_clock(database, start)
     await asyncio.to_thread(places.warm_up)  # the city index, before the first question
     async with BotApiEmulator(token) as emu:
+        if language:
+            emu.add_user(USER_ID, language_code=language)
         settings = Settings(
             telegram_bot_token=SecretStr(token),
             telegram_base_url=emu.base_url,
@@ -109,6 +136,7 @@ async def run_console(start: date | None, database: Path | None) -> None:
             emu,
             files=database.parent / "files",
             next_day=lambda: next_morning(app, clock, database),
+            at=lambda wanted: at_time(app, clock, database, wanted),
         )
         try:
             async with app:

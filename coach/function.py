@@ -11,7 +11,7 @@ the activities' ratings.
     1995;47(4):258-263.
 
 How large a change has to be before it is more than the measure's own noise, as printed
-with the scale (Stratford et al. 1995): a minimal detectable change (90% confidence) of
+with the scale (Stratford et al. 1995): a minimal detectable change (90 percent confidence) of
 2 points for the average score and 3 points for a single activity's score. For chronic low
 back pain, Maughan & Lewis (Eur Spine J 2010;19:1484-1494) put the minimal clinically
 important difference of the PSFS at 1.4 points (from the standard error of measurement, in
@@ -31,7 +31,7 @@ from typing import Final
 MAX_ACTIVITIES: Final = 3  # at most three activities at a time (the scale's own "up to 3")
 MAX_NAME: Final = 60  # characters of an activity's name, in the person's own words
 SCORES: Final = range(11)  # 0 unable … 10 able as before
-# Minimal detectable changes at 90% confidence (Stratford et al. 1995).
+# Minimal detectable changes at 90 percent confidence (Stratford et al. 1995).
 MDC_ACTIVITY: Final = 3
 MDC_AVERAGE: Final = 2
 # Minimal clinically important difference in chronic low back pain (Maughan & Lewis 2010),

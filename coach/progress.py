@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from coach import texts
 from coach.explain import Standing, condition_text
+from coach.milestones import week_story
 from coach.program import Program, default_program
 
 WEEK = 7
@@ -31,9 +32,17 @@ class Series:
         return sum(p is not None for p in self.pain)
 
 
-def series(at: Standing, window: int, program: Program | None = None) -> Series:
+def series(
+    at: Standing,
+    window: int,
+    program: Program | None = None,
+    hangs: frozenset[date] = frozenset(),
+) -> Series:
     """The last ``window`` days up to ``at.today``, from the first check-in at the earliest:
     a person who joined 3 days ago gets 3 days, not weeks of blank before they signed up.
+
+    A day is marked when its plan was done: a session, or at stage 1 (the bar hang alone,
+    which no session counts) a day in ``hangs``, the days the hang was done.
 
     The stage names come from ``program``; without one, from the shipped program when it is
     the one ``at`` was worked out with (same name for the stage today), else none."""
@@ -50,7 +59,7 @@ def series(at: Standing, window: int, program: Program | None = None) -> Series:
         days.append(day)
         pain.append(found.pain if found else None)
         stages.append(stage)
-        sessions.append(bool(found and found.session))
+        sessions.append(bool(found and (found.session or (found.stage == 1 and day in hangs))))
     names = _stage_names(at, program)
     return Series(tuple(days), tuple(pain), tuple(stages), tuple(sessions), names)
 
@@ -88,17 +97,37 @@ def next_unlock(program: Program, at: Standing) -> str:
     return texts.PROGRESS_NEXT.format(stage=at.next_stage, needs="; ".join(missing))
 
 
-def caption(program: Program, at: Standing) -> str:
-    """The chart's caption: this week vs last, the stage, what unlocks the next."""
+def caption(program: Program, at: Standing, shown: Series | None = None) -> str:
+    """The chart's caption: the period shown (when given), this week vs last, the stage,
+    what unlocks the next."""
     stage = texts.WHY_STAGE.format(stage=at.stage, name=at.stage_name)
-    return "\n".join([averages(at), stage, next_unlock(program, at)])
+    lines = [averages(at), stage, next_unlock(program, at)]
+    return "\n".join([period(shown), *lines] if shown is not None else lines)
 
 
-def encouragement(at: Standing, sessions_this_week: int) -> str:
-    """One line grounded in the person's own numbers."""
+def period(shown: Series) -> str:
+    """The period a chart shows in figures: its days, check-ins, days done, pain."""
+    pain = [p for p in shown.pain if p is not None]
+    if not pain:
+        return texts.PROGRESS_PERIOD_EMPTY.format(days=texts.plural(len(shown.days), "day"))
+    return texts.PROGRESS_PERIOD.format(
+        days=texts.plural(len(shown.days), "day"),
+        checkins=len(pain),
+        done=sum(shown.session),
+        week=texts.decimal(round(sum(pain) / len(pain), 1)),
+        low=min(pain),
+        high=max(pain),
+    )
+
+
+def encouragement(at: Standing, sessions_this_week: int, *, flared: bool = False) -> str:
+    """One line grounded in the person's own numbers (a week with a flare is no "well done
+    for keeping at it", whatever its sessions)."""
     week, last = at.week_average, at.last_week_average
     if week is not None and last is not None and last - week >= 1:
         return texts.CHEER_BETTER.format(drop=texts.decimal(last - week))
+    if flared:
+        return texts.CHEER_FLARE
     if sessions_this_week >= 3:
         return texts.CHEER_SESSIONS.format(sessions=sessions_this_week)
     if week is not None and last is not None and week - last >= 1:
@@ -109,7 +138,9 @@ def encouragement(at: Standing, sessions_this_week: int) -> str:
 
 
 def weekly_summary(program: Program, at: Standing) -> str:
-    """The Sunday summary: the caption's figures and one line of encouragement."""
+    """The Sunday summary: the week's figures, what happened in it (a stage earned or lost,
+    flares, the best day: ``milestones.week_story``), the caption's figures and one line of
+    encouragement."""
     week = [d for d in at.days if 0 <= (at.today - d.day).days < WEEK]
     sessions = sum(d.session for d in week)
     # Out of the days since sign-up when that is less than a week: "4 of 4 days", not "4 of 7".
@@ -119,7 +150,8 @@ def weekly_summary(program: Program, at: Standing) -> str:
         texts.WEEKLY_CHECKINS_SINCE.format(
             checkins=len(week), days=texts.plural(days, "day", after_of=True), sessions=sessions
         ),
+        *week_story(program, at, WEEK),
         caption(program, at),
-        encouragement(at, sessions),
+        encouragement(at, sessions, flared=any(d.flare for d in week)),
     ]
     return "\n".join(lines)

@@ -153,15 +153,14 @@ PLAN_REASON = {
     "no_bar": (
         "Stage 1 starts with the bar hang, and you have no bar yet. Back Coach's adaptation: "
         "meanwhile, the gentlest of the article's next moves that your equipment allows. A bar "
-        "adds the hang, which lets the lower back relax and decompress (the article): any "
-        "sturdy bar you can hang from with your feet on the ground works. Add it in /settings."
+        "adds the hang, which lets the lower back relax and decompress (the article). Add it "
+        "in /settings."
     ),
     "no_bar_none": (
         "Stage 1 starts with the bar hang, and you have no bar yet, nor the band, cable or "
         "bench of the article's next moves. A bar adds the hang, which lets the lower back "
-        "relax and decompress (the article): any sturdy bar you can hang from with your feet "
-        "on the ground works. Add it in /settings. Meanwhile keep moving: the article's advice "
-        "is to work through back pain, not to rest it out."
+        "relax and decompress (the article). Add it in /settings. Meanwhile keep moving: the "
+        "article's advice is to work through back pain, not to rest it out."
     ),
     "rest": "Stage {stage}: {name}. The lifts rest today (every other day).",
     "same": "Stage {stage}: {name}.",
@@ -215,8 +214,8 @@ CONSENT_DECLINED = (
 )
 SCREENING_ASK = (
     "A few safety questions first. Do any of these apply to you: pregnancy, spinal surgery in "
-    "the last 6 months, diagnosed osteoporosis, or being under 18? Tap each one that does, "
-    "then <b>Done</b>; or <b>None of these</b>."
+    "the last 6 months, diagnosed osteoporosis, or being under 18? Tap each one that does "
+    "(a <b>Done</b> button then appears), or <b>None of these</b>."
 )
 TOGGLE_ON = "☑️"
 TOGGLE_OFF = "⬜"
@@ -472,8 +471,8 @@ PLAN_FOOTER = (
 )
 PLAN_DONE_COUNT = "Done: {done} of {total}."
 PLAN_OURS_MARK = "*"
-PLAN_OURS_NOTE = "* Back Coach's dose."
-PLAN_TIPS_NOTE = "Tips: Back Coach's."
+PLAN_OURS_NOTE = "* Back Coach's dose (the article gives none)."
+PLAN_TIPS_NOTE = "Tips in italics: Back Coach's words; ❓ How has the article's cues."
 PLAN_GROUP = {
     "rest": "Rests today: {names} (the lifts are every other day).",
     "pain_rest": (
@@ -482,8 +481,10 @@ PLAN_GROUP = {
     ),
     "left_out": "Left out: {names} (made it worse; back {until}; ↩️ undoes).",
     "no_equipment": "Not possible: {names} (needs {equipment}).",
+    "no_equipment_many": (
+        "Not possible with your equipment: {names} (/exercises says what each needs)."
+    ),
 }
-PLAN_NEW_CUES = "New, so in full this once:"
 STATUS_NOTE = {
     "gentle": "You said hangs made it worse: shorter holds for now.",
     "rest": "Rests today: the lifts are every other day.",
@@ -496,13 +497,18 @@ BTN_DONE = "✅"
 BTN_DONE_ALREADY = "✔️"
 # An answered question turns into its answer: the button chosen comes first.
 CHOSEN = "✔️ <b>{label}</b>"
-BTN_WORSE = "😣"
+BTN_WORSE = "😣 Worse"
+BTN_WORSE_PICK = "😣 Worse…"
+BTN_HOW_PICK = "❓ How…"
+PICK_WORSE = "Which move made the pain worse?"
+PICK_HOW = "How to do which move?"
 BTN_UNDO = "↩️"
 PLAN_MARK_DONE = "✅"
 PLAN_MARK_TODO = "▫️"
-BTN_HOW = "❓"
+BTN_HOW = "❓ How"
 BTN_DOSE = {"easy": "Easy", "right": "Right", "hard": "Hard"}
 DOSE_ACK = "Noted: {name} felt {what}. Two Easy in a row move it up a level; Hard moves it down."
+DOSE_ACK_AGAIN = "Noted: {name}, {what}."
 DOSE_ONLY_AFTER_DONE = "Press ✅ first: how it felt counts for a move you did today."
 DONE_ACK = "Nice work: {name} done."
 DONE_ALREADY = "Already marked done today."
@@ -526,7 +532,7 @@ WORSE_AGAIN = (
 )
 UNDO_ACK = "Undone: {name} is back in your plan."
 NOTHING_TO_UNDO = "There is nothing to undo for that move."
-STALE_BUTTON = "That button is from {day}. Here is today: use /checkin or /today."
+STALE_BUTTON = "That button is from {day}. For today, use /checkin or /today."
 INVALID_BUTTON = "That button isn't valid any more. Use /today for today's plan."
 BUSY_PLAN = (
     "Saved: {pain}/10. So many people are checking in right now that your plan would be slow "
@@ -583,6 +589,32 @@ EDITS_NOT_READ = (
 )
 DONT_UNDERSTAND = "I didn't understand that. /help lists what I can do."
 UNEXPECTED_TEXT = "I'm not waiting for a message right now. Try /checkin, /today or /help."
+# Typed words (coach/phrases.py): what each meaning answers.
+TYPED_WORSE = (
+    "Sorry it's hurting. How bad is it right now, 0 to 10? Today's plan follows your "
+    "rating, so a bad day gets a lighter plan."
+)
+TYPED_BETTER = "Good to hear. How does your back feel right now, 0 to 10?"
+TYPED_RATING_ASK = "Save {new}/10 as today's pain rating?"
+BTN_RATING_YES = "Yes, save {new}/10"
+BTN_RATING_NO = "No"
+RATING_NOT_SAVED = "Not saved. /checkin rates today whenever you like."
+TYPED_HANG_DONE = "Marked: your {time} bar hang is done. It counts toward today's plan."
+TYPED_DONE_PLAN = "Tap ✅ under each move you did, so it counts:"
+TYPED_DONE_NO_PLAN = "Rate today first, then tick off what you did in today's plan."
+TYPED_PAUSE_ASK = "Pause every reminder and check-in prompt until you send /resume?"
+BTN_PAUSE_YES = "Yes, pause"
+BTN_PAUSE_NO = "No, keep them"
+PAUSE_KEPT = "Reminders stay on."
+TYPED_OTHER = (
+    "I understand a pain rating (like “pain 4”), “worse”, “better”, “done”, “pause” and "
+    "“help”. How does your back feel right now?"
+)
+TYPED_OTHER_RATED = (
+    "I understand a pain rating (like “pain 4”), “worse”, “better”, “done”, “pause” and "
+    "“help”. /today shows today's plan, /help everything else."
+)
+TYPED_DURING_QUESTION = "Thanks for writing. This question takes an answer with its buttons:"
 ALREADY_REGISTERED = (
     "Welcome back! You're all set up, and your data is kept. /checkin to rate today, "
     "/help for everything else."
@@ -676,6 +708,8 @@ REMINDER_HANG_HIGH = (
     "pain, short and with your feet on the ground. Otherwise keep moving gently."
 )
 REMINDER_HANG_GENTLE = "⏰ Bar hang time: a shorter one today, {what}, feet firmly on the ground."
+# The shortest level names the feet itself.
+REMINDER_HANG_SHORTEST = "⏰ Bar hang time: a shorter one today, {what}."
 STILL_THERE = (
     "Still there? I've asked about your back for a few days without an answer, so I'll stop "
     "asking for now. Whenever you want to pick up again, send /checkin: your progress is kept."
@@ -705,8 +739,8 @@ BTN_CHANGE_ZONE = "Change time zone"
 BTN_CHANGE_EQUIPMENT = "Change equipment"
 BTN_CHECKIN_WEEKLY = "Check in weekly"
 BTN_CHECKIN_DAILY = "Check in daily"
-BTN_WEEKLY_ON = "Weekly summary: on"
-BTN_WEEKLY_OFF = "Weekly summary: off"
+BTN_WEEKLY_ON = "Turn summary on"
+BTN_WEEKLY_OFF = "Turn summary off"
 SETTINGS_TITLE = (
     "<b>Settings</b>\nTime zone: {zone}\nCheck-in prompt: {checkin} ({often})\n"
     "Bar hangs: {hangs}\n"
@@ -715,6 +749,11 @@ SETTINGS_TITLE = (
 
 # --- Progress -------------------------------------------------------------------------------
 
+PROGRESS_PERIOD = (
+    "Last {days}: check-ins: {checkins} · day's plan done: {done} · average pain {week}/10 "
+    "(lowest {low}, highest {high})."
+)
+PROGRESS_PERIOD_EMPTY = "Last {days}: no check-ins."
 PROGRESS_NO_WEEK = "No check-ins this week yet."
 # {week}, {last}, {drop}: figures with one decimal, written by texts.decimal ("3,4" in Russian).
 PROGRESS_WEEK = "Average pain this week: {week}/10."
@@ -727,13 +766,16 @@ PROGRESS_TOO_FEW = (
 PROGRESS_USAGE = "Use /progress for the last 30 days, or /progress 90 (any number from 7 to 365)."
 CHART_TITLE = "Your back over the last {days}"
 CHART_PAIN = "Pain (0–10)"
-CHART_SESSION = "Session done"
+CHART_SESSION = "Day's plan done"
 CHART_STAGE = "Stage {stage}"
 WEEKLY_TITLE = "<b>Your week with Back Coach</b>"
 CHEER_BETTER = "Your average pain is {drop} points lower than last week."
 CHEER_SESSIONS = "{sessions} sessions this week. Well done for keeping at it."
 CHEER_HARDER = (
     "A harder week than the last. That happens; keep the moves gentle and don't push through pain."
+)
+CHEER_FLARE = (
+    "A week with a flare. That happens; keep the moves gentle and don't push through pain."
 )
 CHEER_RETURN = "A quiet week. Whenever you're ready, /checkin picks up right where you left off."
 CHEER_STEADY = "Steady week. Keep showing up: every check-in and hang counts."
@@ -830,8 +872,8 @@ REPORT_FUNCTION_ABOUT = (
     "Patient-Specific Functional Scale (Stratford et al. 1995): the person's own activities, "
     "each rated from 0 (unable to perform) to 10 (able to perform at the level before the "
     "problem); the week's score is the mean of the activities rated, and a dash is a week "
-    "not rated. Minimal detectable change (90% confidence): 3 points for one activity, 2 for "
-    "the mean. In chronic low back pain a change of 1.4 points in the mean was reported as "
+    "not rated. Minimal detectable change (90 percent confidence): 3 points for one "
+    "activity, 2 for the mean. In chronic low back pain a change of 1.4 points in the mean was reported as "
     "the minimal clinically important difference (Maughan and Lewis 2010). Back Coach asks "
     "the questions in a chat, weekly; the scale was validated on paper or in person."
 )
@@ -1035,3 +1077,29 @@ WORDS = {
 }
 
 i18n.speak(__name__)
+
+# --- milestones: a stage earned or lost, a welcome back, what a week held ---------------------
+
+MILESTONE_NEXT = "Next: stage {stage} ({name}), in {days} at the soonest. Still needed: {needs}."
+MILESTONE_NEXT_NOW = "Next: stage {stage} ({name}). Still needed: {needs}."
+STAGE_EARNED = (
+    "🎉 <b>Stage {stage} earned: {name}</b>\n"
+    "Why: pain ≤ {pain} on {days} in a row{sessions}.\n"
+    "New in today's plan: {names}.\n"
+    "{next}"
+)
+STAGE_EARNED_SESSIONS = ", and stage-{stage} sessions: {count}"
+STAGE_LOST = "<b>Back to stage {stage} for now: {name}</b> (from stage {old}).\n{why}\n{next}"
+STAGE_LOST_WHY = {
+    "flare": "Why: a flare, {what}. Don't push through pain.",
+    "sustained": "Why: your pain has stayed higher than the stage above suits.",
+    "away": "Why: time away. You ease back in one stage lower.",
+}
+WELCOME_BACK = (
+    "👋 Welcome back: {days} since your last check-in. You are in stage {stage}: {name}. "
+    "Days in a row count again from today.\n{next}"
+)
+WEEK_EARNED = "⬆️ Stage {stage} earned on {day}: {name}."
+WEEK_LOST = "⬇️ Back to stage {stage} on {day}: {name}."
+WEEK_FLARES = "Flares this week: {flares}; the worst, {pain}/10 on {day}."
+WEEK_BEST = "Best day: {day}, pain {pain}/10."

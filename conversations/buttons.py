@@ -114,6 +114,10 @@ async def _activity_rate(deps: Deps, chat: int, p: Payload) -> Outcome:
     return await function.rate(deps, chat, p.args[0], p.day(1), int(p.args[2]), score)
 
 
+async def _pick(deps: Deps, chat: int, p: Payload) -> Outcome:
+    return await checkin.pick(deps, chat, p.day(), p.args[1] if len(p.args) == 2 else "")
+
+
 async def _settings(deps: Deps, chat: int, p: Payload) -> Outcome:
     return await settings.settings_button(deps, chat, p.args[0] if p.args else "")
 
@@ -135,6 +139,7 @@ ROUTES: dict[Action, Route] = {
     Action.DOSE: _dose,
     Action.ACTIVITY: _activity,
     Action.ACTIVITY_RATE: _activity_rate,
+    Action.PICK: _pick,
 }
 
 
@@ -336,7 +341,7 @@ async def _redraw_plan(ctx: Ctx, chat: int, query: CallbackQuery, view: ShowPlan
     """Re-draw the plan message the button belonged to, with today's state (a button of an
     old day's plan is refused as stale: that message keeps what it said that day)."""
     markup = plan_keyboard(ctx.deps.signer, chat, view.plan, view.feedback)
-    text = plan_text(ctx.deps.program, view.plan, view.feedback)
+    text = plan_text(ctx.deps.program, view.plan, view.feedback, legend=view.legend)
     result = await _retried(
         lambda: query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
     )

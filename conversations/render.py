@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from html import escape
+from html import escape, unescape
 from typing import TYPE_CHECKING
 
 from telegram import (
@@ -72,7 +73,7 @@ def reply(signer: Signer, program: Program, chat_id: int, message: Message, lang
 def _reply(signer: Signer, program: Program, chat_id: int, message: Message) -> Reply:
     if isinstance(message, ShowPlan):
         return Reply(
-            plan_text(program, message.plan, message.feedback),
+            plan_text(program, message.plan, message.feedback, legend=message.legend),
             plan_keyboard(signer, chat_id, message.plan, message.feedback),
         )
     if isinstance(message, ShowHow):
@@ -192,18 +193,14 @@ def _markup(signer: Signer, chat_id: int, message: Say) -> Markup | None:
 
 def _move_line(item: Item, done: bool, new: bool) -> str:
     """One move to do: a mark that turns ✅ when done, its dose, and one tip (a new move of
-    a just-earned stage gets its cues in full, this once)."""
+    a just-earned stage is marked new; ❓ How has its cues in full)."""
     move = item.move
     mark = texts.PLAN_MARK_DONE if done else texts.PLAN_MARK_TODO
     ours = texts.PLAN_OURS_MARK if move.dose_source == "back_coach" else ""
     head = f"{mark} {texts.NEW_MOVE if new else ''}<b>{escape(move.name)}</b>"
     line = f"{head} — {escape(item.dose)}{ours}"
-    tip = " ".join([*notes_of(item), move.tip])
-    if not new:
-        return f"{line} · <i>{escape(tip)}</i>"
-    cues = "\n".join(f"   • {escape(cue)}" for cue in move.cues)
-    notes = "".join(f"\n   <i>{escape(n)}</i>" for n in notes_of(item))
-    return f"{line}{notes}\n   {texts.PLAN_NEW_CUES}\n{cues}"
+    tip = " ".join(notes_of(item)) or move.tip  # a note (no bar at home) before the tip
+    return f"{line} · <i>{escape(tip)}</i>" if tip else line
 
 
 def notes_of(item: Item) -> list[str]:
@@ -225,9 +222,13 @@ def _groups(program: Program, plan: Plan) -> list[str]:
             continue
         names = ", ".join(i.move.name for i in items)
         until = min((i.until for i in items if i.until), default=None)
-        equipment = "; ".join(dict.fromkeys(i.move.equipment_text for i in items))
+        needs = list(dict.fromkeys(i.move.equipment_text for i in items))
+        equipment = "; ".join(needs)
+        key = status.value
+        if status is Status.NO_EQUIPMENT and len(needs) > 1:  # each move's needs: /exercises
+            key = "no_equipment_many"
         lines.append(
-            texts.PLAN_GROUP[status.value].format(
+            texts.PLAN_GROUP[key].format(
                 names=names,
                 until=texts.day(until) if until else "",
                 equipment=equipment,
@@ -237,30 +238,53 @@ def _groups(program: Program, plan: Plan) -> list[str]:
     return [escape(line) for line in lines]
 
 
-def plan_text(program: Program, plan: Plan, feedback: tuple[MoveFeedback, ...] = ()) -> str:
+def plan_text(
+    program: Program, plan: Plan, feedback: tuple[MoveFeedback, ...] = (), *, legend: bool = False
+) -> str:
     """The day's plan as one short message: each move to do with its dose and a tip, one
-    line for what rests or is left out, and how many are done."""
+    line for what rests or is left out, and how many are done; with ``legend``, what the
+    marks and buttons mean (the first days, and /today)."""
     done = {f.move for f in feedback if f.day == plan.day and f.kind is Feedback.DONE}
     todo = [i for i in plan.items if i.actionable]
     new = new_moves(program, plan)
-    lines = [_move_line(item, item.move.slug in done, item.move.slug in new) for item in todo]
-    notes = [texts.PLAN_TIPS_NOTE]
-    if any(i.move.dose_source == "back_coach" for i in todo):
-        notes.insert(0, texts.PLAN_OURS_NOTE)
+    moves = [_move_line(item, item.move.slug in done, item.move.slug in new) for item in todo]
+    # Whose dose, always; whose tips, with the legend.
+    ours = [texts.PLAN_OURS_NOTE] if any(i.move.dose_source == "back_coach" for i in todo) else []
     count = texts.PLAN_DONE_COUNT.format(
         done=sum(i.move.slug in done for i in todo), total=len(todo)
     )
     reason = plan_reason(program, plan)
     same = reason == texts.PLAN_REASON["same"].format(stage=plan.stage, name=plan.stage_name)
-    parts = [
+    # A stage earned has a message of its own (services.checkin): the title names the stage.
+    same = same or plan.change is Change.ADVANCE
+    head = [
         texts.PLAN_TITLE.format(stage=plan.stage, name=escape(plan.stage_name), pain=plan.pain),
         "" if same else escape(reason),  # the title says it already
-        "\n".join(lines),
+        "\n".join(moves),
         "\n".join(_groups(program, plan)),
-        f"<b>{count}</b> {texts.PLAN_FOOTER}",
-        f"<i>{escape(' '.join(notes), quote=False)}</i>",
-        texts.RED_FLAGS_WEEKLY if plan.weekly_signs else "",
     ]
+    shown = [*head, f"<b>{count}</b>", _notes(ours)]
+    if legend:  # the legend when it fits
+        full = [*head, f"<b>{count}</b> {texts.PLAN_FOOTER}", _notes([*ours, texts.PLAN_TIPS_NOTE])]
+        if visible(_join(full)) <= PLAN_VISIBLE:
+            shown = full
+    # The first plan of a week ends with the emergency signs in one line (beyond the limit).
+    return _join([*shown, texts.RED_FLAGS_WEEKLY if plan.weekly_signs else ""])
+
+
+PLAN_VISIBLE = 700  # the most a day's plan shows, in characters a person reads
+
+
+def visible(html: str) -> int:
+    """How many characters a Telegram-HTML text shows."""
+    return len(unescape(re.sub(r"<[^>]+>", "", html)))
+
+
+def _notes(notes: list[str]) -> str:
+    return f"<i>{escape(' '.join(notes), quote=False)}</i>" if notes else ""
+
+
+def _join(parts: list[str]) -> str:
     return "\n\n".join(p for p in parts if p)[:LIMIT]
 
 
@@ -276,12 +300,19 @@ def new_moves(program: Program, plan: Plan) -> list[str]:
     ]
 
 
+# Up to this many moves to do, each has its own Worse and How buttons; with more, one row of
+# "Worse…" and "How…" asks which move, so that a plan never carries more than 12 buttons.
+FULL_ROWS = 3
+
+
 def plan_keyboard(
     signer: Signer, chat_id: int, plan: Plan, feedback: tuple[MoveFeedback, ...]
 ) -> InlineKeyboardMarkup:
-    """One row per move of today's plan: Done (✔️ once done), Worse and How?; a move left
-    out after today's "worse" gets its Undo."""
+    """One row per move of today's plan: Done (✔️ once done), and with few moves Worse and
+    How beside it (with more, one row of Worse… and How… that asks which move); a move left
+    out after today's "worse" gets its Undo; after a Done, how the newest such move felt."""
     today = {(f.move, f.kind) for f in feedback if f.day == plan.day}
+    full = sum(i.actionable for i in plan.items) <= FULL_ROWS
     rows = []
     for item in plan.items:
         slug, name = item.move.slug, item.move.name
@@ -293,23 +324,40 @@ def plan_keyboard(
             continue
         done = (slug, Feedback.DONE) in today
         label = f"{texts.BTN_DONE_ALREADY if done else texts.BTN_DONE} {name}"
-        row = [
-            (label, signer.sign(chat_id, Action.DONE, plan.day, slug)),
-            (texts.BTN_WORSE, signer.sign(chat_id, Action.WORSE, plan.day, slug)),
-            (texts.BTN_HOW, signer.sign(chat_id, Action.HOW, slug)),
-        ]
+        row = [(label, signer.sign(chat_id, Action.DONE, plan.day, slug))]
+        if full:
+            row.append((texts.BTN_WORSE, signer.sign(chat_id, Action.WORSE, plan.day, slug)))
+            row.append((texts.BTN_HOW, signer.sign(chat_id, Action.HOW, slug)))
         if (slug, Feedback.WORSE) in today:  # the bar hang stays, with shorter holds
-            row[1] = undo
+            row[1:2] = [undo]
         rows.append(row)
-        felt = any((slug, k) in today for k in (Feedback.EASY, Feedback.RIGHT, Feedback.HARD))
-        if done and item.move.top_level > 1 and not felt:  # optional: how did it feel?
-            rows.append(
-                [
-                    (label, signer.sign(chat_id, Action.DOSE, plan.day, slug, kind))
-                    for kind, label in texts.BTN_DOSE.items()
-                ]
-            )
+    if not full:
+        rows.append(
+            [
+                (texts.BTN_WORSE_PICK, signer.sign(chat_id, Action.PICK, plan.day, "wr")),
+                (texts.BTN_HOW_PICK, signer.sign(chat_id, Action.PICK, plan.day, "hw")),
+            ]
+        )
+    felt = _to_feel(plan, feedback)
+    if felt is not None:  # optional: how did it feel?
+        rows.append(
+            [
+                (label, signer.sign(chat_id, Action.DOSE, plan.day, felt, kind))
+                for kind, label in texts.BTN_DOSE.items()
+            ]
+        )
     return keyboard(rows)
+
+
+def _to_feel(plan: Plan, feedback: tuple[MoveFeedback, ...]) -> str | None:
+    """The move most recently done today with dose levels and no Easy/Right/Hard yet."""
+    today = [f for f in feedback if f.day == plan.day]
+    felt = {f.move for f in today if f.kind in (Feedback.EASY, Feedback.RIGHT, Feedback.HARD)}
+    levels = {i.move.slug for i in plan.items if i.actionable and i.move.top_level > 1}
+    for f in reversed(today):
+        if f.kind is Feedback.DONE and f.move in levels and f.move not in felt:
+            return f.move
+    return None
 
 
 def how_text(move: Move) -> str:

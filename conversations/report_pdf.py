@@ -98,7 +98,15 @@ def render(report: Report) -> bytes:
 def _header(pdf: FPDF, report: Report) -> None:
     pdf.set_text_color(*_rgb(INK))
     pdf.set_font(FONT, "B", 13)
-    pdf.cell(pdf.get_string_width(texts.REPORT_TITLE) + 2, 6.5, texts.REPORT_TITLE)
+    title = pdf.get_string_width(texts.REPORT_TITLE) + 2
+    pdf.set_font(FONT, "", 9)
+    name = pdf.get_string_width(texts.REPORT_NAME_LINE) + 4
+    one_row = title + name <= pdf.epw  # else the name line goes under the title
+    pdf.set_font(FONT, "B", 13)
+    if one_row:
+        pdf.cell(title, 6.5, texts.REPORT_TITLE)
+    else:
+        pdf.multi_cell(0, 6.5, texts.REPORT_TITLE, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, "", 9)
     pdf.cell(0, 6.5, texts.REPORT_NAME_LINE, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, "", 9)

@@ -6,7 +6,8 @@ buttons numbered under them. ``3`` presses button 3 of the newest message with b
 number that is no button there is sent as text); ``2.3`` presses button 3 of message 2.
 Pop-ups (answers to presses) are printed in brackets. Photos, animations (the moves'
 drawings) and documents are saved to a folder and their paths printed. Lines starting with
-``:`` are the console's own commands (``:say``, ``:next-day``, ``:help``, ``:quit``).
+``:`` are the console's own commands (``:say``, ``:next-day``, ``:at``, ``:help``,
+``:quit``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from typing import TextIO
 
@@ -32,6 +34,8 @@ The bot's messages are numbered, like [2]; a message's buttons are numbered unde
   2.3         press button 3 of message 2 (never sent as text)
   :say 3      send 3 (or any text) as text, even if it names a button
   :next-day   move the coach's clock to 08:00 the next morning and run the reminders due
+  :at 18:30   move the clock on to 18:30 (today, or tomorrow if it is past) and run the
+              reminders due on the way
   :help       this text
   :quit       leave (Ctrl-D works too); the chat and its clock continue at the next start.
               To start over, quit and delete console-data/ (or your --database and the
@@ -46,6 +50,7 @@ class Console:
     emu: BotApiEmulator
     files: Path
     next_day: Callable[[], Awaitable[str]]
+    at: Callable[[time], Awaitable[str]] | None = None
     out: TextIO = sys.stdout
     user_id: int = USER_ID
     _printed: int = 0
@@ -191,6 +196,12 @@ class Console:
             self.say(HELP)
         elif text == ":next-day":
             self.say(await self.next_day())
+        elif text == ":at" or text.startswith(":at "):
+            wanted = _clock_time(text.removeprefix(":at").strip())
+            if wanted is None or self.at is None:
+                self.say("(:at needs a time of day, like :at 18:30)")
+            else:
+                self.say(await self.at(wanted))
         elif text == ":say" or text.startswith(":say "):
             said = text.removeprefix(":say").strip()
             if said:
@@ -229,3 +240,11 @@ class Console:
             printer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await printer
+
+
+def _clock_time(text: str) -> time | None:
+    """ "18:30" or "7:05" as a time of day, or None."""
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    return time(int(match[1]), int(match[2]))

@@ -26,6 +26,7 @@ class Action(StrEnum):
     LANGUAGE = "lg"  # the language Back Coach speaks to the person
     ACTIVITY = "ac"  # the activities: name them, not now, that's all, the menu, retire one
     ACTIVITY_RATE = "ar"  # an activity's 0-10 rating for a week
+    PICK = "pk"  # a plan's "Worse…" or "How…": which move? (with many moves in the plan)
 
 
 PLAN_FEEDBACK = frozenset({Action.DONE, Action.WORSE, Action.UNDO})

@@ -8,9 +8,10 @@ from html import escape
 from coach import texts
 from coach.explain import standing, why_text
 from coach.function_words import why_sentence
-from coach.model import Equipment, Feedback, History, MoveFeedback, Person
+from coach.milestones import stage_message, welcome_back
+from coach.model import Equipment, Feedback, History, MoveFeedback, Person, profile_on
 from coach.plan import Plan, plan_for
-from coach.rules import advance_taken_back, replay
+from coach.rules import Change, advance_taken_back, replay
 from coach.safety import Hold, escalation, hold, red_flags_answered_since, worse_again
 from services import function
 from services.access import registered
@@ -75,7 +76,16 @@ async def plan_messages(work: Work, person: Person) -> list[Message]:
     plan, history = await current_plan(work, person)
     if plan is None:
         return [Say(texts.NO_CHECKIN_TODAY), pain_question(work.core.today(person))]
-    return [ShowPlan(plan, history.feedback)]
+    return [ShowPlan(plan, history.feedback, legend=True)]
+
+
+LEGEND_DAYS = 3  # check-in days whose plans say what the marks and buttons mean
+
+
+def show(plan: Plan, history: History) -> ShowPlan:
+    """The plan, with its legend in the person's first days."""
+    first_days = len({r.day for r in history.ratings}) <= LEGEND_DAYS
+    return ShowPlan(plan, history.feedback, legend=first_days)
 
 
 async def checkin(core: Core, chat_id: int) -> Outcome:
@@ -133,7 +143,7 @@ async def exercises(core: Core, chat_id: int) -> Outcome:
 async def plan_view(work: Work, person: Person) -> ShowPlan | None:
     """Today's plan as it stands now, to redraw a plan message (None without one)."""
     plan, history = await current_plan(work, person)
-    return ShowPlan(plan, history.feedback) if plan else None
+    return show(plan, history) if plan else None
 
 
 def stale(core: Core, person: Person, day: date | None) -> str | None:
@@ -174,6 +184,7 @@ async def rate(work: Work, person: Person, pain: int) -> list[Message]:
         return [notice]
     core = work.core
     day = core.today(person)
+    before = await work.ratings.get(person.chat_id, day)
     await work.ratings.set(person.chat_id, day, pain, work.now)
     person.quiet = False  # an answer: check-in prompts may come again
     plan, history = await current_plan(work, person)
@@ -188,8 +199,9 @@ async def rate(work: Work, person: Person, pain: int) -> list[Message]:
     if await _red_flags_due(work, person, plan):
         person.step, person.step_data = Step.RF_EMERGENCY, {"then": "plan"}
         return [Say(texts.RED_FLAGS_HIGH_PAIN_FIRST.format(pain=pain)), question(person)]
-    messages = _with_notes(work, person, plan, history)
-    if not any(isinstance(m, Say) and m.alone for m in messages):  # safety stands alone
+    old = before.pain if before else None
+    messages = _with_notes(work, person, plan, history, old=old)
+    if any(isinstance(m, ShowPlan) for m in messages):  # never beside a hold or red flags
         messages += await function.invitation(work, person, len(history.ratings))
     return messages
 
@@ -202,10 +214,16 @@ async def plan_after_red_flags(work: Work, person: Person) -> list[Message]:
     return _with_notes(work, person, plan, history)
 
 
-def _with_notes(work: Work, person: Person, plan: Plan, history: History) -> list[Message]:
-    """The plan, and what else the day's rating brings: daily check-ins again, escalation."""
+def _with_notes(
+    work: Work, person: Person, plan: Plan, history: History, *, old: int | None = None
+) -> list[Message]:
+    """The plan, and what else the day's rating brings: a welcome back, a stage earned or
+    lost, daily check-ins again, escalation. ``old``: the rating it replaced, if any."""
     program = work.core.program
-    messages: list[Message] = [ShowPlan(plan, history.feedback)]
+    messages: list[Message] = [
+        show(plan, history),
+        *_milestones(work, plan, history, old),
+    ]
     if person.checkin_weekly and not plan.maintenance:
         person.checkin_weekly = False  # rebuilding after a flare needs daily check-ins
         messages.append(Say(texts.BACK_TO_DAILY))
@@ -222,6 +240,30 @@ def _with_notes(work: Work, person: Person, plan: Plan, history: History) -> lis
     return messages
 
 
+WELCOME_BACK_AFTER = 3  # days without a check-in, then a welcome back
+
+
+def _milestones(work: Work, plan: Plan, history: History, old: int | None) -> list[Message]:
+    """A welcome back after days away (at the day's first rating), and a stage earned or
+    lost today (again only if a new rating changed it): each a short message of its own."""
+    if old == plan.pain:
+        return []
+    earlier = [r.day for r in history.ratings if r.day < plan.day]
+    away = (plan.day - max(earlier)).days - 1 if earlier else 0
+    welcome = old is None and away >= WELCOME_BACK_AFTER and plan.change is not Change.AWAY
+    if not welcome and plan.change is None:  # most days: nothing to replay again
+        return []
+    program = work.core.program
+    at = standing(program, history, plan.day)
+    said: list[Message] = []
+    if welcome:
+        said.append(Say(welcome_back(program, at, away + 1), alone=True))
+    stage = stage_message(program, at, profile_on(history, plan.day))
+    if stage is not None:
+        said.append(Say(stage, alone=True))
+    return said
+
+
 async def rerate(core: Core, chat_id: int, day: date | None, value: str) -> Outcome:
     """The answer to "change today's rating?" asked after a typed number."""
     async with unit(core) as work:
@@ -233,7 +275,7 @@ async def rerate(core: Core, chat_id: int, day: date | None, value: str) -> Outc
             return Outcome(toast=refusal)
         if not (value.isascii() and value.isdigit()) or int(value) > 10:
             old = await work.ratings.get(chat_id, core.today(person))
-            kept = texts.RERATE_KEPT.format(old=old.pain) if old else texts.NOT_NOW
+            kept = texts.RERATE_KEPT.format(old=old.pain) if old else texts.RATING_NOT_SAVED
             return Outcome(toast=kept, answered=True)
         messages = await rate(work, person, int(value))
         await work.save(person)
@@ -361,9 +403,34 @@ async def dose_feedback(
         today_ = core.today(person)
         if not await work.feedback.exists(chat_id, MoveFeedback(today_, slug, Feedback.DONE)):
             return Outcome(toast=texts.DOSE_ONLY_AFTER_DONE)
+        feelings = set(DOSE_KINDS.values())
+        history = await work.uow.history(chat_id)
+        felt_before = any(f.kind in feelings for f in history.feedback)
         await work.feedback.add(chat_id, MoveFeedback(today_, slug, feeling), work.now)
         await work.commit()
         view = await plan_view(work, person)
     name = core.program.move(slug).name
-    toast = texts.DOSE_ACK.format(name=name, what=texts.BTN_DOSE[kind].lower())
+    # The rule is said the first time; after that a short toast, not an alert to dismiss.
+    template = texts.DOSE_ACK_AGAIN if felt_before else texts.DOSE_ACK
+    toast = template.format(name=name, what=texts.BTN_DOSE[kind].lower())
     return Outcome(toast=toast, redraw_plan=view)
+
+
+async def pick(core: Core, chat_id: int, day: date | None, what: str) -> Outcome:
+    """A plan's *Worse…* or *How…* (a plan with many moves): which move, as buttons."""
+    if what not in ("wr", "hw"):
+        return Outcome(toast=texts.INVALID_BUTTON)
+    async with unit(core) as work:
+        person, refusal = await _on_todays_plan(work, chat_id, day)
+        if person is None:
+            return refusal
+        plan, _history = await current_plan(work, person)
+    if plan is None:
+        return Outcome(toast=texts.NOT_NOW)
+    moves = [i.move for i in plan.items if i.actionable]
+    if what == "wr":
+        rows = tuple((Button(f"😣 {m.name}", Action.WORSE, (plan.day, m.slug)),) for m in moves)
+        return Outcome([Say(texts.PICK_WORSE, rows)])
+    rows = tuple((Button(f"❓ {m.name}", Action.HOW, (m.slug,)),) for m in moves)
+    legend = f"{texts.PLAN_FOOTER}\n<i>{texts.PLAN_TIPS_NOTE}</i>"  # what the plan's marks mean
+    return Outcome([Say(f"{texts.PICK_HOW}\n\n{legend}", rows)])

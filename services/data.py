@@ -10,7 +10,7 @@ from coach import i18n, texts
 from coach.explain import standing
 from coach.export import Everything, rows, to_csv
 from coach.function import Activity, Week, by_week
-from coach.model import Person
+from coach.model import Feedback, Person
 from coach.progress import Series, caption, series
 from services.access import registered
 from services.actions import Action
@@ -67,9 +67,13 @@ async def progress(core: Core, chat_id: int, args: list[str]) -> Chart | Outcome
     if len(history.ratings) < 2:
         return Outcome([Say(texts.PROGRESS_TOO_FEW)])
     at = standing(core.program, history, core.today(person))
+    hangs = frozenset(
+        f.day for f in history.feedback if f.move == "bar_hang" and f.kind is Feedback.DONE
+    )
+    shown = series(at, window, core.program, hangs)
     return Chart(
-        series(at, window, core.program),
-        escape(caption(core.program, at))[:CAPTION_LIMIT],
+        shown,
+        escape(caption(core.program, at, shown))[:CAPTION_LIMIT],
         function.activities,
         by_week(function.activities, function.ratings),
         texts.FUNCTION_CHART_CAPTION,

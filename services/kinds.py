@@ -194,12 +194,13 @@ class Hang(ReminderKind):
         hang = program.move("bar_hang")
         level = hang_level(program, history.feedback, delivery.day)
         pain = next((r.pain for r in history.ratings if r.day == delivery.day), None)
+        gentle = texts.REMINDER_HANG_SHORTEST if level == 1 else texts.REMINDER_HANG_GENTLE
         if pain is not None and pain >= program.rules.flare_pain:
             # A high-pain day: the hang is optional, only if it eases the pain (the plan
             # says the same), never a reminder to hold it for a minute.
             text = texts.REMINDER_HANG_HIGH
         elif level < hang.top_level:
-            text = texts.REMINDER_HANG_GENTLE.format(what=hang.levels[level - 1])
+            text = gentle.format(what=hang.levels[level - 1])
         else:
             text = texts.REMINDER_HANG
         return Say(text, (row,))

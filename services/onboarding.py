@@ -16,7 +16,7 @@ from coach.days import floor_on_leaving
 from coach.model import Equipment, Person, Profile, RedFlagGroup, SafetyEvent, SafetyEventKind
 from coach.model import Screening as ScreeningAnswers
 from coach.safety import Hold, clinician_cleared, hold, record_screening
-from services import checkin, function, red_flags
+from services import checkin, function, listen, red_flags
 from services.core import Core
 from services.outcome import Keyboard, Message, Outcome, Say, hold_notice, pain_question
 from services.steps import (
@@ -47,20 +47,6 @@ from services.steps import (
 from services.unit import Work, unit
 
 MAX_TEXT = 200  # no answer the bot waits for is longer; longer messages change nothing
-NUMBER = re.compile(r"^\s*[-+]?\d+([.,]\d+)?\s*$")
-NUMBER_WORDS = {
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-}
 
 
 def zone_label(zone: str | None) -> str:
@@ -85,11 +71,12 @@ def goto(work: Work, person: Person, step: Step | None) -> list[Message]:
 def after(work: Work, person: Person, step: Step, said: str | None = None) -> list[Message]:
     """After answering ``step``: the next step, or the end of a change from /settings,
     with the new value said back (by default "Saved.", in the person's language)."""
-    said = said or texts.SAVED
     if person.registered and STEPS[step].ends_change:
         person.step, person.step_data = None, {}
-        return [Say(said)]
-    return goto(work, person, STEPS[step].next)
+        return [Say(said or texts.SAVED)]
+    # During set-up a typed or chosen value is said back before the next question.
+    following = STEPS[step].next
+    return ([Say(said)] if said and following else []) + goto(work, person, following)
 
 
 def finish(work: Work, person: Person) -> list[Message]:
@@ -347,13 +334,9 @@ async def _typed(work: Work, person: Person, text: str) -> list[Message]:
         return _set_hang_times(work, person, times)
     if step is Step.ACTIVITY:
         return await function.typed_name(work, person, text)
-    if person.step is not None:
-        return [question(person)]
-    if text.isascii() and text.isdigit() and 0 <= int(text) <= 10:
-        return await checkin.typed_rating(work, person, int(text))
-    if NUMBER.match(text) or text.lower() in NUMBER_WORDS:
-        return [Say(texts.PAIN_INVALID), pain_question(work.core.today(person))]
-    return [Say(texts.UNEXPECTED_TEXT)]
+    if person.step is not None:  # a question answered with its buttons
+        return [Say(texts.TYPED_DURING_QUESTION), question(person)]
+    return await listen.reply(work, person, text)
 
 
 async def location(core: Core, chat_id: int, latitude: float, longitude: float) -> Outcome:
@@ -415,7 +398,8 @@ def _set_zone(work: Work, person: Person, zone: str, *, fixed: bool = False) -> 
         messages.append(Say(texts.TIMEZONE_FIXED))
     if not person.registered:
         return messages + goto(work, person, after_zone(person))
-    return messages + after(work, person, Step.TIMEZONE)
+    settled = after(work, person, Step.TIMEZONE)  # "Time zone set" says it: no "Saved." too
+    return messages + [m for m in settled if not (isinstance(m, Say) and m.text == texts.SAVED)]
 
 
 def _set_checkin_time(work: Work, person: Person, chosen: time) -> list[Message]:

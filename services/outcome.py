@@ -56,6 +56,7 @@ class ShowPlan:
 
     plan: Plan
     feedback: tuple[MoveFeedback, ...]
+    legend: bool = False  # what the marks and buttons mean: the first days, and /today
 
 
 @dataclass(frozen=True, slots=True)

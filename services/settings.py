@@ -94,6 +94,11 @@ async def settings_button(core: Core, chat_id: int, choice: str) -> Outcome:
         if choice == "ws":
             person.weekly_summary = not person.weekly_summary
             messages = [Say(texts.SAVED), settings_menu(person, maintenance)]
+        elif choice == "pz":  # "Yes, pause", asked after a typed "pause" or "stop"
+            messages = [Say(texts.ALREADY_PAUSED if person.paused else texts.PAUSED)]
+            person.paused = True
+        elif choice == "pk":
+            messages = [Say(texts.PAUSE_KEPT)]
         elif choice == "cw" and (person.checkin_weekly or maintenance):
             person.checkin_weekly = not person.checkin_weekly
             messages = [Say(texts.SAVED), settings_menu(person, maintenance)]

@@ -51,7 +51,7 @@ class Terminal:
         await self.proc.stdin.drain()
 
 
-async def open_console(tmp_path: Path) -> Terminal:
+async def open_console(tmp_path: Path, *extra: str) -> Terminal:
     """The console on the test's database (the same one each time it is opened)."""
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
     env["MPLCONFIGDIR"] = str(tmp_path / "mpl")
@@ -63,6 +63,7 @@ async def open_console(tmp_path: Path) -> Terminal:
         "2026-03-02",
         "--database",
         str(tmp_path / "console" / "chat.sqlite3"),
+        *extra,
         cwd=tmp_path,
         env=env,
         stdin=asyncio.subprocess.PIPE,
@@ -226,3 +227,24 @@ async def test_the_clock_survives_a_restart(tmp_path: Path) -> None:
         assert await asyncio.wait_for(again.proc.wait(), WAIT) == 0
     finally:
         await close(again)
+
+
+async def test_language_sets_the_app_language_and_at_moves_to_a_time_of_day(
+    tmp_path: Path,
+) -> None:
+    terminal = await open_console(tmp_path, "--language", "es")
+    try:
+        await terminal.expect(":at 18:30")
+        await terminal.expect("(the clock is now")
+        await terminal.type("/start")
+        await terminal.expect("te guía por la progresión")  # Spanish, from the app language
+        await terminal.type(":at 18:30")
+        await terminal.expect("Mon 2 Mar 18:30 in UTC)")  # the same day: 09:00 was the start
+        await terminal.type(":at 07:05")
+        await terminal.expect("Tue 3 Mar 07:05 in UTC)")  # past today: tomorrow morning
+        await terminal.type(":at 25:00")
+        await terminal.expect("(:at needs a time of day, like :at 18:30)")
+        await terminal.type(":quit")
+        assert await asyncio.wait_for(terminal.proc.wait(), WAIT) == 0
+    finally:
+        await close(terminal)

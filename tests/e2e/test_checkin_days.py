@@ -58,7 +58,9 @@ async def test_check_ins_over_days_reach_stage_2_then_3_on_the_days_the_table_sa
             assert not stage_2_moves
             assert plan_slugs(person, plan_id) == ["bar_hang"]
         elif day == stage_2_day:
-            assert "You earned stage 2: Activate" in text
+            # The stage earned is a message of its own, after the plan.
+            earned = await person.expect("Stage 2 earned: Activate")
+            assert earned.message_id > plan_id
             assert f"{texts.NEW_MOVE}Seated Row" in text
             assert f"{texts.NEW_MOVE}Reverse Hyper" in text
             assert "Back Coach's dose" in text
@@ -91,7 +93,8 @@ async def test_check_ins_over_days_reach_stage_2_then_3_on_the_days_the_table_sa
     # least 7 days in stage 2 (days 3 to 9), so the 10th day.
     assert day == stage_2_day + max(STAGE_3.enter.sessions, STAGE_3.enter.min_days)
     text = next(m.text or "" for m in person.messages() if m.message_id == plan_id)
-    assert "You earned stage 3: Hinge" in text
+    earned = await person.expect("Stage 3 earned: Hinge")
+    assert earned.message_id > plan_id and "Pull-through" in (earned.text or "")
     assert "Hyper Row" in text  # the person said they are experienced in the gym
     assert plan_slugs(person, plan_id) == [
         "bar_hang",

@@ -74,7 +74,7 @@ async def test_the_weekly_summary_comes_on_sunday_at_18_local_and_can_be_turned_
     assert "Check-ins: 0 of 7 days" not in (summary.text or "")
     await person.say("/settings")
     await person.expect("Weekly summary: on")
-    await person.press("Weekly summary: off")
+    await person.press("Turn summary off")  # the button names the action, the text the state
     await person.expect("Saved")
     await tick(bot, sunday + timedelta(days=7))
     assert sum("Your week" in (m.text or "") for m in person.messages()) == 1

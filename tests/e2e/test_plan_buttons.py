@@ -75,7 +75,7 @@ async def test_easy_twice_after_done_moves_the_hang_back_up_in_the_plan(
     await person.onboard()
     plan_id = await check_in(person, 3)
     await press_move(person, "wr", "bar_hang")  # shorter holds: level 1 of 3
-    for _day in range(2):  # Easy on the next two days (the Worse day's own answers yield)
+    for day in range(2):  # Easy on the next two days (the Worse day's own answers yield)
         bot.clock.advance(timedelta(days=1))
         plan_id = await check_in(person, 3)
         await press_move(person, "dn", "bar_hang")
@@ -84,7 +84,12 @@ async def test_easy_twice_after_done_moves_the_hang_back_up_in_the_plan(
         )
         message, data = person.button(texts.BTN_DOSE["easy"])
         toast = await person.press_data(message.message_id, data)
-        assert toast is not None and "Bar Hang felt easy" in toast
+        alert = bot.emu.answered_callbacks[-1].show_alert
+        if day == 0:  # the first time, the rule, in an alert to read
+            assert toast is not None and "Bar Hang felt easy" in toast and alert
+        else:  # after that, a quiet pop-up
+            assert toast == texts.DOSE_ACK_AGAIN.format(name="Bar Hang", what="easy")
+            assert not alert
         await message_becomes(
             person, plan_id, lambda m: texts.BTN_DOSE["easy"] not in labels(m), "answered"
         )

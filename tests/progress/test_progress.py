@@ -72,3 +72,27 @@ def test_the_chart_is_a_png_sized_for_a_phone_for_30_and_90_days() -> None:
         image = Image.open(io.BytesIO(png))
         assert image.format == "PNG" and image.size == (1200, 750)
         assert 10_000 < len(png) < 1_000_000
+
+
+def test_the_caption_is_about_the_period_asked_for() -> None:
+    pains: list[int | None] = [9, 9, 8, 8, 7, 7, 6] * 4 + [4, 3, 3, 2, 2, 2, 2] * 2
+    today = START + timedelta(days=len(pains) - 1)
+    at = standing(PROGRAM, coached(pains), today)
+    captions = {days: caption(PROGRAM, at, series(at, days)) for days in (7, 30, 90)}
+    assert len(set(captions.values())) == 3
+    assert captions[7].startswith("Last 7 days: check-ins: 7")
+    assert "lowest 2, highest 4" in captions[7]
+    assert captions[30].startswith("Last 30 days: check-ins: 30")
+    assert captions[90].startswith(f"Last {len(pains)} days: check-ins: {len(pains)}")
+    assert "highest 9" in captions[90] and "highest 9" not in captions[7]
+
+
+def test_a_stage_1_day_with_the_hang_done_is_marked_on_the_chart() -> None:
+    history = History(
+        EVERYTHING,
+        (Rating(START, 7), Rating(START + timedelta(days=1), 7)),
+        (MoveFeedback(START, "bar_hang", Feedback.DONE),),
+    )
+    at = standing(PROGRAM, history, START + timedelta(days=1))
+    assert list(series(at, 7).session) == [False, False]  # no session at stage 1
+    assert list(series(at, 7, hangs=frozenset({START})).session) == [True, False]

@@ -327,3 +327,44 @@ def test_the_about_text_says_what_the_safety_rules_do() -> None:
     assert f"pain of {PROGRAM.rules.red_flag_pain} or more" in about
     assert f"{PROGRAM.rules.away_days // 7} weeks away".replace("2", "two") in about
     assert "needs a GP within days keeps the program going" in about
+
+
+def _boxes(pdf: bytes, words: str) -> tuple[float, float, float, float]:
+    """The box around ``words`` on the first page: left, bottom, right, top (points)."""
+    page = pdfium.PdfDocument(pdf)[0]
+    found = page.get_textpage().search(words).get_next()
+    assert found is not None, words
+    index, count = found
+    boxes = [page.get_textpage().get_charbox(i) for i in range(index, index + count)]
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+@pytest.mark.parametrize("language", list(i18n.LANGUAGES))
+def test_the_title_never_runs_over_the_name_line(report: Report, language: str) -> None:
+    with i18n.speaking(language):
+        pdf = render(report)
+        title = texts.REPORT_TITLE.split()[-1]  # its last word: where it ends
+        name = texts.REPORT_NAME_LINE.split()[0]
+    title_box, name_box = _boxes(pdf, title), _boxes(pdf, name)
+    same_row = title_box[1] < name_box[3] and name_box[1] < title_box[3]
+    assert not same_row or title_box[2] < name_box[0], (language, title_box, name_box)
+
+
+def test_a_title_too_long_for_one_row_puts_the_name_line_under_it(
+    report: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    longest = max(_title_in(code) for code in i18n.LANGUAGES)
+    monkeypatch.setattr(texts, "REPORT_TITLE", f"{longest} — {longest}", raising=False)
+    pdf = render(report)
+    title_box, name_box = _boxes(pdf, longest.split()[-1]), _boxes(pdf, "Name:")
+    assert name_box[3] <= title_box[1] + 1  # below the title's (last) row
+
+
+def _title_in(language: str) -> str:
+    with i18n.speaking(language):
+        return texts.REPORT_TITLE
