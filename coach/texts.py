@@ -874,8 +874,9 @@ REPORT_FUNCTION_ABOUT = (
     "problem); the week's score is the mean of the activities rated, and a dash is a week "
     "not rated. Minimal detectable change (90 percent confidence): 3 points for one "
     "activity, 2 for the mean. In chronic low back pain a change of 1.4 points in the mean "
-    "was reported as the minimal clinically important difference (Maughan and Lewis 2010). Back Coach asks "
-    "the questions in a chat, weekly; the scale was validated on paper or in person."
+    "was reported as the minimal clinically important difference (Maughan and Lewis 2010). "
+    "Back Coach asks the questions in a chat, weekly; the scale was validated on paper or in "
+    "person."
 )
 REPORT_FUNCTION_WEEK = "Week of"
 REPORT_FUNCTION_MEAN = "Mean"
