@@ -337,6 +337,7 @@ WAITING_FOR_SCREENING = (
     "When you have it, press the button below."
 )
 CLEARED = "Thank you. Your program is on again. Take it easy and listen to your back."
+CLEARED_FIRST = "Thank you. Your program starts now. Take it easy and listen to your back."
 CLEARED_SETUP = "Thank you. Let's go on setting you up."
 NO_RED_FLAGS = (
     "Thank you: none of these apply today. If any of them appear, /redflags is here any time."

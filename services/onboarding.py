@@ -296,7 +296,8 @@ async def clear_hold(core: Core, chat_id: int) -> Outcome:
             clinician_cleared(person, work.now)
             await work.safety.log(chat_id, SafetyEvent(work.now, SafetyEventKind.CLINICIAN_CLEARED))
             if person.registered:
-                messages = [Say(texts.CLEARED), pain_question(core.today(person))]
+                said = await red_flags.cleared_text(work, person)
+                messages = [Say(said), pain_question(core.today(person))]
             else:  # a screening go-ahead in the middle of set-up
                 messages = [Say(texts.CLEARED_SETUP), question(person)]
         await work.save(person)

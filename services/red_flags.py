@@ -181,4 +181,10 @@ async def clearance_answer(work: Work, person: Person, step: Step, value: str) -
         person.step, person.step_data = after_hold(person), {}
         return [Say(texts.CLEARED_SETUP), question(person)]
     person.step, person.step_data = None, {}
-    return [Say(texts.CLEARED), pain_question(work.core.today(person))]
+    return [Say(await cleared_text(work, person)), pain_question(work.core.today(person))]
+
+
+async def cleared_text(work: Work, person: Person) -> str:
+    """What the all-clear says: the program goes on, or, held since set-up, it starts."""
+    started = await work.ratings.latest_days([person.chat_id])
+    return texts.CLEARED if started else texts.CLEARED_FIRST

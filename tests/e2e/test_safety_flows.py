@@ -60,7 +60,7 @@ async def test_a_screening_yes_asks_for_a_clinicians_go_ahead_and_holds_the_plan
     assert not any("Today's plan" in text for text in await settle(person))
 
     await person.press("A clinician has checked me")
-    await person.expect("Your program is on again")
+    await person.expect("Your program starts now")  # held since set-up: it never ran
     await person.expect("How does your back feel")
     saved = (await stored(bot, person.user_id)).person
     assert saved.safety.screening_cleared_at == bot.clock.now()
@@ -291,7 +291,7 @@ async def test_a_red_flag_from_redflags_pauses_and_only_the_all_clear_lifts_it(
     bot.clock.advance(timedelta(hours=3))
     await person.say("/cleared")
     await all_clear(person)
-    await person.expect("Your program is on again")
+    await person.expect("Your program starts now")  # held since set-up: it never ran
     message, data = person.button(texts.CLEARED_START)
     toast = await person.press_data(message.message_id, data)
     assert toast == texts.NOT_NOW  # pressed again: nothing to lift
