@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import settings
 
+from coach import i18n
 from tests.installed import installed
 from tests.postgres import postgres_server
 
@@ -40,3 +41,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def backend(request: pytest.FixtureRequest) -> str:
     """The database this run of the test uses: "sqlite" or "postgres"."""
     return str(request.param)
+
+
+@pytest.fixture(autouse=True)
+def _no_languages_remembered() -> None:
+    """Each test starts a new bot, as a new process would, remembering no one's language:
+    coach/i18n.py keeps the stored languages it has read for the whole process, and the
+    same chat ids recur across tests, test files and a test's runs on each database."""
+    i18n._known.clear()

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bootstrap import build_application
-from coach import i18n, texts
+from coach import texts
 from coach.program import default_program
 from emulator import BotApiEmulator
 from emulator.models import SentMessage
@@ -145,14 +145,6 @@ class Person:
             question.message_id,
             next(b["callback_data"] for b in question.buttons if b["text"] == "Done"),
         )
-
-
-@pytest.fixture(autouse=True)
-def _no_languages_remembered() -> None:
-    """Each test starts a new bot, as a new process would, remembering no one's language:
-    coach/i18n.py keeps the languages it has loaded for the whole process, and the same
-    chat ids recur across tests (and across a test's runs on each database)."""
-    i18n._known.clear()
 
 
 @pytest.fixture
