@@ -7,7 +7,7 @@ share one PostgreSQL: an update posted twice is handled once (``services.updates
 person's units of work never interleave (their lock, ``storage.coordination``).
 
 A post is accepted only with the secret given to ``setWebhook`` in its
-``X-Telegram-Bot-Api-Secret-Token`` header (403 otherwise: nothing read, stored or
+``X-Telegram-Bot-Api-Secret-Token`` header (403 otherwise: nothing parsed, stored or
 handled); a body over MAX_BODY is a 413 (refused by its Content-Length before it is read,
 or once the limit is passed when it comes in chunks); a body that is no update (or whose
 update_id cannot be stored) is a 400, logged without its content. Slow and excess
@@ -158,7 +158,10 @@ def _receiver(app: Any, secret: str) -> Any:
         given = request.headers.get(SECRET_HEADER, "").encode("latin-1")
         if not hmac.compare_digest(given, expected):
             log.warning("a webhook post without the right secret was refused")
-            # Closing the connection: a body that follows is never read.
+            # The body is read (no further than MAX_BODY, as slowly as the guard allows) and
+            # dropped unparsed: closing with it unread would reset the connection before the
+            # client could read its 403.
+            await _body(request)
             return PlainTextResponse("Forbidden", status_code=403, headers={"Connection": "close"})
         body = await _body(request)
         if isinstance(body, Response):
