@@ -691,6 +691,7 @@ async def startup(database: Any, sizes: Sizes) -> Figures:
             .where(people.c.chat_id.between(first, first + STARTUP_DUE - 1))
             .values(timezone=mid_morning(now))
         )
+    await add_ratings(store, first, now.date(), 90)  # the one who asks for charts
     await store.close()
     figures: Figures = {}
     async with EmulatorThread() as emulator:
@@ -707,6 +708,12 @@ async def startup(database: Any, sizes: Sizes) -> Figures:
             sent = next((c.at for c in emulator.emu.calls if c.method == "sendMessage"), None)
             figures["first_tick_s"] = (sent - began) if sent else float("nan")
             figures["first_tick_after_ready_s"] = (sent - ready) if sent and ready else float("nan")
+            if ready is None:
+                return figures
+            # Settled: whatever loads after the first poll (threads, caches) has loaded.
+            await asyncio.sleep(max(0.0, ready + SETTLE_S - time.monotonic()))
+            figures["rss_settled_mb"] = _rss_mb(process.pid)
+            figures.update(await _first_renders(emulator, process, first))
             figures["rss_peak_mb"] = _rss_mb(process.pid, "VmHWM")
     async with EmulatorThread() as emulator:
         env = {
@@ -719,6 +726,84 @@ async def startup(database: Any, sizes: Sizes) -> Figures:
             ready = await _ready(emulator, process)
             figures["bare_rss_ready_mb"] = _rss_mb(process.pid) if ready else float("nan")
             figures["bare_ready_s"] = (ready - began) if ready else float("nan")
+    return figures
+
+
+SETTLE_S = 10.0  # "settled": this long after ready, and after the first renders
+
+
+def _children_rss_mb(pid: int) -> float:
+    """The RSS of ``pid``'s child processes (the renderer), 0 when there are none."""
+    total = 0.0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            with contextlib.suppress(OSError):
+                total += _rss_mb(int(child))
+    return total
+
+
+async def _first_renders(
+    emulator: EmulatorThread, process: asyncio.subprocess.Process, chat: int
+) -> Figures:
+    """The process's first /progress 90 and /report 90 (one person); the bot's RSS once
+    both are sent and it has settled, and its renderer's beside it."""
+    figures: Figures = {}
+    chart = Tracker(emulator, lambda r: r.method == "sendPhoto")
+    report = Tracker(emulator, lambda r: r.method == "sendDocument")
+    stamps = await emulator.texts([(chat, "/progress 90"), (chat, "/report 90")])
+    chart.ask([chat], stamps[:1])
+    report.ask([chat], stamps[1:])
+    await chart.wait(1, 120)
+    await report.wait(1, 120)
+    figures["first_progress_ms"] = (chart.latencies() or [float("nan")])[0] * 1000
+    figures["first_report_ms"] = (report.latencies() or [float("nan")])[0] * 1000
+    await asyncio.sleep(SETTLE_S)
+    figures["rss_rendered_mb"] = _rss_mb(process.pid)
+    figures["renderer_rss_mb"] = _children_rss_mb(process.pid)
+    return figures
+
+
+RENDERERS = 10  # people asking for /progress 90 and /report 90 at once
+OTHERS_RATE = 20.0  # others' /help a second meanwhile
+
+
+async def rendering(database: Any, sizes: Sizes) -> Figures:
+    """Others' p99 while ten people ask for /progress 90 and /report 90 at once, against
+    their quiet p99, on a fresh bot.py (its renderer not started yet: the worst case)."""
+    others = 2 * int(OTHERS_RATE * 6)  # six seconds of /help quiet, six while rendering
+    url = await database.new()
+    store = await open_store(url)
+    today = datetime.now(UTC)
+    await add_people(store, 1, RENDERERS + others, today)
+    for chat in range(1, RENDERERS + 1):
+        await add_ratings(store, chat, today.date(), 90)
+    await store.close()
+    figures: Figures = {}
+    async with (
+        EmulatorThread() as emulator,
+        _process([str(ROOT / "bot.py")], _bot_env(emulator, url, "3600")) as process,
+    ):
+        if await _ready(emulator, process) is None:
+            return {"others_p99_ms": float("nan")}
+        helpers = list(range(RENDERERS + 1, RENDERERS + others + 1))
+        quiet = await _others(emulator, helpers[: others // 2], OTHERS_RATE, "/help")
+        await _quiet(emulator)
+        renderers = list(range(1, RENDERERS + 1))
+        charts = Tracker(emulator, lambda r: r.method == "sendPhoto")
+        reports = Tracker(emulator, lambda r: r.method == "sendDocument")
+        asked = [(chat, f"/{what} 90") for chat in renderers for what in ("progress", "report")]
+        stamps = await emulator.texts(asked)
+        charts.ask(renderers, stamps[0::2])
+        reports.ask(renderers, stamps[1::2])
+        loaded = await _others(emulator, helpers[others // 2 :], OTHERS_RATE, "/help")
+        await charts.wait(RENDERERS, 180)
+        await reports.wait(RENDERERS, 180)
+    figures["others_p99_ms_quiet"] = percentile(quiet, 0.99) * 1000
+    figures["others_p99_ms"] = percentile(loaded, 0.99) * 1000
+    figures["others_ratio"] = figures["others_p99_ms"] / figures["others_p99_ms_quiet"]
+    rendered = charts.latencies() + reports.latencies()
+    figures["renders_done"] = float(len(rendered))
+    figures["renders_last_s"] = max(rendered, default=float("nan"))
     return figures
 
 
@@ -867,6 +952,7 @@ SCENARIOS = {
     "send_rate": send_rate,
     "startup": startup,
     "first_progress": first_progress,
+    "rendering": rendering,
     "webhook": webhook,
     "coach": in_process.coach,
     "report": in_process.report,

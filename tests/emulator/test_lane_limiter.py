@@ -273,6 +273,7 @@ async def test_presses_that_pick_up_during_a_broadcast_find_room_at_once(
         await asyncio.gather(*reminders, return_exceptions=True)
     # Before, the reminders went on while the first replies left room, and from the sixth
     # reply on some waited up to a fifth of a second for a reminder's slot to age out.
+    # What the limiter did, not the wall clock (a loaded machine slows every round trip):
+    # no reply was held back for a slot.
     assert limiter.waits[INTERACTIVE].waited == 0, waits
-    assert max(waits) < 0.1, waits
     assert busiest_window(sends(emu)) <= 10
