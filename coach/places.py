@@ -282,9 +282,9 @@ def _choose(weighed: dict[str, tuple[int, _City]]) -> ZoneAnswer:
 def zone_from_location(latitude: float, longitude: float) -> str | None:
     """The IANA zone at a point (an Etc zone at sea: "Etc/GMT+2" mid-Atlantic); None for
     invalid coordinates. Call it from a worker thread: a process's first lookup loads the
-    zones' outlines (~0.2 s, ~34 MB), holding the interpreter; later ones take a microsecond.
-    Loaded then rather than at start-up, a process whose people share no location never
-    pays those megabytes."""
+    zones' outlines (~0.25 s, ~34 MB) and holds the interpreter's lock meanwhile, so the
+    event loop waits that once too; later lookups take a microsecond. Loaded then rather than
+    at start-up, a process whose people share no location never pays those megabytes."""
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):  # also rejects NaN
         return None
     import tzfpy  # light to import (~2 MB): its first lookup is what loads the outlines
