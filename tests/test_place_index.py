@@ -4,6 +4,7 @@ outdated file is a clear error, never a wrong answer."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sqlite3
@@ -36,8 +37,9 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@functools.cache
 def rows(path: Path) -> Rows:
-    """Every row of every table, in order."""
+    """Every row of every table, in order (read once per file)."""
     with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
         tables = {name for (name,) in db.execute("SELECT name FROM sqlite_schema")}
         assert tables >= set(place_index.TABLES), path
