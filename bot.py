@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bootstrap import Settings, open_application, settle_memory
-from coach import i18n, places
+from coach import i18n, place_index, places
 from coach.program import ProgramError, default_program
 from conversations.app import ALLOWED_UPDATES
 from conversations.health import monitor_of
@@ -61,10 +61,11 @@ EXIT_UNREACHABLE = 5
 EXIT_DATABASE = 6
 EXIT_SETTINGS = 7  # settings that cannot run: a webhook without a good secret, a bad value
 EXIT_LISTEN = 8  # the webhook's or the metrics' port cannot be listened on
-EXIT_CATALOGUE = 9  # a language's catalogue is missing or unreadable: a broken installation
+# A language's catalogue or the city index is missing or unreadable: a broken installation.
+EXIT_CATALOGUE = 9
 
 # People's health data: every file the bot creates (the SQLite database and its -wal and -shm,
-# the record of it below, a city index rebuilt at run time) is its own user's alone (0600).
+# the record of it below) is its own user's alone (0600).
 PRIVATE_UMASK = 0o077
 
 # Next to .env: the SQLite file this installation has used, so that a database that
@@ -358,6 +359,16 @@ def main(argv: list[str] | None = None) -> int:
             f"Back Coach's translations are not installed properly: {exc}. Without them it "
             "would answer everyone in English. Reinstall Back Coach (pip install .), or in a "
             "checkout run `make translations`.",
+            file=sys.stderr,
+        )
+        return EXIT_CATALOGUE
+    try:
+        place_index.check()
+    except place_index.BrokenIndex as exc:
+        print(
+            f"Back Coach's city index is not installed properly: {exc}. Without it no typed "
+            "city finds its time zone. Reinstall Back Coach (pip install .), or in a checkout "
+            "run `python -m coach.place_index --package`.",
             file=sys.stderr,
         )
         return EXIT_CATALOGUE

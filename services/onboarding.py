@@ -7,6 +7,7 @@ answer does.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import time
 from html import escape
@@ -346,7 +347,8 @@ async def location(core: Core, chat_id: int, latitude: float, longitude: float) 
         person = await work.person(chat_id)
         if person is None or step_of(person) not in ZONE:
             return Outcome([Say(texts.UNEXPECTED_TEXT)])
-        zone = places.zone_from_location(latitude, longitude)
+        # In a worker thread: a process's first location loads the zones' outlines (~0.2 s).
+        zone = await asyncio.to_thread(places.zone_from_location, latitude, longitude)
         messages: list[Message]
         if zone is None:
             messages = [Say(texts.TIMEZONE_NOT_FOUND.format(hint=""))]

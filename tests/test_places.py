@@ -220,7 +220,7 @@ def test_anything_unknown_gets_a_hint_of_what_to_type(text: str) -> None:
 
 @pytest.fixture(scope="module")
 def warm() -> None:
-    """Build the index once before the property test, which then exercises lookups."""
+    """Open the index once before the property test, which then exercises lookups."""
     places.warm_up()
 
 
