@@ -7,6 +7,7 @@ from telegram import Update
 from coach import texts
 from conversations.context import Ctx
 from conversations.render import send
+from conversations.rendering import zone_elsewhere
 from services import checkin, onboarding, red_flags
 from services.outcome import Outcome, Say
 
@@ -94,7 +95,9 @@ async def location_message(update: Update, ctx: Ctx) -> None:
     message = update.effective_message
     assert message is not None and message.location is not None
     where = message.location
-    outcome = await onboarding.location(ctx.deps, chat_id(update), where.latitude, where.longitude)
+    outcome = await onboarding.location(
+        ctx.deps, chat_id(update), where.latitude, where.longitude, zone_elsewhere
+    )
     await answer(update, ctx, outcome)
 
 

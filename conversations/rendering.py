@@ -4,7 +4,8 @@ matplotlib and fpdf2 hold the interpreter while they draw and take about 45 MB o
 imported: in a worker thread of the bot's process they would slow everyone's replies for
 as long as a chart or a report takes, and keep the bot's memory up for good. A single
 child process (spawned on first use, so it shares no threads or sockets with the bot)
-draws instead and stops after a few idle minutes; the bot sends what it returns.
+draws instead and stops after a few idle minutes; the bot sends what it returns. It also
+finds a shared location's time zone, whose outlines would cost the bot as much memory.
 
 Each job carries the language of the message it belongs to: a process of its own has none
 of the bot's context, so the texts on a chart or a report are spoken in the language the
@@ -52,6 +53,14 @@ def report_pdf(report: Report) -> bytes:
     from conversations import report_pdf as pdf
 
     return pdf.render(report)
+
+
+async def zone_elsewhere(latitude: float, longitude: float) -> str | None:
+    """A shared location's zone, looked up in the drawing process: the zones' outlines
+    (about 35 MB once loaded) stay out of the bot's memory."""
+    from coach import places
+
+    return await RENDERER.run(places.zone_from_location, latitude, longitude, language="en")
 
 
 def _spoken(language: str, job: Callable[..., T], *args: Any) -> T:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Awaitable, Callable
 from datetime import time
 from html import escape
 
@@ -341,14 +342,29 @@ async def _typed(work: Work, person: Person, text: str) -> list[Message]:
     return await listen.reply(work, person, text)
 
 
-async def location(core: Core, chat_id: int, latitude: float, longitude: float) -> Outcome:
-    """A shared location: the time zone, during the time-zone step."""
+ZoneFinder = Callable[[float, float], Awaitable[str | None]]
+
+
+async def _zone_in_thread(latitude: float, longitude: float) -> str | None:
+    # A process's first location loads the zones' outlines (~0.2 s, ~35 MB).
+    return await asyncio.to_thread(places.zone_from_location, latitude, longitude)
+
+
+async def location(
+    core: Core,
+    chat_id: int,
+    latitude: float,
+    longitude: float,
+    find: ZoneFinder = _zone_in_thread,
+) -> Outcome:
+    """A shared location: the time zone, during the time-zone step. ``find`` gives the
+    zone at a point (the bot looks it up in its drawing process, which holds the zones'
+    outlines instead of the bot)."""
     async with unit(core) as work:
         person = await work.person(chat_id)
         if person is None or step_of(person) not in ZONE:
             return Outcome([Say(texts.UNEXPECTED_TEXT)])
-        # In a worker thread: a process's first location loads the zones' outlines (~0.2 s).
-        zone = await asyncio.to_thread(places.zone_from_location, latitude, longitude)
+        zone = await find(latitude, longitude)
         messages: list[Message]
         if zone is None:
             messages = [Say(texts.TIMEZONE_NOT_FOUND.format(hint=""))]
