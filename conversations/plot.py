@@ -27,6 +27,7 @@ THIN = 0.8 * PT  # the frame, the ticks and the gridlines
 INK, GRID, GRID_ALPHA = "#000000", "#b0b0b0", 0.3
 # A legend entry: its sample, the gap to its words, the space between columns, each in ems.
 HANDLE, HANDLE_GAP, COLUMN_GAP, ROW_PITCH = 2.0, 0.8, 2.0, 1.5
+LEGEND_PAD = 0.4  # ems below the legend, above the picture's margin
 LEGEND_GAP = 28.0  # between the date labels and the legend
 MAX_TICKS = 7
 
@@ -84,7 +85,7 @@ def frame(
     left += max(width_of(label, TICK) for _, label in ylabels) + TICK_LENGTH + TICK_PAD
     top = TOP_PAD + line_height(TITLE) + TITLE_PAD
     legend, legend_height = _legend(keys, columns, width)
-    bottom = height - PAD - legend_height - LEGEND_GAP - line_height(TICK)
+    bottom = height - PAD - LEGEND_PAD * LEGEND - legend_height - LEGEND_GAP - line_height(TICK)
     bottom -= TICK_LENGTH + TICK_PAD
     right = width - PAD
     axes = Axes((left, top, right, bottom), xlim, ylim)
@@ -116,7 +117,7 @@ def frame(
                 anchor="md",
                 role="title",
             ),
-            *_placed(legend, axes, width, height - PAD - legend_height),
+            *_placed(legend, axes, width, height - PAD - LEGEND_PAD * LEGEND - legend_height),
         ),
     )
 

@@ -19,6 +19,7 @@ from coach.progress import caption, encouragement, series, weekly_summary
 from conversations.canvas import BOLD, FONT_NAME, REGULAR, Scene
 from conversations.chart import render, scene_of
 from tests.progress.test_progress import PROGRAM, START, coached
+from tests.progress.test_truthful_charts import clipped, long_history
 
 WORDS = [("ru", "Ваша спина", "Боль"), ("es", "Tu espalda", "Dolor")]
 
@@ -84,3 +85,31 @@ def test_averages_and_drops_are_written_with_the_languages_decimal_mark(
         expected = texts.CHEER_BETTER.format(drop=drop)
     assert f"{week}/10" in words and f"{last}/10" in words
     assert cheer == expected
+
+
+def overlapping(boxes: list[tuple[float, float, float, float]]) -> list[int]:
+    """The indices of boxes that overlap an earlier one."""
+    return [
+        j
+        for j, b in enumerate(boxes)
+        for a in boxes[:j]
+        if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    ]
+
+
+@pytest.mark.parametrize("language", ["ru", "es"])
+@pytest.mark.parametrize("window", [14, 90, 365])
+def test_the_longer_words_fit_nothing_clipped_nothing_overlapping(
+    language: str, window: int
+) -> None:
+    """Russian and Spanish run longer than English: measured with the font, the legend, the
+    ticks and the stage labels still fit inside the picture and do not run into each other."""
+    with i18n.speaking(language):
+        scene = scene_of(series(long_history(), window))
+    assert clipped(scene) == []
+    for role in ("legend", "xtick", "ytick", "stage"):
+        boxes = [text.box() for text in scene.texts(role)]
+        assert boxes and overlapping(boxes) == [], (role, [t.text for t in scene.texts(role)])
+    legend = [t.box() for t in scene.texts("legend")]
+    plot = scene.regions["plot"]
+    assert all(box[1] > plot[3] for box in legend)  # below the plot, hiding nothing of it

@@ -48,3 +48,15 @@ def test_it_renders_a_phone_sized_png_in_each_language() -> None:
             png = render(ACTIVITIES, by_week(ACTIVITIES, RATINGS))
         image = Image.open(io.BytesIO(png))
         assert image.format == "PNG" and image.size == (1200, 750)
+
+
+def test_a_name_too_long_for_the_picture_is_shortened_in_the_legend_not_cut_off() -> None:
+    long = Activity(4, "carry two full bags of shopping up the stairs " * 3, MON1)
+    with i18n.speaking("ru"):
+        scene = scene_of((long,), by_week((long,), (ActivityRating(4, MON1, 5),)))
+    (words,) = scene.texts("legend")
+    assert words.label == long.name and words.text != long.name
+    assert words.text.endswith("…") and long.name.startswith(words.text[:-1].rstrip())
+    width, height = scene.size
+    x0, y0, x1, y1 = words.box()
+    assert x0 >= 0 and x1 <= width and y0 >= 0 and y1 <= height

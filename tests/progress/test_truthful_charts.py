@@ -19,7 +19,7 @@ from tests.progress.test_progress import PROGRAM, START, coached
 
 
 def pain_line(scene: Scene) -> Line:
-    (line,) = [e for e in scene.find("series") if e.label == texts.CHART_PAIN]
+    (line,) = scene.find("series")  # the pain chart's one series
     assert isinstance(line, Line)
     return line
 
@@ -53,6 +53,7 @@ def test_a_missed_day_breaks_the_pain_line_and_a_lone_check_in_is_a_marker() -> 
     drawn = series(standing(PROGRAM, coached([6, 5, None, 4, None, 3]), today), 30)
     assert drawn.pain == (6, 5, None, 4, None, 3)
     line = pain_line(scene_of(drawn))
+    assert line.label == texts.CHART_PAIN
     ys = [math.nan if y is None else y for y in line.values]
     assert len(ys) == len(drawn.days) == len(line.points)
     assert math.isnan(ys[2]) and math.isnan(ys[4])
