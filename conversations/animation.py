@@ -242,7 +242,8 @@ def animation(poses: Poses, slug: str, title: str) -> bytes:
 
 def still(poses: Poses, slug: str, title: str) -> bytes:
     """One pose of the move (its poster), as a PNG."""
-    return canvas.png(scene_of(poses, slug, title), colours=STILL_COLOURS, optimize=True)
+    scene = scene_of(poses, slug, title)
+    return canvas.png(scene, colours=STILL_COLOURS, exact=True, optimize=True)
 
 
 def contact_sheet(poses: Poses, titles: dict[str, str], heading: str) -> bytes:

@@ -142,13 +142,18 @@ def fitted(text: str, size: float, room: float, bold: bool = False) -> str:
     return text.rstrip() + "…"
 
 
-def png(scene: Scene, colours: int | None = None, optimize: bool = False) -> bytes:
+def png(
+    scene: Scene, colours: int | None = None, exact: bool = False, optimize: bool = False
+) -> bytes:
     """The scene painted, as PNG bytes: in at most ``colours`` colours when given (a chart's
-    few colours and their smoothed edges fit 256: a file a third the size, no visible
-    change), compressed harder when ``optimize`` (a file kept, made once)."""
+    few colours and their smoothed edges fit 256: a file half the size, no visible change).
+    The fast palette may move a colour by a level or two; ``exact`` keeps every flat colour
+    as drawn (slower: for a picture pasted beside others, as a still on the moves' sheet).
+    ``optimize`` compresses harder (for a file kept, made once)."""
     image = paint(scene)
     if colours:
-        image = image.quantize(colours, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        method = Image.Quantize.MEDIANCUT if exact else Image.Quantize.FASTOCTREE
+        image = image.quantize(colours, method=method, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=optimize)
     return buffer.getvalue()
