@@ -101,6 +101,7 @@ def test_the_sheet_shows_all_seven_in_order() -> None:
         x, y = (index % 4) * width, top + (index // 4) * height
         panel = sheet.crop((x, y, x + width, y + height)).convert("RGB")
         assert panel.tobytes() == still.convert("RGB").tobytes(), SLUGS[index]
+        assert panel.getpixel((2, 2)) == sheet.convert("RGB").getpixel((2, 2)) == (255, 255, 255)
 
 
 def test_a_drawing_is_made_once_and_named_by_what_it_shows(tmp_path: Path) -> None:
