@@ -94,6 +94,7 @@ def frame(
     overhang = max((t.box()[2] for t in _xlabels(axes, xticks)), default=right) - (width - PAD)
     if overhang > 0:
         axes = Axes((left, top, right - overhang, bottom), xlim, ylim)
+    middle = (axes.box[0] + axes.box[2]) / 2  # the title is centred over the plot
     return Frame(
         axes,
         grid=tuple(_grid(axes, yticks)),
@@ -104,15 +105,15 @@ def frame(
             Text(
                 text=ylabel,
                 at=(PAD + line_height(AXIS) / 2, (top + bottom) / 2),
-                size=AXIS,
+                size=_fitting(ylabel, AXIS, height - 2 * PAD),
                 colour=INK,
                 upright=True,
                 role="ylabel",
             ),
             Text(
                 text=title,
-                at=((axes.box[0] + axes.box[2]) / 2, top - TITLE_PAD),
-                size=TITLE,
+                at=(middle, top - TITLE_PAD),
+                size=_fitting(title, TITLE, 2 * min(middle - PAD, width - PAD - middle)),
                 colour=INK,
                 anchor="md",
                 role="title",
@@ -120,6 +121,13 @@ def frame(
             *_placed(legend, axes, width, height - PAD - LEGEND_PAD * LEGEND - legend_height),
         ),
     )
+
+
+def _fitting(words: str, size: float, room: float) -> float:
+    """The type size at which the words fit ``room`` pixels: ``size``, or smaller for
+    words too long for it (a translation longer than the English)."""
+    wide = width_of(words, size)
+    return size if wide <= room else size * room / wide
 
 
 def _number(value: float) -> str:

@@ -11,6 +11,7 @@ from PIL import Image
 
 from coach import i18n, texts
 from coach.function import Activity, ActivityRating, by_week
+from conversations import plot
 from conversations.canvas import Line
 from conversations.function_chart import render, scene_of
 
@@ -60,3 +61,17 @@ def test_a_name_too_long_for_the_picture_is_shortened_in_the_legend_not_cut_off(
     width, height = scene.size
     x0, y0, x1, y1 = words.box()
     assert x0 >= 0 and x1 <= width and y0 >= 0 and y1 <= height
+
+
+def test_every_word_of_the_chart_fits_the_picture_in_each_language() -> None:
+    """The title, the axis' label (upright, often longest in Russian), ticks and legend:
+    inside the picture, in each language, drawn no larger than the English."""
+    for language in i18n.LANGUAGES:
+        with i18n.speaking(language):
+            scene = scene_of(ACTIVITIES, by_week(ACTIVITIES, RATINGS))
+        width, height = scene.size
+        for words in scene.texts():
+            x0, y0, x1, y1 = words.box()
+            assert x0 >= 0 and x1 <= width and y0 >= 0 and y1 <= height, (language, words.text)
+        (axis,) = scene.texts("ylabel")
+        assert axis.upright and axis.size <= plot.AXIS
