@@ -16,7 +16,8 @@ from PIL import Image
 from coach import i18n, texts
 from coach.explain import standing
 from coach.progress import caption, encouragement, series, weekly_summary
-from conversations.canvas import BOLD, FONT_NAME, REGULAR, Scene
+from conversations import plot
+from conversations.canvas import BOLD, FONT_NAME, REGULAR, Scene, Text
 from conversations.chart import render, scene_of
 from tests.progress.test_progress import PROGRAM, START, coached
 from tests.progress.test_truthful_charts import clipped, long_history
@@ -113,3 +114,18 @@ def test_the_longer_words_fit_nothing_clipped_nothing_overlapping(
     legend = [t.box() for t in scene.texts("legend")]
     plot = scene.regions["plot"]
     assert all(box[1] > plot[3] for box in legend)  # below the plot, hiding nothing of it
+
+
+def test_a_legend_too_wide_for_its_columns_takes_fewer() -> None:
+    """Six entries whose words would not fit three abreast: two columns, or one, each
+    entry whole, inside the picture, none over another."""
+    keys = [
+        plot.Key(f"Этап {n}: очень длинное название этапа", "#e0f2fe", "band") for n in range(6)
+    ]
+    frame = plot.frame("Title", "Pain", (0, 10), (0, 10), [(5.0, "5")], [0, 10], keys, 3)
+    legend = [e for e in frame.edges if isinstance(e, Text) and e.role == "legend"]
+    assert [t.text for t in legend] == [k.label for k in keys]  # whole, in order
+    boxes = [t.box() for t in legend]
+    assert overlapping(boxes) == []
+    assert all(b[0] >= 0 and b[2] <= plot.SIZE[0] and b[3] <= plot.SIZE[1] for b in boxes)
+    assert len({round(b[0]) for b in boxes}) < 3  # fewer than the three columns asked
