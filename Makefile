@@ -50,7 +50,7 @@ lint: $(STAMP)
 test: lint
 	@echo "[test] lint passed; PostgreSQL's server binaries, then every test on 2 workers"
 	scripts/ensure-postgres
-	MPLCONFIGDIR=$${MPLCONFIGDIR:-$(CURDIR)/.cache/matplotlib} $(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # The catalogues: extract Back Coach's English (coach/texts.py, coach/program.toml) into the
 # template, bring every language's .po in step with it (new texts arrive untranslated,
@@ -78,7 +78,7 @@ places: $(STAMP)
 # BENCH_QUICK=1 make bench: one repeat of smaller scenarios, a smoke run of a few minutes.
 bench: $(STAMP)
 	scripts/ensure-postgres
-	MPLCONFIGDIR=$${MPLCONFIGDIR:-$(CURDIR)/.cache/matplotlib} PYTHONPATH=$(CURDIR) $(BIN)/python -m bench.suite
+	PYTHONPATH=$(CURDIR) $(BIN)/python -m bench.suite
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache

@@ -114,7 +114,7 @@ async def run(settings: Settings) -> int:
 def _warm_up() -> None:
     """Load in a worker thread, at start-up, what someone's first answer would otherwise
     wait for: the city index and zone tables. (Charts, reports and drawings are made in a
-    process of their own, conversations/rendering.py: matplotlib never loads here.)"""
+    process of their own, conversations/rendering.py: Pillow never loads here.)"""
     try:
         places.warm_up()
     except Exception:  # what failed here is loaded again on first use

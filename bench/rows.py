@@ -651,9 +651,6 @@ def _bot_env(emulator: EmulatorThread, url: str, every: str) -> dict[str, str]:
         "DISPATCH_EVERY": every,
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
-        "MPLCONFIGDIR": os.environ.get(
-            "MPLCONFIGDIR", str(Path(tempfile.gettempdir()) / "bench-mpl")
-        ),
     }
 
 

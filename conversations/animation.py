@@ -2,60 +2,71 @@
 and a contact sheet of all seven (PNG).
 
 What is drawn comes from coach/poses.py (the figure's joints, the equipment); this module
-only draws it, with matplotlib's Agg backend, and assembles the frames with Pillow. Slow
-(about a second a move): call it in a worker thread, never on the event loop; the files
-are cached on disk by conversations/moves.py. The labels are in the language spoken when
-it runs (the caller's context variables follow it into the thread).
+lays one instant of a move out as a scene (conversations/canvas.py: the floor, the
+equipment, each limb as a thick rounded segment, the head, the title and the cues) and has
+it painted. Slow (most of a second a move): call it in the drawing process, never on the
+event loop; the files are cached on disk by conversations/moves.py. The labels are in the
+language spoken when it runs.
 """
 
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass
-from pathlib import Path
+
+from PIL import Image
 
 from coach import texts
 from coach.poses import Movement, Point, Poses, figure_at, frame_times
+from conversations import canvas
+from conversations.canvas import Disc, Element, Line, Rect, Scene, Text, text_width
 
-# matplotlib writes a font cache on first import; give it a writable place of its own.
-os.environ.setdefault("MPLCONFIGDIR", str(Path(".cache/matplotlib").resolve()))
-
-import matplotlib
-
-matplotlib.use("Agg")
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Circle, Rectangle
-from PIL import Image
-
-SIZE = (5.4, 4.6)  # inches at DPI: 540×460 px, legible on a phone
-DPI = 100
+SIZE = (540, 460)  # legible on a phone
+PT = 100 / 72  # pixels per point: the drawing is 5.4×4.6 inches at 100 dots an inch
 COLOURS = 48  # one palette for every frame: small files, no flicker
+STILL_COLOURS = 256  # a still's palette: every colour drawn and its smoothed edges
 SKIN, BODY, LIMB = "#f2c6a0", "#1d4ed8", "#2563eb"
 STEEL, DARK, FLOOR, BAND = "#64748b", "#1e293b", "#e2e8f0", "#ea580c"
 MARGIN = 0.18  # metres of scene around everything drawn
 PLATE = 0.225  # a barbell plate's radius: the bar sits this high on the floor
 # How thick each part of the figure is drawn, in metres.
 THICK = {"trunk": 0.2, "thigh": 0.13, "shin": 0.1, "arm": 0.08, "foot": 0.06, "neck": 0.07}
+# The figure's parts: the joints each passes through, its colour and its layer (higher on top).
+PARTS = (
+    ("thigh", ("hip", "knee"), LIMB, 4.0),
+    ("shin", ("knee", "ankle"), LIMB, 4.0),
+    ("foot", ("heel", "toe"), DARK, 4.0),
+    ("trunk", ("hip", "waist", "shoulder"), BODY, 5.0),
+    ("neck", ("shoulder", "neck"), SKIN, 5.0),
+    ("arm", ("shoulder", "elbow", "grip"), SKIN, 7.0),
+)
+# The drawing area, in pixels from the top left: the scene in metres is fitted into it.
+AREA = (0.02 * SIZE[0], 0.11 * SIZE[1], 0.98 * SIZE[0], 0.83 * SIZE[1])
+TITLE, CUE = 17 * PT, 14 * PT
+TITLE_TOP, CUE_MIDDLE, CUE_STEP = 0.05 * SIZE[1], 0.89 * SIZE[1], 0.065 * SIZE[1]
+HEADING = 18 * PT  # the contact sheet's heading
+WORDS = -1.0  # the layer of the title and cues: outside the drawing area, painted first
 
 
-@dataclass
-class _Scene:
-    """The artists of one move's drawing, updated frame by frame."""
+@dataclass(frozen=True)
+class _View:
+    """The map from the scene's metres to the picture's pixels (a metre as long across as
+    up; y upwards in metres, downwards in pixels)."""
 
-    figure: Figure
-    axes: Axes
-    lines: dict[str, Line2D]
-    head: Circle
-    nose: Line2D
-    followers: list[tuple[str, object]]  # (kind, artist) of equipment that moves
+    left: float
+    bottom: float
+    per_metre: float
+
+    def at(self, point: Point) -> Point:
+        return (
+            AREA[0] + (point[0] - self.left) * self.per_metre,
+            AREA[3] - (point[1] - self.bottom) * self.per_metre,
+        )
 
 
-def _bounds(poses: Poses, movement: Movement) -> tuple[float, float, float, float]:
-    """The scene's extent over the whole loop, equipment included, floor at the bottom."""
+def _view(poses: Poses, movement: Movement) -> _View:
+    """The scene's extent over the whole loop, equipment included, floor at the bottom,
+    widened to the drawing area's shape and centred."""
     xs: list[float] = []
     ys: list[float] = [0.0]
     for t in frame_times(poses, movement.slug):
@@ -66,162 +77,153 @@ def _bounds(poses: Poses, movement: Movement) -> tuple[float, float, float, floa
         for x, y in item.points:
             xs.append(x)
             ys.append(y)
-    head = poses.body.head
-    return min(xs) - MARGIN, max(xs) + MARGIN, -0.08, max(ys) + head + MARGIN
-
-
-def _scene(poses: Poses, movement: Movement, title: str, cues: list[str]) -> _Scene:
-    figure = Figure(figsize=SIZE, dpi=DPI, facecolor="white")
-    FigureCanvasAgg(figure)
-    box = (0.02, 0.17, 0.96, 0.72)
-    axes = figure.add_axes(box)
-    left, right, bottom, top = _bounds(poses, movement)
-    # Widen the scene to the drawing area's shape: a metre is as long across as it is up.
-    shape = (box[2] * SIZE[0]) / (box[3] * SIZE[1])
+    left, right = min(xs) - MARGIN, max(xs) + MARGIN
+    bottom, top = -0.08, max(ys) + poses.body.head + MARGIN
+    shape = (AREA[2] - AREA[0]) / (AREA[3] - AREA[1])
     width = max(right - left, (top - bottom) * shape)
     middle = (left + right) / 2
-    left, right = middle - width / 2, middle + width / 2
-    top = bottom + width / shape
-    axes.set_xlim(left, right)
-    axes.set_ylim(bottom, top)
-    axes.set_axis_off()
-    figure.text(0.5, 0.95, title, ha="center", va="top", fontsize=17, weight="bold", color=DARK)
-    for row, cue in enumerate(cues):
-        figure.text(
-            0.5, 0.11 - row * 0.065, f"• {cue}", ha="center", va="center", fontsize=14, color=DARK
-        )
-    axes.add_patch(Rectangle((left - 5, -5), right - left + 10, 5, color=FLOOR, zorder=0))
-    axes.plot([left - 5, right + 5], [0, 0], color=STEEL, linewidth=1.5, zorder=1)
-    scale = _points_per_metre(figure, axes)
-    followers: list[tuple[str, object]] = []
+    return _View(middle - width / 2, bottom, (AREA[2] - AREA[0]) / width)
+
+
+def scene_of(poses: Poses, slug: str, title: str, t: float | None = None) -> Scene:
+    """The move drawn ``t`` seconds into its loop (its poster pose when None), as a scene
+    (``still`` paints it; tests read its labels and limbs)."""
+    movement = poses.moves[slug]
+    if t is None:
+        t = movement.phases[movement.poster]
+    view = _view(poses, movement)
+    points = figure_at(poses, slug, t)
+    layers: list[tuple[float, Element]] = [(WORDS, w) for w in _words(title, movement)]
+    layers += _floor(view)
     for item in movement.equipment:
-        followers += _equipment(axes, item.kind, item.points, item.follows, scale)
-    lines = {}
-    for part, colour, z in (
-        ("thigh", LIMB, 4),
-        ("shin", LIMB, 4),
-        ("foot", DARK, 4),
-        ("trunk", BODY, 5),
-        ("neck", SKIN, 5),
-        ("arm", SKIN, 7),
-    ):
-        (lines[part],) = axes.plot(
-            [],
-            [],
-            color=colour,
-            linewidth=THICK[part] * scale,
-            solid_capstyle="round",
-            solid_joinstyle="round",
-            zorder=z,
-        )
-    # The head above the arm: arms overhead (the bar hang) pass beside it, not across the face.
-    head = Circle((0, 0), poses.body.head, color=SKIN, zorder=7.5)
-    axes.add_patch(head)
-    (nose,) = axes.plot([], [], color=SKIN, linewidth=0.07 * scale, solid_capstyle="round")
-    nose.set_zorder(7.5)
-    return _Scene(figure, axes, lines, head, nose, followers)
+        layers += _equipment(view, item.kind, item.points, item.follows, points["grip"])
+    layers += _figure(view, points, poses.body.head)
+    layers.sort(key=lambda layer: layer[0])  # stable: a layer keeps the order it was built in
+    return Scene(SIZE, tuple(element for _, element in layers), regions={"area": AREA})
 
 
-def _points_per_metre(figure: Figure, axes: Axes) -> float:
-    """How many points a metre of the scene takes, to draw limbs as thick as a person's."""
-    figure.canvas.draw()
-    x0, x1 = axes.get_xlim()
-    width_px = axes.get_window_extent().width
-    return float(width_px / (x1 - x0) * 72 / DPI)
+def _words(title: str, movement: Movement) -> list[Text]:
+    """The title above, the cues below, each made smaller should it not fit the width."""
+    found = [_fitted(title, (SIZE[0] / 2, TITLE_TOP), TITLE, "ma", "title", bold=True)]
+    for row, cue in enumerate(texts.MOVE_CUE[cue] for cue in movement.cues):
+        at = (SIZE[0] / 2, CUE_MIDDLE + row * CUE_STEP)
+        found.append(_fitted(f"• {cue}", at, CUE, "mm", "cue"))
+    return found
+
+
+def _fitted(words: str, at: Point, size: float, anchor: str, role: str, bold: bool = False) -> Text:
+    room = SIZE[0] - 8
+    wide = text_width(words, size, bold)
+    if wide > room:
+        size *= room / wide
+    return Text(text=words, at=at, size=size, colour=DARK, bold=bold, anchor=anchor, role=role)
+
+
+def _floor(view: _View) -> list[tuple[float, Element]]:
+    ground = view.at((0, 0))[1]
+    return [
+        (0.0, Rect(box=(AREA[0], ground, AREA[2], AREA[3]), fill=FLOOR, role="floor")),
+        (1.0, Line(points=((AREA[0], ground), (AREA[2], ground)), colour=STEEL, width=1.5 * PT)),
+    ]
+
+
+def _bar(view: _View, a: Point, b: Point, colour: str, width: float) -> Line:
+    return Line(points=(view.at(a), view.at(b)), colour=colour, width=width, role="equipment")
+
+
+def _disc(view: _View, centre: Point, radius: float, fill: str, alpha: float = 1.0) -> Disc:
+    return Disc(
+        centre=view.at(centre),
+        radius=radius * view.per_metre,
+        fill=fill,
+        alpha=alpha,
+        role="equipment",
+    )
+
+
+def _box(view: _View, corner: Point, width: float, height: float, fill: str) -> Rect:
+    x0, y0 = view.at((corner[0], corner[1] + height))
+    x1, y1 = view.at((corner[0] + width, corner[1]))
+    return Rect(box=(x0, y0, x1, y1), fill=fill, role="equipment")
 
 
 def _equipment(
-    axes: Axes, kind: str, points: tuple[Point, ...], follows: str | None, scale: float
-) -> list[tuple[str, object]]:
-    """Draw a fixed piece; return the artists that move with the figure."""
+    view: _View, kind: str, points: tuple[Point, ...], follows: str | None, grip: Point
+) -> list[tuple[float, Element]]:
+    """A piece of equipment, fixed or moving with the hands, each part with its layer."""
     if kind == "pullup_bar":
         (x, y) = points[0]
-        axes.plot([x - 0.45, x - 0.45], [0, y + 0.06], color=STEEL, linewidth=6, zorder=2)
-        axes.plot([x - 0.45, x], [y + 0.06, y + 0.06], color=STEEL, linewidth=6, zorder=2)
-        axes.add_patch(Circle((x, y), 0.03, color=DARK, zorder=8))
-        return []
+        return [
+            (2.0, _bar(view, (x - 0.45, 0), (x - 0.45, y + 0.06), STEEL, 6 * PT)),
+            (2.0, _bar(view, (x - 0.45, y + 0.06), (x, y + 0.06), STEEL, 6 * PT)),
+            (8.0, _disc(view, (x, y), 0.03, DARK)),
+        ]
     if kind == "bench":
         (x0, top), (x1, _) = points
-        axes.add_patch(Rectangle((x0, top - 0.07), x1 - x0, 0.07, color=DARK, zorder=3))
-        for leg in (x0 + 0.08, x1 - 0.08):
-            axes.plot([leg, leg], [0, top - 0.07], color=STEEL, linewidth=5, zorder=2)
-        return []
+        legs = [
+            (2.0, _bar(view, (leg, 0), (leg, top - 0.07), STEEL, 5 * PT))
+            for leg in (x0 + 0.08, x1 - 0.08)
+        ]
+        return [(3.0, _box(view, (x0, top - 0.07), x1 - x0, 0.07, DARK)), *legs]
     if kind in ("band", "cable"):
         start = points[0]
+        found: list[tuple[float, Element]] = []
         if kind == "cable":  # the machine's column, with its low pulley
-            axes.add_patch(Rectangle((start[0] - 0.16, 0), 0.12, 1.9, color=STEEL, zorder=2))
-            axes.add_patch(Circle(start, 0.04, color=DARK, zorder=3))
-        colour, width = (BAND, 3.5) if kind == "band" else (DARK, 2)
-        (line,) = axes.plot([], [], color=colour, linewidth=width, zorder=6)
-        line.set_gid(f"{start[0]},{start[1]}")
-        return [(kind, line)] if follows else []
+            found.append((2.0, _box(view, (start[0] - 0.16, 0), 0.12, 1.9, STEEL)))
+            found.append((3.0, _disc(view, start, 0.04, DARK)))
+        colour, width = (BAND, 3.5 * PT) if kind == "band" else (DARK, 2 * PT)
+        if follows:
+            found.append((6.0, _bar(view, start, grip, colour, width)))
+        return found
     if kind == "dumbbell":
-        bell = Circle((0, 0), 0.07, color=DARK, zorder=8)
-        axes.add_patch(bell)
-        return [(kind, bell)]
+        return [(8.0, _disc(view, grip, 0.07, DARK))]
     if kind == "barbell":
         # See-through, so the legs behind the plate show how close the bar stays.
-        plate = Circle((0, 0), PLATE, facecolor=DARK, edgecolor=DARK, lw=3, zorder=8, alpha=0.4)
-        hub = Circle((0, 0), 0.035, color=DARK, zorder=9)
-        axes.add_patch(plate)
-        axes.add_patch(hub)
-        return [(kind, plate), (kind, hub)]
+        plate = Disc(
+            centre=view.at(grip),
+            radius=PLATE * view.per_metre,
+            fill=DARK,
+            outline=DARK,
+            width=3 * PT,
+            alpha=0.4,
+            role="equipment",
+        )
+        return [(8.0, plate), (9.0, _disc(view, grip, 0.035, DARK))]
     raise ValueError(f"no drawing for equipment {kind!r}")
 
 
-def _pose(scene: _Scene, points: dict[str, Point]) -> None:
-    """Put the figure and what it holds where ``points`` says."""
-
-    def line(part: str, *names: str) -> None:
-        scene.lines[part].set_data([points[n][0] for n in names], [points[n][1] for n in names])
-
-    line("thigh", "hip", "knee")
-    line("shin", "knee", "ankle")
-    line("foot", "heel", "toe")
-    line("trunk", "hip", "waist", "shoulder")
-    line("neck", "shoulder", "neck")
-    line("arm", "shoulder", "elbow", "grip")
-    scene.head.set_center(points["head"])
-    # The nose, a right angle in front of the neck's line: which way the person faces.
+def _figure(view: _View, points: dict[str, Point], head: float) -> list[tuple[float, Element]]:
+    """The person: each part a thick rounded line through its joints, the head above the arm
+    (arms overhead, as in the bar hang, pass beside it, not across the face), and the nose,
+    a right angle in front of the neck's line: which way the person faces."""
+    found: list[tuple[float, Element]] = [
+        (
+            layer,
+            Line(
+                points=tuple(view.at(points[joint]) for joint in joints),
+                colour=colour,
+                width=THICK[part] * view.per_metre,
+                rounded=True,
+                role="limb",
+                label=part,
+            ),
+        )
+        for part, joints, colour, layer in PARTS
+    ]
     (nx, ny), (hx, hy) = points["neck"], points["head"]
     ahead = (hy - ny, -(hx - nx))
-    scene.nose.set_data([hx, hx + ahead[0] * 0.9], [hy, hy + ahead[1] * 0.9])
-    grip = points["grip"]
-    for kind, artist in scene.followers:
-        if isinstance(artist, Circle):
-            artist.set_center(grip)
-        elif isinstance(artist, Line2D):
-            x, y = (float(v) for v in str(artist.get_gid()).split(","))
-            artist.set_data([x, grip[0]], [y, grip[1]])
-        else:  # pragma: no cover - every follower is drawn above
-            raise TypeError(kind)
-
-
-def _labels(movement: Movement) -> list[str]:
-    return [texts.MOVE_CUE[cue] for cue in movement.cues]
-
-
-def _pixels(scene: _Scene) -> Image.Image:
-    return _rgb(scene.figure)
-
-
-def _rgb(figure: Figure) -> Image.Image:
-    """The figure drawn, as an RGB image."""
-    canvas = figure.canvas
-    assert isinstance(canvas, FigureCanvasAgg)
-    canvas.draw()  # type: ignore[no-untyped-call]
-    rgba = canvas.buffer_rgba()  # type: ignore[no-untyped-call]
-    return Image.frombuffer("RGBA", canvas.get_width_height(), rgba).convert("RGB")
+    nose = (hx + ahead[0] * 0.9, hy + ahead[1] * 0.9)
+    found.append((7.5, Disc(centre=view.at((hx, hy)), radius=head * view.per_metre, fill=SKIN,
+                             role="head")))  # fmt: skip
+    found.append((7.5, Line(points=(view.at((hx, hy)), view.at(nose)), colour=SKIN,
+                             width=0.07 * view.per_metre, rounded=True, role="nose")))  # fmt: skip
+    return found
 
 
 def animation(poses: Poses, slug: str, title: str) -> bytes:
     """The move's loop as an animated GIF, its cues labelled in the current language."""
-    movement = poses.moves[slug]
-    scene = _scene(poses, movement, title, _labels(movement))
-    frames = []
-    for t in frame_times(poses, slug):
-        _pose(scene, figure_at(poses, slug, t))
-        frames.append(_pixels(scene))
+    scenes = [scene_of(poses, slug, title, t) for t in frame_times(poses, slug)]
+    frames = canvas.frames(scenes)
     palette = frames[0].quantize(COLOURS, method=Image.Quantize.MEDIANCUT)
     indexed = [f.quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
     buffer = io.BytesIO()
@@ -238,41 +240,27 @@ def animation(poses: Poses, slug: str, title: str) -> bytes:
     return buffer.getvalue()
 
 
-def figure_of(poses: Poses, slug: str, title: str, t: float | None = None) -> Figure:
-    """The move drawn ``t`` seconds into its loop (its poster pose when None), as a laid-out
-    matplotlib Figure (``still`` saves it; tests read its labels)."""
-    movement = poses.moves[slug]
-    scene = _scene(poses, movement, title, _labels(movement))
-    _pose(scene, figure_at(poses, slug, movement.phases[movement.poster] if t is None else t))
-    return scene.figure
-
-
 def still(poses: Poses, slug: str, title: str) -> bytes:
     """One pose of the move (its poster), as a PNG."""
-    buffer = io.BytesIO()
-    _rgb(figure_of(poses, slug, title)).save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+    scene = scene_of(poses, slug, title)
+    return canvas.png(scene, colours=STILL_COLOURS, exact=True, optimize=True)
 
 
 def contact_sheet(poses: Poses, titles: dict[str, str], heading: str) -> bytes:
     """Every move's poster in order, numbered, on one PNG: two rows of four panels."""
     stills = [Image.open(io.BytesIO(still(poses, slug, t))) for slug, t in titles.items()]
-    width, height = stills[0].size
+    width, height = SIZE
     columns = 4
     rows = -(-len(stills) // columns)
     top = 70
+    words = Text(
+        text=heading, at=(width * columns / 2, top / 2), size=HEADING, colour=DARK, bold=True,
+        role="heading",
+    )  # fmt: skip
     sheet = Image.new("RGB", (width * columns, height * rows + top), "white")
+    sheet.paste(canvas.paint(Scene((width * columns, top), (words,))), (0, 0))
     for index, image in enumerate(stills):
         sheet.paste(image, ((index % columns) * width, top + (index // columns) * height))
-    heading_image = _heading(heading, width * columns, top)
-    sheet.paste(heading_image, (0, 0))
     buffer = io.BytesIO()
     sheet.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
-
-
-def _heading(text: str, width: int, height: int) -> Image.Image:
-    figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, facecolor="white")
-    FigureCanvasAgg(figure)
-    figure.text(0.5, 0.5, text, ha="center", va="center", fontsize=18, weight="bold", color=DARK)
-    return _rgb(figure)

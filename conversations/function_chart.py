@@ -2,72 +2,73 @@
 chart by /progress once an activity is rated. Like the pain chart, it invents nothing: a
 week without a rating breaks the line, and a lone rating shows as its marker.
 
-Drawn in a worker thread (conversations/data.py), after conversations/chart.py has set
-matplotlib up (its cache directory and the Agg backend).
+Laid out as a scene in the pain chart's frame (conversations/plot.py) and painted in the
+drawing process (conversations/rendering.py).
 """
 
 from __future__ import annotations
 
-import io
-import math
-
-# isort: off
-import conversations.chart  # noqa: F401  (matplotlib's set-up comes first)
-import matplotlib.dates as mdates
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
-
-# isort: on
+from datetime import timedelta
 
 from coach import texts
 from coach.function import Activity, Week, chart_lines
+from conversations import canvas, chart, plot
+from conversations.canvas import Element, Line, Scene
 
 COLOURS = ["#1d4ed8", "#c2410c", "#15803d", "#7c3aed", "#be185d", "#0f766e"]
 WEEK_HALF = 3.5  # days either side of a week's Monday
-MAX_TICKS = 7
+WIDTH, MARKER = 2.5 * plot.PT, 6 * plot.PT
+DASH = (3.7 * 2.5 * plot.PT, 1.6 * 2.5 * plot.PT)  # a retired activity's line: on, off
 
 
 def render(activities: tuple[Activity, ...], weeks: tuple[Week, ...]) -> bytes:
-    """A PNG of the activities' weekly ratings (call it in a thread)."""
-    buffer = io.BytesIO()
-    figure_of(activities, weeks).savefig(buffer, format="png")
-    return buffer.getvalue()
+    """A PNG of the activities' weekly ratings (in the drawing process)."""
+    return canvas.png(scene_of(activities, weeks), colours=chart.CHART_COLOURS)
 
 
-def figure_of(activities: tuple[Activity, ...], weeks: tuple[Week, ...]) -> Figure:
-    """The chart as a laid-out Figure (``render`` saves it; tests inspect it)."""
-    figure = Figure(figsize=(8, 5), dpi=150)
-    axes = figure.subplots()
-    days = [float(x) for x in mdates.date2num([w.week for w in weeks])]  # type: ignore[no-untyped-call]
+def scene_of(activities: tuple[Activity, ...], weeks: tuple[Week, ...]) -> Scene:
+    """The chart as a scene (``render`` paints it; tests read it)."""
+    days = [float(w.week.toordinal()) for w in weeks]
+    lines = []
     for index, (activity, scores) in enumerate(chart_lines(activities, weeks)):
         name = activity.name
         if not activity.current:
             name = texts.CHART_FUNCTION_RETIRED.format(name=name)
-        axes.plot(
-            days,
-            [math.nan if s is None else float(s) for s in scores],
-            color=COLOURS[index % len(COLOURS)],
-            linestyle="-" if activity.current else "--",
-            linewidth=2.5,
-            marker="o",
-            markersize=6,
-            label=name,
-            clip_on=False,
+        dash = None if activity.current else DASH
+        lines.append((name, COLOURS[index % len(COLOURS)], dash, scores))
+    keys = [
+        plot.Key(name, colour, "line", dash=dash, width=WIDTH, marker_size=MARKER)
+        for name, colour, dash, _ in lines
+    ]
+    half = timedelta(days=3)  # the whole days within half a week of the first and last
+    frame = plot.frame(
+        texts.CHART_FUNCTION_TITLE,
+        texts.CHART_FUNCTION_AXIS,
+        (days[0] - WEEK_HALF, days[-1] + WEEK_HALF),
+        (-0.4, 10.4),
+        plot.date_ticks(weeks[0].week - half, weeks[-1].week + half),
+        range(0, 11, 2),
+        keys,
+        columns=1,
+    )
+    axes = frame.axes
+    elements: list[Element] = list(frame.grid)
+    for name, colour, dash, scores in lines:
+        elements.append(
+            Line(
+                points=tuple(
+                    None if s is None else axes.at(day, s)
+                    for day, s in zip(days, scores, strict=True)
+                ),
+                values=tuple(None if s is None else float(s) for s in scores),
+                colour=colour,
+                width=WIDTH,
+                dash=dash,
+                marker="o",
+                marker_size=MARKER,
+                role="series",
+                label=name,
+            )
         )
-    axes.set_ylim(-0.4, 10.4)
-    axes.set_yticks(range(0, 11, 2))
-    axes.set_xlim(days[0] - WEEK_HALF, days[-1] + WEEK_HALF)
-    axes.xaxis.set_major_formatter(FuncFormatter(_tick))
-    axes.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=MAX_TICKS))  # type: ignore[no-untyped-call]
-    axes.tick_params(labelsize=12)
-    axes.set_ylabel(texts.CHART_FUNCTION_AXIS, fontsize=13)
-    axes.set_title(texts.CHART_FUNCTION_TITLE, fontsize=15)
-    axes.grid(axis="y", alpha=0.3)
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=11, frameon=False)
-    figure.tight_layout()
-    return figure
-
-
-def _tick(number: float, _position: int | None = None) -> str:
-    """A week's Monday in the person's language ('15 Mar', '15 мар.')."""
-    return texts.day_month(mdates.num2date(number).date())  # type: ignore[no-untyped-call]
+    elements += frame.edges
+    return Scene(plot.SIZE, tuple(elements), regions={"plot": axes.box})

@@ -101,7 +101,7 @@ def drawn(program: Program, drawing: Drawing, folder: Path | None = None) -> Pat
 
 
 def _draw(program: Program, drawing: Drawing, poses: Poses) -> bytes:
-    """The drawing's bytes; matplotlib is imported here, in the worker thread."""
+    """The drawing's bytes; Pillow is imported here, where the drawing is made."""
     from conversations import animation
 
     if drawing.slug is None:

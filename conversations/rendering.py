@@ -1,8 +1,8 @@
 """Charts, PDFs and drawings are made in a process of their own.
 
-matplotlib and fpdf2 hold the interpreter while they draw and take about 45 MB once
-imported: in a worker thread of the bot's process they would slow everyone's replies for
-as long as a chart or a report takes, and keep the bot's memory up for good. A single
+Pillow and fpdf2 hold the interpreter while they draw, and take memory once imported: in a
+worker thread of the bot's process they would slow everyone's replies for as long as a
+chart or a report takes, and keep the bot's memory up for good. A single
 child process (spawned on first use, so it shares no threads or sockets with the bot)
 draws instead and stops after a few idle minutes; the bot sends what it returns. It also
 finds a shared location's time zone, whose outlines would cost the bot as much memory.

@@ -2,7 +2,7 @@
 
 Drawn with fpdf2 in a worker thread (like the /progress chart), so other people's updates
 are not held up. The chart is drawn in vector form with the /progress chart's stage colours;
-the type is DejaVu Sans (shipped with matplotlib), which has Latin and Cyrillic glyphs, so a
+the type is DejaVu Sans (shipped in conversations/fonts), which has Latin and Cyrillic glyphs, so a
 translated report needs no other font. Everything stays inside 15 mm margins.
 """
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from importlib.util import find_spec
-from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -18,11 +16,11 @@ from coach.explain import usual_text
 from coach.function_report import FunctionTable
 from coach.progress import Series
 from coach.report_figures import Entry, Report, Week
+from conversations.canvas import BOLD, REGULAR
+from conversations.chart import STAGE_COLOURS
 
 MARGIN = 15.0  # mm on every side
 FONT = "DejaVu"
-# The /progress chart's stage colours (conversations/chart.py), without loading matplotlib.
-STAGE_COLOURS = ["#f1f5f9", "#e0f2fe", "#dcfce7", "#fef9c3", "#fde2e4"]
 INK, SOFT, LINE, SESSION = "#0f172a", "#475569", "#1d4ed8", "#16a34a"
 CHART_HEIGHT, AXIS_GAP, SESSION_ROW = 42.0, 8.0, 3.5
 ROW = 4.1  # mm per line of body text
@@ -30,14 +28,6 @@ DATE_COLUMN = 30.0
 WEEK_LABEL = 30.0  # the activities table: the week's Monday
 # Column widths of the weekly table, in mm (the page is 180 mm wide inside its margins).
 WEEK_COLUMNS = (("week", 64.0), ("checkins", 26.0), ("median", 30.0), ("range", 30.0))
-
-
-def _fonts() -> tuple[Path, Path]:
-    """DejaVu Sans, regular and bold, from matplotlib's data (found without importing it)."""
-    spec = find_spec("matplotlib")
-    assert spec is not None and spec.origin is not None
-    folder = Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
-    return folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
@@ -66,9 +56,8 @@ def render(report: Report) -> bytes:
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, margin=MARGIN + 5)
     pdf.set_creation_date(datetime.combine(report.today, datetime.min.time(), UTC))
-    regular, bold = _fonts()
-    pdf.add_font(FONT, "", str(regular))
-    pdf.add_font(FONT, "B", str(bold))
+    pdf.add_font(FONT, "", str(REGULAR))  # DejaVu Sans, shipped in conversations/fonts
+    pdf.add_font(FONT, "B", str(BOLD))
     pdf.date_column = _date_column(pdf, report)
     pdf.add_page()
     _header(pdf, report)

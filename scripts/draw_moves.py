@@ -1,7 +1,7 @@
 """Redraw the stills of the moves shown in README.md (docs/moves/<slug>.png, in English):
 run it after changing coach/poses.toml or conversations/animation.py.
 
-    MPLCONFIGDIR=/tmp/mpl .venv/bin/python scripts/draw_moves.py
+    .venv/bin/python scripts/draw_moves.py
 """
 
 from __future__ import annotations

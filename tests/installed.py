@@ -37,7 +37,7 @@ class Installed:
     def env(self, **extra: str) -> dict[str, str]:
         """The environment of a program run from the installation: nothing of the checkout."""
         kept = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL"))}
-        return {**kept, "MPLCONFIGDIR": str(self.home / "mpl"), **extra}
+        return {**kept, **extra}
 
     def run(self, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -6,7 +6,9 @@ written). The drawing happens in the functions called, never at import."""
 from __future__ import annotations
 
 import io
+import itertools
 import json
+import math
 import subprocess
 import sys
 import tempfile
@@ -17,8 +19,10 @@ from PIL import Image
 
 from coach import i18n, texts
 from coach.poses import default as default_poses
+from coach.poses import figure_at
 from coach.program import default_program
-from conversations import animation, moves
+from conversations import animation, canvas, moves
+from conversations.canvas import Line
 from conversations.replies import Drawing
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,8 +67,8 @@ def test_the_cues_are_labelled_in_the_persons_language(language: str) -> None:
     with i18n.speaking(language):
         for slug, movement in POSES.moves.items():
             name = PROGRAM.move(slug).name
-            figure = animation.figure_of(POSES, slug, name)
-            shown = {t.get_text() for t in figure.texts}
+            scene = animation.scene_of(POSES, slug, name)
+            shown = {t.text for t in scene.texts()}
             cues = [texts.MOVE_CUE[cue] for cue in movement.cues]
             assert shown == {name, *(f"• {cue}" for cue in cues)}, slug
             if language != i18n.DEFAULT:
@@ -77,12 +81,12 @@ def test_the_labels_fit_inside_the_picture() -> None:
     for language in i18n.LANGUAGES:
         with i18n.speaking(language):
             for slug in SLUGS:
-                figure = animation.figure_of(POSES, slug, PROGRAM.move(slug).name)
-                figure.canvas.draw()
-                width = figure.bbox.width
-                for text in figure.texts:
-                    box = text.get_window_extent()
-                    assert box.x0 >= 0 and box.x1 <= width, (language, slug, text.get_text())
+                scene = animation.scene_of(POSES, slug, PROGRAM.move(slug).name)
+                width, height = scene.size
+                for text in scene.texts():
+                    x0, y0, x1, y1 = text.box()
+                    assert x0 >= 0 and x1 <= width, (language, slug, text.text)
+                    assert y0 >= 0 and y1 <= height, (language, slug, text.text)
 
 
 def test_the_sheet_shows_all_seven_in_order() -> None:
@@ -97,6 +101,7 @@ def test_the_sheet_shows_all_seven_in_order() -> None:
         x, y = (index % 4) * width, top + (index // 4) * height
         panel = sheet.crop((x, y, x + width, y + height)).convert("RGB")
         assert panel.tobytes() == still.convert("RGB").tobytes(), SLUGS[index]
+        assert panel.getpixel((2, 2)) == sheet.convert("RGB").getpixel((2, 2)) == (255, 255, 255)
 
 
 def test_a_drawing_is_made_once_and_named_by_what_it_shows(tmp_path: Path) -> None:
@@ -137,7 +142,7 @@ def test_nothing_is_drawn_at_import() -> None:
     script = (
         "import json, sys\n"
         "import conversations.moves, conversations.render, conversations.buttons\n"
-        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib')))\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'PIL')))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -148,3 +153,35 @@ def test_nothing_is_drawn_at_import() -> None:
         timeout=60,
     )
     assert json.loads(result.stdout) == []
+
+
+def test_the_still_draws_each_limb_through_the_poses_joints_at_one_scale() -> None:
+    """The scene's limbs pass through the joints coach/poses.py gives at the poster pose,
+    every part at the same pixels per metre, as thick as THICK says; the PNG shows them."""
+    slug = "bar_hang"
+    movement = POSES.moves[slug]
+    joints = figure_at(POSES, slug, movement.phases[movement.poster])
+    scene = animation.scene_of(POSES, slug, "Bar Hang")
+    limbs = {e.label: e for e in scene.find("limb") if isinstance(e, Line)}
+    assert set(limbs) == {part for part, *_ in animation.PARTS}
+    scales = set()
+    for part, names, colour, _ in animation.PARTS:
+        limb = limbs[part]
+        assert limb.colour == colour and limb.rounded and len(limb.points) == len(names)
+        for (a, b), (p, q) in zip(
+            itertools.pairwise(names), itertools.pairwise(limb.points), strict=True
+        ):
+            assert p is not None and q is not None
+            metres = math.dist(joints[a], joints[b])
+            scales.add(round(math.dist(p, q) / metres, 3))
+            assert (q[1] - p[1]) * (joints[b][1] - joints[a][1]) <= 1e-9  # up is up
+        scales.add(round(limb.width / animation.THICK[part], 3))
+    assert len(scales) == 1  # one scale for lengths and thicknesses alike
+    image = Image.open(io.BytesIO(animation.still(POSES, slug, "Bar Hang"))).convert("RGB")
+    assert image.size == scene.size
+    for part in ("shin", "thigh"):
+        (x0, y0), (x1, y1) = limbs[part].points  # type: ignore[misc]
+        pixel = image.getpixel((round((x0 + x1) / 2), round((y0 + y1) / 2)))
+        assert isinstance(pixel, tuple)
+        drawn = canvas.colour(limbs[part].colour)[:3]
+        assert sum(abs(a - b) for a, b in zip(pixel, drawn, strict=True)) <= 30, part

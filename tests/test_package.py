@@ -59,6 +59,45 @@ def test_the_wheel_ships_the_compiled_catalogues_and_the_license_not_the_po(
     assert "License-Expression: MIT" in headers
 
 
+DRAW = """
+import io, json, sys
+from datetime import date, timedelta
+for blocked in ("matplotlib", "numpy"):  # what the drawing must not need
+    sys.modules[blocked] = None
+from PIL import Image
+from coach import i18n
+from coach.poses import default as default_poses
+from coach.progress import Series
+from conversations import animation, chart, report_pdf
+days = tuple(date(2026, 3, 2) + timedelta(days=n) for n in range(30))
+shown = Series(days, tuple(n % 8 for n in range(30)), (1,) * 15 + (2,) * 15,
+               (True,) * 30, ("Decompress", "Activate"))
+with i18n.speaking("ru"):
+    png = chart.render(shown)
+    still = animation.still(default_poses(), "deadlift", "Становая тяга")
+print(json.dumps({
+    "chart": Image.open(io.BytesIO(png)).size,
+    "still": Image.open(io.BytesIO(still)).size,
+    "fonts": [str(report_pdf.REGULAR), str(report_pdf.BOLD)],
+}))
+"""
+
+
+def test_the_wheel_ships_the_fonts_with_their_licence_and_draws_without_matplotlib(
+    installed: Installed,
+) -> None:
+    with zipfile.ZipFile(installed.wheel) as wheel:
+        names = set(wheel.namelist())
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE_DEJAVU"):
+        assert f"conversations/fonts/{name}" in names
+    ran = installed.run(str(installed.python), "-c", DRAW)
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    drawn = json.loads(ran.stdout)
+    assert drawn["chart"] == [1200, 750] and drawn["still"] == [540, 460]
+    for font in drawn["fonts"]:
+        assert Path(font).is_relative_to(installed.venv) and Path(font).is_file(), font
+
+
 def test_installed_it_speaks_russian_and_spanish_with_their_command_menus(
     installed: Installed,
 ) -> None:

@@ -54,7 +54,6 @@ class Terminal:
 async def open_console(tmp_path: Path, *extra: str) -> Terminal:
     """The console on the test's database (the same one each time it is opened)."""
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
-    env["MPLCONFIGDIR"] = str(tmp_path / "mpl")
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         str(ROOT / "bot.py"),

@@ -1,8 +1,9 @@
-"""A first /progress in a fresh interpreter, reporting which thread imported matplotlib.
+"""A first /progress in a fresh interpreter, reporting which thread imported the drawing
+libraries (Pillow, fpdf2).
 
 Run by tests/progress/test_chart_off_the_loop.py as ``python -m tests.progress.first_progress``:
-only a process that has not imported matplotlib yet can show where the import happens.
-Prints one JSON object: the thread that imported matplotlib and the event loop's thread.
+only a process that has not imported them yet can show where the import happens.
+Prints one JSON object: the thread that imported one of them and the event loop's thread.
 """
 
 from __future__ import annotations
@@ -18,14 +19,15 @@ from pathlib import Path
 from typing import Any
 
 CHAT = 4242
+DRAWING = ("PIL", "fpdf")  # what draws charts, reports and the moves
 imported_on: list[str] = []
 
 
 class _Watch(importlib.abc.MetaPathFinder):
-    """Notes the thread of the first import of matplotlib; finds nothing itself."""
+    """Notes the thread of the first import of a drawing library; finds nothing itself."""
 
     def find_spec(self, name: str, path: object, target: object = None) -> None:
-        if name == "matplotlib" and not imported_on:
+        if name in DRAWING and not imported_on:
             imported_on.append(threading.current_thread().name)
 
 
@@ -58,7 +60,7 @@ async def first_progress(folder: Path) -> dict[str, Any]:
         async with app:
             await app.start()
             await app.updater.start_polling(poll_interval=0, timeout=1)
-            before = "matplotlib" in sys.modules
+            before = any(name in sys.modules for name in DRAWING)
             emu.send_text(CHAT, "/progress")
             sent = await emu.wait_for(CHAT, lambda m: m.kind == "photo", timeout=60)
             await app.updater.stop()

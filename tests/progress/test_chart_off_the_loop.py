@@ -1,6 +1,6 @@
-"""matplotlib is never imported in the bot's process: the chart is drawn in the drawing
-process (conversations/rendering.py), never on the event loop that answers everyone, and
-its memory stays out of the bot's."""
+"""The drawing libraries (Pillow, fpdf2) are never imported in the bot's process: the chart
+is drawn in the drawing process (conversations/rendering.py), never on the event loop that
+answers everyone, and their memory stays out of the bot's."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_a_first_progress_imports_matplotlib_in_the_drawing_process_only() -> None:
+def test_a_first_progress_imports_the_drawing_libraries_in_the_drawing_process_only() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "tests.progress.first_progress"],
         capture_output=True,

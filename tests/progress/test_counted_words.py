@@ -12,7 +12,7 @@ import pytest
 from coach import i18n
 from coach.explain import standing, why_text
 from coach.progress import caption, series, weekly_summary
-from conversations.chart import figure_of
+from conversations.chart import scene_of
 from tests.progress.test_progress import PROGRAM, START, coached
 
 ENGLISH = re.compile(r"\b(none|days?|more)\b", re.IGNORECASE)
@@ -64,6 +64,7 @@ def test_the_charts_title_counts_its_days_in_words(days: int, ru: str, es: str) 
     titles = {}
     for language in ("ru", "es", "en"):
         with i18n.speaking(language):
-            titles[language] = figure_of(series(at, days)).axes[0].get_title()
+            (title,) = scene_of(series(at, days)).texts("title")
+            titles[language] = title.text
     assert titles["ru"].endswith(ru) and titles["es"].endswith(es), titles
     assert titles["en"] == f"Your back over the last {days} days"

@@ -8,30 +8,24 @@ from datetime import timedelta
 from functools import cache
 
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import to_hex
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.text import Text
-from matplotlib.transforms import Bbox
 
 from coach import texts
 from coach.explain import Standing, standing
 from coach.progress import series, weekly_summary
 from coach.rules import Change
-from conversations.chart import STAGE_COLOURS, figure_of
+from conversations.canvas import Box, Line, Rect, Scene
+from conversations.chart import STAGE_COLOURS, scene_of
 from tests.progress.test_progress import PROGRAM, START, coached
 
 
-def pain_line(figure: Figure) -> Line2D:
-    (axes,) = figure.axes
-    (line,) = [line for line in axes.get_lines() if line.get_label() == texts.CHART_PAIN]
+def pain_line(scene: Scene) -> Line:
+    (line,) = scene.find("series")  # the pain chart's one series
+    assert isinstance(line, Line)
     return line
 
 
 def runs(values: list[float]) -> list[list[float]]:
-    """The unbroken runs of a plotted line: matplotlib breaks a line at NaN."""
+    """The unbroken runs of a plotted line: it breaks at a day without a value (NaN)."""
     found: list[list[float]] = [[]]
     for value in values:
         if math.isnan(value):
@@ -58,23 +52,25 @@ def test_a_missed_day_breaks_the_pain_line_and_a_lone_check_in_is_a_marker() -> 
     today = START + timedelta(days=5)
     drawn = series(standing(PROGRAM, coached([6, 5, None, 4, None, 3]), today), 30)
     assert drawn.pain == (6, 5, None, 4, None, 3)
-    line = pain_line(figure_of(drawn))
-    ys = [float(y) for y in line.get_ydata()]  # type: ignore[union-attr]
-    assert len(ys) == len(drawn.days)
+    line = pain_line(scene_of(drawn))
+    assert line.label == texts.CHART_PAIN
+    ys = [math.nan if y is None else y for y in line.values]
+    assert len(ys) == len(drawn.days) == len(line.points)
     assert math.isnan(ys[2]) and math.isnan(ys[4])
+    assert line.points[2] is None and line.points[4] is None  # the drawing breaks there too
     assert runs(ys) == [[6, 5], [4], [3]]  # three pieces: no line across a missed day
-    assert line.get_marker() not in (None, "", "None", " ")  # the lone days still show
+    assert line.marker not in (None, "") and line.marker_size > 0  # the lone days still show
 
 
-def legend_entries(figure: Figure) -> dict[str, str]:
-    """Legend label → the colour of its handle's face."""
-    (axes,) = figure.axes
-    legend = axes.get_legend()
-    assert legend is not None
+def legend_entries(scene: Scene) -> dict[str, str]:
+    """Legend label → the colour of its swatch's face (the stages' bands)."""
     entries = {}
-    for handle, label in zip(legend.legend_handles, legend.get_texts(), strict=True):
-        if isinstance(handle, Patch):
-            entries[label.get_text()] = to_hex(handle.get_facecolor())
+    for element in scene.find("legend"):
+        if isinstance(element, Rect):
+            assert element.fill is not None
+            entries[element.label] = element.fill
+    words = {t.label: t.text for t in scene.texts("legend")}
+    assert set(entries) <= set(words) and all(words[k] == k for k in entries)  # each one named
     return entries
 
 
@@ -83,7 +79,7 @@ def test_the_legend_has_one_entry_per_stage_shown_in_the_band_colour() -> None:
     today = START + timedelta(days=4)
     drawn = series(standing(PROGRAM, coached(pains), today), 30)
     assert set(drawn.stage) == {1, 2}
-    entries = legend_entries(figure_of(drawn))
+    entries = legend_entries(scene_of(drawn))
     assert entries == {
         "Stage 1: Decompress": STAGE_COLOURS[0],
         "Stage 2: Activate": STAGE_COLOURS[1],
@@ -102,43 +98,35 @@ def long_history() -> Standing:
     return at
 
 
-def within(box: Bbox, bounds: Bbox, slack: float = 0.0) -> bool:
+def within(box: Box, bounds: Box, slack: float = 0.0) -> bool:
     return (
-        box.x0 >= bounds.x0 - slack
-        and box.y0 >= bounds.y0 - slack
-        and box.x1 <= bounds.x1 + slack
-        and box.y1 <= bounds.y1 + slack
+        box[0] >= bounds[0] - slack
+        and box[1] >= bounds[1] - slack
+        and box[2] <= bounds[2] + slack
+        and box[3] <= bounds[3] + slack
     )
 
 
-def clipped(figure: Figure) -> list[str]:
-    """What is cut off at an edge: a text outside the figure, a stage label hanging over the
-    plot's edge, a pain marker cut by the plot's edge (or, drawn unclipped, the figure's)."""
-    canvas = FigureCanvasAgg(figure)
-    canvas.draw()
-    renderer = canvas.get_renderer()
-    (axes,) = figure.axes
-    plot = axes.get_window_extent(renderer)
+def clipped(scene: Scene) -> list[str]:
+    """What is cut off at an edge: a text outside the picture, a stage label hanging over the
+    plot's edge, a pain marker cut by the picture's edge (the line is drawn unclipped)."""
+    picture: Box = (0, 0, *scene.size)
+    plot = scene.regions["plot"]
     found = []
-    for text in figure.findobj(Text):
-        assert isinstance(text, Text)
-        if not text.get_visible() or not text.get_text():
+    for text in scene.texts():
+        box = text.box()
+        if not within(box, picture):
+            found.append(f"{text.text!r} outside the picture at {box}")
+        if text.role == "stage" and not within(box, plot):
+            found.append(f"stage label {text.text!r} over the plot's edge at {box}")
+    line = pain_line(scene)
+    radius = line.marker_size / 2
+    for point in line.points:
+        if point is None:
             continue
-        box = text.get_window_extent(renderer)
-        if not within(box, figure.bbox):
-            found.append(f"{text.get_text()!r} outside the figure at {box.bounds}")
-        if text in axes.texts and not within(box, plot):
-            found.append(f"stage label {text.get_text()!r} over the plot's edge at {box.bounds}")
-    line = pain_line(figure)
-    radius = line.get_markersize() * figure.dpi / 72 / 2
-    frame = plot if line.get_clip_on() else figure.bbox  # a clipped line is cut at the plot
-    for x, y in line.get_xydata():  # type: ignore[union-attr]
-        if math.isnan(y):
-            continue
-        px, py = axes.transData.transform((x, y))
-        marker = Bbox.from_extents(px - radius, py - radius, px + radius, py + radius)
-        if not within(marker, frame, slack=1):
-            found.append(f"pain marker cut at {marker.bounds}")
+        x, y = point
+        if not within((x - radius, y - radius, x + radius, y + radius), picture, slack=1):
+            found.append(f"pain marker cut at {point}")
     return found
 
 
@@ -146,13 +134,13 @@ def clipped(figure: Figure) -> list[str]:
 def test_nothing_is_clipped_at_the_edges(window: int) -> None:
     drawn = series(long_history(), window)
     assert len(drawn.days) == window and drawn.stage[-2:] == (4, 5)
-    assert clipped(figure_of(drawn)) == []
+    assert clipped(scene_of(drawn)) == []
 
 
 def test_nothing_is_clipped_for_a_person_who_just_joined() -> None:
     today = START + timedelta(days=2)
     drawn = series(standing(PROGRAM, coached([6, 6, 6]), today), 30)
-    assert clipped(figure_of(drawn)) == []
+    assert clipped(scene_of(drawn)) == []
 
 
 def test_the_weekly_summary_counts_the_days_since_the_first_check_in() -> None:

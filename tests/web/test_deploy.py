@@ -103,7 +103,6 @@ async def test_the_images_command_serves_the_webhook_and_the_healthcheck_follows
             "WEBHOOK_SECRET": secrets.token_urlsafe(32),
             "WEBHOOK_LISTEN": "127.0.0.1",  # the image listens on all interfaces
             "WEBHOOK_PORT": str(port),
-            "MPLCONFIGDIR": str(tmp_path / "matplotlib"),
         }
         bot = await asyncio.create_subprocess_exec(
             *local(cmd()),
