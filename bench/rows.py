@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 from sqlalchemy import update
 
-from bench import in_process, peak
+from bench import in_process, install, peak
 from bench.baseline import bare_bot
 from bench.harness import (
     START,
@@ -955,6 +955,7 @@ SCENARIOS = {
     "report": in_process.report,
     "lookups": in_process.lookups,
     "morning_peak": peak.morning_peak,
+    "install": install.install,
 }
 # Measured once, in the bench's process, whatever the databases: they read and write none.
-NO_DATABASE = frozenset({"coach", "report", "lookups"})
+NO_DATABASE = frozenset({"coach", "report", "lookups", "install"})
