@@ -15,8 +15,10 @@ job names, never a default.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -61,6 +63,16 @@ async def zone_elsewhere(latitude: float, longitude: float) -> str | None:
     from coach import places
 
     return await RENDERER.run(places.zone_from_location, latitude, longitude, language="en")
+
+
+NICENESS = 10  # the drawing process's priority below the bot's, on a busy machine
+
+
+def _yield_to_the_bot() -> None:
+    """In the drawing process, once: a lower priority, so that when the cores are busy a
+    reply to someone goes before a chart (a chart a second later is no harm; a reply is)."""
+    with contextlib.suppress(OSError):
+        os.nice(NICENESS)
 
 
 def _spoken(language: str, job: Callable[..., T], *args: Any) -> T:
@@ -109,7 +121,9 @@ class Renderer:
     def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
             context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=context, initializer=_yield_to_the_bot
+            )
         return self._pool
 
     def _schedule_stop(self, loop: asyncio.AbstractEventLoop) -> None:
