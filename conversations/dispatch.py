@@ -250,17 +250,20 @@ class Dispatcher:
         report = report if report is not None else Report()
         claimed = Report()
         async with self._claiming:  # a slow tick and the next never overlap
-            if self._retention_at is None or now - self._retention_at >= RETENTION_EVERY:
-                claimed.deleted += await reminders.sweep(self.deps, now)
-                await reminders.repair_schedules(self.deps, now)
-                await updates.prune(self.deps, now)
-                self._retention_at = now
             if self._settled_at is None or now - self._settled_at >= SETTLE_EVERY:
                 await reminders.settle_stuck(self.deps, now)
                 self._settled_at = now
             until = now + await reminders.lead(self.deps, now, self.rate)
             await reminders.claim(self.deps, now, claimed, until=until)
             self.last_tick = self.deps.clock.now()
+            # What is due goes first: the sender starts on it while the hourly sweeps, which
+            # read every person (their cost grows with the people, a start's must not), run.
+            self._send_wanted.set()
+            if self._retention_at is None or now - self._retention_at >= RETENTION_EVERY:
+                claimed.deleted += await reminders.sweep(self.deps, now)
+                await reminders.repair_schedules(self.deps, now)
+                await updates.prune(self.deps, now)
+                self._retention_at = now
         self._send_wanted.set()
         report.claimed += claimed.claimed
         report.deleted += claimed.deleted
