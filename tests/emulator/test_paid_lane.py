@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from prometheus_client import generate_latest
 from telegram.ext import ExtBot
 
 from conversations.limiter import (
@@ -21,6 +22,7 @@ from conversations.limiter import (
     in_paid_lane,
     paid_rate,
 )
+from conversations.metrics import Metrics
 from emulator import BotApiEmulator
 from emulator.models import ApiCall
 from tests.emulator.test_lane_limiter import busiest_window, sends
@@ -101,7 +103,10 @@ async def test_a_spent_balance_closes_the_lane_once_and_every_message_goes_once(
     emu: BotApiEmulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     emu.paid.balance = 1.0  # ten paid messages
+    metrics = Metrics()
     async with bot_with(emu, paid_max_rate=20) as bot:
+        metrics.watch_limiter(bot.rate_limiter)
+        assert "backcoach_paid_broadcasts_open 1.0" in generate_latest(metrics.registry).decode()
         assert paid_rate(bot) == 20
         with caplog.at_level(logging.WARNING, logger="conversations.limiter"):
             await asyncio.gather(
@@ -118,3 +123,6 @@ async def test_a_spent_balance_closes_the_lane_once_and_every_message_goes_once(
     assert sum(paid(c) for c in delivered) == 10 and len(delivered) == 40
     closed = [r for r in caplog.records if "Stars balance is too low" in r.message]
     assert len(closed) == 1
+    scraped = generate_latest(metrics.registry).decode()
+    assert "backcoach_paid_broadcasts_total 10.0" in scraped
+    assert "backcoach_paid_broadcasts_open 0.0" in scraped
