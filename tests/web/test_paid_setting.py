@@ -14,6 +14,7 @@ from bootstrap import Settings, open_application
 from bot import EXIT_SETTINGS
 from emulator import BotApiEmulator
 from tests.e2e.process import fresh_token
+from tests.web.test_cli import back_coach
 
 pytestmark = pytest.mark.e2e
 
@@ -64,3 +65,22 @@ async def test_the_setting_reaches_the_limiter_and_the_dispatcher(tmp_path: Path
             assert not off.bot.rate_limiter.paying and off.dispatcher.paid_rate == 0
         finally:
             await off.deps.store.close()
+
+
+@pytest.mark.parametrize(
+    ("rate", "says"),
+    [
+        ("0", "reminders: 25 a second; paid broadcasts off"),
+        ("5", "reminders: 25 a second, and up to 5 paid broadcasts a second at a peak"),
+    ],
+)
+def test_check_config_says_whether_reminders_may_pay(tmp_path: Path, rate: str, says: str) -> None:
+    result = back_coach(
+        "check-config",
+        cwd=tmp_path,
+        TELEGRAM_BOT_TOKEN=fresh_token(),
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'coach.sqlite3'}",
+        PAID_BROADCAST_RATE=rate,
+    )
+    assert result.returncode == 0, result.stdout
+    assert says in result.stdout
