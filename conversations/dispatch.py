@@ -52,6 +52,7 @@ SETTLE_EVERY = timedelta(minutes=1)
 RECORD_ATTEMPTS = 6  # with doubling waits from the backoff: about 30 s at the default
 RECORD_EVERY = 1.0  # seconds of outcomes recorded in one transaction
 STOP_GRACE = 5.0  # seconds the sender may finish its sends in flight at shutdown
+IN_FLIGHT_SECONDS = 0.25  # a send's time at Telegram the number of sends in flight allows
 
 __all__ = ["Dispatcher", "Report", "SlidingWindow"]
 
@@ -146,7 +147,10 @@ class Dispatcher:
         self.paid_beyond = paid_beyond
         self._paid_window = SlidingWindow(paid_rate) if paid_rate > 0 else None
         self._queued = 0
-        self._slots = asyncio.Semaphore(concurrency)
+        # Sends in flight at most: ``concurrency``, or more when the rates need it (each
+        # send is allowed a quarter of a second of Telegram's time at full pace).
+        in_flight = max(concurrency, math.ceil((rate + paid_rate) * IN_FLIGHT_SECONDS))
+        self._slots = asyncio.Semaphore(in_flight)
         self._claiming = asyncio.Lock()  # ticks never overlap
         self._draining = asyncio.Lock()  # one drain at a time: the sender or dispatch()
         self._retention_at: datetime | None = None
