@@ -5,7 +5,7 @@ PTB's AIORateLimiter keeps every request with a ``chat_id`` in one first-come qu
 while a broadcast of reminders is being sent a person who presses a button waits behind
 thousands of them. ``LaneLimiter`` keeps the same limits (about 30 requests a second
 for the whole bot, 20 a minute in a group chat, a ``RetryAfter`` pauses every send) but
-queues in two lanes: a request sent with ``rate_limit_args=BACKGROUND`` (the reminder
+queues free requests in two lanes: one sent with ``rate_limit_args=BACKGROUND`` (the reminder
 dispatcher) only gets a slot no interactive request is waiting for, and only if the
 replies expected at the current pace still find room in the next period: when people start
 pressing during a broadcast, the reminders stop at once instead of having filled the window
