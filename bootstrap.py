@@ -8,8 +8,9 @@ import hashlib
 from functools import partial
 from typing import Any, Literal, cast
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from telegram.constants import FloodLimit
 from telegram.ext import ApplicationBuilder, ContextTypes
 
 from coach.program import Program, default_program
@@ -51,6 +52,11 @@ class Settings(BaseSettings):
     # reminders): at most ``rate_limit_per_second`` requests to chats in any second.
     rate_limit: bool = True
     rate_limit_per_second: int = 30
+    # Paid broadcasts (README, "Paid broadcasts at the morning peak"): reminders a second
+    # sent besides DISPATCH_RATE with Telegram's allow_paid_broadcast, 0.1 Star each from
+    # the bot's balance, only while a peak's queue is longer than the free rate sends in ten
+    # minutes. 0 (the default): never. At most Telegram's 1,000 a second.
+    paid_broadcast_rate: int = Field(0, ge=0, le=FloodLimit.PAID_MESSAGES_PER_SECOND)
     # Webhook mode (a public bot) when WEBHOOK_URL is set: Telegram posts to that https URL
     # with WEBHOOK_SECRET; the server listens on WEBHOOK_LISTEN:WEBHOOK_PORT (behind a TLS
     # proxy) and also answers /healthz and /metrics there. Polling otherwise. Only the proxy
@@ -64,6 +70,13 @@ class Settings(BaseSettings):
     metrics_listen: str = "127.0.0.1"
     # "text" (the default) or "json": one JSON object a line.
     log_format: Literal["text", "json"] = "text"
+
+    @field_validator("paid_broadcast_rate")
+    @classmethod
+    def _paid_needs_the_rate_limiter(cls, rate: int, info: ValidationInfo) -> int:
+        if rate and not info.data.get("rate_limit", True):
+            raise ValueError("paid broadcasts are paced by the rate limiter: set RATE_LIMIT=true")
+        return rate
 
     @property
     def token(self) -> str:
@@ -95,6 +108,7 @@ def build_application(
     poll_timeout: float = 30,
     dispatch_every: float | None = 20,
     dispatch_rate: float = 25,
+    paid_broadcast_rate: int = 0,
 ) -> BackCoachApplication:
     """The whole bot over an open store, ready to run."""
     # The bot is built here, not by the builder, to be a BackCoachBot (the builder offers no
@@ -112,6 +126,7 @@ def build_application(
                 # have a burst of about twenty): one person's queue of replies leaves
                 # room for everyone else's.
                 chat_share=max(1, rate_limit_per_second * 2 // 3),
+                paid_max_rate=paid_broadcast_rate,
             )
             if rate_limit
             else None
@@ -130,7 +145,11 @@ def build_application(
     app.deps = Deps(store, clock, program, Signer(signing_key(token)))
     bot.read_ahead(partial(language.read_ahead, app.deps))
     app.dispatcher = Dispatcher(
-        app.deps, app.bot, rate=dispatch_rate, leadership=Leadership(store.engine)
+        app.deps,
+        app.bot,
+        rate=dispatch_rate,
+        paid_rate=paid_broadcast_rate,
+        leadership=Leadership(store.engine),
     )
     add_handlers(app)
     app.add_error_handler(note_error)  # after the apology: counts the update as an error
@@ -167,6 +186,7 @@ async def open_application(
         poll_timeout=settings.poll_timeout,
         dispatch_every=settings.dispatch_every,
         dispatch_rate=settings.dispatch_rate,
+        paid_broadcast_rate=settings.paid_broadcast_rate,
     )
 
 

@@ -133,6 +133,15 @@ def check_config() -> int:
     _check_database(settings.database_url, lines, problems)
     _check_mode(settings, lines, problems)
     lines.append(f"logging: {settings.log_level.upper()}, {settings.log_format}")
+    paid = settings.paid_broadcast_rate
+    lines.append(
+        f"reminders: {settings.dispatch_rate:g} a second"
+        + (
+            f", and up to {paid} paid broadcasts a second at a peak (0.1 Star each at most)"
+            if paid
+            else "; paid broadcasts off"
+        )
+    )
     print("\n".join(lines))
     for problem in problems:
         print(f"PROBLEM: {problem}")

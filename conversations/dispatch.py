@@ -8,6 +8,11 @@ configured rate: never more than ``rate`` sends in any sliding second, evenly sp
 no burst after a pause and no gap between ticks. The repeating JobQueue job only asks for
 a tick (``request_tick``), so a slow claim never makes it skip; ticks never overlap.
 
+With paid broadcasts on (``paid_rate``, the operator's PAID_BROADCAST_RATE), a queue longer
+than the free rate sends in ``services.reminders.PAID_BEYOND`` also goes through a second
+window at ``paid_rate``, each of those sends a paid broadcast (the rate limiter's paid lane);
+the free window keeps its rate all along, so only the excess pays.
+
 ``dispatch(now)`` claims everything due at ``now`` and returns once it is sent, for the
 tests (with any ``now``) and the console. No job per person: memory stays flat however
 many people there are.
@@ -30,7 +35,8 @@ from telegram import Bot, Message
 
 from coach.schedule import Kind, State
 from conversations.context import Deps
-from conversations.limiter import in_background
+from conversations.limiter import in_background, in_paid_lane
+from conversations.limiter import paid_rate as paid_lane_rate
 from conversations.render import reply
 from conversations.sending import Result, SendOutcome, send_with_retries
 from services import reminders, updates
@@ -46,6 +52,7 @@ SETTLE_EVERY = timedelta(minutes=1)
 RECORD_ATTEMPTS = 6  # with doubling waits from the backoff: about 30 s at the default
 RECORD_EVERY = 1.0  # seconds of outcomes recorded in one transaction
 STOP_GRACE = 5.0  # seconds the sender may finish its sends in flight at shutdown
+IN_FLIGHT_SECONDS = 0.25  # a send's time at Telegram the number of sends in flight allows
 
 __all__ = ["Dispatcher", "Report", "SlidingWindow"]
 
@@ -90,6 +97,10 @@ class SlidingWindow:
         period that just ended (a sender that died, whose work this one takes over)."""
         self._next = max(self._next, self._clock() + self.span)
 
+    def wait(self) -> float:
+        """Seconds until a send could go (0: now)."""
+        return max(0.0, self._wait(self._clock()))
+
     async def ready(self) -> None:
         """Wait until a send could go now, without taking the turn: what is prepared for
         the send (marking it in the ledger) then happens at the last moment."""
@@ -113,6 +124,8 @@ class Dispatcher:
         bot: Bot,
         *,
         rate: float = 25,
+        paid_rate: float = 0,
+        paid_beyond: timedelta = reminders.PAID_BEYOND,
         concurrency: int = 8,
         backoff: float = 0.5,
         leadership: Leadership | None = None,
@@ -127,7 +140,17 @@ class Dispatcher:
         self.rate = rate
         self.last_tick: datetime | None = None  # when the last claim finished
         self._window = SlidingWindow(rate)  # stay under Telegram's ~30 messages/s
-        self._slots = asyncio.Semaphore(concurrency)
+        # Paid broadcasts beside the free rate while the queue is longer than the free rate
+        # sends in ``paid_beyond``; how many are queued is counted at each tick (only when
+        # paid broadcasts are on) and counted down as they are taken.
+        self.paid_limit = paid_rate
+        self.paid_beyond = paid_beyond
+        self._paid_window = SlidingWindow(paid_rate) if paid_rate > 0 else None
+        self._queued = 0
+        # Sends in flight at most: ``concurrency``, or more when the rates need it (each
+        # send is allowed a quarter of a second of Telegram's time at full pace).
+        in_flight = max(concurrency, math.ceil((rate + paid_rate) * IN_FLIGHT_SECONDS))
+        self._slots = asyncio.Semaphore(in_flight)
         self._claiming = asyncio.Lock()  # ticks never overlap
         self._draining = asyncio.Lock()  # one drain at a time: the sender or dispatch()
         self._retention_at: datetime | None = None
@@ -211,8 +234,17 @@ class Dispatcher:
                 # The sender before may have sent right up to now: Telegram's second is
                 # shared, so this one starts once that second is over.
                 self._window.hold()
+                if self._paid_window is not None:
+                    self._paid_window.hold()
             self.leading = leads
             return leads
+
+    @property
+    def paid_rate(self) -> float:
+        """Paid broadcasts a second the sender may add to its free rate now: the configured
+        rate while the bot's rate limiter has its paid lane open, else 0 (no rate limiter, or
+        Telegram refused one for the Stars balance). A peak's lead is computed with it."""
+        return min(self.paid_limit, paid_lane_rate(self.bot))
 
     async def queue_depth(self) -> int:
         """Deliveries queued and not yet sent (in any process)."""
@@ -253,8 +285,11 @@ class Dispatcher:
             if self._settled_at is None or now - self._settled_at >= SETTLE_EVERY:
                 await reminders.settle_stuck(self.deps, now)
                 self._settled_at = now
-            until = now + await reminders.lead(self.deps, now, self.rate)
-            await reminders.claim(self.deps, now, claimed, until=until)
+            paid = self.paid_rate
+            ahead = await reminders.lead(self.deps, now, self.rate, paid, self.paid_beyond)
+            await reminders.claim(self.deps, now, claimed, until=now + ahead)
+            if paid:
+                self._queued = await reminders.queue_depth(self.deps)
             self.last_tick = self.deps.clock.now()
             # What is due goes first: the sender starts on it while the hourly sweeps, which
             # read every person (their cost grows with the people, a start's must not), run.
@@ -293,7 +328,8 @@ class Dispatcher:
             recorded = time.monotonic()
             try:
                 while not self._stopping:
-                    batch = await reminders.prepare(self.deps, max(16, math.ceil(self.rate)))
+                    size = max(16, math.ceil(self.rate + self.paid_rate))
+                    batch = await reminders.prepare(self.deps, size)
                     if not batch:
                         break
                     for sending in batch:
@@ -302,12 +338,13 @@ class Dispatcher:
                         await self._slots.acquire()
                         # Marked just before its turn: a crash leaves no row marked that
                         # was not about to be sent.
-                        await self._window.ready()
+                        window = await self._turn()
                         if not await reminders.take(self.deps, sending.delivery):
                             self._slots.release()  # another sender took it
                             continue
-                        await self._window.acquire()
-                        task = asyncio.create_task(self._deliver(sending))
+                        await window.acquire()
+                        self._queued = max(0, self._queued - 1)
+                        task = asyncio.create_task(self._deliver(sending, window))
                         running.add(task)
                         task.add_done_callback(running.discard)
                         if time.monotonic() - recorded >= RECORD_EVERY:
@@ -320,17 +357,35 @@ class Dispatcher:
                     log.error("a reminder send failed", exc_info=failed)
                 await self._flush()
 
-    async def _deliver(self, sending: Sending) -> None:
-        """Send one taken delivery; the first attempt already had its turn in the window,
-        each retry waits for another."""
+    async def _turn(self) -> SlidingWindow:
+        """Wait until a send could go now, without taking the turn; the window it goes in:
+        the free one, or (while the queue is longer than the free rate sends in
+        ``paid_beyond``) the paid one, whichever has a turn first."""
+        while True:
+            wait = self._window.wait()
+            if wait <= 0:
+                return self._window
+            paid = self._paid_window
+            if paid is not None and reminders.paying(
+                self._queued, self.rate, self.paid_rate, self.paid_beyond
+            ):
+                if (paid_wait := paid.wait()) <= 0:
+                    return paid
+                wait = min(wait, paid_wait)
+            await asyncio.sleep(wait)
+
+    async def _deliver(self, sending: Sending, window: SlidingWindow) -> None:
+        """Send one taken delivery as a paid broadcast if it had its turn in the paid
+        window; the first attempt already had its turn, each retry waits for another."""
         first = True
+        paid = window is self._paid_window
 
         async def attempt() -> Message:
             nonlocal first
             if not first:
-                await self._window.acquire()
+                await window.acquire()
             first = False
-            return await self._message(sending)
+            return await self._message(sending, paid=paid)
 
         try:
             result = await send_with_retries(attempt, backoff=self.backoff)
@@ -362,14 +417,16 @@ class Dispatcher:
                 await asyncio.sleep(delay)
                 delay *= 2
 
-    async def _message(self, sending: Sending) -> Message:
+    async def _message(self, sending: Sending, *, paid: bool = False) -> Message:
         """Render the composed message, in the language it was composed in, and send it.
         Every reminder leaves through here (pacing happens before), in the rate limiter's
-        background lane: a person's reply never waits behind a reminder."""
+        background lane (a person's reply never waits behind a reminder), or its paid lane
+        as a paid broadcast."""
         chat, composed = sending.delivery.chat_id, sending.composed
         out = reply(self.deps.signer, self.deps.program, chat, composed.message, composed.language)
+        lane = in_paid_lane(self.bot) if paid else in_background(self.bot)
         return await self.bot.send_message(
-            chat, out.text, parse_mode="HTML", reply_markup=out.markup, **in_background(self.bot)
+            chat, out.text, parse_mode="HTML", reply_markup=out.markup, **lane
         )
 
 

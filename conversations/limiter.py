@@ -1,14 +1,25 @@
-"""Telegram's send limits with two lanes: a person's replies go before reminders.
+"""Telegram's send limits with lanes: a person's replies go before reminders, and reminders
+beyond the free rate may go as Telegram's paid broadcasts.
 
 PTB's AIORateLimiter keeps every request with a ``chat_id`` in one first-come queue, so
 while a broadcast of reminders is being sent a person who presses a button waits behind
 thousands of them. ``LaneLimiter`` keeps the same limits (about 30 requests a second
 for the whole bot, 20 a minute in a group chat, a ``RetryAfter`` pauses every send) but
-queues in two lanes: a request sent with ``rate_limit_args=BACKGROUND`` (the reminder
+queues free requests in two lanes: one sent with ``rate_limit_args=BACKGROUND`` (the reminder
 dispatcher) only gets a slot no interactive request is waiting for, and only if the
 replies expected at the current pace still find room in the next period: when people start
 pressing during a broadcast, the reminders stop at once instead of having filled the window
 with slots the next second's replies need.
+
+A third lane, ``PAID``, is on when the operator set a paid broadcast rate
+(``PAID_BROADCAST_RATE``): a request sent with ``rate_limit_args=PAID`` goes with
+``allow_paid_broadcast`` as one of Telegram's paid broadcasts, which count against a window of
+their own (up to Telegram's 1,000 a second) instead of the free ~30; each chat's share holds
+across every lane. Only this lane ever carries the flag: it is set here for a paid request and
+taken off any other, so a person's reply never pays. When Telegram refuses a paid request
+because the bot's Stars balance is too low (``BALANCE_TOO_LOW``), nothing was sent: the lane
+closes (logged once) and that request, and every paid one after it, goes through the
+background lane at the free rate instead.
 
 A slot is held from the moment it is granted until one period after Telegram answered:
 Telegram counts a request when it arrives, which is somewhere in between, so counting the
@@ -33,7 +44,7 @@ from typing import Any
 
 from telegram import Bot, constants
 from telegram._utils.types import JSONDict
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, RetryAfter
 from telegram.ext import BaseRateLimiter, ExtBot
 
 log = logging.getLogger(__name__)
@@ -50,14 +61,21 @@ CHATS_SWEPT_ABOVE = 4096
 
 
 class Lane(enum.Enum):
-    """Who waits for whom: interactive requests always go first."""
+    """Who waits for whom: interactive requests always go first; paid ones have a window of
+    their own and wait for nobody's but theirs."""
 
     INTERACTIVE = "interactive"
     BACKGROUND = "background"
+    PAID = "paid"
 
 
 INTERACTIVE = Lane.INTERACTIVE
 BACKGROUND = Lane.BACKGROUND
+PAID = Lane.PAID
+FREE_LANES = (INTERACTIVE, BACKGROUND)  # in the order they go, sharing Telegram's free ~30/s
+PAID_FLAG = "allow_paid_broadcast"
+# Telegram's error when the bot's Stars balance cannot pay (the request was not carried out).
+BALANCE_TOO_LOW = "balance_too_low"
 
 
 def in_background(bot: Bot) -> dict[str, Any]:
@@ -70,6 +88,28 @@ def in_background(bot: Bot) -> dict[str, Any]:
     if isinstance(bot, ExtBot) and bot.rate_limiter is not None:
         return {"rate_limit_args": BACKGROUND}
     return {}
+
+
+def paid_rate(bot: Bot) -> int:
+    """Paid broadcasts a second the bot may send now: 0 without a paid lane, or once
+    Telegram refused one for the Stars balance."""
+    limiter = bot.rate_limiter if isinstance(bot, ExtBot) else None
+    return limiter.paid_rate if isinstance(limiter, LaneLimiter) and limiter.paying else 0
+
+
+def in_paid_lane(bot: Bot) -> dict[str, Any]:
+    """Keyword arguments that send a request as a paid broadcast, where the bot can (else
+    through the background lane, as ``in_background``).
+
+        await bot.send_message(chat_id, text, **in_paid_lane(bot))
+    """
+    if paid_rate(bot) > 0:
+        return {"rate_limit_args": PAID, PAID_FLAG: True}
+    return in_background(bot)
+
+
+class _PaidClosed(Exception):
+    """The paid lane closed while a request waited for its slot: it goes free instead."""
 
 
 @dataclass
@@ -165,7 +205,8 @@ class _Group:
 
 
 class LaneLimiter(BaseRateLimiter[Lane]):
-    """PTB's rate limiter with an interactive and a background lane.
+    """PTB's rate limiter with an interactive, a background and (when ``paid_max_rate``) a
+    paid lane.
 
     ``waits`` counts, per lane, the requests that had to wait for a slot and the seconds
     they waited, for a metrics endpoint to read. Requests without a ``chat_id``
@@ -181,9 +222,12 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         max_retries: int = 0,
         reserve: int | None = None,
         chat_share: int | None = None,
+        paid_max_rate: int = 0,
     ) -> None:
         if overall_max_rate < 1 or overall_time_period <= 0:
             raise ValueError("the overall limit needs a positive rate and period")
+        if not 0 <= paid_max_rate <= constants.FloodLimit.PAID_MESSAGES_PER_SECOND:
+            raise ValueError("paid broadcasts go at 0 (none) to Telegram's 1,000 a second")
         reserve = overall_max_rate // 6 if reserve is None else reserve  # 5 of Telegram's 30
         if not 0 <= reserve < overall_max_rate:
             raise ValueError("the reserve for replies must leave the background lane a slot")
@@ -217,6 +261,14 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         # pop-up instead), counted by the caller that chose: for the metrics.
         self.put_off = 0
         self._overall = _Window(overall_max_rate, overall_time_period)
+        # Paid broadcasts: a window of their own, granted evenly spaced like reminders.
+        # ``paying`` turns off for good when Telegram says the Stars balance is too low.
+        self.paid_rate = paid_max_rate
+        self.paying = paid_max_rate > 0
+        self.paid_sent = 0  # paid requests Telegram carried out, for the metrics
+        self._paid = _Window(max(1, paid_max_rate), overall_time_period)
+        self._paid_spacing = overall_time_period / max(1, paid_max_rate)
+        self._paid_granted_at = -float("inf")
         self._group_rate = group_max_rate
         self._group_period = group_time_period
         self._groups: dict[int | str, _Group] = {}
@@ -240,6 +292,8 @@ class LaneLimiter(BaseRateLimiter[Lane]):
     def backlog(self, lane: Lane) -> float:
         """About how many seconds a request of ``lane`` made now would wait for its slot:
         the requests ahead of it, at the window's pace."""
+        if lane is PAID:
+            return self.queued(PAID) * self._paid.period / self._paid.limit
         ahead = self.queued(INTERACTIVE)
         if lane is BACKGROUND:
             ahead += self.queued(BACKGROUND)
@@ -254,7 +308,29 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         data: dict[str, Any],
         rate_limit_args: Lane | None,
     ) -> Result:
-        lane = rate_limit_args if isinstance(rate_limit_args, Lane) else INTERACTIVE
+        asked = rate_limit_args if isinstance(rate_limit_args, Lane) else INTERACTIVE
+        if asked is not PAID and data.get(PAID_FLAG):
+            log.warning("a request outside the paid lane asked to be paid; it goes free")
+        lane = BACKGROUND if asked is PAID and not self.paying else asked
+        _flag(data, lane)
+        try:
+            return await self._retrying(lane, callback, args, kwargs, data)
+        except (BadRequest, _PaidClosed) as exc:
+            if lane is not PAID or (isinstance(exc, BadRequest) and not _balance_too_low(exc)):
+                raise
+            self._stop_paying()
+            _flag(data, BACKGROUND)  # Telegram carried nothing out: sent once, at the free rate
+            return await self._retrying(BACKGROUND, callback, args, kwargs, data)
+
+    async def _retrying(
+        self,
+        lane: Lane,
+        callback: Callback,
+        args: Any,
+        kwargs: dict[str, Any],
+        data: dict[str, Any],
+    ) -> Result:
+        """The request in ``lane``, waiting out up to ``max_retries`` of Telegram's 429s."""
         chat_id = data.get("chat_id")
         for attempt in range(self.max_retries + 1):
             try:
@@ -302,19 +378,24 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         if group is not None:
             group.take()
         try:
-            return await callback(*args, **kw)
+            if lane is PAID and not self.paying:
+                raise _PaidClosed
+            result = await callback(*args, **kw)
+            if lane is PAID:
+                self.paid_sent += 1
+            return result
         finally:
             now = _now()
-            self._overall.done(now)
+            self._window_of(lane).done(now)
             self._chat(key).done(now)
             if group is not None:
                 group.done(now)
             self._wake()
 
     async def _slot(self, lane: Lane, chat: str) -> None:
-        """Take an overall slot: at once if free, the chat is within its share and nobody of
-        this lane or before it who may go waits."""
-        ahead = (INTERACTIVE,) if lane is INTERACTIVE else (INTERACTIVE, BACKGROUND)
+        """Take a slot of the lane's window: at once if free, the chat is within its share
+        and nobody of this lane or before it who may go waits."""
+        ahead = {INTERACTIVE: (INTERACTIVE,), BACKGROUND: FREE_LANES, PAID: (PAID,)}[lane]
         start = _now()
         at = self._ready_at(start, lane)
         if (
@@ -333,7 +414,7 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         except asyncio.CancelledError:
             if waiter.done() and not waiter.cancelled():  # granted, then cancelled: give back
                 now = _now()
-                self._overall.done(now)
+                self._window_of(lane).done(now)
                 self._chat(chat).done(now)
                 self._wake()
             raise
@@ -343,53 +424,65 @@ class LaneLimiter(BaseRateLimiter[Lane]):
             waits.seconds += _now() - start
 
     def _wake(self) -> None:
-        """Grant free slots to waiters, interactive first, and set a timer for the next."""
+        """Grant free slots to waiters, interactive first (paid ones from their own window),
+        and set a timer for the next."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
         now = _now()
         may_go = self._may_go_at(now)
+        times = [self._grant_waiting(now, may_go, lanes) for lanes in (FREE_LANES, (PAID,))]
+        at = min((t for t in times if t is not None), default=None)
+        if at is not None:
+            self._timer = asyncio.get_running_loop().call_later(max(0.0, at - now), self._wake)
+
+    def _grant_waiting(
+        self, now: float, may_go: Callable[[str], bool], lanes: tuple[Lane, ...]
+    ) -> float | None:
+        """Grant slots of one window to the waiters of ``lanes``, in order; when to look
+        again (None: nobody waits, or every slot is in flight and the next answer wakes)."""
         while True:
-            found = self._next(may_go)
+            found = self._next(may_go, lanes)
             if found is None:
-                self._wake_when_a_chat_may_go(now)
-                return
+                return self._when_a_chat_may_go(now, lanes)
             lane, chat = found
             at = self._ready_at(now, lane)
-            if at is None:
-                return  # every slot is in flight: the next answer calls _wake again
-            if at > now:
-                self._wake_at(at, now)
-                return
+            if at is None or at > now:
+                return at
             self._grant(now, chat, lane)
             self._queues[lane].popleft(chat).set_result(None)
 
-    def _next(self, may_go: Callable[[str], bool]) -> tuple[Lane, str] | None:
-        """The lane and chat whose request goes next: interactive, if one may go."""
-        for lane in Lane:
+    def _next(
+        self, may_go: Callable[[str], bool], lanes: tuple[Lane, ...]
+    ) -> tuple[Lane, str] | None:
+        """The lane and chat whose request goes next: the first of ``lanes`` with one that
+        may go."""
+        for lane in lanes:
             chat = self._queues[lane].head(may_go)
             if chat is not None:
                 return lane, chat
         return None
 
-    def _wake_at(self, at: float, now: float) -> None:
-        self._timer = asyncio.get_running_loop().call_later(at - now, self._wake)
-
-    def _wake_when_a_chat_may_go(self, now: float) -> None:
-        """Every waiting chat is over its share: wake when the first is under it again (a
-        chat whose slots are all in flight wakes us with its answer)."""
+    def _when_a_chat_may_go(self, now: float, lanes: tuple[Lane, ...]) -> float | None:
+        """Every chat waiting in ``lanes`` is over its share: when the first is under it
+        again (a chat whose slots are all in flight wakes us with its answer)."""
         times = [
             at
-            for lane in Lane
+            for lane in lanes
             for chat in self._queues[lane].chats()
             if (at := self._chat(chat).free_at(now, self.chat_share)) is not None
         ]
-        if times:
-            self._wake_at(max(min(times), now), now)
+        return max(min(times), now) if times else None
+
+    def _window_of(self, lane: Lane) -> _Window:
+        return self._paid if lane is PAID else self._overall
 
     def _grant(self, now: float, chat: str, lane: Lane) -> None:
-        self._overall.take()
+        self._window_of(lane).take()
         self._chat(chat).take()
+        if lane is PAID:
+            self._paid_granted_at = now
+            return
         self._granted_at = now
         if lane is INTERACTIVE:
             self._replies.append(now)
@@ -402,6 +495,11 @@ class LaneLimiter(BaseRateLimiter[Lane]):
     def _ready_at(self, now: float, lane: Lane) -> float | None:
         """When the window next has a slot for a request in ``lane`` (None: only an answer
         frees one)."""
+        if lane is PAID:
+            at = self._paid.free_at(now)
+            if at is None:
+                return None
+            return max(at, self._paused_until, self._paid_granted_at + self._paid_spacing)
         at = self._overall.free_at(now, self._limit(lane))
         if at is None:
             return None
@@ -467,6 +565,18 @@ class LaneLimiter(BaseRateLimiter[Lane]):
             window = self._chats[chat] = _Window(self.chat_share, self._overall.period)
         return window
 
+    def _stop_paying(self) -> None:
+        """Telegram refused a paid broadcast for the Stars balance: no more are sent (the
+        paid requests waiting meanwhile go free, ``_PaidClosed``)."""
+        if self.paying:
+            self.paying = False
+            log.warning(
+                "Telegram refused a paid broadcast: the bot's Stars balance is too low. "
+                "Reminders go at the free rate from now on; top the balance up and restart "
+                "to send paid broadcasts again."
+            )
+        self._wake()
+
     def _pause(self, seconds: float) -> None:
         """Telegram said to wait: no request is granted before then."""
         log.info("Telegram asked to wait; every send pauses for %.1f s", seconds)
@@ -511,6 +621,19 @@ async def _room_in(window: _Window) -> None:
     at = window.free_at(now)
     if at is not None and at > now:
         await asyncio.sleep(at - now)
+
+
+def _flag(data: dict[str, Any], lane: Lane) -> None:
+    """A request carries ``allow_paid_broadcast`` if and only if it goes in the paid lane:
+    whatever the caller passed, a reply or a free reminder never pays."""
+    if lane is PAID:
+        data[PAID_FLAG] = True
+    else:
+        data.pop(PAID_FLAG, None)
+
+
+def _balance_too_low(exc: BadRequest) -> bool:
+    return BALANCE_TOO_LOW in exc.message.lower()
 
 
 def _seconds(exc: RetryAfter) -> float:

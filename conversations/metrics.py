@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from prometheus_client.core import CounterMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from telegram import MessageEntity, Update
 
@@ -199,7 +199,8 @@ async def note_error(update: object, context: object) -> None:
 
 class _LimiterWaits(Collector):
     """Requests the rate limiter held back for a slot, and the seconds they waited, by lane
-    (replies, or reminders in the background lane), read from the limiter when scraped."""
+    (replies, reminders in the background lane, or paid broadcasts), and the paid broadcasts
+    sent, read from the limiter when scraped."""
 
     def __init__(self, limiter: LaneLimiter) -> None:
         self._limiter = limiter
@@ -220,6 +221,17 @@ class _LimiterWaits(Collector):
             seconds.add_metric([lane.value], waits.seconds)
         yield waited
         yield seconds
+        yield CounterMetricFamily(
+            "backcoach_paid_broadcasts",
+            "Reminders Telegram carried out as paid broadcasts (0.1 Star each at most)",
+            value=self._limiter.paid_sent,
+        )
+        yield GaugeMetricFamily(
+            "backcoach_paid_broadcasts_open",
+            "1 while reminders may go as paid broadcasts (PAID_BROADCAST_RATE set and the "
+            "Stars balance not found too low), else 0",
+            value=int(self._limiter.paying),
+        )
         yield CounterMetricFamily(
             "backcoach_plans_put_off",
             "Ratings saved and answered in their pop-up because the plan would have waited "

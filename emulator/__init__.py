@@ -15,6 +15,10 @@ within ``callback_query_timeout`` seconds (default 15, an attribute tests may ch
 sending and editing go through flood control (``flood.py``: per chat a burst of 20 then
 1/s, each of the person's actions crediting 2 s of their time; overall 100 then 30/s;
 ``BotApiEmulator(flood_control=False)`` or ``emu.flood.enabled = False`` switches it off).
+A message sent with ``allow_paid_broadcast`` is a paid broadcast (``paid.py``): up to 1,000
+a second outside the global bucket, each billed 0.1 Star to ``stars_balance`` (None: never
+runs out) and counted in ``emu.paid.sent``; once the balance cannot pay, Telegram's
+``400 Bad Request: BALANCE_TOO_LOW``.
 """
 
 from __future__ import annotations

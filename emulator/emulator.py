@@ -12,9 +12,12 @@ from emulator.flood import (
     DEFAULT_CHAT_RATE,
     DEFAULT_GLOBAL_BURST,
     DEFAULT_GLOBAL_RATE,
+    DEFAULT_PAID_BURST,
+    DEFAULT_PAID_RATE,
     DEFAULT_PERSON_ACTION_SECONDS,
     FloodControl,
 )
+from emulator.paid import PaidBroadcasts
 from emulator.server import build_app
 from emulator.users import UserActions
 
@@ -42,6 +45,9 @@ class BotApiEmulator(UserActions):
         global_burst: int = DEFAULT_GLOBAL_BURST,
         global_rate: float = DEFAULT_GLOBAL_RATE,
         person_action_seconds: float = DEFAULT_PERSON_ACTION_SECONDS,
+        paid_burst: int = DEFAULT_PAID_BURST,
+        paid_rate: float = DEFAULT_PAID_RATE,
+        stars_balance: float | None = None,
     ) -> None:
         flood = FloodControl(
             enabled=flood_control,
@@ -50,6 +56,8 @@ class BotApiEmulator(UserActions):
             global_burst=global_burst,
             global_rate=global_rate,
             person_action_seconds=person_action_seconds,
+            paid_burst=paid_burst,
+            paid_rate=paid_rate,
         )
         super().__init__(
             token,
@@ -58,6 +66,7 @@ class BotApiEmulator(UserActions):
             strict_html=strict_html,
             callback_query_timeout=callback_query_timeout,
             flood=flood,
+            paid=PaidBroadcasts(stars_balance),
         )
         self.host = host
         self.port = port

@@ -6,7 +6,9 @@ with short bursts allowed. Each bucket holds up to ``burst`` tokens and gains ``
 tokens per second; a limited call takes one token from its chat's bucket and one from the
 global bucket, or is refused with ``retry_after`` = whole seconds until both have a token.
 Only sending and editing count (``LIMITED``): answerCallbackQuery, getUpdates and the rest
-do not.
+do not. A paid broadcast (a message sent with ``allow_paid_broadcast``) takes its token from
+a paid bucket instead of the global one (Telegram: "up to 1000 messages per second"), and
+still one from its chat's.
 
 Tests act at once where people take seconds to read and tap, so each message or button
 press of a person counts as ``person_action_seconds`` of their time: it refills that chat's
@@ -31,6 +33,8 @@ DEFAULT_CHAT_RATE = 1.0
 DEFAULT_GLOBAL_BURST = 100
 DEFAULT_GLOBAL_RATE = 30.0
 DEFAULT_PERSON_ACTION_SECONDS = 2.0
+DEFAULT_PAID_BURST = 1000
+DEFAULT_PAID_RATE = 1000.0
 
 
 @dataclass
@@ -61,6 +65,8 @@ class FloodControl:
         global_burst: int = DEFAULT_GLOBAL_BURST,
         global_rate: float = DEFAULT_GLOBAL_RATE,
         person_action_seconds: float = DEFAULT_PERSON_ACTION_SECONDS,
+        paid_burst: int = DEFAULT_PAID_BURST,
+        paid_rate: float = DEFAULT_PAID_RATE,
     ) -> None:
         self.enabled = enabled
         self.chat_burst = chat_burst
@@ -68,13 +74,17 @@ class FloodControl:
         self.global_burst = global_burst
         self.global_rate = global_rate
         self.person_action_seconds = person_action_seconds
+        self.paid_burst = paid_burst
+        self.paid_rate = paid_rate
         self._chats: dict[int, _Bucket] = {}
         self._global: _Bucket | None = None
+        self._paid: _Bucket | None = None
 
     def reset(self) -> None:
         """Forget past calls: every bucket starts full again."""
         self._chats.clear()
         self._global = None
+        self._paid = None
 
     def person_acted(self, chat_id: int) -> None:
         """A person wrote or pressed a button in ``chat_id``: credit their think time."""
@@ -85,14 +95,20 @@ class FloodControl:
         credit = self.person_action_seconds * self.chat_rate
         bucket.tokens = min(float(self.chat_burst), bucket.tokens + credit)
 
-    def check(self, method: str, chat_id: int | None) -> int | None:
-        """None if the call may go ahead (its tokens are taken), else ``retry_after``."""
+    def check(self, method: str, chat_id: int | None, *, paid: bool = False) -> int | None:
+        """None if the call may go ahead (its tokens are taken), else ``retry_after``.
+        ``paid``: a paid broadcast, limited by the paid bucket instead of the global one."""
         if not self.enabled or method.lower() not in LIMITED:
             return None
         now = time.monotonic()
-        if self._global is None:
-            self._global = _Bucket(float(self.global_burst), now)
-        buckets = [(self._global, self.global_burst, self.global_rate)]
+        if paid:
+            if self._paid is None:
+                self._paid = _Bucket(float(self.paid_burst), now)
+            buckets = [(self._paid, self.paid_burst, self.paid_rate)]
+        else:
+            if self._global is None:
+                self._global = _Bucket(float(self.global_burst), now)
+            buckets = [(self._global, self.global_burst, self.global_rate)]
         if chat_id is not None:
             chat = self._chats.setdefault(chat_id, _Bucket(float(self.chat_burst), now))
             buckets.append((chat, self.chat_burst, self.chat_rate))

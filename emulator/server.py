@@ -58,7 +58,12 @@ class BotApiHandler:
             early = self._fault_before(fault, call, request)
             if early is not None:
                 return early
-        retry_after = self.state.flood.check(method, params.chat_id())
+        paid = self.state.paid.asked(method, params.get_bool("allow_paid_broadcast"))
+        unpaid = self.state.paid.check() if paid else None
+        if unpaid is not None:
+            call.outcome = f"{unpaid.code} {unpaid.description} (paid broadcast)"
+            return _error(unpaid)
+        retry_after = self.state.flood.check(method, params.chat_id(), paid=paid)
         if retry_after is not None:
             flood = errors.too_many_requests(retry_after)
             call.outcome = f"{flood.code} {flood.description} (flood control)"
@@ -69,7 +74,9 @@ class BotApiHandler:
             call.outcome = f"{error.code} {error.description}"
             response = _error(error)
         else:
-            call.outcome = "ok"
+            call.outcome = "ok, paid" if paid else "ok"
+            if paid:
+                self.state.paid.charge()
             response = web.json_response({"ok": True, "result": result})
         finally:
             self.state.notify()

@@ -18,6 +18,7 @@ from emulator.models import (
     User,
     Webhook,
 )
+from emulator.paid import PaidBroadcasts
 from emulator.params import Params
 from emulator.updates import UpdateQueue
 
@@ -39,6 +40,7 @@ class BotState:
         strict_html: bool,
         callback_query_timeout: float,
         flood: FloodControl | None = None,
+        paid: PaidBroadcasts | None = None,
     ) -> None:
         self.token = token
         prefix = token.split(":", 1)[0]
@@ -53,6 +55,8 @@ class BotState:
         # Seconds after a press within which answerCallbackQuery is accepted; may be changed.
         self.callback_query_timeout = callback_query_timeout
         self.flood = flood or FloodControl()
+        # The Stars balance paid broadcasts are billed to, and how many were paid for.
+        self.paid = paid or PaidBroadcasts()
         self.updates = UpdateQueue()
         self.users: dict[int, User] = {}
         self.chats: dict[int, Chat] = {}

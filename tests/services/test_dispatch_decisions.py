@@ -211,6 +211,38 @@ async def test_a_peak_is_claimed_early_by_half_its_sending_time_and_no_more(core
     assert report.claimed == 120
 
 
+def test_a_peak_of_33000_with_paid_broadcasts_is_sent_in_the_time_they_allow() -> None:
+    # The free 25 a second alone: 22 minutes, so sent from 11 early to 11 late.
+    assert reminders.sending_time(33_000, 25) == timedelta(minutes=22)
+    assert reminders.sending_time(33_000, 25, paid_rate=0) == timedelta(minutes=22)
+    # 5 paid a second besides: 18,000 beyond the ten minutes' 15,000 go at 30 a second (10
+    # minutes), the last 15,000 free (10 more): 20 minutes, within ±10; 3,000 paid.
+    assert reminders.sending_time(33_000, 25, paid_rate=5) == timedelta(minutes=20)
+    # 100 paid a second: 18,000 at 125 a second, then the free ten minutes.
+    assert reminders.sending_time(33_000, 25, paid_rate=100) == timedelta(seconds=744)
+    # A queue the free rate sends within the window never pays.
+    assert reminders.sending_time(15_000, 25, paid_rate=100) == timedelta(minutes=10)
+    assert not reminders.paying(15_000, 25, 100) and reminders.paying(15_001, 25, 100)
+    assert not reminders.paying(33_000, 25, 0)
+    assert reminders.paying(11, 5, 20, window=timedelta(seconds=2))
+
+
+async def test_with_paid_broadcasts_a_peak_is_claimed_early_by_half_its_shorter_time(
+    core: Core,
+) -> None:
+    # 240 prompts at 1 a second free take 240 s: claimed 120 s early. With 1 paid a second
+    # beyond what the free rate sends in 30 s: 210 at 2 a second, then 30 free: 135 s, so
+    # 67.5 s early; with 2 paid a second, 100 s: half of it is no peak.
+    for chat_id in range(1, 241):
+        await registered(core, chat_id, hang_times=())
+    at = CHECKIN - timedelta(seconds=130)
+    window = timedelta(seconds=30)
+    assert await reminders.lead(core, at, rate=1) == timedelta(seconds=120)
+    paid = await reminders.lead(core, at, rate=1, paid_rate=1, window=window)
+    assert paid == timedelta(seconds=67.5)
+    assert await reminders.lead(core, at, rate=1, paid_rate=2, window=window) == timedelta(0)
+
+
 async def test_never_more_than_ten_minutes_early(core: Core) -> None:
     for chat_id in range(1, 81):
         await registered(core, chat_id, hang_times=())
