@@ -69,21 +69,32 @@ async def _schedule(store: Store, people: int) -> int:
     return sum(row["d"] != later for row in rows)
 
 
-async def _run(store: Store, rate: float, *, early: bool) -> list[float]:
+async def _run(
+    store: Store, rate: float, *, early: bool, paid_rate: float = 0.0
+) -> tuple[list[float], list[float], int]:
     """The modelled hours, tick by tick: the bot's claim, then ``rate`` sends a second in
-    ledger order. Each sent reminder's lateness in seconds (negative: early)."""
+    ledger order, and ``paid_rate`` paid broadcasts a second besides while the queue is
+    longer than the free rate sends in ten minutes (``reminders.paying``, as the
+    dispatcher decides). Each sent reminder's lateness in seconds (negative: early), that
+    of the peak's reminders, and how many went as paid broadcasts."""
     clock = ManualClock(BEGIN)
     core = Core(store, clock, default_program())
     lateness: list[float] = []
+    at_peak: list[float] = []  # of the reminders due at 08:00 or 08:30
+    paid = 0
     free = BEGIN  # when the sender can next send
     now = BEGIN
     while now < END + timedelta(hours=1):
         clock.current = now
-        ahead = await reminders.lead(core, now, rate) if early else timedelta(0)
+        ahead = await reminders.lead(core, now, rate, paid_rate) if early else timedelta(0)
         await reminders.claim(core, now, Report(), until=now + ahead)
         free = max(free, now)
         window_end = now + TICK
-        budget = int((window_end - free).total_seconds() * rate)
+        async with store.unit() as uow:
+            waiting = await uow.schedule.count_in_state(State.QUEUED)
+        paying = reminders.paying(waiting, rate, paid_rate)
+        pace = rate + (paid_rate if paying else 0.0)
+        budget = int((window_end - free).total_seconds() * pace)
         if budget > 0:
             async with store.unit() as uow:  # taken as the sender takes each
                 queued = await uow.schedule.in_state(State.QUEUED, budget)
@@ -93,14 +104,18 @@ async def _run(store: Store, rate: float, *, early: bool) -> list[float]:
             ended = []
             for delivery in queued:
                 lateness.append((free - delivery.due).total_seconds())
+                if delivery.due in (PEAK_PROMPT, PEAK_HANG):
+                    at_peak.append(lateness[-1])
                 ended.append(Sent(delivery, State.SENT, None, 1))
-                free += timedelta(seconds=1 / rate)
+                free += timedelta(seconds=1 / pace)
+            if paying:
+                paid += round(len(queued) * (pace - rate) / pace)
             if ended:
                 await reminders.record_sends(core, ended)
         now = window_end
         if now >= END and not budget:
             break
-    return lateness
+    return lateness, at_peak, paid
 
 
 def _figures(lateness: list[float], prefix: str) -> dict[str, float]:
@@ -116,16 +131,30 @@ def _figures(lateness: list[float], prefix: str) -> dict[str, float]:
     }
 
 
+# The paid broadcasts a second an operator would set for this scenario (PAID_BROADCAST_RATE):
+# the least that keeps every reminder within ±10 minutes at 100,000 people.
+PAID_RATE = 7.0
+STARS_PER_PAID = 0.1  # Telegram's fee per paid broadcast
+
+
 async def morning_peak(database: Any, sizes: Any) -> dict[str, float]:
-    """Lateness at the morning peak, with the bot's early sending and without it."""
+    """Lateness at the morning peak: every reminder at its time (no early sending), the
+    bot's early sending at the free rate, and with paid broadcasts at ``PAID_RATE``."""
     figures: dict[str, float] = {}
-    for early, prefix in ((False, "at_due_"), (True, "")):
+    variants = ((False, 0.0, "at_due_"), (True, 0.0, ""), (True, PAID_RATE, "paid_"))
+    for early, paid_rate, prefix in variants:
         store = await open_store(await database.new())
         try:
             await add_people(store, 1, sizes.crowd)
             figures[f"{prefix}due_rows"] = float(await _schedule(store, sizes.crowd))
-            lateness = await _run(store, sizes.send_rate, early=early)
+            lateness, peak, paid = await _run(
+                store, sizes.send_rate, early=early, paid_rate=paid_rate
+            )
         finally:
             await store.close()
         figures.update(_figures(lateness, prefix))
+        figures[f"{prefix}peak_median_abs_min"] = median(abs(v) / 60 for v in peak) if peak else 0
+        if paid_rate:
+            figures[f"{prefix}paid_sent"] = float(paid)
+            figures[f"{prefix}stars"] = paid * STARS_PER_PAID
     return figures
