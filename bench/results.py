@@ -704,7 +704,10 @@ def write(
         lines.append(f"- {key}: {value}")
     for name, version in versions.items():
         lines.append(f"- {name}: {version}")
-    lines.append(f"- Repeats: {repeats} (median, with min–max of the repeats)")
+    lines.append(
+        f"- Repeats: {repeats} (median, with min–max of the repeats); the morning peak (a"
+        " model of the sending) and the install's size: once"
+    )
     lines.append(f"- Sizes: {sizes}")
     lines.append(f"- Whole run: {seconds / 60:.1f} min")
     lines.append("")

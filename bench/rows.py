@@ -959,3 +959,6 @@ SCENARIOS = {
 }
 # Measured once, in the bench's process, whatever the databases: they read and write none.
 NO_DATABASE = frozenset({"coach", "report", "lookups", "install"})
+# Run once whatever the repeats: the morning peak's sending is modelled (its figures follow
+# from the code, not from the machine's speed), and an install's size does not vary.
+ONCE = frozenset({"morning_peak", "install"})
