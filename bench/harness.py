@@ -310,7 +310,10 @@ async def add_ratings(store: Store, chat: int, last: date, days: int) -> None:
 
 @dataclass
 class WriteWatch:
-    """Times each transaction that wrote: from its first write statement to its commit."""
+    """Times each transaction that wrote: from its first write statement to the end of its
+    commit (or rollback), when the connection goes back to the pool. The commit is part of
+    it: the write lock (SQLite's, and the store's turn to write) is held until it returns,
+    and on SQLite it is where the pages are written, and where a checkpoint may run."""
 
     longest: float = 0.0
     durations: list[float] = field(default_factory=list)
@@ -319,14 +322,12 @@ class WriteWatch:
     def attach(self, store: Store) -> None:
         engine = store.engine.sync_engine
         event.listen(engine, "before_cursor_execute", self._statement)
-        event.listen(engine, "commit", self._end)
-        event.listen(engine, "rollback", self._end)
+        event.listen(engine.pool, "reset", self._end)
 
     def detach(self, store: Store) -> None:
         engine = store.engine.sync_engine
         event.remove(engine, "before_cursor_execute", self._statement)
-        event.remove(engine, "commit", self._end)
-        event.remove(engine, "rollback", self._end)
+        event.remove(engine.pool, "reset", self._end)
 
     def reset(self) -> None:
         self.longest, self.durations = 0.0, []
@@ -334,10 +335,12 @@ class WriteWatch:
     def _statement(self, connection: Any, *args: Any) -> None:
         statement = str(args[1]).lstrip().upper()
         if statement.startswith(("INSERT", "UPDATE", "DELETE", "WITH")):
-            self._first_write.setdefault(id(connection), time.monotonic())
+            key = id(connection.connection.dbapi_connection)
+            self._first_write.setdefault(key, time.monotonic())
 
-    def _end(self, connection: Any) -> None:
-        began = self._first_write.pop(id(connection), None)
+    def _end(self, dbapi_connection: Any, *_: Any) -> None:
+        """The connection is back in the pool, its transaction over (committed or not)."""
+        began = self._first_write.pop(id(dbapi_connection), None)
         if began is not None:
             spent = time.monotonic() - began
             self.durations.append(spent)
