@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import math
+import os
 import secrets
+import shutil
 import statistics
+import tempfile
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import event, insert, literal, select, true, update
@@ -261,6 +266,57 @@ def _copies(table: Any, template: int, count: int) -> Any:
     values = [(n.c.i + template).label(c.name) if c.name == "chat_id" else c for c in columns]
     rows = select(*values).select_from(table.join(n, true())).where(table.c.chat_id == template)
     return insert(table).from_select([c.name for c in columns], rows)
+
+
+# --- a crowd's SQLite file, kept between runs
+
+ROOT = Path(__file__).resolve().parents[1]
+# What a crowd's database is made from: its schema, the template person and their schedule.
+CROWD_SOURCES = (
+    "storage/migrations/versions",
+    "bench/harness.py",
+    "services/unit.py",
+    "services/kinds.py",
+    "coach/schedule.py",
+)
+
+
+def crowd_cache() -> Path | None:
+    """BENCH_CACHE: the folder where SQLite crowds are kept between runs ("off": none)."""
+    setting = os.environ.get("BENCH_CACHE", "")
+    if setting == "off":
+        return None
+    return Path(setting) if setting else Path(tempfile.gettempdir()) / "backcoach-bench-crowds"
+
+
+def crowd_file(folder: Path, count: int) -> Path:
+    """The kept file of a crowd of ``count`` people, named after the sources that make it:
+    any change to them makes a new one."""
+    digest = hashlib.sha256()
+    for name in CROWD_SOURCES:
+        source = ROOT / name
+        for path in sorted(source.rglob("*.py")) if source.is_dir() else [source]:
+            digest.update(path.read_bytes())
+    return folder / f"crowd-{count}-{digest.hexdigest()[:12]}.sqlite3"
+
+
+def reuse_crowd(kept: Path, database: Path) -> float | None:
+    """Copy a kept crowd to ``database``; the seconds it took to fill when built, or None
+    when none is kept."""
+    seconds = kept.with_suffix(".seconds")
+    if not (kept.exists() and seconds.exists()):
+        return None
+    shutil.copyfile(kept, database)
+    return float(seconds.read_text())
+
+
+def keep_crowd(database: Path, kept: Path, seconds: float) -> None:
+    """Keep a crowd's closed SQLite file (its log checkpointed into it) for later runs."""
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    partial = kept.with_suffix(".partial")
+    shutil.copyfile(database, partial)
+    partial.replace(kept)
+    kept.with_suffix(".seconds").write_text(f"{seconds}\n")
 
 
 async def set_due(store: Store, first: int, count: int, due: datetime, kind: str) -> int:
