@@ -71,38 +71,6 @@ class JSONList(TypeDecorator[list[Any]]):
         return json.dumps(value if convert is None else [convert(item) for item in value])
 
 
-class JSONRows(TypeDecorator[list[tuple[Any, ...]]]):
-    """Rows bound as one JSON array of arrays, each value converted as its column's type
-    would convert it: SQLite reads them with ``json_each`` as a table, the counterpart of
-    PostgreSQL's arrays read with ``unnest`` (one parameter, converted in one pass, instead
-    of one set of parameters a row)."""
-
-    impl = String
-    cache_ok = True
-
-    def __init__(self, items: tuple[TypeEngine[Any], ...]) -> None:
-        super().__init__()
-        self.items = items
-
-    def bind_processor(self, dialect: Dialect) -> Callable[[Any], str | None]:
-        converts = [item.dialect_impl(dialect).bind_processor(dialect) for item in self.items]
-        plain = all(convert is None for convert in converts)
-
-        def convert(to: Callable[[Any], Any] | None, value: Any) -> Any:
-            return value if to is None or value is None else to(value)
-
-        def process(rows: list[tuple[Any, ...]] | None) -> str | None:
-            if rows is None:
-                return None
-            if plain:
-                return json.dumps(rows)
-            return json.dumps(
-                [[convert(c, v) for c, v in zip(converts, row, strict=True)] for row in rows]
-            )
-
-        return process
-
-
 def _json_each(column: Any, name: str) -> Any:
     values = func.json_each(bindparam(name, type_=JSONList(column.type))).table_valued("value")
     return column.in_(select(values.c.value))

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -23,15 +24,15 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    type_coerce,
     update,
 )
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.schedule import Delivery, Kind, Reminder, State
 from storage.models import DeliveryRow, HangMarkRow, ReminderRow
-from storage.repositories import JSONRows, affected_rows, by_dialect, upsert_insert
+from storage.repositories import affected_rows, by_dialect, upsert_insert
 from storage.types import UTCDateTime, format_hhmm, parse_hhmm
 
 # The tables, for executemany statements: no ORM objects, no ids fetched back row by row.
@@ -67,53 +68,66 @@ def _unnest(**columns: Any) -> Any:
     return table.render_derived(name="given")
 
 
-def _json_rows(**columns: Any) -> Any:
-    """SQLite: rows made of one JSON parameter ``rows``, a list of [value per column]."""
-    rows = bindparam("rows", type_=JSONRows(tuple(columns.values())))
-    each = func.json_each(rows).table_valued("value")
-    values = (
-        type_coerce(func.json_extract(each.c.value, f"$[{index}]"), kind).label(name)
-        for index, (name, kind) in enumerate(columns.items())
-    )
-    return select(*values).subquery("given")
+# On PostgreSQL the moves and the ledger rows are each one statement over arrays: the
+# server takes them in one execution instead of one per row (1,000 rows: ~25% faster).
+_MOVES = _unnest(id=BigInteger(), was=UTCDateTime(), due=UTCDateTime(), day=Date())
+_MOVE_ARRAYS = (
+    update(REMINDERS)
+    .where(_R.id == _MOVES.c.id, _R.due == _MOVES.c.was)
+    .values(due=_MOVES.c.due, day=_MOVES.c.day)
+)
+_LEDGER = _unnest(
+    chat_id=BigInteger(),
+    kind=String(),
+    slot=SmallInteger(),
+    day=Date(),
+    attempt=SmallInteger(),
+    state=String(),
+    due=UTCDateTime(),
+    reason=String(),
+)
+_RECORD_ARRAYS = insert(DELIVERIES).from_select(
+    ["chat_id", "kind", "slot", "day", "attempt", "state", "due", "reason", "at"],
+    select(
+        *(_LEDGER.c[name] for name in ("chat_id", "kind", "slot", "day", "attempt")),
+        *(_LEDGER.c[name] for name in ("state", "due", "reason")),
+        bindparam("a_at", type_=UTCDateTime()),
+    ),
+)
+
+# On SQLite they are an executemany of the driver's own, over rows converted here: SQLite
+# runs a statement per row in one call either way (one pass by rowid, cheaper than the
+# join of an UPDATE ... FROM), while SQLAlchemy's per-row parameter handling cost more than
+# SQLite's writing (1,000 rows: ~12 ms of ~20). The texts are compiled once from the
+# statements, and the converters are the columns' own.
+_SQLITE = sqlite.dialect(paramstyle="qmark")
 
 
-# The moves and the ledger rows are each one statement over the batch's rows, given as
-# arrays (PostgreSQL) or one JSON parameter (SQLite): the database takes them in one
-# execution instead of one per row, and the driver converts one parameter, not a thousand
-# sets (1,000 rows: ~25% faster on PostgreSQL; on SQLite converting each row's parameters
-# cost more than writing it).
-_GIVEN = {"postgresql": _unnest, "sqlite": _json_rows}
-_MOVE_COLUMNS = {"id": BigInteger(), "was": UTCDateTime(), "due": UTCDateTime(), "day": Date()}
-_LEDGER_COLUMNS = {
-    "chat_id": BigInteger(),
-    "kind": String(),
-    "slot": SmallInteger(),
-    "day": Date(),
-    "attempt": SmallInteger(),
-    "state": String(),
-    "due": UTCDateTime(),
-    "reason": String(),
-}
+def _sqlite_text(statement: Any, order: tuple[str, ...]) -> str:
+    """The statement's SQLite text, whose parameters must come in ``order``."""
+    compiled = statement.compile(dialect=_SQLITE)
+    if tuple(compiled.positiontup or ()) != order:
+        raise RuntimeError(f"parameters in the order {compiled.positiontup}, not {order}")
+    return str(compiled)
 
 
-def _moves(given: Any) -> Any:
-    return (
-        update(REMINDERS)
-        .where(_R.id == given.c.id, _R.due == given.c.was)
-        .values(due=given.c.due, day=given.c.day)
-    )
+def _sqlite_converter(kind: Any) -> Any:
+    return kind.dialect_impl(_SQLITE).bind_processor(_SQLITE)
 
 
-def _ledger(given: Any) -> Any:
-    return insert(DELIVERIES).from_select(
-        [*_LEDGER_COLUMNS, "at"],
-        select(*(given.c[name] for name in _LEDGER_COLUMNS), bindparam("at", type_=UTCDateTime())),
-    )
-
-
-_MOVE_ROWS = {d: _moves(rows(**_MOVE_COLUMNS)) for d, rows in _GIVEN.items()}
-_RECORD_ROWS = {d: _ledger(rows(**_LEDGER_COLUMNS)) for d, rows in _GIVEN.items()}
+_TO_INSTANT = _sqlite_converter(UTCDateTime())  # remembers recent UTC instants itself
+_TO_DAY = lru_cache(maxsize=4096)(_sqlite_converter(Date()))  # a batch's rows share a few
+_MOVE_TEXT = _sqlite_text(
+    update(REMINDERS)
+    .where(_R.id == bindparam("id"), _R.due == bindparam("was"))
+    .values(due=bindparam("due"), day=bindparam("day")),
+    ("due", "day", "id", "was"),
+)
+_LEDGER_COLUMNS = ("chat_id", "kind", "slot", "day", "attempt", "state", "due", "at", "reason")
+_RECORD_TEXT = _sqlite_text(
+    insert(DELIVERIES).values({name: bindparam(name) for name in _LEDGER_COLUMNS}),
+    _LEDGER_COLUMNS,
+)
 _REMOVE = by_dialect(lambda one_of: delete(REMINDERS).where(one_of(_R.id, "ids")).returning(_R.id))
 _TAKE_WRITE_LOCK = delete(REMINDERS).where(false())
 _OCCURRENCE = (_D.chat_id, _D.kind, _D.slot, _D.day)
@@ -468,19 +482,27 @@ class ScheduleRepository:
         return kept
 
     async def _move(self, moves: Sequence[Move]) -> int:
-        """Move rows still due at their ``was``, in one statement; returns how many moved."""
+        """Move rows still due at their ``was``, in one execution; returns how many moved."""
         if not moves:
             return 0
         if self._dialect == "postgresql":
-            values: dict[str, Any] = {
+            arrays = {
                 "a_id": [m.id for m in moves],
                 "a_was": [m.was for m in moves],
                 "a_due": [m.due for m in moves],
                 "a_day": [m.day for m in moves],
             }
-        else:
-            values = {"rows": [(m.id, m.was, m.due, m.day) for m in moves]}
-        return affected_rows(await self._session.execute(_MOVE_ROWS[self._dialect], values))
+            return affected_rows(await self._session.execute(_MOVE_ARRAYS, arrays))
+        instant, day = _TO_INSTANT, _TO_DAY
+        rows = [(instant(m.due), day(m.day), m.id, instant(m.was)) for m in moves]
+        return await self._write_many(_MOVE_TEXT, rows)
+
+    async def _write_many(self, text: str, rows: list[tuple[Any, ...]]) -> int:
+        """SQLite: one statement's text run for each of ``rows`` (converted already) by the
+        driver, after taking the write lock as any write does; returns the rows changed."""
+        await self._session.execute(_TAKE_WRITE_LOCK)
+        connection = await self._session.connection()
+        return affected_rows(await connection.exec_driver_sql(text, rows))
 
     async def _remove(self, reminder_ids: Collection[int]) -> set[int]:
         """Delete rows; returns those that were still there."""
@@ -509,7 +531,7 @@ class ScheduleRepository:
             attempts[occurrence] = attempt + 1
             numbered.append((entry, attempt))
         if self._dialect == "postgresql":
-            values: dict[str, Any] = {
+            arrays = {
                 "a_chat_id": [e.item.chat_id for e, _ in numbered],
                 "a_kind": [e.item.kind.value for e, _ in numbered],
                 "a_slot": [e.item.slot for e, _ in numbered],
@@ -518,24 +540,26 @@ class ScheduleRepository:
                 "a_state": [e.state.value for e, _ in numbered],
                 "a_due": [e.item.due for e, _ in numbered],
                 "a_reason": [e.reason for e, _ in numbered],
+                "a_at": at,
             }
-        else:
-            values = {
-                "rows": [
-                    (
-                        e.item.chat_id,
-                        e.item.kind.value,
-                        e.item.slot,
-                        e.item.day,
-                        attempt,
-                        e.state.value,
-                        e.item.due,
-                        e.reason,
-                    )
-                    for e, attempt in numbered
-                ]
-            }
-        await self._session.execute(_RECORD_ROWS[self._dialect], {**values, "at": at})
+            await self._session.execute(_RECORD_ARRAYS, arrays)
+            return
+        instant, day, stamp = _TO_INSTANT, _TO_DAY, _TO_INSTANT(at)
+        rows = [
+            (
+                e.item.chat_id,
+                e.item.kind.value,
+                e.item.slot,
+                day(e.item.day),
+                attempt,
+                e.state.value,
+                instant(e.item.due),
+                stamp,
+                e.reason,
+            )
+            for e, attempt in numbered
+        ]
+        await self._write_many(_RECORD_TEXT, rows)
 
     async def recent_many(
         self, chat_ids: Collection[int], kind: Kind, limit: int
