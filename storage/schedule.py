@@ -26,11 +26,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.schedule import Delivery, Kind, Reminder, State
+from storage.driver import Read, Write, converter
 from storage.models import DeliveryRow, HangMarkRow, ReminderRow
 from storage.repositories import affected_rows, by_dialect, upsert_insert
 from storage.types import UTCDateTime, format_hhmm, parse_hhmm
@@ -95,39 +95,23 @@ _RECORD_ARRAYS = insert(DELIVERIES).from_select(
     ),
 )
 
-# On SQLite they are an executemany of the driver's own, over rows converted here: SQLite
-# runs a statement per row in one call either way (one pass by rowid, cheaper than the
-# join of an UPDATE ... FROM), while SQLAlchemy's per-row parameter handling cost more than
-# SQLite's writing (1,000 rows: ~12 ms of ~20). The texts are compiled once from the
-# statements, and the converters are the columns' own.
-_SQLITE = sqlite.dialect(paramstyle="qmark")
-
-
-def _sqlite_text(statement: Any, order: tuple[str, ...]) -> str:
-    """The statement's SQLite text, whose parameters must come in ``order``."""
-    compiled = statement.compile(dialect=_SQLITE)
-    if tuple(compiled.positiontup or ()) != order:
-        raise RuntimeError(f"parameters in the order {compiled.positiontup}, not {order}")
-    return str(compiled)
-
-
-def _sqlite_converter(kind: Any) -> Any:
-    return kind.dialect_impl(_SQLITE).bind_processor(_SQLITE)
-
-
-_TO_INSTANT = _sqlite_converter(UTCDateTime())  # remembers recent UTC instants itself
-_TO_DAY = lru_cache(maxsize=4096)(_sqlite_converter(Date()))  # a batch's rows share a few
-_MOVE_TEXT = _sqlite_text(
+# On SQLite they are an executemany of the driver's own (storage/driver.py): SQLite runs a
+# statement per row in one call either way (one pass by rowid, cheaper than the join of an
+# UPDATE ... FROM), over rows converted here with the columns' converters.
+_TO_INSTANT = converter(UTCDateTime())  # remembers recent UTC instants itself
+_TO_DAY = lru_cache(maxsize=4096)(converter(Date()))  # a batch's rows share a few days
+_MOVE_WRITE = Write(
     update(REMINDERS)
     .where(_R.id == bindparam("id"), _R.due == bindparam("was"))
     .values(due=bindparam("due"), day=bindparam("day")),
     ("due", "day", "id", "was"),
 )
 _LEDGER_COLUMNS = ("chat_id", "kind", "slot", "day", "attempt", "state", "due", "at", "reason")
-_RECORD_TEXT = _sqlite_text(
+_RECORD_WRITE = Write(
     insert(DELIVERIES).values({name: bindparam(name) for name in _LEDGER_COLUMNS}),
     _LEDGER_COLUMNS,
 )
+_DUE_READ = Read(_DUE)
 _REMOVE = by_dialect(lambda one_of: delete(REMINDERS).where(one_of(_R.id, "ids")).returning(_R.id))
 _TAKE_WRITE_LOCK = delete(REMINDERS).where(false())
 _OCCURRENCE = (_D.chat_id, _D.kind, _D.slot, _D.day)
@@ -178,7 +162,7 @@ def _reminder(row: ReminderRow | Row[*tuple[Any, ...]]) -> Reminder:
 _KINDS = {kind.value: kind for kind in Kind}
 
 
-def _due_reminder(row: Row[*tuple[Any, ...]]) -> Reminder:
+def _due_reminder(row: Sequence[Any]) -> Reminder:
     """A Reminder from a row of ``_DUE`` (its columns, in order): a claim reads a thousand."""
     row_id, chat_id, kind, slot, local_time, due, day, once = row
     return Reminder(row_id, chat_id, _KINDS[kind], slot, parse_hhmm(local_time), due, day, once)
@@ -246,9 +230,12 @@ class ScheduleRepository:
 
     async def due(self, now: datetime, limit: int = 500) -> list[Reminder]:
         """Rows due at ``now``, oldest first, locked against other dispatchers on PostgreSQL."""
-        query = _DUE_LOCKED if self._dialect == "postgresql" else _DUE
-        rows = await self._session.execute(query, {"now": now, "limit": limit})
-        return [_due_reminder(row) for row in rows]
+        if self._dialect == "postgresql":
+            rows = await self._session.execute(_DUE_LOCKED, {"now": now, "limit": limit})
+            return [_due_reminder(row) for row in rows]
+        return [
+            _due_reminder(row) for row in await _DUE_READ.rows(self._session, now=now, limit=limit)
+        ]
 
     async def count_due(self, until: datetime) -> int:
         """How many rows are due by ``until`` (those overdue included)."""
@@ -495,14 +482,13 @@ class ScheduleRepository:
             return affected_rows(await self._session.execute(_MOVE_ARRAYS, arrays))
         instant, day = _TO_INSTANT, _TO_DAY
         rows = [(instant(m.due), day(m.day), m.id, instant(m.was)) for m in moves]
-        return await self._write_many(_MOVE_TEXT, rows)
+        return await self._write_many(_MOVE_WRITE, rows)
 
-    async def _write_many(self, text: str, rows: list[tuple[Any, ...]]) -> int:
-        """SQLite: one statement's text run for each of ``rows`` (converted already) by the
-        driver, after taking the write lock as any write does; returns the rows changed."""
+    async def _write_many(self, write: Write, rows: list[tuple[Any, ...]]) -> int:
+        """SQLite: a write run for each of ``rows`` by the driver, once this unit has the
+        write lock (taken as any write takes it); returns the rows changed."""
         await self._session.execute(_TAKE_WRITE_LOCK)
-        connection = await self._session.connection()
-        return affected_rows(await connection.exec_driver_sql(text, rows))
+        return await write.run(self._session, rows)
 
     async def _remove(self, reminder_ids: Collection[int]) -> set[int]:
         """Delete rows; returns those that were still there."""
@@ -559,7 +545,7 @@ class ScheduleRepository:
             )
             for e, attempt in numbered
         ]
-        await self._write_many(_RECORD_TEXT, rows)
+        await self._write_many(_RECORD_WRITE, rows)
 
     async def recent_many(
         self, chat_ids: Collection[int], kind: Kind, limit: int
