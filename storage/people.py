@@ -169,7 +169,7 @@ _STANDING = by_dialect(
         one_of(PEOPLE.c.chat_id, "chat_ids")
     )
 )
-_STANDING_READ = Read(_STANDING["sqlite"])  # SQLite: a thousand rows, read by the driver
+_STANDING_READ = {dialect: Read(query) for dialect, query in _STANDING.items()}  # by the driver
 _QUIET = by_dialect(
     lambda one_of: update(PEOPLE).where(one_of(PEOPLE.c.chat_id, "chat_ids")).values(quiet=True)
 )
@@ -318,11 +318,8 @@ class PeopleRepository:
         ``to_standing``). Read-only: never pass one to ``save``."""
         if not chat_ids:
             return {}
-        values = {"chat_ids": list(chat_ids)}
-        if self._dialect == "sqlite":
-            rows: Any = await _STANDING_READ.rows(self._session, **values)
-        else:
-            rows = await self._session.execute(_STANDING[self._dialect], values)
+        read = _STANDING_READ[self._dialect]
+        rows = await read.rows(self._session, chat_ids=list(chat_ids))
         return {row[0]: to_standing(row) for row in rows}
 
     async def set_quiet(self, chat_ids: Collection[int]) -> None:

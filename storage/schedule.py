@@ -111,7 +111,8 @@ _RECORD_WRITE = Write(
     insert(DELIVERIES).values({name: bindparam(name) for name in _LEDGER_COLUMNS}),
     _LEDGER_COLUMNS,
 )
-_DUE_READ = Read(_DUE)
+# Both backends: the due rows, read by the driver.
+_DUE_READ = {"sqlite": Read(_DUE), "postgresql": Read(_DUE_LOCKED)}
 _REMOVE = by_dialect(lambda one_of: delete(REMINDERS).where(one_of(_R.id, "ids")).returning(_R.id))
 _TAKE_WRITE_LOCK = delete(REMINDERS).where(false())
 _OCCURRENCE = (_D.chat_id, _D.kind, _D.slot, _D.day)
@@ -230,12 +231,8 @@ class ScheduleRepository:
 
     async def due(self, now: datetime, limit: int = 500) -> list[Reminder]:
         """Rows due at ``now``, oldest first, locked against other dispatchers on PostgreSQL."""
-        if self._dialect == "postgresql":
-            rows = await self._session.execute(_DUE_LOCKED, {"now": now, "limit": limit})
-            return [_due_reminder(row) for row in rows]
-        return [
-            _due_reminder(row) for row in await _DUE_READ.rows(self._session, now=now, limit=limit)
-        ]
+        found = await _DUE_READ[self._dialect].rows(self._session, now=now, limit=limit)
+        return [_due_reminder(row) for row in found]
 
     async def count_due(self, until: datetime) -> int:
         """How many rows are due by ``until`` (those overdue included)."""
