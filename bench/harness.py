@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import math
+import os
 import secrets
+import shutil
 import statistics
+import tempfile
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import event, insert, literal, select, true, update
@@ -263,6 +268,57 @@ def _copies(table: Any, template: int, count: int) -> Any:
     return insert(table).from_select([c.name for c in columns], rows)
 
 
+# --- a crowd's SQLite file, kept between runs
+
+ROOT = Path(__file__).resolve().parents[1]
+# What a crowd's database is made from: its schema, the template person and their schedule.
+CROWD_SOURCES = (
+    "storage/migrations/versions",
+    "bench/harness.py",
+    "services/unit.py",
+    "services/kinds.py",
+    "coach/schedule.py",
+)
+
+
+def crowd_cache() -> Path | None:
+    """BENCH_CACHE: the folder where SQLite crowds are kept between runs ("off": none)."""
+    setting = os.environ.get("BENCH_CACHE", "")
+    if setting == "off":
+        return None
+    return Path(setting) if setting else Path(tempfile.gettempdir()) / "backcoach-bench-crowds"
+
+
+def crowd_file(folder: Path, count: int) -> Path:
+    """The kept file of a crowd of ``count`` people, named after the sources that make it:
+    any change to them makes a new one."""
+    digest = hashlib.sha256()
+    for name in CROWD_SOURCES:
+        source = ROOT / name
+        for path in sorted(source.rglob("*.py")) if source.is_dir() else [source]:
+            digest.update(path.read_bytes())
+    return folder / f"crowd-{count}-{digest.hexdigest()[:12]}.sqlite3"
+
+
+def reuse_crowd(kept: Path, database: Path) -> float | None:
+    """Copy a kept crowd to ``database``; the seconds it took to fill when built, or None
+    when none is kept."""
+    seconds = kept.with_suffix(".seconds")
+    if not (kept.exists() and seconds.exists()):
+        return None
+    shutil.copyfile(kept, database)
+    return float(seconds.read_text())
+
+
+def keep_crowd(database: Path, kept: Path, seconds: float) -> None:
+    """Keep a crowd's closed SQLite file (its log checkpointed into it) for later runs."""
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    partial = kept.with_suffix(".partial")
+    shutil.copyfile(database, partial)
+    partial.replace(kept)
+    kept.with_suffix(".seconds").write_text(f"{seconds}\n")
+
+
 async def set_due(store: Store, first: int, count: int, due: datetime, kind: str) -> int:
     """Make ``kind`` reminders of chats first … first+count-1 due at ``due``; rows changed."""
     reminders = Base.metadata.tables["reminders"]
@@ -277,7 +333,10 @@ async def set_due(store: Store, first: int, count: int, due: datetime, kind: str
 
 
 async def set_due_for(store: Store, chats: list[int], due: datetime, kind: str) -> int:
-    """Make ``kind`` reminders of these chats due at ``due``; rows changed."""
+    """Make ``kind`` reminders of these chats due at ``due``; rows changed. On SQLite the
+    pages written (a thousand, for people spread through the table) are then copied into
+    the file, as a day-old write would have been: a tick measured next pays for its own
+    writes, not for this setup's."""
     reminders = Base.metadata.tables["reminders"]
     async with store.engine.begin() as connection:
         result = await connection.execute(
@@ -285,7 +344,20 @@ async def set_due_for(store: Store, chats: list[int], due: datetime, kind: str) 
             .where(reminders.c.chat_id.in_(chats), reminders.c.kind == kind)
             .values(due=due)
         )
+    if store.engine.dialect.name == "sqlite":
+        await settle_log(store)
     return int(result.rowcount)
+
+
+async def settle_log(store: Store) -> None:
+    """SQLite: copy the log into the file, waiting out a checkpoint already running."""
+    for _ in range(100):
+        async with store.engine.connect() as connection:
+            found = await connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            busy, logged, copied = found.one()
+        if not busy and copied == logged:
+            return
+        await asyncio.sleep(0.02)
 
 
 async def push_all_due_after(store: Store, when: datetime) -> None:
@@ -310,7 +382,10 @@ async def add_ratings(store: Store, chat: int, last: date, days: int) -> None:
 
 @dataclass
 class WriteWatch:
-    """Times each transaction that wrote: from its first write statement to its commit."""
+    """Times each transaction that wrote: from its first write statement to the end of its
+    commit (or rollback), when the connection goes back to the pool. The commit is part of
+    it: the write lock (SQLite's, and the store's turn to write) is held until it returns,
+    and on SQLite it is where the pages are written, and where a checkpoint may run."""
 
     longest: float = 0.0
     durations: list[float] = field(default_factory=list)
@@ -319,14 +394,12 @@ class WriteWatch:
     def attach(self, store: Store) -> None:
         engine = store.engine.sync_engine
         event.listen(engine, "before_cursor_execute", self._statement)
-        event.listen(engine, "commit", self._end)
-        event.listen(engine, "rollback", self._end)
+        event.listen(engine.pool, "reset", self._end)
 
     def detach(self, store: Store) -> None:
         engine = store.engine.sync_engine
         event.remove(engine, "before_cursor_execute", self._statement)
-        event.remove(engine, "commit", self._end)
-        event.remove(engine, "rollback", self._end)
+        event.remove(engine.pool, "reset", self._end)
 
     def reset(self) -> None:
         self.longest, self.durations = 0.0, []
@@ -334,10 +407,12 @@ class WriteWatch:
     def _statement(self, connection: Any, *args: Any) -> None:
         statement = str(args[1]).lstrip().upper()
         if statement.startswith(("INSERT", "UPDATE", "DELETE", "WITH")):
-            self._first_write.setdefault(id(connection), time.monotonic())
+            key = id(connection.connection.dbapi_connection)
+            self._first_write.setdefault(key, time.monotonic())
 
-    def _end(self, connection: Any) -> None:
-        began = self._first_write.pop(id(connection), None)
+    def _end(self, dbapi_connection: Any, *_: Any) -> None:
+        """The connection is back in the pool, its transaction over (committed or not)."""
+        began = self._first_write.pop(id(dbapi_connection), None)
         if began is not None:
             spent = time.monotonic() - began
             self.durations.append(spent)

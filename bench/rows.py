@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -37,10 +37,14 @@ from bench.harness import (
     any_reply,
     back_coach,
     back_coach_webhook,
+    crowd_cache,
+    crowd_file,
+    keep_crowd,
     percentile,
     plan_reply,
     push_all_due_after,
     replies,
+    reuse_crowd,
     set_due,
     set_due_for,
     until,
@@ -51,6 +55,7 @@ from conversations.metrics import Metrics
 from conversations.web import SECRET_HEADER
 from emulator.models import CallbackAnswer
 from services.clock import ManualClock
+from storage.db import sqlite_file
 from storage.models import Base
 from storage.unit_of_work import Store, open_store
 from tests.zones import mid_morning
@@ -62,6 +67,12 @@ STARTUP_DUE = 50
 BUSY_MARK = texts.BUSY_PLAN.split("{", 1)[0]  # "Saved: " (the runs are in English)
 
 
+def _crowd(default: int) -> int:
+    """BENCH_CROWD: how many people the crowd's database holds (the tick, start-up and
+    peak rows), ``default`` unless set."""
+    return int(os.environ.get("BENCH_CROWD") or default)
+
+
 @dataclass(frozen=True)
 class Sizes:
     """How big each scenario is; BENCH_QUICK shrinks the slow ones."""
@@ -70,7 +81,7 @@ class Sizes:
     burst_limited: int = 150
     steady_seconds: float = 6.0
     fast_seconds: float = 5.0
-    crowd: int = 100_000
+    crowd: int = field(default_factory=lambda: _crowd(100_000))
     due: int = 1_000
     send_due: int = 250
     send_rate: float = 25.0
@@ -86,7 +97,7 @@ QUICK = Sizes(
     burst_limited=60,
     steady_seconds=3.0,
     fast_seconds=3.0,
-    crowd=10_000,
+    crowd=_crowd(10_000),
     send_due=100,
     webhook_updates=150,
     calls=3,
@@ -467,14 +478,23 @@ class Crowd:
         self.next_slice: dict[str, int] = {}
 
     async def url(self, database: Any, sizes: Sizes) -> str:
+        """The crowd's database on this backend: built once per run, or on SQLite copied
+        from a file kept by an earlier run (BENCH_CACHE) -- a million people take minutes."""
         if database.name not in self.urls:
             url = await database.new()
-            store = await open_store(url)
-            began = time.perf_counter()
-            await add_people(store, 1, sizes.crowd)
-            await push_all_due_after(store, datetime.now(UTC))
-            self.fill_seconds[database.name] = time.perf_counter() - began
-            await store.close()
+            file, folder = sqlite_file(url), crowd_cache()
+            kept = crowd_file(folder, sizes.crowd) if file and folder else None
+            filled = reuse_crowd(kept, file) if kept and file else None
+            if filled is None:
+                store = await open_store(url)
+                began = time.perf_counter()
+                await add_people(store, 1, sizes.crowd)
+                await push_all_due_after(store, datetime.now(UTC))
+                filled = time.perf_counter() - began
+                await store.close()
+                if kept and file:
+                    keep_crowd(file, kept, filled)
+            self.fill_seconds[database.name] = filled
             self.urls[database.name] = url
             self.next_slice[database.name] = 0
         return self.urls[database.name]
@@ -491,13 +511,14 @@ class Crowd:
         offset no earlier take used."""
         index = self.next_slice[database.name]
         self.next_slice[database.name] = index + 1
-        stride = sizes.crowd // sizes.due
-        if index >= stride - 60:  # the last 60 chats press meanwhile
+        stride = (sizes.crowd - PRESSERS) // sizes.due  # the last chats press meanwhile
+        if index >= stride:
             raise RuntimeError("too many takes for a spread of this size")
         return [1 + index + j * stride for j in range(sizes.due)]
 
 
 CROWD = Crowd()
+PRESSERS = 60  # the crowd's last chats, who press during the tick
 
 
 async def tick(database: Any, sizes: Sizes) -> Figures:
@@ -514,7 +535,7 @@ async def tick(database: Any, sizes: Sizes) -> Figures:
     warm_chats = CROWD.spread(database, sizes)[: max(1, sizes.due // 10)]
     when = START + timedelta(minutes=due_chats[0])  # after every earlier run's tick
     try:
-        pressers = list(range(sizes.crowd - 59, sizes.crowd + 1))
+        pressers = list(range(sizes.crowd - PRESSERS + 1, sizes.crowd + 1))
         async with EmulatorThread() as emulator:
             for chat in [*due_chats, *warm_chats]:
                 await emulator.call(emulator.emu.open_chat, chat)

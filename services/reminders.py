@@ -353,10 +353,17 @@ async def load_facts(work: Work, rows: list[Reminder]) -> Facts:
     people = await work.people.standing_many({r.chat_id for r in rows})
     days = {r.day for r in rows}
 
+    by_kind: dict[Kind, set[int]] = {}  # each kind's people: a batch has a few kinds
+    for r in rows:
+        if r.chat_id in people:
+            by_kind.setdefault(r.kind, set()).add(r.chat_id)
+
     def needing(need: Need) -> set[int]:
-        return {
-            r.chat_id for r in rows if need in KINDS[r.kind].claim_needs and r.chat_id in people
-        }
+        found: set[int] = set()
+        for kind, chats in by_kind.items():
+            if need in KINDS[kind].claim_needs:
+                found |= chats
+        return found
 
     hangs = needing(Need.HANG_MARKS)
     return Facts(

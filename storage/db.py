@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, ExceptionContext, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from storage.checkpoints import BACKSTOP_PAGES
 from storage.sqlite_trips import one_trip
 
 if TYPE_CHECKING:
@@ -35,11 +36,14 @@ SCHEMA_HEAD: Final = "0010"
 # even behind a burst of presses or another writer holding the lock for half a minute.
 # The driver's default (BEGIN only at the first write) matters too: a unit never upgrades a
 # read snapshot to a write lock, which SQLite would refuse at once instead of waiting.
+# The log is copied into the file beside the writers (storage/checkpoints.py); a commit
+# does it itself only past a backstop.
 SQLITE_PRAGMAS: Final = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA busy_timeout=60000",
     "PRAGMA foreign_keys=ON",
     "PRAGMA synchronous=NORMAL",
+    f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}",
 )
 
 

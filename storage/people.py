@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any, Final
 
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.i18n import DEFAULT as DEFAULT_LANGUAGE
 from coach.model import Equipment, Person, Profile, RedFlagGroup, SafetyState, Screening
+from storage.driver import Read
 from storage.models import Base, PersonRow, ReminderRow
 from storage.repositories import affected_rows, by_dialect, table_of
 from storage.types import format_hhmm, parse_hhmm
@@ -41,13 +43,24 @@ def _safety(row: Any) -> SafetyState:
         row.screening_osteoporosis,
         row.screening_under_18,
     )
+    dates = (row.screening_cleared_at, row.red_flag_at, row.cleared_at)
+    return _safety_of(answers, row.red_flag, *dates)
+
+
+def _safety_of(
+    answers: Sequence[bool | None],
+    red_flag: str | None,
+    screening_cleared_at: datetime | None,
+    red_flag_at: datetime | None,
+    cleared_at: datetime | None,
+) -> SafetyState:
     screening = None if all(a is None for a in answers) else Screening(*(bool(a) for a in answers))
     return SafetyState(
         screening=screening,
-        screening_cleared_at=row.screening_cleared_at,
-        red_flag=None if row.red_flag is None else RedFlagGroup(row.red_flag),
-        red_flag_at=row.red_flag_at,
-        cleared_at=row.cleared_at,
+        screening_cleared_at=screening_cleared_at,
+        red_flag=None if red_flag is None else RedFlagGroup(red_flag),
+        red_flag_at=red_flag_at,
+        cleared_at=cleared_at,
     )
 
 
@@ -156,6 +169,7 @@ _STANDING = by_dialect(
         one_of(PEOPLE.c.chat_id, "chat_ids")
     )
 )
+_STANDING_READ = {dialect: Read(query) for dialect, query in _STANDING.items()}  # by the driver
 _QUIET = by_dialect(
     lambda one_of: update(PEOPLE).where(one_of(PEOPLE.c.chat_id, "chat_ids")).values(quiet=True)
 )
@@ -165,8 +179,8 @@ _NO_PROFILE = Profile()  # frozen, the default: a standing says nothing of equip
 
 def to_standing(row: Any) -> Person:
     """A Person from the columns the dispatcher's rules read (``_STANDING``, in its
-    order); every other field keeps its default, so such a Person is for reading, never
-    for saving."""
+    order: a row or a tuple); every other field keeps its default, so such a Person is for
+    reading, never for saving."""
     (
         chat_id,
         created_at,
@@ -186,7 +200,7 @@ def to_standing(row: Any) -> Person:
     if red_flag is None and dates == (None, None, None) and answers == [None] * 4:
         safety = _NO_SAFETY
     else:
-        safety = _safety(row)
+        safety = _safety_of(answers, red_flag, *dates)
     return Person(
         chat_id=chat_id,
         created_at=created_at,
@@ -304,8 +318,9 @@ class PeopleRepository:
         ``to_standing``). Read-only: never pass one to ``save``."""
         if not chat_ids:
             return {}
-        rows = await self._session.execute(_STANDING[self._dialect], {"chat_ids": list(chat_ids)})
-        return {row.chat_id: to_standing(row) for row in rows}
+        read = _STANDING_READ[self._dialect]
+        rows = await read.rows(self._session, chat_ids=list(chat_ids))
+        return {row[0]: to_standing(row) for row in rows}
 
     async def set_quiet(self, chat_ids: Collection[int]) -> None:
         """After "still there?": these people get no prompt until they answer."""

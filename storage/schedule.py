@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -29,6 +30,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.schedule import Delivery, Kind, Reminder, State
+from storage.driver import Read, Write, converter
 from storage.models import DeliveryRow, HangMarkRow, ReminderRow
 from storage.repositories import affected_rows, by_dialect, upsert_insert
 from storage.types import UTCDateTime, format_hhmm, parse_hhmm
@@ -55,11 +57,6 @@ _DUE = (
 # On PostgreSQL the rows read stay locked against other dispatchers until the commit.
 _DUE_LOCKED = _DUE.with_for_update(skip_locked=True)
 _CURRENT_DUE = by_dialect(lambda one_of: select(_R.id, _R.due).where(one_of(_R.id, "ids")))
-_MOVE = (
-    update(REMINDERS)
-    .where(_R.id == bindparam("b_id"), _R.due == bindparam("b_was"))
-    .values(due=bindparam("b_due"), day=bindparam("b_day"))
-)
 # A row's due time written again in the stored format (it was written in another by hand).
 _REWRITE_DUE = update(REMINDERS).where(_R.id == bindparam("b_id")).values(due=bindparam("b_due"))
 
@@ -97,6 +94,25 @@ _RECORD_ARRAYS = insert(DELIVERIES).from_select(
         bindparam("a_at", type_=UTCDateTime()),
     ),
 )
+
+# On SQLite they are an executemany of the driver's own (storage/driver.py): SQLite runs a
+# statement per row in one call either way (one pass by rowid, cheaper than the join of an
+# UPDATE ... FROM), over rows converted here with the columns' converters.
+_TO_INSTANT = converter(UTCDateTime())  # remembers recent UTC instants itself
+_TO_DAY = lru_cache(maxsize=4096)(converter(Date()))  # a batch's rows share a few days
+_MOVE_WRITE = Write(
+    update(REMINDERS)
+    .where(_R.id == bindparam("id"), _R.due == bindparam("was"))
+    .values(due=bindparam("due"), day=bindparam("day")),
+    ("due", "day", "id", "was"),
+)
+_LEDGER_COLUMNS = ("chat_id", "kind", "slot", "day", "attempt", "state", "due", "at", "reason")
+_RECORD_WRITE = Write(
+    insert(DELIVERIES).values({name: bindparam(name) for name in _LEDGER_COLUMNS}),
+    _LEDGER_COLUMNS,
+)
+# Both backends: the due rows, read by the driver.
+_DUE_READ = {"sqlite": Read(_DUE), "postgresql": Read(_DUE_LOCKED)}
 _REMOVE = by_dialect(lambda one_of: delete(REMINDERS).where(one_of(_R.id, "ids")).returning(_R.id))
 _TAKE_WRITE_LOCK = delete(REMINDERS).where(false())
 _OCCURRENCE = (_D.chat_id, _D.kind, _D.slot, _D.day)
@@ -147,7 +163,7 @@ def _reminder(row: ReminderRow | Row[*tuple[Any, ...]]) -> Reminder:
 _KINDS = {kind.value: kind for kind in Kind}
 
 
-def _due_reminder(row: Row[*tuple[Any, ...]]) -> Reminder:
+def _due_reminder(row: Sequence[Any]) -> Reminder:
     """A Reminder from a row of ``_DUE`` (its columns, in order): a claim reads a thousand."""
     row_id, chat_id, kind, slot, local_time, due, day, once = row
     return Reminder(row_id, chat_id, _KINDS[kind], slot, parse_hhmm(local_time), due, day, once)
@@ -215,9 +231,8 @@ class ScheduleRepository:
 
     async def due(self, now: datetime, limit: int = 500) -> list[Reminder]:
         """Rows due at ``now``, oldest first, locked against other dispatchers on PostgreSQL."""
-        query = _DUE_LOCKED if self._dialect == "postgresql" else _DUE
-        rows = await self._session.execute(query, {"now": now, "limit": limit})
-        return [_due_reminder(row) for row in rows]
+        found = await _DUE_READ[self._dialect].rows(self._session, now=now, limit=limit)
+        return [_due_reminder(row) for row in found]
 
     async def count_due(self, until: datetime) -> int:
         """How many rows are due by ``until`` (those overdue included)."""
@@ -451,7 +466,7 @@ class ScheduleRepository:
         return kept
 
     async def _move(self, moves: Sequence[Move]) -> int:
-        """Move rows still due at their ``was``, in one executemany; returns how many moved."""
+        """Move rows still due at their ``was``, in one execution; returns how many moved."""
         if not moves:
             return 0
         if self._dialect == "postgresql":
@@ -462,8 +477,15 @@ class ScheduleRepository:
                 "a_day": [m.day for m in moves],
             }
             return affected_rows(await self._session.execute(_MOVE_ARRAYS, arrays))
-        values = [{"b_id": m.id, "b_was": m.was, "b_due": m.due, "b_day": m.day} for m in moves]
-        return affected_rows(await self._session.execute(_MOVE, values))
+        instant, day = _TO_INSTANT, _TO_DAY
+        rows = [(instant(m.due), day(m.day), m.id, instant(m.was)) for m in moves]
+        return await self._write_many(_MOVE_WRITE, rows)
+
+    async def _write_many(self, write: Write, rows: list[tuple[Any, ...]]) -> int:
+        """SQLite: a write run for each of ``rows`` by the driver, once this unit has the
+        write lock (taken as any write takes it); returns the rows changed."""
+        await self._session.execute(_TAKE_WRITE_LOCK)
+        return await write.run(self._session, rows)
 
     async def _remove(self, reminder_ids: Collection[int]) -> set[int]:
         """Delete rows; returns those that were still there."""
@@ -505,22 +527,22 @@ class ScheduleRepository:
             }
             await self._session.execute(_RECORD_ARRAYS, arrays)
             return
+        instant, day, stamp = _TO_INSTANT, _TO_DAY, _TO_INSTANT(at)
         rows = [
-            {
-                "chat_id": e.item.chat_id,
-                "kind": e.item.kind.value,
-                "slot": e.item.slot,
-                "day": e.item.day,
-                "attempt": attempt,
-                "state": e.state.value,
-                "due": e.item.due,
-                "at": at,
-                "reason": e.reason,
-                "message_id": None,
-            }
+            (
+                e.item.chat_id,
+                e.item.kind.value,
+                e.item.slot,
+                day(e.item.day),
+                attempt,
+                e.state.value,
+                instant(e.item.due),
+                stamp,
+                e.reason,
+            )
             for e, attempt in numbered
         ]
-        await self._session.execute(insert(DELIVERIES), rows)
+        await self._write_many(_RECORD_WRITE, rows)
 
     async def recent_many(
         self, chat_ids: Collection[int], kind: Kind, limit: int

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from coach.function import Function
 from coach.model import History
+from storage.checkpoints import Checkpoints
 from storage.coordination import HandledUpdates, UploadedFiles, lock_person
 from storage.db import DEFAULT_URL, create_engine, sqlite_file, upgrade
 from storage.function import ActivitiesRepository
@@ -47,6 +48,7 @@ class WriterSession(AsyncSession):
 
     gate: asyncio.Lock | None = None
     database_file: Path | None = None  # SQLite: the file every commit must still find
+    checkpoints: Checkpoints | None = None  # SQLite: told of each commit that wrote
     _writing = False
 
     async def _turn(self) -> None:
@@ -102,8 +104,11 @@ class WriterSession(AsyncSession):
                 await super().rollback()
                 raise DatabaseFileMissing(f"the SQLite file {self.database_file} is missing")
             await super().commit()
+            wrote = self._writing
         finally:
             self._release()
+        if wrote and self.checkpoints is not None:
+            self.checkpoints.written()
 
     async def rollback(self) -> None:
         try:
@@ -183,16 +188,20 @@ class Store:
         # SQLite's writers queue here, in order, instead of in SQLite's busy handler.
         self._gate = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         self._file = sqlite_file(engine.url.render_as_string(hide_password=False))
+        self.checkpoints = Checkpoints(engine) if self._file is not None else None
 
     def unit(self) -> UnitOfWork:
         """A new unit of work; use it as ``async with store.unit() as uow: ...``."""
         session = self._sessions()
         session.gate = self._gate
         session.database_file = self._file
+        session.checkpoints = self.checkpoints
         return UnitOfWork(session, self.engine.dialect.name)
 
     async def close(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (the last one to close checkpoints the file)."""
+        if self.checkpoints is not None:
+            await self.checkpoints.close()
         await self.engine.dispose()
 
 

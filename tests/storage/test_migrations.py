@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import create_engine, downgrade, migrate
+from storage.checkpoints import BACKSTOP_PAGES
 from storage.db import ALEMBIC_INI, SCHEMA_HEAD, alembic_config, normalize_url, schema_revision
 from storage.models import Base
 from storage.unit_of_work import open_store
@@ -95,7 +96,13 @@ async def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(sqlite_u
         async with engine.connect() as connection:
             pragmas = {
                 name: (await connection.exec_driver_sql(f"PRAGMA {name}")).scalar()
-                for name in ("journal_mode", "busy_timeout", "foreign_keys", "synchronous")
+                for name in (
+                    "journal_mode",
+                    "busy_timeout",
+                    "foreign_keys",
+                    "synchronous",
+                    "wal_autocheckpoint",
+                )
             }
     finally:
         await engine.dispose()
@@ -105,6 +112,7 @@ async def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(sqlite_u
         "busy_timeout": 60000,
         "foreign_keys": 1,
         "synchronous": 1,
+        "wal_autocheckpoint": BACKSTOP_PAGES,  # a backstop: storage/checkpoints.py copies the log
     }
 
 
