@@ -690,9 +690,11 @@ def write(
     sizes: object,
     seconds: float,
     asked: dict[str, list[str]] | None = None,
+    sizes_of: dict[str, object] | None = None,
 ) -> str:
     """BENCHMARKS.md: the machine, the date, then one table per database (with the
-    figures of the scenarios ``asked`` of it), and one for what needs no database."""
+    figures of the scenarios ``asked`` of it, at its own ``sizes_of`` where given), and one
+    for what needs no database."""
     lines = [f"# Benchmarks: {title}", ""]
     lines.append(
         "Written by `make bench` (`python -m bench.suite`); what each figure means is in "
@@ -714,7 +716,8 @@ def write(
     for database, results in runs.items():
         lines.append(f"## {database}")
         lines.append("")
-        lines.extend(table(results, sizes, (asked or {}).get(database)))
+        shown_sizes = (sizes_of or {}).get(database, sizes)
+        lines.extend(table(results, shown_sizes, (asked or {}).get(database)))
         lines.append("")
     lines.append("<details><summary>Every repeat's figures</summary>")
     lines.append("")

@@ -477,10 +477,16 @@ class Crowd:
         self.fill_seconds: dict[str, float] = {}
         self.next_slice: dict[str, int] = {}
 
+    @staticmethod
+    def _key(database: Any, sizes: Sizes) -> str:
+        return f"{database.name}/{sizes.crowd}"
+
     async def url(self, database: Any, sizes: Sizes) -> str:
-        """The crowd's database on this backend: built once per run, or on SQLite copied
-        from a file kept by an earlier run (BENCH_CACHE) -- a million people take minutes."""
-        if database.name not in self.urls:
+        """The crowd's database on this backend at this size: built once per run, or on
+        SQLite copied from a file kept by an earlier run (BENCH_CACHE) -- a million people
+        take minutes."""
+        key = self._key(database, sizes)
+        if key not in self.urls:
             url = await database.new()
             file, folder = sqlite_file(url), crowd_cache()
             kept = crowd_file(folder, sizes.crowd) if file and folder else None
@@ -494,23 +500,25 @@ class Crowd:
                 await store.close()
                 if kept and file:
                     keep_crowd(file, kept, filled)
-            self.fill_seconds[database.name] = filled
-            self.urls[database.name] = url
-            self.next_slice[database.name] = 0
-        return self.urls[database.name]
+            self.fill_seconds[key] = filled
+            self.urls[key] = url
+            self.next_slice[key] = 0
+        return self.urls[key]
 
     def take(self, database: Any, sizes: Sizes) -> int:
         """The first chat of a fresh slice of ``due`` people."""
-        index = self.next_slice[database.name]
-        self.next_slice[database.name] = index + 1
+        key = self._key(database, sizes)
+        index = self.next_slice[key]
+        self.next_slice[key] = index + 1
         return 1 + index * sizes.due
 
     def spread(self, database: Any, sizes: Sizes) -> list[int]:
         """``due`` fresh people spread evenly through the whole table, as people due at one
         moment are (they signed up at any time): every ``crowd / due``-th chat, from an
         offset no earlier take used."""
-        index = self.next_slice[database.name]
-        self.next_slice[database.name] = index + 1
+        key = self._key(database, sizes)
+        index = self.next_slice[key]
+        self.next_slice[key] = index + 1
         stride = (sizes.crowd - PRESSERS) // sizes.due  # the last chats press meanwhile
         if index >= stride:
             raise RuntimeError("too many takes for a spread of this size")
@@ -587,7 +595,7 @@ async def tick(database: Any, sizes: Sizes) -> Figures:
         "longest_write_ms": watch.longest * 1000,
         "presses_p99_ms": percentile(tracker.latencies(), 0.99) * 1000,
         "sent": float(sent),
-        "crowd_fill_s": CROWD.fill_seconds[database.name],
+        "crowd_fill_s": CROWD.fill_seconds[Crowd._key(database, sizes)],
     }
 
 
@@ -983,3 +991,5 @@ NO_DATABASE = frozenset({"coach", "report", "lookups", "install"})
 # Run once whatever the repeats: the morning peak's sending is modelled (its figures follow
 # from the code, not from the machine's speed), and an install's size does not vary.
 ONCE = frozenset({"morning_peak", "install"})
+# Measured again over a million people (BENCH_LARGE_CROWD): what grows with the table.
+AT_SCALE = ("tick", "startup")

@@ -8,7 +8,10 @@ BENCHMARKS.md.
 Environment: BENCH_REPEATS (default 3, 1 when quick), BENCH_DATABASES (``sqlite,postgres``),
 BENCH_SCENARIOS (comma-separated names from bench.rows.SCENARIOS; default all: those in
 bench.rows.NO_DATABASE run once, in this process, whatever the databases),
-BENCH_OUTPUT (default BENCHMARKS.md), BENCH_TITLE (the report's heading).
+BENCH_OUTPUT (default BENCHMARKS.md), BENCH_TITLE (the report's heading), BENCH_CROWD (the
+crowd's size, 100,000 by default), BENCH_LARGE_CROWD (start-up and the tick measured again
+over this many people, in a table of their own: 1,000,000 by default, 0 for none; none when
+quick), BENCH_CACHE (where SQLite crowds are kept between runs; "off": nowhere).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import os
 import tempfile
 import time
 import traceback
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -82,10 +86,14 @@ async def _measure(
 async def main() -> None:
     logging.basicConfig(level=logging.ERROR)  # the bots' warnings would drown the figures
     sizes, repeats, databases, names = _settings()
+    quick = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+    # BENCH_LARGE_CROWD: the start-up and the tick again over this many people (0: not).
+    large_crowd = int(os.environ.get("BENCH_LARGE_CROWD") or (0 if quick else 1_000_000))
     began = time.perf_counter()
     runs: dict[str, dict[str, dict[str, list[float]]]] = {}
     asked: dict[str, list[str]] = {}
     versions: dict[str, str] = {}
+    sizes_of: dict[str, Any] = {}
     stored = [name for name in names if name not in rows.NO_DATABASE]
     local = [name for name in names if name in rows.NO_DATABASE]
     with tempfile.TemporaryDirectory(prefix="backcoach-bench-") as folder:
@@ -99,13 +107,21 @@ async def main() -> None:
                     continue
             if database is None:
                 raise SystemExit(f"unknown database {choice!r} (sqlite, postgres)")
+            large = [name for name in stored if name in rows.AT_SCALE]
+            at_scale = f"{database.name}, {large_crowd:,} people"
             try:
                 versions[database.name] = database.version
                 runs[database.name] = await _measure(database, sizes, repeats, stored)
+                asked[database.name] = stored
+                _print(database.name, runs[database.name], sizes, stored)
+                if large and large_crowd:
+                    bigger = replace(sizes, crowd=large_crowd)
+                    runs[at_scale] = await _measure(database, bigger, repeats, large)
+                    asked[at_scale] = large
+                    sizes_of[at_scale] = bigger
+                    _print(at_scale, runs[at_scale], bigger, large)
             finally:
                 database.stop()
-            asked[database.name] = stored
-            _print(database.name, runs[database.name], sizes, stored)
     if local:
         alone = NoDatabase()
         runs[alone.name] = await _measure(alone, sizes, repeats, local)
@@ -113,7 +129,8 @@ async def main() -> None:
         _print(alone.name, runs[alone.name], sizes, local)
     output = ROOT / os.environ.get("BENCH_OUTPUT", "BENCHMARKS.md")
     title = os.environ.get("BENCH_TITLE") or ("quick smoke run" if repeats == 1 else "full run")
-    write(output, title, runs, versions, repeats, sizes, time.perf_counter() - began, asked)
+    spent = time.perf_counter() - began
+    write(output, title, runs, versions, repeats, sizes, spent, asked, sizes_of)
     print(f"wrote {output} in {(time.perf_counter() - began) / 60:.1f} min", flush=True)
 
 
