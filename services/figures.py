@@ -10,19 +10,33 @@ the drawing process loads it without the database's libraries.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from html import escape
+from typing import Any, TypeVar
 
 from coach import i18n, texts
 from coach.explain import standing
 from coach.function import Activity, Function, Week, by_week
 from coach.model import Feedback, History, Person, SafetyEvent
-from coach.program import Program
+from coach.program import Program, default_program
 from coach.progress import Series, caption, series
 from coach.report_figures import Report, build
 
+T = TypeVar("T")
 CAPTION_LIMIT = 1024  # Telegram's limit on a photo caption
+
+
+def _shipped(program: Program) -> Program | None:
+    """The program as it travels to the drawing process: the one shipped with Back Coach
+    goes by name (None), since the drawing process loads it itself (once) and pickling
+    the whole program would cost the bot's loop half a millisecond a job."""
+    return None if program is default_program() else program
+
+
+def _arrived(kind: Callable[..., T], program: Program | None, *rest: object) -> T:
+    return kind(default_program() if program is None else program, *rest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +52,10 @@ class ProgressData:
     window: int
     # The language of the message it answers, which the captions and the charts speak.
     language: str = field(default_factory=i18n.current)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        rest = (self.history, self.function, self.today, self.window, self.language)
+        return (_arrived, (ProgressData, _shipped(self.program), *rest))
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +103,10 @@ class ReportData:
     window: int
     # The language of the message it answers, which the figures and the PDF speak.
     language: str = field(default_factory=i18n.current)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        rest = (self.person, self.history, self.events, self.today, self.window, self.language)
+        return (_arrived, (ReportData, _shipped(self.program), *rest))
 
 
 @dataclass(frozen=True, slots=True)
