@@ -8,13 +8,14 @@ from telegram.constants import ChatAction
 from conversations.chat_action import showing
 from conversations.commands import answer, chat_id
 from conversations.context import Ctx
-from conversations.rendering import RENDERER, progress_pictures
+from conversations.rendering import RENDERER, one_read_at_a_time, progress_pictures
 from services import data
 
 
 async def progress_command(update: Update, ctx: Ctx) -> None:
     """Send the pain chart with stages and sessions, and its caption in words."""
-    found = await data.progress(ctx.deps, chat_id(update), list(ctx.args or []))
+    async with one_read_at_a_time():
+        found = await data.progress(ctx.deps, chat_id(update), list(ctx.args or []))
     if not isinstance(found, data.ProgressData):
         await answer(update, ctx, found)
         return

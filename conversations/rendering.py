@@ -25,7 +25,8 @@ import logging
 import multiprocessing
 import os
 import time
-from collections.abc import Callable
+import weakref
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -97,6 +98,25 @@ def report_document(found: ReportData) -> Document:
     the PDF."""
     made = figures(found)
     return Document(report_pdf(made.report), made.filename, made.caption)
+
+
+_READING: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+@contextlib.asynccontextmanager
+async def one_read_at_a_time() -> AsyncIterator[None]:
+    """Around the reading of a /progress or /report: one person's rows at a time. The
+    drawing process takes one job at a time anyway, so ten people asking at once lose
+    nothing by it, and the loop never holds ten readings' worth of rows to turn into
+    values ahead of someone else's reply (each takes a few milliseconds)."""
+    loop = asyncio.get_running_loop()
+    lock = _READING.get(loop)
+    if lock is None:
+        lock = _READING[loop] = asyncio.Lock()
+    async with lock:
+        yield
 
 
 async def zone_elsewhere(latitude: float, longitude: float) -> str | None:

@@ -16,7 +16,7 @@ from coach.report_figures import Report
 from conversations.chat_action import showing
 from conversations.commands import answer, chat_id
 from conversations.context import Ctx
-from conversations.rendering import RENDERER, report_document
+from conversations.rendering import RENDERER, one_read_at_a_time, report_document
 from services import doctor_report as reports
 
 
@@ -29,7 +29,8 @@ def render(report: Report) -> bytes:
 
 async def report_command(update: Update, ctx: Ctx) -> None:
     """Send the person's report as a PDF document, or say why there is none."""
-    found = await reports.report(ctx.deps, chat_id(update), list(ctx.args or []))
+    async with one_read_at_a_time():
+        found = await reports.report(ctx.deps, chat_id(update), list(ctx.args or []))
     if not isinstance(found, reports.ReportData):
         await answer(update, ctx, found)
         return

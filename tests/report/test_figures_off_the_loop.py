@@ -12,7 +12,13 @@ from datetime import timedelta
 
 from coach import i18n, texts
 from coach.program import default_program
-from conversations.rendering import _spoken, activities_png, chart_png, progress_pictures
+from conversations.rendering import (
+    _spoken,
+    activities_png,
+    chart_png,
+    one_read_at_a_time,
+    progress_pictures,
+)
 from services import data
 from services.core import Core
 from services.doctor_report import ReportData, report
@@ -77,3 +83,39 @@ async def test_the_activities_chart_comes_with_the_job_once_one_is_rated(core: C
     assert drawn.activities == activities_png(made.activities, made.weeks)
     assert drawn.activities_caption == texts.FUNCTION_CHART_CAPTION
     assert drawn.chart == chart_png(made.series) and drawn.caption == made.caption
+
+
+async def test_readings_for_the_drawing_process_take_turns() -> None:
+    """Ten people asking at once: their rows are read one person at a time, in the order
+    they asked, and each waits only while another is reading."""
+    inside: list[int] = []
+    order: list[int] = []
+
+    async def reading(person: int) -> None:
+        async with one_read_at_a_time():
+            inside.append(person)
+            assert inside == [person], inside  # no one else reads meanwhile
+            await asyncio.sleep(0.001)
+            order.append(person)
+            inside.remove(person)
+
+    await asyncio.gather(*(reading(n) for n in range(10)))
+    assert order == list(range(10))
+
+
+def test_each_event_loop_has_its_own_turns() -> None:
+    """A lock bound to one loop would refuse another's waiters: the turns are per loop."""
+
+    async def crowd() -> int:
+        done = 0
+
+        async def one() -> None:
+            nonlocal done
+            async with one_read_at_a_time():
+                await asyncio.sleep(0)
+                done += 1
+
+        await asyncio.gather(one(), one(), one())
+        return done
+
+    assert [asyncio.run(crowd()) for _ in range(2)] == [3, 3]
