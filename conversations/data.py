@@ -10,13 +10,14 @@ from conversations.commands import answer, chat_id
 from conversations.context import Ctx
 from conversations.rendering import RENDERER, one_read_at_a_time, progress_pictures
 from services import data
+from services.figures import ProgressData
 
 
 async def progress_command(update: Update, ctx: Ctx) -> None:
     """Send the pain chart with stages and sessions, and its caption in words."""
     async with one_read_at_a_time():
         found = await data.progress(ctx.deps, chat_id(update), list(ctx.args or []))
-    if not isinstance(found, data.ProgressData):
+    if not isinstance(found, ProgressData):
         await answer(update, ctx, found)
         return
     async with showing(ctx.bot, chat_id(update), ChatAction.UPLOAD_PHOTO):

@@ -13,7 +13,7 @@ from coach.model import Person
 from services.access import registered
 from services.actions import Action
 from services.core import Core
-from services.figures import Chart, ProgressData, chart
+from services.figures import ProgressData
 from services.outcome import Button, Outcome, Say
 from services.unit import Work, unit
 from storage.unit_of_work import UnitOfWork
@@ -21,8 +21,6 @@ from storage.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 DEFAULT_WINDOW, MIN_WINDOW, MAX_WINDOW = 30, 7, 365
-
-__all__ = ["Chart", "ProgressData", "chart", "progress", "window_of"]
 
 
 def _number(text: str) -> bool:
