@@ -15,10 +15,11 @@ from datetime import date
 from statistics import median
 
 from coach import texts
-from coach.doses import doses_on
+from coach.doses import level_resets
 from coach.explain import Standing, condition_text, standing, usual_text
 from coach.function_report import FunctionTable
 from coach.function_report import table as function_table
+from coach.ladder import walk
 from coach.model import (
     Feedback,
     History,
@@ -310,8 +311,10 @@ def escalations(
 
 def plan_lines(program: Program, history: History, at: Standing) -> tuple[PlanLine, ...]:
     """The stage's moves with today's dose levels (``coach.doses``), as the plan shows them,
-    and what the plan says about each beyond its dose (left out, no equipment, gentle)."""
-    levels = doses_on(program, history, at.today).levels
+    and what the plan says about each beyond its dose (left out, no equipment, gentle).
+    The levels are walked over the standing's own replay of the history (``doses_on`` would
+    replay it a second time to the same days)."""
+    levels = walk(program, history.feedback, level_resets(at.days), at.today).levels
     items = day_items(program, history, at.stage, at.today, False, pain=0, levels=levels)
     return tuple(_plan_line(item, levels[item.move.slug]) for item in items)
 

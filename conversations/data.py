@@ -8,24 +8,25 @@ from telegram.constants import ChatAction
 from conversations.chat_action import showing
 from conversations.commands import answer, chat_id
 from conversations.context import Ctx
-from conversations.rendering import RENDERER, activities_png, chart_png
+from conversations.rendering import RENDERER, one_read_at_a_time, progress_pictures
 from services import data
+from services.figures import ProgressData
 
 
 async def progress_command(update: Update, ctx: Ctx) -> None:
     """Send the pain chart with stages and sessions, and its caption in words."""
-    found = await data.progress(ctx.deps, chat_id(update), list(ctx.args or []))
-    if not isinstance(found, data.Chart):
+    async with one_read_at_a_time():
+        found = await data.progress(ctx.deps, chat_id(update), list(ctx.args or []))
+    if not isinstance(found, ProgressData):
         await answer(update, ctx, found)
         return
     async with showing(ctx.bot, chat_id(update), ChatAction.UPLOAD_PHOTO):
-        png = await RENDERER.run(chart_png, found.series, language=found.language)
-    await ctx.bot.send_photo(chat_id(update), png, caption=found.caption, parse_mode="HTML")
-    if found.weeks:  # the activities, week by week, once one is rated
-        png = await RENDERER.run(
-            activities_png, found.activities, found.weeks, language=found.language
+        drawn = await RENDERER.run(progress_pictures, found, language=found.language)
+    await ctx.bot.send_photo(chat_id(update), drawn.chart, caption=drawn.caption, parse_mode="HTML")
+    if drawn.activities is not None:  # the activities, week by week, once one is rated
+        await ctx.bot.send_photo(
+            chat_id(update), drawn.activities, caption=drawn.activities_caption
         )
-        await ctx.bot.send_photo(chat_id(update), png, caption=found.activities_caption)
 
 
 async def export_command(update: Update, ctx: Ctx) -> None:

@@ -7,6 +7,11 @@ child process (spawned on first use, so it shares no threads or sockets with the
 draws instead and stops after a few idle minutes; the bot sends what it returns. It also
 finds a shared location's time zone, whose outlines would cost the bot as much memory.
 
+/progress and /report send their whole job here: the figures a chart or a report shows come
+from a replay of the person's history, which for 90 days takes as long as the drawing, so
+it is made here too (``progress_pictures``, ``report_document``) and the bot's event loop
+only reads the rows and sends the result.
+
 Each job carries the language of the message it belongs to: a process of its own has none
 of the bot's context, so the texts on a chart or a report are spoken in the language the
 job names, never a default.
@@ -20,15 +25,18 @@ import logging
 import multiprocessing
 import os
 import time
-from collections.abc import Callable
+import weakref
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from coach import i18n
 from coach.function import Activity, Week
 from coach.progress import Series
 from coach.report_figures import Report
+from services.figures import ProgressData, ReportData, chart, figures
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +63,60 @@ def report_pdf(report: Report) -> bytes:
     from conversations import report_pdf as pdf
 
     return pdf.render(report)
+
+
+@dataclass(frozen=True, slots=True)
+class Pictures:
+    """What /progress sends: the pain chart and its caption, and the activities' chart
+    (None until an activity is rated) with its own."""
+
+    chart: bytes
+    caption: str
+    activities: bytes | None
+    activities_caption: str
+
+
+def progress_pictures(found: ProgressData) -> Pictures:
+    """/progress in the drawing process: the series, the activities' weeks and the caption
+    (a replay of the whole history), then both charts."""
+    made = chart(found)
+    activities = activities_png(made.activities, made.weeks) if made.weeks else None
+    return Pictures(chart_png(made.series), made.caption, activities, made.activities_caption)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What /report sends: the PDF, its file name and its caption."""
+
+    pdf: bytes
+    filename: str
+    caption: str
+
+
+def report_document(found: ReportData) -> Document:
+    """/report in the drawing process: the figures (a replay of the whole history), then
+    the PDF."""
+    made = figures(found)
+    return Document(report_pdf(made.report), made.filename, made.caption)
+
+
+_READING: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+@contextlib.asynccontextmanager
+async def one_read_at_a_time() -> AsyncIterator[None]:
+    """Around the reading of a /progress or /report: one person's rows at a time. The
+    drawing process takes one job at a time anyway, so ten people asking at once lose
+    nothing by it, and the loop never holds ten readings' worth of rows to turn into
+    values ahead of someone else's reply (each takes a few milliseconds)."""
+    loop = asyncio.get_running_loop()
+    lock = _READING.get(loop)
+    if lock is None:
+        lock = _READING[loop] = asyncio.Lock()
+    async with lock:
+        yield
 
 
 async def zone_elsewhere(latitude: float, longitude: float) -> str | None:

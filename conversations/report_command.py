@@ -1,9 +1,10 @@
 """/report: the person's course as an A4 PDF for their doctor, and its Telegram handler.
 
-Drawn with fpdf2 in a worker thread (like the /progress chart), so other people's updates
-are not held up. The chart is drawn in vector form with the /progress chart's stage colours;
-the type is DejaVu Sans (shipped in conversations/fonts), which has Latin and Cyrillic glyphs, so a
-translated report needs no other font. Everything stays inside 15 mm margins.
+Its figures are made and it is drawn with fpdf2 in the drawing process (like the /progress
+chart), so other people's updates are not held up. The chart is drawn in vector form with
+the /progress chart's stage colours; the type is DejaVu Sans (shipped in conversations/fonts),
+which has Latin and Cyrillic glyphs, so a translated report needs no other font.
+Everything stays inside 15 mm margins.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from coach.report_figures import Report
 from conversations.chat_action import showing
 from conversations.commands import answer, chat_id
 from conversations.context import Ctx
-from conversations.rendering import RENDERER, report_pdf
+from conversations.rendering import RENDERER, one_read_at_a_time, report_document
 from services import doctor_report as reports
 
 
@@ -28,12 +29,17 @@ def render(report: Report) -> bytes:
 
 async def report_command(update: Update, ctx: Ctx) -> None:
     """Send the person's report as a PDF document, or say why there is none."""
-    found = await reports.report(ctx.deps, chat_id(update), list(ctx.args or []))
-    if not isinstance(found, reports.ReportFile):
+    async with one_read_at_a_time():
+        found = await reports.report(ctx.deps, chat_id(update), list(ctx.args or []))
+    if not isinstance(found, reports.ReportData):
         await answer(update, ctx, found)
         return
     async with showing(ctx.bot, chat_id(update), ChatAction.UPLOAD_DOCUMENT):
-        pdf = await RENDERER.run(report_pdf, found.report, language=found.language)
+        drawn = await RENDERER.run(report_document, found, language=found.language)
     await ctx.bot.send_document(
-        chat_id(update), pdf, filename=found.filename, caption=found.caption, parse_mode="HTML"
+        chat_id(update),
+        drawn.pdf,
+        filename=drawn.filename,
+        caption=drawn.caption,
+        parse_mode="HTML",
     )

@@ -1,20 +1,19 @@
-"""A person's data: the progress chart's figures, the CSV export, and erasing everything."""
+"""A person's data: what the progress charts are made from (their figures and captions are
+made from it in services/figures.py), the CSV export, and erasing everything."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 
 from coach import i18n, texts
-from coach.explain import standing
 from coach.export import Everything, rows, to_csv
-from coach.function import Activity, Week, by_week
-from coach.model import Feedback, Person
-from coach.progress import Series, caption, series
+from coach.model import Person
 from services.access import registered
 from services.actions import Action
 from services.core import Core
+from services.figures import ProgressData
 from services.outcome import Button, Outcome, Say
 from services.unit import Work, unit
 from storage.unit_of_work import UnitOfWork
@@ -22,7 +21,6 @@ from storage.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 DEFAULT_WINDOW, MIN_WINDOW, MAX_WINDOW = 30, 7, 365
-CAPTION_LIMIT = 1024  # Telegram's limit on a photo caption
 
 
 def _number(text: str) -> bool:
@@ -39,22 +37,8 @@ def window_of(args: list[str]) -> int | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Chart:
-    """What the progress chart shows, and its caption."""
-
-    series: Series
-    caption: str
-    # The activities' chart (coach/function.py), once one is rated: its weeks, its caption.
-    activities: tuple[Activity, ...] = ()
-    weeks: tuple[Week, ...] = ()
-    activities_caption: str = ""
-    # The language its words were composed in, which the charts are drawn in.
-    language: str = field(default_factory=i18n.current)
-
-
-async def progress(core: Core, chat_id: int, args: list[str]) -> Chart | Outcome:
-    """/progress [days]: the chart's figures, or what to say instead."""
+async def progress(core: Core, chat_id: int, args: list[str]) -> ProgressData | Outcome:
+    """/progress [days]: what the charts are made from, or what to say instead."""
     window = window_of(args)
     if window is None:
         return Outcome([Say(texts.PROGRESS_USAGE)])
@@ -66,18 +50,7 @@ async def progress(core: Core, chat_id: int, args: list[str]) -> Chart | Outcome
         function = await work.uow.function(chat_id)
     if len(history.ratings) < 2:
         return Outcome([Say(texts.PROGRESS_TOO_FEW)])
-    at = standing(core.program, history, core.today(person))
-    hangs = frozenset(
-        f.day for f in history.feedback if f.move == "bar_hang" and f.kind is Feedback.DONE
-    )
-    shown = series(at, window, core.program, hangs)
-    return Chart(
-        shown,
-        escape(caption(core.program, at, shown))[:CAPTION_LIMIT],
-        function.activities,
-        by_week(function.activities, function.ratings),
-        texts.FUNCTION_CHART_CAPTION,
-    )
+    return ProgressData(core.program, history, function, core.today(person), window)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,34 +1,31 @@
-"""/report: the figures of a person's course for their doctor, read in one unit of work."""
+"""/report: what a person's report for their doctor is made from, read in one unit of work,
+and the figures made from it.
+
+The service reads and refuses; the figures (a replay of the whole history, tens of
+milliseconds for 90 days) are made by ``services.figures.figures`` where the PDF is drawn,
+out of the bot's event loop, so ten people asking at once do not hold up everyone else.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from coach import i18n, texts
-from coach.report_figures import Report, build
+from coach import texts
 from services.access import registered
 from services.core import Core
 from services.data import window_of
+from services.figures import ReportData, ReportFile, figures
 from services.outcome import Outcome, Say
 from services.unit import unit
 
 # A doctor reads one page: 30 days by default, 90 at most (13 weeks still fit two pages).
 MAX_WINDOW = 90
 
-
-@dataclass(frozen=True, slots=True)
-class ReportFile:
-    """What the PDF shows, with its file name and caption (the PDF is drawn by the caller)."""
-
-    report: Report
-    filename: str
-    caption: str
-    # The language its words were composed in, which the PDF is drawn in.
-    language: str = field(default_factory=i18n.current)
+__all__ = ["MAX_WINDOW", "ReportData", "ReportFile", "figures", "report"]
 
 
-async def report(core: Core, chat_id: int, args: list[str]) -> ReportFile | Outcome:
-    """/report [days]: the report's figures, or what to say instead."""
+async def report(core: Core, chat_id: int, args: list[str]) -> ReportData | Outcome:
+    """/report [days]: what the report is made from, or what to say instead."""
     window = window_of(args)
     if window is None or window > MAX_WINDOW:
         return Outcome([Say(texts.REPORT_USAGE)])
@@ -42,9 +39,4 @@ async def report(core: Core, chat_id: int, args: list[str]) -> ReportFile | Outc
     today = core.today(person)
     if not any(r.day <= today for r in history.ratings):
         return Outcome([Say(texts.REPORT_NO_CHECKINS)])
-    found = build(core.program, person, history, events, today, window)
-    return ReportFile(
-        found,
-        texts.REPORT_FILENAME.format(day=today.isoformat()),
-        texts.REPORT_CAPTION.format(days=texts.plural(len(found.series.days), "day")),
-    )
+    return ReportData(core.program, person, history, events, today, window)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from statistics import median
 
 import pypdfium2 as pdfium
@@ -17,8 +18,18 @@ import pytest
 from pypdf import PdfReader
 
 from coach import i18n, texts
+from coach.doses import doses_on, level_resets
 from coach.explain import standing, usual_text
-from coach.model import History, Person, RedFlagGroup, SafetyEvent, SafetyEventKind, SafetyState
+from coach.ladder import walk
+from coach.model import (
+    Feedback,
+    History,
+    Person,
+    RedFlagGroup,
+    SafetyEvent,
+    SafetyEventKind,
+    SafetyState,
+)
 from coach.program import default_program
 from coach.progress import caption, series
 from coach.report_figures import Report, build
@@ -368,3 +379,26 @@ def test_a_title_too_long_for_one_row_puts_the_name_line_under_it(
 def _title_in(language: str) -> str:
     with i18n.speaking(language):
         return texts.REPORT_TITLE
+
+
+def test_the_plans_dose_levels_from_the_standings_replay_are_those_of_the_day(
+    told: Story,
+) -> None:
+    """The report walks the dose levels over the standing's own replay instead of replaying
+    the history again: on every day of a story with a flare (which starts the levels
+    again) and a "made it worse", the levels are those ``doses_on`` finds."""
+    first = min(r.day for r in told.history.ratings)
+    # Every dose done felt easy on the days before the flare and after it: the levels climb,
+    # start again at the flare, and climb again.
+    for offset in [*range(1, FLARE_DAY), *range(FLARE_DAY + 1, len(PAINS))]:
+        day = first + timedelta(days=offset)
+        done = [f.move for f in told.history.feedback if f.day == day and f.kind is Feedback.DONE]
+        told = told.answer(day, Feedback.EASY, *done)
+    seen: list[int] = []
+    for offset in range((told.last - first).days + 1):
+        day = first + timedelta(days=offset)
+        at = standing(PROGRAM, told.history, day)
+        shared = walk(PROGRAM, told.history.feedback, level_resets(at.days), day).levels
+        assert shared == doses_on(PROGRAM, told.history, day).levels, day
+        seen.append(sum(shared.values()))
+    assert max(seen) > seen[0] and any(b < a for a, b in pairwise(seen))

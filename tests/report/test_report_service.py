@@ -1,5 +1,7 @@
 """/report's service on a real SQLite file: it agrees with /export, refuses what it should,
-and leaves nothing to report once the data is deleted."""
+and leaves nothing to report once the data is deleted. The service reads what the report
+is made from; its figures are made from that (``figures``), as the drawing process makes
+them for the handler."""
 
 from __future__ import annotations
 
@@ -17,10 +19,10 @@ from babel.dates import format_date
 from coach import i18n, texts
 from coach.model import Feedback, MoveFeedback, SafetyEvent, SafetyEventKind
 from coach.rules import replay, required_moves
-from conversations.report_command import render
+from conversations.rendering import _spoken, report_document
 from services import data
 from services.core import Core
-from services.doctor_report import ReportFile, report
+from services.doctor_report import ReportData, ReportFile, figures, report
 from services.outcome import Outcome, Say
 from services.unit import unit
 from tests.report.test_report import pdf_text
@@ -50,6 +52,13 @@ async def tell(core: Core, chat_id: int, pains: list[int]) -> date:
     return first
 
 
+async def made(core: Core, chat_id: int, args: list[str]) -> ReportFile:
+    """The report's figures, as the handler has them made from what the service read."""
+    found = await report(core, chat_id, args)
+    assert isinstance(found, ReportData), found
+    return figures(found)
+
+
 def said(outcome: object) -> str:
     assert isinstance(outcome, Outcome)
     return " ".join(m.text for m in outcome.messages if isinstance(m, Say))
@@ -58,7 +67,7 @@ def said(outcome: object) -> str:
 async def test_the_report_and_the_export_agree_on_every_figure(core: Core) -> None:
     await registered(core, 7)
     await tell(core, 7, PAINS)
-    found = await report(core, 7, [])
+    found = await made(core, 7, [])
     exported = await data.export(core, 7)
     assert isinstance(found, ReportFile) and isinstance(exported, data.Export)
     table = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
@@ -91,14 +100,14 @@ async def test_bad_windows_get_the_usage_and_no_checkins_a_clear_answer(core: Co
         assert said(await report(core, 8, args)) == texts.REPORT_USAGE
     assert said(await report(core, 8, [])) == texts.REPORT_NO_CHECKINS
     await tell(core, 8, [4])
-    one = await report(core, 8, ["90"])
+    one = await made(core, 8, ["90"])
     assert isinstance(one, ReportFile) and len(one.report.series.days) == 1
 
 
 async def test_deleted_data_leaves_nothing_to_report(core: Core) -> None:
     await registered(core, 9)
     await tell(core, 9, PAINS)
-    assert isinstance(await report(core, 9, ["90"]), ReportFile)
+    assert isinstance(await made(core, 9, ["90"]), ReportFile)
     await data.delete(core, 9, confirmed=True)
     assert said(await report(core, 9, ["90"])) == texts.NOT_REGISTERED
 
@@ -111,16 +120,19 @@ async def test_a_person_who_speaks_russian_or_spanish_gets_the_report_in_it(
     core: Core, language: str
 ) -> None:
     """In the person's language (which the update's edge speaks, from their stored one),
-    the PDF, drawn in a worker thread as the handler draws it, has the translated headings,
-    dates as CLDR writes them in that language, and decimal commas."""
+    the PDF, made and drawn as the drawing process does it (in a thread of its own, which
+    speaks only the language the job carries), has the translated headings, dates as CLDR
+    writes them in that language, and decimal commas."""
     await registered(core, 10, language=language)
     await tell(core, 10, PAINS)
     with i18n.speaking(language):
-        found = await report(core, 10, [])
-        assert isinstance(found, ReportFile)
-        pdf = await asyncio.to_thread(render, found.report)
+        read = await report(core, 10, [])
+        assert isinstance(read, ReportData) and read.language == language
+        found = figures(read)
         words = [texts.REPORT_TITLE, *texts.REPORT_HEADINGS.values(), texts.REPORT_ABOUT[:40]]
-        caption = found.caption
+    drawn = await asyncio.to_thread(_spoken, read.language, report_document, read)
+    pdf, caption = drawn.pdf, drawn.caption
+    assert (drawn.filename, caption) == (found.filename, found.caption)
     flat = re.sub(r"\s+", " ", pdf_text(pdf))
     english = [texts.REPORT_TITLE, *texts.REPORT_HEADINGS.values(), texts.REPORT_ABOUT[:40]]
     assert caption != texts.REPORT_CAPTION.format(days=len(found.report.series.days))
