@@ -190,7 +190,7 @@ EARN_DAYS = "{target} days in stage {stage}"
 
 # --- Conversations -------------------------------------------------------------------------
 
-CONSENT_VERSION = "2026-11-24"
+CONSENT_VERSION = "2026-12-07"
 
 WELCOME = (
     "👋 <b>Back Coach</b> guides you through Jeff Cavaliere's seven-move strength progression "
@@ -203,7 +203,8 @@ WELCOME = (
 )
 CONSENT = (
     "To coach you I store your pain ratings, sessions, feedback on moves, screening answers, "
-    "time zone and settings — nothing else: no name, no username, no message texts. "
+    "time zone and settings, and, if you choose to name them later, up to three activities "
+    "in your own words — nothing else: no name, no username, no other message texts. "
     "You can export or delete it all at any time (/privacy).\n\n"
     "Do you agree to me storing this health data?"
 )
