@@ -31,7 +31,8 @@ from storage.unit_of_work import Store, open_store
 DAY = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday; 08:00 in Berlin is 07:00 UTC
 PEAK_PROMPT = DAY + timedelta(hours=7)
 PEAK_HANG = DAY + timedelta(hours=7, minutes=30)
-BEGIN, END = DAY + timedelta(hours=5), DAY + timedelta(hours=10)
+# The modelled hours: an hour before the peak's earliest sending, an hour after its latest.
+BEGIN, END = DAY + timedelta(hours=6), DAY + timedelta(hours=8, minutes=30)
 TICK = timedelta(seconds=20)
 
 
