@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from coach.function import Function
 from coach.model import History
-from storage.coordination import HandledUpdates, UploadedFiles, lock_person
+from storage.coordination import UploadedFiles, lock_person
 from storage.db import DEFAULT_URL, create_engine, sqlite_file, upgrade
 from storage.function import ActivitiesRepository
+from storage.inbox import Inbox
 from storage.people import PeopleRepository
 from storage.repositories import (
     FeedbackRepository,
@@ -130,7 +131,7 @@ class UnitOfWork:
         self.safety = SafetyRepository(session)
         self.schedule = ScheduleRepository(session, dialect)
         self.profiles = ProfileChangesRepository(session, dialect)
-        self.handled = HandledUpdates(session, dialect)
+        self.handled = Inbox(session, dialect)
         self.uploads = UploadedFiles(session, dialect)
         self.activities = ActivitiesRepository(session, dialect)
 

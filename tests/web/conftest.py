@@ -79,6 +79,12 @@ class Served:
         assert response.status_code == 200
         return samples(response.text)
 
+    def inbox(self) -> list[tuple[int, int, str | None]]:
+        """The webhook's inbox: (update id, done, content) of each update taken in."""
+        with closing(sqlite3.connect(self.database)) as db:
+            query = "SELECT update_id, done, payload FROM handled_updates ORDER BY update_id"
+            return [tuple(row) for row in db.execute(query)]
+
     def rows(self) -> dict[str, int]:
         """Rows in each table of the database file (the schema's version aside)."""
         with closing(sqlite3.connect(self.database)) as db:
