@@ -14,14 +14,16 @@ another worker was left by a process that stopped.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import HandledUpdateRow
-from storage.repositories import affected_rows, upsert_insert
+from storage.repositories import affected_rows, table_of, upsert_insert
 
 # The two-key form of PostgreSQL's advisory locks never collides with the one-key form that
 # person locks use, nor with the reminder sender's (0x4243, 1).
@@ -42,6 +44,13 @@ def _chat_key(chat: int) -> int:
     """A chat id folded into the 32-bit key of an advisory lock (chats that share a key
     are only taken in one after the other)."""
     return (chat ^ (chat >> 31)) & 0x7FFFFFFF
+
+
+@functools.cache
+def _insert(dialect: str) -> Any:
+    """The INSERT that takes an update in (unless already in), built once: it runs for every
+    update posted, its values given as parameters."""
+    return upsert_insert(dialect, table_of(ROW)).on_conflict_do_nothing()
 
 
 class Inbox:
@@ -73,8 +82,8 @@ class Inbox:
             key = _chat_key(chat)
             await self._session.execute(select(func.pg_advisory_xact_lock(CHAT_INTAKE, key)))
         values = {"at": at, "chat": chat, "worker": worker, "payload": payload}
-        insert = upsert_insert(self._dialect, ROW).values(update_id=update_id, done=False, **values)
-        if affected_rows(await self._session.execute(insert.on_conflict_do_nothing())) == 1:
+        row = {"update_id": update_id, "done": False, **values}
+        if affected_rows(await self._session.execute(_insert(self._dialect), row)) == 1:
             return Taken.HANDLE
         found = (
             await self._session.execute(
