@@ -228,9 +228,10 @@ async def _body(request: Request) -> bytes | Response:
 
 
 def _parse(app: Any, body: bytes) -> Update | None:
-    """The update in ``body``, or None (logged with the reason, never the content)."""
+    """The update in ``body`` (UTF-8, as Telegram sends it, and so stored until handled),
+    or None (logged with the reason, never the content)."""
     try:
-        data = json.loads(body)
+        data = json.loads(body.decode())
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             raise ValueError("no update_id")
         if not 0 <= data["update_id"] <= MAX_UPDATE_ID:

@@ -19,7 +19,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import HandledUpdateRow
@@ -53,6 +54,19 @@ def _insert(dialect: str) -> Any:
     return upsert_insert(dialect, table_of(ROW)).on_conflict_do_nothing()
 
 
+@functools.cache
+def _insert_locked() -> Any:
+    """PostgreSQL's INSERT that first takes the chat's intake lock (``key``), then takes the
+    update in: one round trip. What the transaction reads after it sees every update of the
+    chat taken in before the lock was granted."""
+    table = table_of(ROW)
+    lock = select(func.pg_advisory_xact_lock(CHAT_INTAKE, bindparam("key")).label("l"))
+    names = ["update_id", "done", "at", "chat", "worker", "payload"]
+    row = select(*(bindparam(n, type_=table.c[n].type) for n in names))
+    row = row.select_from(lock.subquery())
+    return postgresql.insert(table).from_select(names, row).on_conflict_do_nothing()
+
+
 class Inbox:
     """Updates taken in, shared by every worker."""
 
@@ -78,12 +92,13 @@ class Inbox:
         """Take the update in at ``at`` for ``worker``, holding ``payload`` until it is
         finished. One held since before ``stale`` and never finished belonged to a worker
         that died: it is taken over."""
-        if chat is not None and self.shared:
-            key = _chat_key(chat)
-            await self._session.execute(select(func.pg_advisory_xact_lock(CHAT_INTAKE, key)))
         values = {"at": at, "chat": chat, "worker": worker, "payload": payload}
         row = {"update_id": update_id, "done": False, **values}
-        if affected_rows(await self._session.execute(_insert(self._dialect), row)) == 1:
+        if chat is not None and self.shared:  # the chat's lock first, in the same statement
+            statement, row = _insert_locked(), {**row, "key": _chat_key(chat)}
+        else:
+            statement = _insert(self._dialect)
+        if affected_rows(await self._session.execute(statement, row)) == 1:
             return Taken.HANDLE
         found = (
             await self._session.execute(
@@ -143,9 +158,8 @@ class Inbox:
         ``starting``: every unfinished one of another worker, a process that stopped); their
         (update id, payload), oldest first. Only updates held with their content can be
         handled here."""
-        lapsed = ROW.at < stale
-        if starting and not self.shared:
-            lapsed = or_(ROW.worker != worker, ROW.worker.is_(None))
+        others = or_(ROW.worker != worker, ROW.worker.is_(None))  # its own it handles
+        lapsed = others if starting and not self.shared else and_(others, ROW.at < stale)
         query = (
             select(ROW.update_id, ROW.at, ROW.payload)
             .where(ROW.done.is_(False), ROW.payload.is_not(None), lapsed)

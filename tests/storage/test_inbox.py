@@ -3,10 +3,14 @@ under a lease, finished, taken over when the lease runs out, and a chat's turn."
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
-from storage import Store
+import pytest
+
+from storage import Store, create_engine, migrate
 from storage.inbox import Inbox, Taken
+from tests.postgres import PostgresServer
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 STALE = NOW - timedelta(seconds=30)
@@ -57,13 +61,15 @@ async def test_a_lapsed_lease_is_taken_over_once_and_a_renewed_one_is_not(store:
     old = NOW - timedelta(minutes=1)
     async with store.unit() as uow:
         handled = inbox(uow, store)
-        for update_id, worker in ((1, "dead"), (2, "alive"), (3, "dead")):
+        for update_id, worker in ((1, "dead"), (2, "alive"), (3, "dead"), (4, "new")):
             await handled.take(
                 update_id, old, STALE, chat=9, worker=worker, payload=f"u{update_id}"
             )
         await handled.finish([3])
         assert await handled.renew("alive", NOW) == 1
+        # Its own update (4) the worker is handling: never taken over by itself.
         assert await handled.take_over("new", NOW, STALE) == [(1, "u1")]
+        assert await handled.renew("new", NOW) == 2  # its own, and the one it took over
         assert await handled.take_over("other", NOW, STALE) == []  # taken once
         await handled.finish([1])
         await uow.commit()
@@ -97,3 +103,35 @@ async def test_a_chat_waits_for_its_earlier_update_on_another_worker(store: Stor
         await handled.take(13, NOW, STALE, chat=9, worker="b", payload="u13")
         assert not await handled.behind(9, 13, "b")  # its own worker's: kept in order there
         await uow.commit()
+
+
+@pytest.mark.postgres
+async def test_a_chats_updates_are_taken_in_one_at_a_time_on_postgresql(
+    postgres_server: PostgresServer,
+) -> None:
+    """Two workers take in two updates of one chat at once: the later take-in waits for the
+    earlier one's commit, so it sees the update it must wait for."""
+    url = postgres_server.url(await postgres_server.create_database())
+    engine = create_engine(url)
+    await migrate(engine)
+    store = Store(engine)
+    try:
+        async with store.unit() as first:
+            taken = await inbox(first, store).take(20, NOW, STALE, chat=9, worker="a", payload="{}")
+            assert taken is Taken.HANDLE
+
+            async def second() -> bool:
+                async with store.unit() as uow:
+                    handled = inbox(uow, store)
+                    await handled.take(21, NOW, STALE, chat=9, worker="b", payload="{}")
+                    waits = await handled.behind(9, 21, "b")
+                    await uow.commit()
+                    return waits
+
+            later = asyncio.create_task(second())
+            await asyncio.sleep(0.5)
+            assert not later.done()  # waiting for the first take-in of the chat to end
+            await first.commit()
+        assert await asyncio.wait_for(later, 10)  # and then waits its turn behind it
+    finally:
+        await store.close()
