@@ -61,9 +61,19 @@ class Served:
         seen = len(self.emu.sent(user_id))
         response = await self.post(self.emu.send_text(user_id, text))
         assert response.status_code == 200, response.text
-        return await self.emu.wait_for(
+        answer = await self.emu.wait_for(
             user_id, lambda m: expect in (m.text or ""), TIMEOUT, after=seen
         )
+        await self.settled()
+        return answer
+
+    async def settled(self) -> None:
+        """Wait until every update taken in was handled to its end and marked finished (the
+        webhook answers before it handles: an answer in the chat may come a moment before
+        the handling is counted and finished)."""
+        intake = self.server.intake
+        assert intake is not None
+        await eventually(lambda: intake.held == 0, "updates still held")
 
     async def press(self, user_id: int, message: SentMessage, label: str) -> None:
         """The person presses a button; Telegram posts it; wait for the bot's answer to it."""
@@ -72,6 +82,7 @@ class Served:
         response = await self.post(self.emu.press_button(user_id, message.message_id, data))
         assert response.status_code == 200, response.text
         await self.emu.wait_until(lambda: self.emu.answered_callbacks[before:] or None, TIMEOUT)
+        await self.settled()
 
     async def metrics(self) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
         """GET /metrics, parsed: every sample by name and labels."""

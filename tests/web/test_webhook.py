@@ -114,6 +114,7 @@ async def test_a_valid_update_is_handled_once_per_post(served: Served) -> None:
     response = await served.post(json.loads(json.dumps(update)))
     assert response.status_code == 200
     await served.emu.wait_for(USER, lambda m: "this list" in (m.text or ""), 15)
+    await served.settled()
     found = samples((await served.http.get("/metrics")).text)
     assert updates_counted(found, "command") == 1
 
