@@ -140,18 +140,19 @@ class Intake:
 
     async def start(self) -> None:
         """Take over what was left unfinished, then keep the lease (every third of it)."""
+        await self._look(starting=True)
         self._keeper = asyncio.create_task(self._keep())
 
     async def _keep(self) -> None:
-        every = updates.HANDLED_WITHIN.total_seconds() / 3
-        starting = True
         while True:
-            try:
-                await self.sweep(starting=starting)
-                starting = False
-            except SQLAlchemyError as exc:
-                log.error("could not keep the webhook inbox (%s)", type(exc).__name__)
-            await asyncio.sleep(every)
+            await asyncio.sleep(updates.HANDLED_WITHIN.total_seconds() / 3)
+            await self._look()
+
+    async def _look(self, *, starting: bool = False) -> None:
+        try:
+            await self.sweep(starting=starting)
+        except SQLAlchemyError as exc:  # looked at again a third of the lease later
+            log.error("could not keep the webhook inbox (%s)", type(exc).__name__)
 
     async def sweep(self, *, starting: bool = False) -> None:
         """Renew the lease on what this worker holds; take over and handle what a worker

@@ -47,7 +47,7 @@ async def take_in(
     retry later. With it, whether an earlier update of the chat is unfinished on another
     worker (so this one waits its turn)."""
     now = core.clock.now()
-    async with unit(core) as work:
+    async with unit(core, urgent=True) as work:  # Telegram's post waits for it
         inbox = work.uow.handled
         taken = await inbox.take(
             update_id, now, now - HANDLED_WITHIN, chat=chat, worker=worker, payload=payload
