@@ -54,12 +54,6 @@ def normalize_url(url: str) -> str:
 
 
 SQLITE_POOL = 32  # connections a SQLite file keeps open (as many again opened when needed)
-# Connections a process keeps open to PostgreSQL, and at most as many again while it is
-# busy: the handlers of concurrent updates, the webhook's take-ins and the dispatcher each
-# hold one for a moment. Opening one costs far more than the work a unit does on it, so the
-# idle ones are kept (SQLAlchemy's default keeps 5 and opens and closes up to 10 more for
-# every unit beyond them); three workers stay under PostgreSQL's default of 100 connections.
-POSTGRES_POOL = 16
 
 
 def create_engine(url: str = DEFAULT_URL) -> AsyncEngine:
@@ -72,8 +66,6 @@ def create_engine(url: str = DEFAULT_URL) -> AsyncEngine:
         # Up to 64 handlers run at once: idle connections are kept for them rather than
         # opened (a thread each) and closed again for every unit beyond the fifth.
         options = {"pool_size": SQLITE_POOL, "max_overflow": SQLITE_POOL}
-    elif make_url(url).get_backend_name() in {"postgres", "postgresql"}:
-        options = {"pool_size": POSTGRES_POOL, "max_overflow": POSTGRES_POOL}
     engine = create_async_engine(
         normalize_url(url), hide_parameters=True, pool_use_lifo=True, **options
     )
