@@ -9,14 +9,22 @@ Back Coach's transport, the yardstick for Back Coach's own work alone.
 
 In process: ``async with bare_bot(emu): ...``. As a process (for start-up and memory):
 ``BARE_TOKEN=… BARE_BASE_URL=… python bench/baseline.py`` polls until SIGTERM.
+
+``bare_webhook_bot`` is the same bot taking its updates from a webhook: PTB's custom-webhook
+example (a Starlette route served by uvicorn in the bot's loop) checking the secret, parsing
+the update, putting it in the application's queue and answering 200 at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
+import json
 import os
+import secrets
 import signal
+import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -29,6 +37,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, MessageHandler
 from telegram.ext import filters as ptb_filters
 from telegram.request import HTTPXRequest
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("3", callback_data="3")]])
 
@@ -80,6 +90,49 @@ async def bare_bot(token: str, base_url: str, *, aiohttp: bool = False) -> Async
             yield app
         finally:
             await app.updater.stop()
+            await app.stop()
+
+
+@contextlib.asynccontextmanager
+async def bare_webhook_bot(token: str, base_url: str) -> AsyncIterator[tuple[int, str]]:
+    """The bare bot answering posts to ``/hook`` on a free port of 127.0.0.1; yields
+    (port, secret)."""
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    app = build(token, base_url)
+    secret = secrets.token_urlsafe(32)
+
+    async def hook(request: Request) -> Response:
+        given = request.headers.get(SECRET_HEADER, "").encode("latin-1")
+        if not hmac.compare_digest(given, secret.encode()):
+            return Response(status_code=403)
+        await app.update_queue.put(Update.de_json(json.loads(await request.body()), app.bot))
+        return Response()
+
+    sock = socket.create_server(("127.0.0.1", 0))
+    config = uvicorn.Config(
+        Starlette(routes=[Route("/hook", hook, methods=["POST"])]),
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+    )
+    server = uvicorn.Server(config)
+    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
+    async with app:
+        await app.start()
+        serving = asyncio.create_task(server.serve(sockets=[sock]))
+        while not server.started:  # noqa: ASYNC110 - uvicorn sets a flag, no event
+            await asyncio.sleep(0.01)
+        try:
+            yield sock.getsockname()[1], secret
+        finally:
+            server.should_exit = True
+            await serving
+            sock.close()
             await app.stop()
 
 

@@ -26,7 +26,7 @@ import httpx
 from sqlalchemy import update
 
 from bench import in_process, install, peak
-from bench.baseline import bare_bot
+from bench.baseline import bare_bot, bare_webhook_bot
 from bench.harness import (
     START,
     EmulatorThread,
@@ -88,6 +88,7 @@ class Sizes:
     queued: int = 100
     others: int = 30
     webhook_updates: int = 500
+    webhook_presses: int = 600
     history_days: int = 365
     calls: int = 10  # timed calls per figure of the in-process scenarios
 
@@ -100,6 +101,7 @@ QUICK = Sizes(
     crowd=_crowd(10_000),
     send_due=100,
     webhook_updates=150,
+    webhook_presses=200,
     calls=3,
 )
 
@@ -867,7 +869,9 @@ CONCURRENT_POSTS = 16  # Telegram keeps several connections to a webhook open
 COUNTED_UPDATES = 20_000
 
 
-async def _post_all(port: int, secret: str, updates: list[dict[str, Any]]) -> list[float]:
+async def _post_all(
+    port: int, secret: str, updates: list[dict[str, Any]], path: str = "/hook"
+) -> list[float]:
     """Post every update to the webhook as Telegram does, ``CONCURRENT_POSTS`` at a time,
     each with the secret; each post's answer time (the webhook answers once the update is
     handled). Runs on the emulator's loop: Telegram's side costs the bot no CPU."""
@@ -878,7 +882,7 @@ async def _post_all(port: int, secret: str, updates: list[dict[str, Any]]) -> li
             while waiting:
                 update = waiting.pop()
                 began = time.monotonic()
-                response = await http.post("/hook", json=update, headers={SECRET_HEADER: secret})
+                response = await http.post(path, json=update, headers={SECRET_HEADER: secret})
                 answers.append(time.monotonic() - began)
                 if response.status_code != 200:
                     raise RuntimeError(f"the webhook answered {response.status_code}")
@@ -970,6 +974,183 @@ async def webhook(database: Any, sizes: Sizes) -> Figures:
     }
 
 
+HOOK_CONNECTIONS = 40  # setWebhook's max_connections by default
+
+
+async def _hook_keyboards(
+    emulator: EmulatorThread, port: int, secret: str, chats: list[int], command: str, label: str
+) -> dict[int, tuple[int, str]]:
+    """Each chat writes ``command``, posted to the webhook; the button ``label`` of each
+    answer, once all arrived."""
+
+    def queue() -> list[dict[str, Any]]:
+        updates = [emulator.emu.send_text(chat, command) for chat in chats]
+        emulator.emu.updates.drop_pending()
+        return updates
+
+    await emulator.run(_post_all(port, secret, await emulator.call(queue)))
+
+    def found() -> dict[int, tuple[int, str]] | None:
+        buttons = {c: emulator.newest_button(c, label) for c in chats}
+        return None if None in buttons.values() else buttons  # type: ignore[return-value]
+
+    deadline = time.monotonic() + 120
+    while (buttons := await emulator.call(found)) is None:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no {label!r} button after {command} in some chats")
+        await asyncio.sleep(0.1)
+    return buttons
+
+
+async def _hook_burst(
+    emulator: EmulatorThread,
+    port: int,
+    secret: str,
+    buttons: dict[int, tuple[int, str]],
+    match: Callable[[Reply], bool],
+) -> Figures:
+    """Every button pressed at once and posted to the webhook, ``CONCURRENT_POSTS`` at a
+    time: presses answered per second, CPU per press, and the posts' answer times."""
+    chats = list(buttons)
+    tracker = Tracker(emulator, match)
+    cpu, emu_cpu = _cpu(), emulator.cpu()
+
+    def queue() -> tuple[list[dict[str, Any]], list[float]]:
+        updates, stamps = [], []
+        for chat in chats:
+            updates.append(emulator.emu.press_button(chat, *buttons[chat]))
+            stamps.append(time.monotonic())
+        emulator.emu.updates.drop_pending()  # Telegram posts them instead
+        return updates, stamps
+
+    updates, stamps = await emulator.call(queue)
+    tracker.ask(chats, stamps)
+    answers = await emulator.run(_post_all(port, secret, updates))
+    await tracker.wait(len(chats), 120)
+    await _quiet(emulator)
+    spent_cpu = (_cpu() - cpu) - (emulator.cpu() - emu_cpu)
+    done = tracker.answered.values()
+    elapsed = (max(done) - stamps[0]) if done else float("nan")
+    return {
+        "per_s": len(done) / elapsed if done else 0.0,
+        "cpu_ms": spent_cpu / len(chats) * 1000,
+        "failed": float(len(chats) - len(done)),
+        "post_p99_ms": percentile(answers, 0.99) * 1000,
+    }
+
+
+async def _hook_paced(
+    emulator: EmulatorThread,
+    port: int,
+    secret: str,
+    buttons: dict[int, tuple[int, str]],
+    rate: float,
+    match: Callable[[Reply], bool],
+    popup: Callable[[CallbackAnswer], bool] | None = None,
+) -> Figures:
+    """One press every 1/rate s, each posted at once (up to ``HOOK_CONNECTIONS`` posts open,
+    as Telegram keeps): the posts' answer times, and press to answer in the chat."""
+    tracker = Tracker(emulator, match, popup)
+
+    async def pace() -> tuple[list[float], list[float]]:
+        loop = asyncio.get_running_loop()
+        stamps: list[float] = []
+        answers: list[float] = []
+        limits = httpx.Limits(max_connections=HOOK_CONNECTIONS)
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=120
+        ) as http:
+
+            async def post(update: dict[str, Any]) -> None:
+                began = time.monotonic()
+                response = await http.post("/hook", json=update, headers={SECRET_HEADER: secret})
+                answers.append(time.monotonic() - began)
+                if response.status_code != 200:
+                    raise RuntimeError(f"the webhook answered {response.status_code}")
+
+            posts = []
+            begin = loop.time()
+            for index, (chat, (message_id, data)) in enumerate(buttons.items()):
+                await asyncio.sleep(max(0.0, begin + index / rate - loop.time()))
+                update = emulator.emu.press_button(chat, message_id, data)
+                emulator.emu.updates.drop_pending()
+                stamps.append(time.monotonic())
+                posts.append(asyncio.create_task(post(update)))
+            await asyncio.gather(*posts)
+        return stamps, answers
+
+    stamps, answers = await emulator.run(pace())
+    tracker.ask(list(buttons), stamps)
+    await tracker.wait(len(buttons), 120)
+    return {
+        "post_p50_ms": statistics.median(answers) * 1000,
+        "post_p99_ms": percentile(answers, 0.99) * 1000,
+        "p99_ms": percentile(tracker.latencies(), 0.99) * 1000,
+        "failed": float(len(buttons) - len(tracker.answered)),
+    }
+
+
+async def webhook_presses(database: Any, sizes: Sizes) -> Figures:
+    """Presses on the pain keyboard posted to the webhook: a burst of ``webhook_presses``
+    (limiter off: the code's cost), then a steady 25/s for ``steady_seconds`` (limiter on, as
+    deployed: each answered with the plan); the bare bot's webhook the same way."""
+    burst, slow = sizes.webhook_presses, int(25 * sizes.steady_seconds)
+    chats = list(range(1, burst + slow + 1))
+    figures: Figures = {}
+    async with _store(database, burst + slow) as store, EmulatorThread() as emulator:
+        clock = ManualClock(NOW)
+        async with back_coach(emulator.emu, store, clock, rate_limit=False):
+            buttons = await _keyboards(emulator, chats, "/checkin", "3")
+        async with back_coach_webhook(emulator.emu, store, clock, rate_limit=False) as (
+            _app,
+            port,
+            secret,
+        ):
+            free = await _hook_burst(
+                emulator, port, secret, {c: buttons[c] for c in chats[:burst]}, plan_reply
+            )
+        async with back_coach_webhook(emulator.emu, store, clock, rate_limit=True) as (
+            _app,
+            port,
+            secret,
+        ):
+            paced = await _hook_paced(
+                emulator,
+                port,
+                secret,
+                {c: buttons[c] for c in chats[burst:]},
+                25,
+                plan_reply,
+                busy_popup,
+            )
+    async with (
+        EmulatorThread() as emulator,
+        bare_webhook_bot(emulator.emu.token, emulator.emu.base_url) as (port, secret),
+    ):
+        buttons = await _hook_keyboards(emulator, port, secret, chats, "/start", "3")
+        bare = await _hook_burst(
+            emulator, port, secret, {c: buttons[c] for c in chats[:burst]}, any_reply
+        )
+        bare_paced = await _hook_paced(
+            emulator, port, secret, {c: buttons[c] for c in chats[burst:]}, 25, any_reply
+        )
+    figures["hook_presses_per_s"] = free["per_s"]
+    figures["bare_hook_presses_per_s"] = bare["per_s"]
+    figures["hook_rate_ratio"] = free["per_s"] / bare["per_s"] if bare["per_s"] else float("nan")
+    figures["hook_cpu_ms_per_press"] = free["cpu_ms"]
+    figures["bare_hook_cpu_ms_per_press"] = bare["cpu_ms"]
+    figures["hook_cpu_ratio"] = free["cpu_ms"] / bare["cpu_ms"]
+    figures["hook_burst_post_p99_ms"] = free["post_p99_ms"]
+    figures["bare_hook_burst_post_p99_ms"] = bare["post_p99_ms"]
+    figures["hook_post_p50_ms_25"] = paced["post_p50_ms"]
+    figures["hook_post_p99_ms_25"] = paced["post_p99_ms"]
+    figures["bare_hook_post_p99_ms_25"] = bare_paced["post_p99_ms"]
+    figures["hook_plan_p99_ms_25"] = paced["p99_ms"]
+    figures["bare_hook_reply_p99_ms_25"] = bare_paced["p99_ms"]
+    figures["hook_failed"] = free["failed"] + paced["failed"]
+    return figures
+
+
 SCENARIOS = {
     "presses": presses,
     "steady": steady,
@@ -980,6 +1161,7 @@ SCENARIOS = {
     "first_progress": first_progress,
     "rendering": rendering,
     "webhook": webhook,
+    "webhook_presses": webhook_presses,
     "coach": in_process.coach,
     "report": in_process.report,
     "lookups": in_process.lookups,

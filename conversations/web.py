@@ -1,9 +1,11 @@
 """The bot's HTTP side: Telegram's webhook, ``GET /healthz`` and ``GET /metrics``.
 
 PTB's custom-webhook pattern: a Starlette app served by uvicorn inside the bot's own event
-loop hands each update Telegram posts to the application's update processor, the path a
-polled one takes, and answers once it was handled. Several workers behind a load balancer
-share one PostgreSQL: an update posted twice is handled once (``services.updates``), and a
+loop takes each update Telegram posts into the inbox shared by every worker, answers 200 as
+soon as it is taken in, and then hands it to the application's update processor, the path a
+polled one takes (``conversations.web_intake``). Several workers behind a load balancer share
+one PostgreSQL: an update posted twice is handled once, one whose worker died after its answer
+is handled by another (``services.updates``), a chat's updates are handled in turn, and a
 person's units of work never interleave (their lock, ``storage.coordination``).
 
 A post is accepted only with the secret given to ``setWebhook`` in its
@@ -40,6 +42,7 @@ from telegram import Update
 from conversations.app import ALLOWED_UPDATES
 from conversations.health import CHECK_TIMEOUT, Monitor
 from conversations.web_guard import Guard, Limits
+from conversations.web_intake import Intake
 from services import updates
 
 log = logging.getLogger(__name__)
@@ -143,13 +146,19 @@ def web_app(app: Any, monitor: Monitor, webhook: Webhook | None = None) -> Starl
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
     ]
+    intake = None
     if webhook is not None:
-        routes.insert(0, Route(webhook.path, _receiver(app, webhook.secret), methods=["POST"]))
-    return Starlette(routes=routes)
+        intake = Intake(app)
+        routes.insert(
+            0, Route(webhook.path, _receiver(app, intake, webhook.secret), methods=["POST"])
+        )
+    web = Starlette(routes=routes)
+    web.state.intake = intake  # started and stopped with the server
+    return web
 
 
-def _receiver(app: Any, secret: str) -> Any:
-    """The webhook endpoint: check the secret, parse the update, queue it."""
+def _receiver(app: Any, intake: Intake, secret: str) -> Any:
+    """The webhook endpoint: check the secret, parse the update, take it in."""
     expected = secret.encode()
 
     async def receive(request: Request) -> Response:
@@ -170,25 +179,18 @@ def _receiver(app: Any, secret: str) -> Any:
         if update is None:
             return PlainTextResponse("Bad Request", status_code=400)
         try:
-            taken = await updates.take_in(app.deps, update.update_id)
+            taken = await intake.take(update, body)
         except SQLAlchemyError as exc:  # Telegram posts it again later
             log.error("could not record a webhook update (%s)", type(exc).__name__)
             return PlainTextResponse("Service Unavailable", status_code=503)
         if taken is updates.Taken.DONE:
             log.info("update %d was handled before; not handled twice", update.update_id)
-            return Response(status_code=200)
-        if taken is updates.Taken.BUSY:  # Telegram posts it again after a while
+        elif taken is updates.Taken.HELD:
+            log.info("update %d is held by a worker that handles it", update.update_id)
+        elif taken is updates.Taken.BUSY:  # Telegram posts it again after a while
             log.info("update %d is being handled by another worker", update.update_id)
             return PlainTextResponse("Being handled", status_code=503)
-        # Handled before the answer, through the application's update processor (one
-        # person's updates in order, a slot each): Telegram sends a chat's next update only
-        # after this one is answered, so a person's updates stay in order even when a load
-        # balancer hands them to different workers.
-        await app.update_processor.process_update(update, app.process_update(update))
-        try:
-            await updates.finish(app.deps, update.update_id)
-        except SQLAlchemyError as exc:  # handled all the same: a copy would wait, then go
-            log.error("could not mark a webhook update handled (%s)", type(exc).__name__)
+        # Taken in (committed with its content): answered now, handled after the answer.
         return Response(status_code=200)
 
     return receive
@@ -226,9 +228,10 @@ async def _body(request: Request) -> bytes | Response:
 
 
 def _parse(app: Any, body: bytes) -> Update | None:
-    """The update in ``body``, or None (logged with the reason, never the content)."""
+    """The update in ``body`` (UTF-8, as Telegram sends it, and so stored until handled),
+    or None (logged with the reason, never the content)."""
     try:
-        data = json.loads(body)
+        data = json.loads(body.decode())
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             raise ValueError("no update_id")
         if not 0 <= data["update_id"] <= MAX_UPDATE_ID:
@@ -265,6 +268,7 @@ class WebServer:
         )
         self._server = Server(config)
         self._task: asyncio.Task[None] | None = None
+        self.intake: Intake | None = getattr(asgi.state, "intake", None)
 
     async def start(self) -> None:
         """Serve, once uvicorn says it is listening."""
@@ -278,12 +282,16 @@ class WebServer:
         # connections not yet accepted stays long, so a burst waits there instead of being
         # dropped (a dropped connection is tried again only a second later).
         self._socket.listen(LISTEN_QUEUE)
+        if self.intake is not None:
+            await self.intake.start()
         log.info("serving HTTP on %s:%d", self.host, self.port)
 
     async def stop(self) -> None:
-        """Finish the requests under way and close."""
+        """Finish the requests under way, close, then let the updates taken in finish."""
         if self._task is not None:
             self._server.should_exit = True
             await self._task
             self._task = None
         self._socket.close()
+        if self.intake is not None:
+            await self.intake.stop()

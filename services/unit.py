@@ -104,9 +104,10 @@ class Work:
 
 
 @asynccontextmanager
-async def unit(core: Core) -> AsyncIterator[Work]:
-    """``async with unit(core) as work:`` one transaction, rolled back unless committed."""
-    async with core.store.unit() as uow:
+async def unit(core: Core, *, urgent: bool = False) -> AsyncIterator[Work]:
+    """``async with unit(core) as work:`` one transaction, rolled back unless committed;
+    an ``urgent`` one writes before the ordinary ones waiting to (on SQLite)."""
+    async with core.store.unit(urgent=urgent) as uow:
         work = Work(core, uow)
         yield work
         if work.repaired and not work.committed:  # a read-only use case that found a hole

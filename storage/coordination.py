@@ -2,7 +2,7 @@
 
 - One person's units of work never interleave across workers: each takes a transaction-level
   advisory lock on the person's chat id (``lock_person``), released at commit or rollback.
-- A Telegram update delivered twice (a webhook retry) is taken in once (``HandledUpdates``).
+- A Telegram update delivered twice (a webhook retry) is taken in once (``storage.inbox``).
 - Exactly one process sends reminders (``Leadership``): the holder of a session-level
   advisory lock on a connection of its own. If that process dies, PostgreSQL drops its
   connection and the lock with it, and the next process to ask becomes the sender.
@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import enum
 import logging
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from storage.models import HandledUpdateRow, UploadedFileRow
-from storage.repositories import affected_rows, upsert_insert
+from storage.models import UploadedFileRow
+from storage.repositories import upsert_insert
 
 log = logging.getLogger(__name__)
 
@@ -36,57 +35,6 @@ async def lock_person(session: AsyncSession, dialect: str, chat_id: int) -> None
     """Hold the person's lock until this transaction ends (PostgreSQL only)."""
     if dialect == "postgresql":
         await session.execute(select(func.pg_advisory_xact_lock(chat_id)))
-
-
-class Taken(enum.Enum):
-    """What a worker may do with an update posted to it."""
-
-    HANDLE = "handle"  # first taken in here (or its worker died handling it): handle it
-    DONE = "done"  # handled before: drop this copy
-    BUSY = "busy"  # another worker is handling it right now: ask Telegram to retry later
-
-
-class HandledUpdates:
-    """Update ids taken in, shared by every worker."""
-
-    def __init__(self, session: AsyncSession, dialect: str) -> None:
-        self._session = session
-        self._dialect = dialect
-
-    async def take(self, update_id: int, at: datetime, stale: datetime) -> Taken:
-        """Take the update in at ``at``. One taken in before ``stale`` and never finished
-        belonged to a worker that died while handling it: it is taken over."""
-        insert = upsert_insert(self._dialect, HandledUpdateRow).values(
-            update_id=update_id, at=at, done=False
-        )
-        if affected_rows(await self._session.execute(insert.on_conflict_do_nothing())) == 1:
-            return Taken.HANDLE
-        row = await self._session.get(HandledUpdateRow, update_id, populate_existing=True)
-        if row is None or row.done:
-            return Taken.DONE  # a row gone meanwhile was pruned: handled a day ago
-        if row.at >= stale:
-            return Taken.BUSY
-        takeover = (
-            update(HandledUpdateRow)
-            .where(HandledUpdateRow.update_id == update_id, HandledUpdateRow.at == row.at)
-            .where(HandledUpdateRow.done.is_(False))
-            .values(at=at)
-        )
-        taken = affected_rows(await self._session.execute(takeover)) == 1
-        return Taken.HANDLE if taken else Taken.BUSY
-
-    async def finish(self, update_id: int) -> None:
-        """The update was handled to the end."""
-        await self._session.execute(
-            update(HandledUpdateRow)
-            .where(HandledUpdateRow.update_id == update_id)
-            .values(done=True)
-        )
-
-    async def prune(self, before: datetime) -> int:
-        """Forget ids taken in before ``before``."""
-        query = delete(HandledUpdateRow).where(HandledUpdateRow.at < before)
-        return affected_rows(await self._session.execute(query))
 
 
 class Leadership:

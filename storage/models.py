@@ -192,14 +192,22 @@ class ProfileChangeRow(Base):
 
 
 class HandledUpdateRow(Base):
-    """A Telegram update id taken in by some worker: a webhook retry of the same update is
-    applied once. Pruned after a day (Telegram gives up retrying long before)."""
+    """A Telegram update taken in by some worker: a webhook retry of the same update is
+    applied once. Until it is handled the row holds the update itself (the worker answered
+    Telegram already: if it dies, another handles the update from here) and its chat (a
+    chat's updates are handled in turn across workers); once handled, only the id stays.
+    Pruned after a day (Telegram gives up retrying long before)."""
 
     __tablename__ = "handled_updates"
+    __table_args__ = (Index("ix_handled_updates_done_at", "done", "at"),)
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # taken in (or taken over)
+    # Taken in, or taken over, or the lease renewed by its worker.
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     done: Mapped[bool] = mapped_column(default=False)  # handled to the end
+    chat: Mapped[int | None] = mapped_column(BigInteger, index=True)  # not chat_id: see people
+    worker: Mapped[str | None] = mapped_column(String(32))  # which worker holds it
+    payload: Mapped[str | None] = mapped_column(Text)  # the update's JSON, until handled
 
 
 class UploadedFileRow(Base):

@@ -20,8 +20,9 @@ from storage.types import format_hhmm, parse_hhmm
 
 # Tables that hold nothing about a person; any other table must have a chat_id column,
 # so that delete_everything cannot silently miss a table added later.
-# Update ids alone say nothing about a person (no chat id, no content), and go after a day;
-# uploaded files are the bot's own drawings, the same for everyone.
+# A webhook update's row holds its content and chat only until it is handled (seconds; the
+# person's own updates, in flight), then its id alone, which says nothing about a person and
+# goes after a day; uploaded files are the bot's own drawings, the same for everyone.
 TABLES_WITHOUT_PERSON_DATA: Final[frozenset[str]] = frozenset({"handled_updates", "uploaded_files"})
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -14,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from coach.function import Function
 from coach.model import History
 from storage.checkpoints import Checkpoints
-from storage.coordination import HandledUpdates, UploadedFiles, lock_person
+from storage.coordination import UploadedFiles, lock_person
 from storage.db import DEFAULT_URL, create_engine, sqlite_file, upgrade
 from storage.function import ActivitiesRepository
+from storage.inbox import Inbox
 from storage.people import PeopleRepository
 from storage.repositories import (
     FeedbackRepository,
@@ -26,6 +26,7 @@ from storage.repositories import (
     history_of,
 )
 from storage.schedule import ScheduleRepository
+from storage.write_gate import WriteGate
 
 
 class DatabaseFileMissing(SQLAlchemyError):
@@ -40,13 +41,15 @@ class WriterSession(AsyncSession):
     sleeps and retries in SQLite's busy handler, which is neither fair nor unbounded: under a
     long enough queue one of them gives up with "database is locked" and the person's press
     fails. Here a unit's first write (a DML statement, or a flush of pending changes) first
-    takes the store's ``asyncio.Lock`` -- first come, first served, without a timeout -- and
-    holds it until the unit commits, rolls back or closes (it has its pooled connection
-    before it queues, so the holder never waits for the pool). Reads never wait for it. Without
-    a lock (PostgreSQL) the session is a plain AsyncSession.
+    takes the store's ``WriteGate`` -- first come, first served (an urgent unit before the
+    ordinary ones waiting), without a timeout -- and holds it until the unit commits, rolls
+    back or closes (it has its pooled connection before it queues, so the holder never
+    waits for the pool). Reads never wait for it. Without a gate (PostgreSQL) the session is
+    a plain AsyncSession.
     """
 
-    gate: asyncio.Lock | None = None
+    gate: WriteGate | None = None
+    urgent = False  # goes before the ordinary units waiting to write (``WriteGate``)
     database_file: Path | None = None  # SQLite: the file every commit must still find
     checkpoints: Checkpoints | None = None  # SQLite: told of each commit that wrote
     _writing = False
@@ -57,7 +60,7 @@ class WriterSession(AsyncSession):
         for ever on units that hold every connection while they wait for the turn."""
         if self.gate is not None and not self._writing:
             await self.connection()
-            await self.gate.acquire()
+            await self.gate.acquire(self.urgent)
             self._writing = True
 
     def _release(self) -> None:
@@ -135,7 +138,7 @@ class UnitOfWork:
         self.safety = SafetyRepository(session)
         self.schedule = ScheduleRepository(session, dialect)
         self.profiles = ProfileChangesRepository(session, dialect)
-        self.handled = HandledUpdates(session, dialect)
+        self.handled = Inbox(session, dialect)
         self.uploads = UploadedFiles(session, dialect)
         self.activities = ActivitiesRepository(session, dialect)
 
@@ -186,14 +189,16 @@ class Store:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, class_=WriterSession, expire_on_commit=False)
         # SQLite's writers queue here, in order, instead of in SQLite's busy handler.
-        self._gate = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self._gate = WriteGate() if engine.dialect.name == "sqlite" else None
         self._file = sqlite_file(engine.url.render_as_string(hide_password=False))
         self.checkpoints = Checkpoints(engine) if self._file is not None else None
 
-    def unit(self) -> UnitOfWork:
-        """A new unit of work; use it as ``async with store.unit() as uow: ...``."""
+    def unit(self, *, urgent: bool = False) -> UnitOfWork:
+        """A new unit of work; use it as ``async with store.unit() as uow: ...``. An
+        ``urgent`` one writes before the ordinary ones waiting to (on SQLite)."""
         session = self._sessions()
         session.gate = self._gate
+        session.urgent = urgent
         session.database_file = self._file
         session.checkpoints = self.checkpoints
         return UnitOfWork(session, self.engine.dialect.name)

@@ -1,36 +1,18 @@
-"""Several processes on one database: person locks, handled update ids, the sender's lock."""
+"""Several processes on one database: person locks and the sender's lock."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
 
 from storage import Store, create_engine, migrate
-from storage.coordination import HandledUpdates, Leadership, Taken, lock_person
+from storage.coordination import Leadership, lock_person
 from tests.postgres import PostgresServer
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-
-
-async def test_update_ids_are_forgotten_after_a_day(store: Store) -> None:
-    stale = NOW - timedelta(seconds=30)
-    async with store.unit() as uow:
-        handled = HandledUpdates(uow._session, store.engine.dialect.name)
-        assert await handled.take(41, NOW, stale) is Taken.HANDLE
-        await handled.finish(41)
-        assert await handled.take(42, NOW + timedelta(hours=25), stale) is Taken.HANDLE
-        await handled.finish(42)
-        await uow.commit()
-    later = NOW + timedelta(hours=26)
-    async with store.unit() as uow:
-        handled = HandledUpdates(uow._session, store.engine.dialect.name)
-        assert await handled.prune(NOW + timedelta(hours=24)) == 1
-        assert await handled.take(41, later, later - timedelta(seconds=30)) is Taken.HANDLE
-        assert await handled.take(42, later, later - timedelta(seconds=30)) is Taken.DONE
-        await uow.commit()
 
 
 async def test_sqlite_is_one_process_so_it_always_leads(sqlite_url: str) -> None:
@@ -129,22 +111,6 @@ async def test_one_persons_units_wait_for_each_other_but_not_for_others(
         assert order == ["someone else", "first commits", "same person"]
     finally:
         await store.close()
-
-
-async def test_an_update_is_handled_once_and_again_only_if_its_worker_died(store: Store) -> None:
-    stale = NOW - timedelta(seconds=30)
-    dialect = store.engine.dialect.name
-    async with store.unit() as uow:
-        handled = HandledUpdates(uow._session, dialect)
-        assert await handled.take(7, NOW, stale) is Taken.HANDLE
-        assert await handled.take(7, NOW + timedelta(seconds=1), stale) is Taken.BUSY
-        await handled.finish(7)
-        assert await handled.take(7, NOW + timedelta(seconds=2), stale) is Taken.DONE
-        # Taken in long ago and never finished: its worker died; one copy takes it over.
-        assert await handled.take(8, NOW - timedelta(minutes=5), stale) is Taken.HANDLE
-        assert await handled.take(8, NOW, stale) is Taken.HANDLE
-        assert await handled.take(8, NOW + timedelta(seconds=1), stale) is Taken.BUSY
-        await uow.commit()
 
 
 @pytest.mark.postgres

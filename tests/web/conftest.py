@@ -61,9 +61,19 @@ class Served:
         seen = len(self.emu.sent(user_id))
         response = await self.post(self.emu.send_text(user_id, text))
         assert response.status_code == 200, response.text
-        return await self.emu.wait_for(
+        answer = await self.emu.wait_for(
             user_id, lambda m: expect in (m.text or ""), TIMEOUT, after=seen
         )
+        await self.settled()
+        return answer
+
+    async def settled(self) -> None:
+        """Wait until every update taken in was handled to its end and marked finished (the
+        webhook answers before it handles: an answer in the chat may come a moment before
+        the handling is counted and finished)."""
+        intake = self.server.intake
+        assert intake is not None
+        await eventually(lambda: intake.held == 0, "updates still held")
 
     async def press(self, user_id: int, message: SentMessage, label: str) -> None:
         """The person presses a button; Telegram posts it; wait for the bot's answer to it."""
@@ -72,12 +82,19 @@ class Served:
         response = await self.post(self.emu.press_button(user_id, message.message_id, data))
         assert response.status_code == 200, response.text
         await self.emu.wait_until(lambda: self.emu.answered_callbacks[before:] or None, TIMEOUT)
+        await self.settled()
 
     async def metrics(self) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
         """GET /metrics, parsed: every sample by name and labels."""
         response = await self.http.get("/metrics")
         assert response.status_code == 200
         return samples(response.text)
+
+    def inbox(self) -> list[tuple[int, int, str | None]]:
+        """The webhook's inbox: (update id, done, content) of each update taken in."""
+        with closing(sqlite3.connect(self.database)) as db:
+            query = "SELECT update_id, done, payload FROM handled_updates ORDER BY update_id"
+            return [tuple(row) for row in db.execute(query)]
 
     def rows(self) -> dict[str, int]:
         """Rows in each table of the database file (the schema's version aside)."""

@@ -13,7 +13,7 @@ import pytest
 
 from conversations.web import ALLOWED_UPDATES
 from services import onboarding, updates
-from tests.web.conftest import Served, samples, updates_counted
+from tests.web.conftest import Served, eventually, samples, updates_counted
 
 pytestmark = pytest.mark.e2e
 
@@ -114,6 +114,7 @@ async def test_a_valid_update_is_handled_once_per_post(served: Served) -> None:
     response = await served.post(json.loads(json.dumps(update)))
     assert response.status_code == 200
     await served.emu.wait_for(USER, lambda m: "this list" in (m.text or ""), 15)
+    await served.settled()
     found = samples((await served.http.get("/metrics")).text)
     assert updates_counted(found, "command") == 1
 
@@ -129,8 +130,8 @@ async def test_a_retry_of_the_same_update_is_handled_once(served: Served) -> Non
     served.emu.fail("sendMessage", "delay", times=1, delay=0.5)
     # Telegram posts it again when the first answer was lost (or a second worker gets it).
     first, again = await asyncio.gather(served.post(update), served.post(update))
-    # The copy that came while the first was being handled is asked to come again later.
-    assert sorted((first.status_code, again.status_code)) == [200, 503]
+    # Both are answered at once: the update is in the inbox, handled where it was taken in.
+    assert (first.status_code, again.status_code) == (200, 200)
     await served.emu.wait_for(USER, lambda m: "this list" in (m.text or ""), 15)
     assert (await served.post(update)).status_code == 200  # handled before: dropped
     later = await served.say(USER, "/privacy", "I store only what coaching needs")
@@ -140,22 +141,67 @@ async def test_a_retry_of_the_same_update_is_handled_once(served: Served) -> Non
     assert served.rows()["handled_updates"] == 2
 
 
+async def test_the_post_is_answered_before_the_update_is_handled(served: Served) -> None:
+    """Telegram's post waits for the update to be taken in, not for its handling (nor for
+    the sends the handling makes); it is handled right after, and marked finished."""
+    served.emu.fail("sendMessage", "delay", times=1, delay=2.0)
+    update = served.emu.send_text(USER, "/help")
+    response = await asyncio.wait_for(served.post(update), 1.5)
+    assert response.status_code == 200
+    assert served.emu.sent(USER) == [] or "this list" in (served.emu.sent(USER)[0].text or "")
+    await served.emu.wait_for(USER, lambda m: "this list" in (m.text or ""), 15)
+    await eventually(lambda: served.inbox() == [(update["update_id"], 1, None)], "finished")
+
+
 async def test_a_start_taken_over_from_a_dead_worker_shows_the_welcome(served: Served) -> None:
-    """A worker took /start in and stored the person, then died before its reply: Telegram
-    posts the update again, another worker takes it over, and the person sees what Back
-    Coach is and is not before being asked to agree."""
+    """A worker took /start in, answered Telegram, stored the person, then died before its
+    reply: once its lease runs out this worker takes the update over from the inbox, and the
+    person sees what Back Coach is and is not before being asked to agree."""
     update = served.emu.send_text(USER, "/start")
     deps = served.app.deps
-    assert await updates.take_in(deps, update["update_id"]) is updates.Taken.HANDLE
+    taken, _ = await updates.take_in(
+        deps, update["update_id"], chat=USER, worker="dead", payload=json.dumps(update)
+    )
+    assert taken is updates.Taken.HANDLE
     await onboarding.start(deps, USER)  # the dead worker's unit of work, committed
     assert served.rows()["people"] == 1 and served.emu.sent(USER) == []
+    intake = served.server.intake
+    assert intake is not None
+    await intake.sweep()  # its lease still runs: left alone
+    await asyncio.sleep(0.2)
+    assert served.emu.sent(USER) == []
     served.clock.advance(updates.HANDLED_WITHIN + timedelta(seconds=1))
 
-    response = await served.post(update)
+    await intake.sweep()
 
-    assert response.status_code == 200, response.text
+    await served.emu.wait_for(USER, lambda m: "Do you agree" in (m.text or ""), 15)
     texts_sent = [m.text or "" for m in served.emu.sent(USER)]
     assert len(texts_sent) == 2, texts_sent
     assert "What I am not" in texts_sent[0]
     assert "Do you agree" in texts_sent[1]
     assert served.rows()["people"] == 1
+    await eventually(lambda: served.inbox() == [(update["update_id"], 1, None)], "finished")
+    # Telegram's own retry of it, later, is dropped.
+    assert (await served.post(update)).status_code == 200
+    await asyncio.sleep(0.2)
+    assert len(served.emu.sent(USER)) == 2
+
+
+async def test_a_post_of_an_update_whose_worker_died_is_handled_here(served: Served) -> None:
+    """The dead worker had not answered (Telegram posts the update again): the copy takes the
+    update over once the lease ran out, and it is handled once."""
+    update = served.emu.send_text(USER, "/help")
+    taken, _ = await updates.take_in(
+        served.app.deps, update["update_id"], chat=USER, worker="dead", payload=json.dumps(update)
+    )
+    assert taken is updates.Taken.HANDLE
+    assert (await served.post(update)).status_code == 200  # held by a live lease: dropped
+    await asyncio.sleep(0.2)
+    assert served.emu.sent(USER) == []
+    served.clock.advance(updates.HANDLED_WITHIN + timedelta(seconds=1))
+
+    assert (await served.post(update)).status_code == 200
+
+    await served.emu.wait_for(USER, lambda m: "this list" in (m.text or ""), 15)
+    await eventually(lambda: served.inbox() == [(update["update_id"], 1, None)], "finished")
+    assert len(served.emu.sent(USER)) == 1

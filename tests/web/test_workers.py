@@ -165,6 +165,13 @@ async def _run_workers(tmp_path: Path, url: str, store: Store) -> None:
                     await balancer.post(emu.send_text(chat_id, "/pause" if n % 2 else "/resume"))
 
             await asyncio.gather(*(person(chat_id) for chat_id in PRESSERS))
+            # Answered once taken in, handled after: every update handled before the kill (an
+            # update killed while being handled is another test's, tests/e2e).
+            await wait_until(
+                lambda: all(len(emu.sent(c)) >= COMMANDS for c in PRESSERS),
+                60,
+                "the pressers' updates were not all answered",
+            )
             # The sender is whichever process holds the lock: kill it mid-broadcast.
             assert len(reminders_out()) < DUE, "the broadcast ended before the kill"
             sender = next(w for w in workers if "now sends the reminders" in w.log.read_text())
