@@ -412,7 +412,7 @@ LINES = [
     Line("CPU per update by the webhook", "webhook", "webhook_cpu_ms", " ms", "—", "—"),
     Line("… by polling", "webhook", "polling_cpu_ms", " ms", "—", "—"),
     Line(
-        "The webhook's answer to a post, p50 (it answers once the update is handled)",
+        "The webhook's answer to a post, p50 (it answers once the update is stored)",
         "webhook",
         "webhook_answer_p50_ms",
         " ms",

@@ -2,7 +2,9 @@
 
 Telegram shows a chat action ("sending a photo…") for about 5 seconds, or until the bot's
 next message arrives; it is sent again every 4 seconds while the work lasts. Failing to
-show it costs nothing but the hint: it is never retried, and never stops the work.
+show it costs nothing but the hint: it is never retried, and never stops the work. It goes
+through the rate limiter's background lane: ten people asking for charts at once would
+otherwise take ten of the window's slots from the replies others are waiting for.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from telegram import Bot
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
+from conversations.limiter import in_background
+
 log = logging.getLogger(__name__)
 
 AGAIN_AFTER = 4.0  # seconds: within Telegram's 5 s display
@@ -28,7 +32,7 @@ async def showing(bot: Bot, chat_id: int, action: ChatAction) -> AsyncIterator[N
     async def keep_showing() -> None:
         while True:
             try:
-                await bot.send_chat_action(chat_id, action)
+                await bot.send_chat_action(chat_id, action, **in_background(bot))
             except TelegramError as exc:
                 log.info("could not show what the bot is doing: %s", type(exc).__name__)
                 return
