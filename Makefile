@@ -74,7 +74,7 @@ translations: extract
 places: $(STAMP)
 	$(BIN)/python -m coach.place_index --package
 
-# The load benchmarks (README: Benchmarks): about 15 minutes, writes BENCHMARKS.md.
+# The load benchmarks (README: Benchmarks): about 35 minutes, writes BENCHMARKS.md.
 # BENCH_QUICK=1 make bench: one repeat of smaller scenarios, a smoke run of a few minutes.
 bench: $(STAMP)
 	scripts/ensure-postgres

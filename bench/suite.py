@@ -2,7 +2,7 @@
 a bare PTB bot on the same fake Bot API server, repeated; prints each run and writes
 BENCHMARKS.md.
 
-    python -m bench.suite            # 3 repeats, both databases (about 10-15 minutes)
+    python -m bench.suite            # 3 repeats, both databases (about 35 minutes)
     BENCH_QUICK=1 python -m bench.suite   # 1 repeat, smaller scenarios: a smoke run
 
 Environment: BENCH_REPEATS (default 3, 1 when quick), BENCH_DATABASES (``sqlite,postgres``),
