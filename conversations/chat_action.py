@@ -2,9 +2,7 @@
 
 Telegram shows a chat action ("sending a photo…") for about 5 seconds, or until the bot's
 next message arrives; it is sent again every 4 seconds while the work lasts. Failing to
-show it costs nothing but the hint: it is never retried, and never stops the work. It goes
-through the rate limiter's background lane: ten people asking for charts at once would
-otherwise take ten of the window's slots from the replies others are waiting for.
+show it costs nothing but the hint: it is never retried, and never stops the work.
 """
 
 from __future__ import annotations
@@ -18,8 +16,6 @@ from telegram import Bot
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from conversations.limiter import in_background
-
 log = logging.getLogger(__name__)
 
 AGAIN_AFTER = 4.0  # seconds: within Telegram's 5 s display
@@ -32,7 +28,7 @@ async def showing(bot: Bot, chat_id: int, action: ChatAction) -> AsyncIterator[N
     async def keep_showing() -> None:
         while True:
             try:
-                await bot.send_chat_action(chat_id, action, **in_background(bot))
+                await bot.send_chat_action(chat_id, action)
             except TelegramError as exc:
                 log.info("could not show what the bot is doing: %s", type(exc).__name__)
                 return
