@@ -48,6 +48,7 @@ from bench.harness import (
     set_due,
     set_due_for,
     until,
+    vacuumed,
 )
 from coach import texts
 from conversations.app import PerPersonProcessor
@@ -498,6 +499,7 @@ class Crowd:
                 began = time.perf_counter()
                 await add_people(store, 1, sizes.crowd)
                 await push_all_due_after(store, datetime.now(UTC))
+                await vacuumed(store)
                 filled = time.perf_counter() - began
                 await store.close()
                 if kept and file:

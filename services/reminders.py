@@ -9,6 +9,7 @@ written with a few set-based statements.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
@@ -191,8 +192,11 @@ async def lead(
     """How far ahead of ``now`` due rows are claimed: half the time the rows due over the
     next ten minutes (and those queued) take to send (``sending_time``: at ``rate``, and
     with ``paid_rate`` paid broadcasts a second when they are on), when that is a peak."""
+    # Past this many rows the lead is at its most whatever the count: sending_time(n) is at
+    # least n / (rate + paid_rate) seconds, and the lead is half of it, at most EARLY_AT_MOST.
+    enough = math.ceil(2 * EARLY_AT_MOST.total_seconds() * (rate + paid_rate))
     async with unit(core) as work:
-        ahead = await work.schedule.count_due(now + EARLY_AT_MOST)
+        ahead = await work.schedule.count_due(now + EARLY_AT_MOST, at_most=enough)
         ahead += await work.schedule.count_in_state(State.QUEUED)
     half = sending_time(ahead, rate, paid_rate, window) / 2
     return min(half, EARLY_AT_MOST) if half >= PEAK else timedelta(0)

@@ -234,9 +234,13 @@ class ScheduleRepository:
         found = await _DUE_READ[self._dialect].rows(self._session, now=now, limit=limit)
         return [_due_reminder(row) for row in found]
 
-    async def count_due(self, until: datetime) -> int:
-        """How many rows are due by ``until`` (those overdue included)."""
-        query = select(func.count()).select_from(ReminderRow).where(ReminderRow.due <= until)
+    async def count_due(self, until: datetime, at_most: int | None = None) -> int:
+        """How many rows are due by ``until`` (those overdue included), counted up to
+        ``at_most``: a caller that needs no more reads no further along the index."""
+        due = select(ReminderRow.id).where(ReminderRow.due <= until)
+        if at_most is not None:
+            due = due.limit(at_most)
+        query = select(func.count()).select_from(due.subquery())
         return int(await self._session.scalar(query) or 0)
 
     async def of(self, chat_id: int) -> list[Reminder]:

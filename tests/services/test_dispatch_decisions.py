@@ -211,6 +211,20 @@ async def test_a_peak_is_claimed_early_by_half_its_sending_time_and_no_more(core
     assert report.claimed == 120
 
 
+async def test_the_lead_counts_due_rows_only_as_far_as_it_needs(core: Core) -> None:
+    # At a twentieth of a reminder a second, 60 rows already take 20 minutes: the lead is at
+    # its most (10 minutes), and the count stops there instead of reading all 120.
+    for chat_id in range(1, 121):
+        await registered(core, chat_id, hang_times=())
+    at = CHECKIN - timedelta(minutes=10)
+    async with core.store.unit() as uow:
+        assert await uow.schedule.count_due(CHECKIN) == 120
+        assert await uow.schedule.count_due(CHECKIN, at_most=60) == 60
+        assert await uow.schedule.count_due(CHECKIN, at_most=500) == 120
+    assert await reminders.lead(core, at, rate=0.05) == reminders.EARLY_AT_MOST
+    assert await reminders.lead(core, at, rate=0.05, paid_rate=0.05) == reminders.EARLY_AT_MOST
+
+
 def test_a_peak_of_33000_with_paid_broadcasts_is_sent_in_the_time_they_allow() -> None:
     # The free 25 a second alone: 22 minutes, so sent from 11 early to 11 late.
     assert reminders.sending_time(33_000, 25) == timedelta(minutes=22)
