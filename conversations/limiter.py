@@ -21,6 +21,13 @@ because the bot's Stars balance is too low (``BALANCE_TOO_LOW``), nothing was se
 closes (logged once) and that request, and every paid one after it, goes through the
 background lane at the free rate instead.
 
+A fourth, ``HINT``, carries what only helps while it is current (the "sending a photo…"
+chat action): it never waits. A hint goes at once when the window has a slot to spare --
+within the background lane's limit, leaving room for the replies expected at the current pace,
+no reply waiting, the chat within its share -- and is otherwise dropped (the request returns
+False, nothing sent): it never takes a slot a reply needs, and in a quiet chat it goes before
+the message it announces.
+
 A slot is held from the moment it is granted until one period after Telegram answered:
 Telegram counts a request when it arrives, which is somewhere in between, so counting the
 answer's time keeps every sliding period at Telegram within the limit, whatever the
@@ -67,11 +74,13 @@ class Lane(enum.Enum):
     INTERACTIVE = "interactive"
     BACKGROUND = "background"
     PAID = "paid"
+    HINT = "hint"
 
 
 INTERACTIVE = Lane.INTERACTIVE
 BACKGROUND = Lane.BACKGROUND
 PAID = Lane.PAID
+HINT = Lane.HINT
 FREE_LANES = (INTERACTIVE, BACKGROUND)  # in the order they go, sharing Telegram's free ~30/s
 PAID_FLAG = "allow_paid_broadcast"
 # Telegram's error when the bot's Stars balance cannot pay (the request was not carried out).
@@ -87,6 +96,17 @@ def in_background(bot: Bot) -> dict[str, Any]:
     """
     if isinstance(bot, ExtBot) and bot.rate_limiter is not None:
         return {"rate_limit_args": BACKGROUND}
+    return {}
+
+
+def as_hint(bot: Bot) -> dict[str, Any]:
+    """Keyword arguments that send a request as a hint: at once if the window has a slot to
+    spare, else not at all (the call returns False). Without a rate limiter, as any request.
+
+        await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO, **as_hint(bot))
+    """
+    if isinstance(bot, ExtBot) and isinstance(bot.rate_limiter, LaneLimiter):
+        return {"rate_limit_args": HINT}
     return {}
 
 
@@ -260,6 +280,7 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         # Replies the bot chose not to queue because of the backlog (answered in a press's
         # pop-up instead), counted by the caller that chose: for the metrics.
         self.put_off = 0
+        self.hints_dropped = 0  # hints that found no slot to spare, for the metrics
         self._overall = _Window(overall_max_rate, overall_time_period)
         # Paid broadcasts: a window of their own, granted evenly spaced like reminders.
         # ``paying`` turns off for good when Telegram says the Stars balance is too low.
@@ -313,6 +334,8 @@ class LaneLimiter(BaseRateLimiter[Lane]):
             log.warning("a request outside the paid lane asked to be paid; it goes free")
         lane = BACKGROUND if asked is PAID and not self.paying else asked
         _flag(data, lane)
+        if lane is HINT:
+            return await self._hint(callback, args, kwargs, data)
         try:
             return await self._retrying(lane, callback, args, kwargs, data)
         except (BadRequest, _PaidClosed) as exc:
@@ -321,6 +344,53 @@ class LaneLimiter(BaseRateLimiter[Lane]):
             self._stop_paying()
             _flag(data, BACKGROUND)  # Telegram carried nothing out: sent once, at the free rate
             return await self._retrying(BACKGROUND, callback, args, kwargs, data)
+
+    async def _hint(
+        self, callback: Callback, args: Any, kwargs: dict[str, Any], data: dict[str, Any]
+    ) -> Result:
+        """A hint in a slot to spare, taken at once; dropped (False) when there is none."""
+        chat_id = data.get("chat_id")
+        if chat_id is None:
+            return False
+        chat, now = str(chat_id), _now()
+        group = _group_of(chat_id)
+        entry = None if group is None or self._group_rate < 1 else self._group(group)
+        window = None if entry is None else entry.window
+        # A group's requests go one at a time: a hint goes only when none is in its turn.
+        busy = entry is not None and (entry.turn.locked() or not _free_now(entry.window, now))
+        if busy or not self._spare(now, chat):
+            self.hints_dropped += 1
+            return False
+        self._overall.take()
+        self._chat(chat).take()
+        if window is not None:
+            window.take()
+        try:
+            return await callback(*args, **kwargs)
+        except RetryAfter as exc:
+            self._pause(_seconds(exc) + RETRY_MARGIN)
+            return False  # a hint is never retried
+        finally:
+            now = _now()
+            self._overall.done(now)
+            self._chat(chat).done(now)
+            if window is not None:
+                window.done(now)
+            self._wake()
+
+    def _spare(self, now: float, chat: str) -> bool:
+        """Whether the free window has a slot no reply needs now or over the next period: as
+        a reminder would be granted one, but without its spacing, and only while no reply
+        waits."""
+        at = self._overall.free_at(now, self._limit(BACKGROUND))
+        return (
+            at is not None
+            and at <= now
+            and self._paused_until <= now
+            and self._may_go(chat, now)
+            and self._queues[INTERACTIVE].head(self._may_go_at(now)) is None
+            and self._leaves_room(now)
+        )
 
     async def _retrying(
         self,
@@ -612,6 +682,12 @@ def _group_of(chat_id: object) -> int | str | None:
     if isinstance(chat_id, int):
         return chat_id if chat_id < 0 else None
     return str(chat_id)
+
+
+def _free_now(window: _Window, now: float) -> bool:
+    """Whether ``window`` has a slot free at ``now``."""
+    at = window.free_at(now)
+    return at is not None and at <= now
 
 
 async def _room_in(window: _Window) -> None:
