@@ -21,7 +21,13 @@ because the bot's Stars balance is too low (``BALANCE_TOO_LOW``), nothing was se
 closes (logged once) and that request, and every paid one after it, goes through the
 background lane at the free rate instead.
 
-A fourth, ``HINT``, carries what only helps while it is current (the "sending a photo…"
+Files (a chart, a PDF, a drawing: ``rate_limit_args=FILE``) are replies too, but they
+took seconds to make and a second more is no harm, while a reply to a press is expected at
+once: they go after the replies waiting and take only the room the replies expected at the
+current pace leave (as reminders do, without their spacing), before any reminder. Ten people
+asking for charts at once while others press buttons then delay no one's reply.
+
+A fifth, ``HINT``, carries what only helps while it is current (the "sending a photo…"
 chat action): it never waits. A hint goes at once when the window has a slot to spare --
 within the background lane's limit, leaving room for the replies expected at the current pace,
 no reply waiting, the chat within its share -- and is otherwise dropped (the request returns
@@ -72,16 +78,20 @@ class Lane(enum.Enum):
     their own and wait for nobody's but theirs."""
 
     INTERACTIVE = "interactive"
+    FILE = "file"
     BACKGROUND = "background"
     PAID = "paid"
     HINT = "hint"
 
 
 INTERACTIVE = Lane.INTERACTIVE
+FILE = Lane.FILE
 BACKGROUND = Lane.BACKGROUND
 PAID = Lane.PAID
 HINT = Lane.HINT
-FREE_LANES = (INTERACTIVE, BACKGROUND)  # in the order they go, sharing Telegram's free ~30/s
+# In the order they go, sharing Telegram's free ~30/s.
+FREE_LANES = (INTERACTIVE, FILE, BACKGROUND)
+REPLIES = (INTERACTIVE, FILE)  # what a hint never goes before
 PAID_FLAG = "allow_paid_broadcast"
 # Telegram's error when the bot's Stars balance cannot pay (the request was not carried out).
 BALANCE_TOO_LOW = "balance_too_low"
@@ -96,6 +106,17 @@ def in_background(bot: Bot) -> dict[str, Any]:
     """
     if isinstance(bot, ExtBot) and bot.rate_limiter is not None:
         return {"rate_limit_args": BACKGROUND}
+    return {}
+
+
+def as_file(bot: Bot) -> dict[str, Any]:
+    """Keyword arguments that send a file (a chart, a PDF, a drawing) in the file lane: after
+    the replies waiting, in the room they leave. Without a lane limiter, as any request.
+
+        await bot.send_photo(chat_id, png, **as_file(bot))
+    """
+    if isinstance(bot, ExtBot) and isinstance(bot.rate_limiter, LaneLimiter):
+        return {"rate_limit_args": FILE}
     return {}
 
 
@@ -315,9 +336,8 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         the requests ahead of it, at the window's pace."""
         if lane is PAID:
             return self.queued(PAID) * self._paid.period / self._paid.limit
-        ahead = self.queued(INTERACTIVE)
-        if lane is BACKGROUND:
-            ahead += self.queued(BACKGROUND)
+        lanes = FREE_LANES[: FREE_LANES.index(lane) + 1] if lane in FREE_LANES else FREE_LANES[:1]
+        ahead = sum(self.queued(other) for other in lanes)
         return ahead * self._overall.period / self._overall.limit
 
     async def process_request(
@@ -388,7 +408,9 @@ class LaneLimiter(BaseRateLimiter[Lane]):
             and at <= now
             and self._paused_until <= now
             and self._may_go(chat, now)
-            and self._queues[INTERACTIVE].head(self._may_go_at(now)) is None
+            and not any(
+                self._queues[lane].head(self._may_go_at(now)) for lane in (INTERACTIVE, FILE)
+            )
             and self._leaves_room(now)
         )
 
@@ -465,7 +487,12 @@ class LaneLimiter(BaseRateLimiter[Lane]):
     async def _slot(self, lane: Lane, chat: str) -> None:
         """Take a slot of the lane's window: at once if free, the chat is within its share
         and nobody of this lane or before it who may go waits."""
-        ahead = {INTERACTIVE: (INTERACTIVE,), BACKGROUND: FREE_LANES, PAID: (PAID,)}[lane]
+        ahead = {
+            INTERACTIVE: (INTERACTIVE,),
+            FILE: REPLIES,
+            BACKGROUND: FREE_LANES,
+            PAID: (PAID,),
+        }[lane]
         start = _now()
         at = self._ready_at(start, lane)
         if (
@@ -559,8 +586,9 @@ class LaneLimiter(BaseRateLimiter[Lane]):
             self._forget_replies(now)  # kept to a period's worth even when no reminder asks
 
     def _limit(self, lane: Lane) -> int:
-        """Slots of a period the lane may fill: background leaves the reserve to replies."""
-        return self._overall.limit - (self.reserve if lane is BACKGROUND else 0)
+        """Slots of a period the lane may fill: files and reminders leave the reserve to
+        replies."""
+        return self._overall.limit - (self.reserve if lane in (FILE, BACKGROUND) else 0)
 
     def _ready_at(self, now: float, lane: Lane) -> float | None:
         """When the window next has a slot for a request in ``lane`` (None: only an answer
@@ -576,8 +604,8 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         at = max(at, self._paused_until)
         if lane is BACKGROUND:
             at = max(at, self._granted_at + self._spacing)
-            if at <= now and not self._leaves_room(now):
-                at = now + self._spacing  # look again once replies have eased or aged out
+        if lane in (FILE, BACKGROUND) and at <= now and not self._leaves_room(now):
+            at = now + self._spacing  # look again once replies have eased or aged out
         return at
 
     def _forget_replies(self, now: float) -> deque[float]:
@@ -599,7 +627,8 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         return float(rate)
 
     def _leaves_room(self, now: float) -> bool:
-        """Whether a reminder granted now still leaves, at every moment of the next period,
+        """Whether a file or a reminder granted now still leaves, at every moment of the next
+        period,
         a slot for each reply expected by then at the current pace (``_reply_rate``), within
         the background lane's limit. With replies steady this is the plain limit; when they
         pick up it stops reminders at once instead of a period later."""

@@ -18,9 +18,11 @@ from telegram.ext import ExtBot
 from conversations.chat_action import showing
 from conversations.limiter import (
     BACKGROUND,
+    FILE,
     HINT,
     INTERACTIVE,
     LaneLimiter,
+    as_file,
     as_hint,
     in_background,
 )
@@ -371,3 +373,39 @@ async def test_a_dropped_hint_shows_once_the_window_eases(emu: BotApiEmulator) -
     assert limiter.hints_dropped >= 1
     assert [str(call.params["chat_id"]) for call in hints(emu)] == ["7"]
     assert hints(emu)[0].at - sends(emu)[-1].at < 2
+
+
+async def test_files_go_after_the_replies_waiting_and_before_reminders(
+    emu: BotApiEmulator,
+) -> None:
+    limiter = LaneLimiter(overall_max_rate=5, overall_time_period=PERIOD)
+    async with limited_bot(emu, limiter) as bot:
+        reminders = [
+            asyncio.create_task(bot.send_message(c, f"reminder {c}", rate_limit_args=BACKGROUND))
+            for c in range(1, 11)
+        ]
+        await arrived(emu, 5)  # the first second's share is out, five reminders wait
+        files = [
+            asyncio.create_task(bot.send_message(c, f"file {c}", rate_limit_args=FILE))
+            for c in (11, 12, 13)
+        ]
+        await asyncio.sleep(0)  # the files are queued first
+        replies = [asyncio.create_task(bot.send_message(c, f"reply {c}")) for c in (21, 22, 23)]
+        await asyncio.gather(*reminders, *files, *replies)
+    order = texts(sends(emu))
+    assert order[5:8] == ["reply 21", "reply 22", "reply 23"], order
+    assert order[8:11] == ["file 11", "file 12", "file 13"], order
+    assert all(text.startswith("reminder") for text in order[11:])
+    assert busiest_window(sends(emu)) <= 5
+    assert limiter.backlog(FILE) == limiter.backlog(BACKGROUND) == 0
+
+
+async def test_a_file_goes_at_once_when_no_reply_needs_the_window(emu: BotApiEmulator) -> None:
+    limiter = LaneLimiter(overall_max_rate=10, overall_time_period=PERIOD)
+    async with limited_bot(emu, limiter) as bot:
+        await bot.send_message(1, "a chart", **as_file(bot))
+        assert as_file(bot) == {"rate_limit_args": FILE}
+    async with ExtBot(emu.token, base_url=emu.base_url) as unlimited:
+        assert as_file(unlimited) == {}
+    assert limiter.waits[FILE].waited == 0
+    assert texts(sends(emu)) == ["a chart"]
