@@ -290,7 +290,7 @@ LINES = [
         lambda m: m.get("others_p99_ms", float("nan")) <= 2 * m.get("others_p99_ms_quiet", 0),
     ),
     Line(
-        "… the last of the twenty charts and PDFs sent, after it was asked for",
+        "… the slowest of the twenty charts and PDFs sent, after it was asked for (3 rounds)",
         "rendering",
         "renders_last_s",
         " s",

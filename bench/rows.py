@@ -795,12 +795,21 @@ async def _first_renders(
 
 RENDERERS = 10  # people asking for /progress 90 and /report 90 at once
 OTHERS_RATE = 20.0  # others' /help a second meanwhile
+RENDER_ROUNDS = 3  # the ten ask again once their twenty are sent
 
 
 async def rendering(database: Any, sizes: Sizes) -> Figures:
     """Others' p99 while ten people ask for /progress 90 and /report 90 at once, against
-    their quiet p99, on a fresh bot.py (its renderer not started yet: the worst case)."""
-    others = 2 * int(OTHERS_RATE * 6)  # six seconds of /help quiet, six while rendering
+    their quiet p99, on a fresh bot.py.
+
+    The ten ask again once all twenty are sent, ``RENDER_ROUNDS`` times, others writing
+    /help at 20/s through each round; the quiet phase is as long. The first round starts
+    the drawing process (its charts come slowly, spread out); the later ones find it
+    running, as a bot that drew anything in the last five minutes does, and their twenty
+    uploads come at once. A p99 over the rounds is the fourth-slowest of 360 replies, not
+    the second-slowest of 120 (one hiccup of the machine)."""
+    per_round = int(OTHERS_RATE * 6)  # six seconds of /help: the renders take about five
+    others = 2 * RENDER_ROUNDS * per_round
     url = await database.new()
     store = await open_store(url)
     today = datetime.now(UTC)
@@ -809,6 +818,8 @@ async def rendering(database: Any, sizes: Sizes) -> Figures:
         await add_ratings(store, chat, today.date(), 90)
     await store.close()
     figures: Figures = {}
+    loaded: list[float] = []
+    rendered: list[float] = []
     async with (
         EmulatorThread() as emulator,
         _process([str(ROOT / "bot.py")], _bot_env(emulator, url, "3600")) as process,
@@ -819,19 +830,24 @@ async def rendering(database: Any, sizes: Sizes) -> Figures:
         quiet = await _others(emulator, helpers[: others // 2], OTHERS_RATE, "/help")
         await _quiet(emulator)
         renderers = list(range(1, RENDERERS + 1))
-        charts = Tracker(emulator, lambda r: r.method == "sendPhoto")
-        reports = Tracker(emulator, lambda r: r.method == "sendDocument")
-        asked = [(chat, f"/{what} 90") for chat in renderers for what in ("progress", "report")]
-        stamps = await emulator.texts(asked)
-        charts.ask(renderers, stamps[0::2])
-        reports.ask(renderers, stamps[1::2])
-        loaded = await _others(emulator, helpers[others // 2 :], OTHERS_RATE, "/help")
-        await charts.wait(RENDERERS, 180)
-        await reports.wait(RENDERERS, 180)
+        for round_ in range(RENDER_ROUNDS):
+            charts = Tracker(emulator, lambda r: r.method == "sendPhoto")
+            reports = Tracker(emulator, lambda r: r.method == "sendDocument")
+            asked = [(chat, f"/{what} 90") for chat in renderers for what in ("progress", "report")]
+            stamps = await emulator.texts(asked)
+            charts.ask(renderers, stamps[0::2])
+            reports.ask(renderers, stamps[1::2])
+            first = others // 2 + round_ * per_round
+            loaded += await _others(
+                emulator, helpers[first : first + per_round], OTHERS_RATE, "/help"
+            )
+            await charts.wait(RENDERERS, 180)
+            await reports.wait(RENDERERS, 180)
+            rendered += charts.latencies() + reports.latencies()
+            await _quiet(emulator)
     figures["others_p99_ms_quiet"] = percentile(quiet, 0.99) * 1000
     figures["others_p99_ms"] = percentile(loaded, 0.99) * 1000
     figures["others_ratio"] = figures["others_p99_ms"] / figures["others_p99_ms_quiet"]
-    rendered = charts.latencies() + reports.latencies()
     figures["renders_done"] = float(len(rendered))
     figures["renders_last_s"] = max(rendered, default=float("nan"))
     return figures

@@ -8,6 +8,7 @@ from telegram.constants import ChatAction
 from conversations.chat_action import showing
 from conversations.commands import answer, chat_id
 from conversations.context import Ctx
+from conversations.limiter import as_file
 from conversations.rendering import RENDERER, one_read_at_a_time, progress_pictures
 from services import data
 from services.figures import ProgressData
@@ -22,10 +23,12 @@ async def progress_command(update: Update, ctx: Ctx) -> None:
         return
     async with showing(ctx.bot, chat_id(update), ChatAction.UPLOAD_PHOTO):
         drawn = await RENDERER.run(progress_pictures, found, language=found.language)
-    await ctx.bot.send_photo(chat_id(update), drawn.chart, caption=drawn.caption, parse_mode="HTML")
+    await ctx.bot.send_photo(
+        chat_id(update), drawn.chart, caption=drawn.caption, parse_mode="HTML", **as_file(ctx.bot)
+    )
     if drawn.activities is not None:  # the activities, week by week, once one is rated
         await ctx.bot.send_photo(
-            chat_id(update), drawn.activities, caption=drawn.activities_caption
+            chat_id(update), drawn.activities, caption=drawn.activities_caption, **as_file(ctx.bot)
         )
 
 
@@ -41,6 +44,7 @@ async def export_command(update: Update, ctx: Ctx) -> None:
         filename=found.filename,
         caption=found.caption,
         parse_mode="HTML",
+        **as_file(ctx.bot),
     )
 
 

@@ -21,6 +21,19 @@ because the bot's Stars balance is too low (``BALANCE_TOO_LOW``), nothing was se
 closes (logged once) and that request, and every paid one after it, goes through the
 background lane at the free rate instead.
 
+Files (a chart, a PDF, a drawing: ``rate_limit_args=FILE``) are replies too, but they
+took seconds to make and a second more is no harm, while a reply to a press is expected at
+once: they go after the replies waiting and take only the room the replies expected at the
+current pace leave (as reminders do, without their spacing), before any reminder. Ten people
+asking for charts at once while others press buttons then delay no one's reply.
+
+A fifth, ``HINT``, carries what only helps while it is current (the "sending a photo…"
+chat action): it never waits. A hint goes at once when the window has a slot to spare --
+within the background lane's limit, leaving room for the replies expected at the current pace,
+no reply waiting, the chat within its share -- and is otherwise dropped (the request returns
+False, nothing sent): it never takes a slot a reply needs, and in a quiet chat it goes before
+the message it announces.
+
 A slot is held from the moment it is granted until one period after Telegram answered:
 Telegram counts a request when it arrives, which is somewhere in between, so counting the
 answer's time keeps every sliding period at Telegram within the limit, whatever the
@@ -65,14 +78,20 @@ class Lane(enum.Enum):
     their own and wait for nobody's but theirs."""
 
     INTERACTIVE = "interactive"
+    FILE = "file"
     BACKGROUND = "background"
     PAID = "paid"
+    HINT = "hint"
 
 
 INTERACTIVE = Lane.INTERACTIVE
+FILE = Lane.FILE
 BACKGROUND = Lane.BACKGROUND
 PAID = Lane.PAID
-FREE_LANES = (INTERACTIVE, BACKGROUND)  # in the order they go, sharing Telegram's free ~30/s
+HINT = Lane.HINT
+# In the order they go, sharing Telegram's free ~30/s.
+FREE_LANES = (INTERACTIVE, FILE, BACKGROUND)
+REPLIES = (INTERACTIVE, FILE)  # what a hint never goes before
 PAID_FLAG = "allow_paid_broadcast"
 # Telegram's error when the bot's Stars balance cannot pay (the request was not carried out).
 BALANCE_TOO_LOW = "balance_too_low"
@@ -87,6 +106,28 @@ def in_background(bot: Bot) -> dict[str, Any]:
     """
     if isinstance(bot, ExtBot) and bot.rate_limiter is not None:
         return {"rate_limit_args": BACKGROUND}
+    return {}
+
+
+def as_file(bot: Bot) -> dict[str, Any]:
+    """Keyword arguments that send a file (a chart, a PDF, a drawing) in the file lane: after
+    the replies waiting, in the room they leave. Without a lane limiter, as any request.
+
+        await bot.send_photo(chat_id, png, **as_file(bot))
+    """
+    if isinstance(bot, ExtBot) and isinstance(bot.rate_limiter, LaneLimiter):
+        return {"rate_limit_args": FILE}
+    return {}
+
+
+def as_hint(bot: Bot) -> dict[str, Any]:
+    """Keyword arguments that send a request as a hint: at once if the window has a slot to
+    spare, else not at all (the call returns False). Without a rate limiter, as any request.
+
+        await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO, **as_hint(bot))
+    """
+    if isinstance(bot, ExtBot) and isinstance(bot.rate_limiter, LaneLimiter):
+        return {"rate_limit_args": HINT}
     return {}
 
 
@@ -260,6 +301,7 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         # Replies the bot chose not to queue because of the backlog (answered in a press's
         # pop-up instead), counted by the caller that chose: for the metrics.
         self.put_off = 0
+        self.hints_dropped = 0  # hints that found no slot to spare, for the metrics
         self._overall = _Window(overall_max_rate, overall_time_period)
         # Paid broadcasts: a window of their own, granted evenly spaced like reminders.
         # ``paying`` turns off for good when Telegram says the Stars balance is too low.
@@ -294,9 +336,8 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         the requests ahead of it, at the window's pace."""
         if lane is PAID:
             return self.queued(PAID) * self._paid.period / self._paid.limit
-        ahead = self.queued(INTERACTIVE)
-        if lane is BACKGROUND:
-            ahead += self.queued(BACKGROUND)
+        lanes = FREE_LANES[: FREE_LANES.index(lane) + 1] if lane in FREE_LANES else FREE_LANES[:1]
+        ahead = sum(self.queued(other) for other in lanes)
         return ahead * self._overall.period / self._overall.limit
 
     async def process_request(
@@ -313,6 +354,8 @@ class LaneLimiter(BaseRateLimiter[Lane]):
             log.warning("a request outside the paid lane asked to be paid; it goes free")
         lane = BACKGROUND if asked is PAID and not self.paying else asked
         _flag(data, lane)
+        if lane is HINT:
+            return await self._hint(callback, args, kwargs, data)
         try:
             return await self._retrying(lane, callback, args, kwargs, data)
         except (BadRequest, _PaidClosed) as exc:
@@ -321,6 +364,55 @@ class LaneLimiter(BaseRateLimiter[Lane]):
             self._stop_paying()
             _flag(data, BACKGROUND)  # Telegram carried nothing out: sent once, at the free rate
             return await self._retrying(BACKGROUND, callback, args, kwargs, data)
+
+    async def _hint(
+        self, callback: Callback, args: Any, kwargs: dict[str, Any], data: dict[str, Any]
+    ) -> Result:
+        """A hint in a slot to spare, taken at once; dropped (False) when there is none."""
+        chat_id = data.get("chat_id")
+        if chat_id is None:
+            return False
+        chat, now = str(chat_id), _now()
+        group = _group_of(chat_id)
+        entry = None if group is None or self._group_rate < 1 else self._group(group)
+        window = None if entry is None else entry.window
+        # A group's requests go one at a time: a hint goes only when none is in its turn.
+        busy = entry is not None and (entry.turn.locked() or not _free_now(entry.window, now))
+        if busy or not self._spare(now, chat):
+            self.hints_dropped += 1
+            return False
+        self._overall.take()
+        self._chat(chat).take()
+        if window is not None:
+            window.take()
+        try:
+            return await callback(*args, **kwargs)
+        except RetryAfter as exc:
+            self._pause(_seconds(exc) + RETRY_MARGIN)
+            return False  # a hint is never retried
+        finally:
+            now = _now()
+            self._overall.done(now)
+            self._chat(chat).done(now)
+            if window is not None:
+                window.done(now)
+            self._wake()
+
+    def _spare(self, now: float, chat: str) -> bool:
+        """Whether the free window has a slot no reply needs now or over the next period: as
+        a reminder would be granted one, but without its spacing, and only while no reply
+        waits."""
+        at = self._overall.free_at(now, self._limit(BACKGROUND))
+        return (
+            at is not None
+            and at <= now
+            and self._paused_until <= now
+            and self._may_go(chat, now)
+            and not any(
+                self._queues[lane].head(self._may_go_at(now)) for lane in (INTERACTIVE, FILE)
+            )
+            and self._leaves_room(now)
+        )
 
     async def _retrying(
         self,
@@ -395,7 +487,12 @@ class LaneLimiter(BaseRateLimiter[Lane]):
     async def _slot(self, lane: Lane, chat: str) -> None:
         """Take a slot of the lane's window: at once if free, the chat is within its share
         and nobody of this lane or before it who may go waits."""
-        ahead = {INTERACTIVE: (INTERACTIVE,), BACKGROUND: FREE_LANES, PAID: (PAID,)}[lane]
+        ahead = {
+            INTERACTIVE: (INTERACTIVE,),
+            FILE: REPLIES,
+            BACKGROUND: FREE_LANES,
+            PAID: (PAID,),
+        }[lane]
         start = _now()
         at = self._ready_at(start, lane)
         if (
@@ -489,8 +586,9 @@ class LaneLimiter(BaseRateLimiter[Lane]):
             self._forget_replies(now)  # kept to a period's worth even when no reminder asks
 
     def _limit(self, lane: Lane) -> int:
-        """Slots of a period the lane may fill: background leaves the reserve to replies."""
-        return self._overall.limit - (self.reserve if lane is BACKGROUND else 0)
+        """Slots of a period the lane may fill: files and reminders leave the reserve to
+        replies."""
+        return self._overall.limit - (self.reserve if lane in (FILE, BACKGROUND) else 0)
 
     def _ready_at(self, now: float, lane: Lane) -> float | None:
         """When the window next has a slot for a request in ``lane`` (None: only an answer
@@ -506,8 +604,8 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         at = max(at, self._paused_until)
         if lane is BACKGROUND:
             at = max(at, self._granted_at + self._spacing)
-            if at <= now and not self._leaves_room(now):
-                at = now + self._spacing  # look again once replies have eased or aged out
+        if lane in (FILE, BACKGROUND) and at <= now and not self._leaves_room(now):
+            at = now + self._spacing  # look again once replies have eased or aged out
         return at
 
     def _forget_replies(self, now: float) -> deque[float]:
@@ -529,7 +627,8 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         return float(rate)
 
     def _leaves_room(self, now: float) -> bool:
-        """Whether a reminder granted now still leaves, at every moment of the next period,
+        """Whether a file or a reminder granted now still leaves, at every moment of the next
+        period,
         a slot for each reply expected by then at the current pace (``_reply_rate``), within
         the background lane's limit. With replies steady this is the plain limit; when they
         pick up it stops reminders at once instead of a period later."""
@@ -612,6 +711,12 @@ def _group_of(chat_id: object) -> int | str | None:
     if isinstance(chat_id, int):
         return chat_id if chat_id < 0 else None
     return str(chat_id)
+
+
+def _free_now(window: _Window, now: float) -> bool:
+    """Whether ``window`` has a slot free at ``now``."""
+    at = window.free_at(now)
+    return at is not None and at <= now
 
 
 async def _room_in(window: _Window) -> None:

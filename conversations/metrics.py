@@ -233,6 +233,12 @@ class _LimiterWaits(Collector):
             value=int(self._limiter.paying),
         )
         yield CounterMetricFamily(
+            "backcoach_hints_dropped",
+            'Chat actions ("sending a photo…") not shown because Telegram\'s window had no '
+            "slot to spare for them",
+            value=self._limiter.hints_dropped,
+        )
+        yield CounterMetricFamily(
             "backcoach_plans_put_off",
             "Ratings saved and answered in their pop-up because the plan would have waited "
             "too long for Telegram's limit",

@@ -25,6 +25,7 @@ from coach import i18n, texts
 from coach.poses import POSES_FILE, Poses
 from coach.poses import default as default_poses
 from coach.program import Program
+from conversations.limiter import as_file
 from conversations.rendering import RENDERER
 from conversations.replies import Drawing, Reply
 from conversations.sending import SendOutcome, send_with_retries
@@ -144,15 +145,16 @@ async def _send(
     sent: list[Message] = []
     assert reply.drawing is not None
     photo = reply.drawing.slug is None
+    lane = as_file(bot)
 
     async def deliver() -> Message:
         if photo:
             message = await bot.send_photo(
-                chat_id, file, caption=reply.text, parse_mode="HTML", filename=filename
+                chat_id, file, caption=reply.text, parse_mode="HTML", filename=filename, **lane
             )
         else:
             message = await bot.send_animation(
-                chat_id, file, caption=reply.text, parse_mode="HTML", filename=filename
+                chat_id, file, caption=reply.text, parse_mode="HTML", filename=filename, **lane
             )
         sent.append(message)
         return message

@@ -16,6 +16,7 @@ from coach.report_figures import Report
 from conversations.chat_action import showing
 from conversations.commands import answer, chat_id
 from conversations.context import Ctx
+from conversations.limiter import as_file
 from conversations.rendering import RENDERER, one_read_at_a_time, report_document
 from services import doctor_report as reports
 
@@ -42,4 +43,5 @@ async def report_command(update: Update, ctx: Ctx) -> None:
         filename=drawn.filename,
         caption=drawn.caption,
         parse_mode="HTML",
+        **as_file(ctx.bot),
     )

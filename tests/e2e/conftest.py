@@ -3,6 +3,7 @@ SQLite file, and a database of its own on the session's PostgreSQL server."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -410,6 +411,13 @@ async def bot_process() -> AsyncIterator[Any]:
     yield make
     for process in made:
         await process.__aexit__()
+
+
+async def quiet_window() -> None:
+    """Wait until the rate limiter's window holds none of the test's rapid exchanges: a
+    person asking for a chart or a report is not answering ten questions a second, and a
+    chat action goes only with a slot to spare (conversations/limiter.py, the hint lane)."""
+    await asyncio.sleep(1.1)  # Telegram's window: one second
 
 
 def shown_before(bot: Bot, chat_id: int, action: str, method: str) -> bool:

@@ -11,7 +11,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from storage.models import Base
-from tests.e2e.conftest import Bot, Person, check_in, press_move, settle, shown_before
+from tests.e2e.conftest import Bot, Person, check_in, press_move, quiet_window, settle, shown_before
 
 pytestmark = pytest.mark.e2e
 
@@ -43,6 +43,7 @@ async def test_progress_needs_two_checkins_then_sends_a_chart_with_a_caption(
     await person.press("5")
     await person.expect("Today's plan")
     await days_of_checkins(bot, person, [4, 3])
+    await quiet_window()
     await person.say("/progress")
     photo = await person.emu.wait_for(
         person.user_id, lambda m: m.kind == "photo", after=person.seen

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from coach import texts
 from emulator.models import SentMessage
-from tests.e2e.conftest import Bot, Person, check_in, settle, shown_before
+from tests.e2e.conftest import Bot, Person, check_in, quiet_window, settle, shown_before
 
 pytestmark = pytest.mark.e2e
 
@@ -41,6 +41,7 @@ async def test_report_sends_a_pdf_of_the_course_and_answers_bad_input_clearly(
         await check_in(person, pain)
         await settle(person)
 
+    await quiet_window()
     await person.say("/report")
     sent = await document(person)
     assert sent.filename == "back-coach-report-2026-03-04.pdf"

@@ -9,11 +9,24 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import pytest
+from prometheus_client import generate_latest
 from telegram import Bot
+from telegram.constants import ChatAction
 from telegram.error import RetryAfter
 from telegram.ext import ExtBot
 
-from conversations.limiter import BACKGROUND, INTERACTIVE, LaneLimiter, in_background
+from conversations.chat_action import showing
+from conversations.limiter import (
+    BACKGROUND,
+    FILE,
+    HINT,
+    INTERACTIVE,
+    LaneLimiter,
+    as_file,
+    as_hint,
+    in_background,
+)
+from conversations.metrics import Metrics
 from emulator import BotApiEmulator
 from emulator.models import ApiCall
 
@@ -277,3 +290,122 @@ async def test_presses_that_pick_up_during_a_broadcast_find_room_at_once(
     # no reply was held back for a slot.
     assert limiter.waits[INTERACTIVE].waited == 0, waits
     assert busiest_window(sends(emu)) <= 10
+
+
+# Hints (chat actions): at once with a slot to spare, else dropped -----------------------
+
+
+def hints(emu: BotApiEmulator) -> list[ApiCall]:
+    return emu.calls_of("sendChatAction")
+
+
+async def test_a_hint_goes_at_once_in_a_quiet_window_before_the_reply(
+    emu: BotApiEmulator,
+) -> None:
+    limiter = LaneLimiter(overall_max_rate=5, overall_time_period=PERIOD)
+    async with limited_bot(emu, limiter) as bot:
+        assert await bot.send_chat_action(1, ChatAction.UPLOAD_PHOTO, **as_hint(bot)) is True
+        await bot.send_message(1, "your chart")
+    assert len(hints(emu)) == 1 and hints(emu)[0].at <= sends(emu)[0].at
+    assert limiter.hints_dropped == 0
+    assert limiter.waits[HINT].waited == 0
+
+
+async def test_hints_at_once_leave_the_replies_reserve_and_the_rest_are_dropped(
+    emu: BotApiEmulator,
+) -> None:
+    limiter = LaneLimiter(overall_max_rate=10, overall_time_period=PERIOD, reserve=3)
+    async with limited_bot(emu, limiter) as bot:
+        shown = await asyncio.gather(
+            *(bot.send_chat_action(c, ChatAction.TYPING, **as_hint(bot)) for c in range(1, 13))
+        )
+        # Ten slots a second, three kept for replies: seven hints go, five are dropped.
+        assert shown.count(True) == 7 and shown.count(False) == 5
+        assert limiter.hints_dropped == 5
+        metrics = Metrics()
+        metrics.watch_limiter(limiter)
+        assert "backcoach_hints_dropped_total 5.0" in generate_latest(metrics.registry).decode()
+        replies = [bot.send_message(c, f"reply {c}") for c in (21, 22, 23)]
+        await asyncio.gather(*replies)
+    # The replies found their slots free: none waited for a hint's to age out.
+    assert limiter.waits[INTERACTIVE].waited == 0
+    assert len(hints(emu)) == 7
+    assert busiest_window([*hints(emu), *sends(emu)]) <= 10
+
+
+async def test_a_hint_is_dropped_while_replies_need_the_window(emu: BotApiEmulator) -> None:
+    limiter = LaneLimiter(overall_max_rate=10, overall_time_period=PERIOD, reserve=2)
+    async with limited_bot(emu, limiter) as bot:
+        # Replies at six a period: with six more expected, a hint would leave them no room.
+        await asyncio.gather(*(bot.send_message(c, f"reply {c}") for c in range(1, 7)))
+        assert await bot.send_chat_action(7, ChatAction.TYPING, **as_hint(bot)) is False
+    assert hints(emu) == []
+    assert limiter.hints_dropped == 1
+    # A chat over its share gets no hint either, once the window is quiet again.
+    limiter = LaneLimiter(overall_max_rate=10, overall_time_period=PERIOD, chat_share=1)
+    async with limited_bot(emu, limiter) as bot:
+        await bot.send_message(30, "reply")
+        await asyncio.sleep(PERIOD / 4 + 0.05)  # one reply, no longer a burst
+        assert await bot.send_chat_action(30, ChatAction.TYPING, **as_hint(bot)) is False
+        assert await bot.send_chat_action(31, ChatAction.TYPING, **as_hint(bot)) is True
+
+
+async def test_hint_arguments_only_where_the_lane_limiter_takes_them(
+    emu: BotApiEmulator,
+) -> None:
+    async with limited_bot(emu, LaneLimiter()) as bot:
+        assert as_hint(bot) == {"rate_limit_args": HINT}
+    async with ExtBot(emu.token, base_url=emu.base_url) as unlimited:
+        assert as_hint(unlimited) == {}
+        assert await unlimited.send_chat_action(2, ChatAction.TYPING, **as_hint(unlimited))
+    async with Bot(emu.token, base_url=emu.base_url) as plain:
+        assert await plain.send_chat_action(3, ChatAction.TYPING, **as_hint(plain))
+    assert len(hints(emu)) == 2
+
+
+async def test_a_dropped_hint_shows_once_the_window_eases(emu: BotApiEmulator) -> None:
+    limiter = LaneLimiter(overall_max_rate=10, overall_time_period=PERIOD, reserve=2)
+    async with limited_bot(emu, limiter) as bot:
+        await asyncio.gather(*(bot.send_message(c, f"reply {c}") for c in range(1, 7)))
+        async with showing(bot, 7, ChatAction.UPLOAD_PHOTO):  # a chart being drawn
+            await emu.wait_until(lambda: hints(emu) or None, 5)
+    # Dropped at first (the replies' burst), shown well before the 4 s refresh.
+    assert limiter.hints_dropped >= 1
+    assert [str(call.params["chat_id"]) for call in hints(emu)] == ["7"]
+    assert hints(emu)[0].at - sends(emu)[-1].at < 2
+
+
+async def test_files_go_after_the_replies_waiting_and_before_reminders(
+    emu: BotApiEmulator,
+) -> None:
+    limiter = LaneLimiter(overall_max_rate=5, overall_time_period=PERIOD)
+    async with limited_bot(emu, limiter) as bot:
+        reminders = [
+            asyncio.create_task(bot.send_message(c, f"reminder {c}", rate_limit_args=BACKGROUND))
+            for c in range(1, 11)
+        ]
+        await arrived(emu, 5)  # the first second's share is out, five reminders wait
+        files = [
+            asyncio.create_task(bot.send_message(c, f"file {c}", rate_limit_args=FILE))
+            for c in (11, 12, 13)
+        ]
+        await asyncio.sleep(0)  # the files are queued first
+        replies = [asyncio.create_task(bot.send_message(c, f"reply {c}")) for c in (21, 22, 23)]
+        await asyncio.gather(*reminders, *files, *replies)
+    order = texts(sends(emu))
+    assert order[5:8] == ["reply 21", "reply 22", "reply 23"], order
+    assert order[8:11] == ["file 11", "file 12", "file 13"], order
+    assert all(text.startswith("reminder") for text in order[11:])
+    assert busiest_window(sends(emu)) <= 5
+    assert limiter.backlog(FILE) == limiter.backlog(BACKGROUND) == 0
+
+
+async def test_a_file_goes_at_once_when_no_reply_needs_the_window(emu: BotApiEmulator) -> None:
+    limiter = LaneLimiter(overall_max_rate=10, overall_time_period=PERIOD)
+    async with limited_bot(emu, limiter) as bot:
+        await bot.send_message(1, "a chart", **as_file(bot))
+        assert as_file(bot) == {"rate_limit_args": FILE}
+    async with ExtBot(emu.token, base_url=emu.base_url) as unlimited:
+        assert as_file(unlimited) == {}
+    assert limiter.waits[FILE].waited == 0
+    assert texts(sends(emu)) == ["a chart"]
