@@ -21,11 +21,13 @@ because the bot's Stars balance is too low (``BALANCE_TOO_LOW``), nothing was se
 closes (logged once) and that request, and every paid one after it, goes through the
 background lane at the free rate instead.
 
-Files (a chart, a PDF, a drawing: ``rate_limit_args=FILE``) are replies too, but they
+A fourth lane, ``FILE``, carries files (a chart, a PDF, a drawing): replies too, but they
 took seconds to make and a second more is no harm, while a reply to a press is expected at
-once: they go after the replies waiting and take only the room the replies expected at the
-current pace leave (as reminders do, without their spacing), before any reminder. Ten people
-asking for charts at once while others press buttons then delay no one's reply.
+once. They go after the replies waiting and take only the room the replies expected at the
+current pace leave (as reminders do, without their spacing), before any reminder; a file
+that found no such room for ``file_patience`` seconds (10) goes as a reply, so it is never
+held for long however busy the bot is. Ten people asking for charts at once while others
+press buttons then delay no one's reply.
 
 A fifth, ``HINT``, carries what only helps while it is current (the "sending a photo…"
 chat action): it never waits. A hint goes at once when the window has a slot to spare --
@@ -264,6 +266,7 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         reserve: int | None = None,
         chat_share: int | None = None,
         paid_max_rate: int = 0,
+        file_patience: float = 10.0,
     ) -> None:
         if overall_max_rate < 1 or overall_time_period <= 0:
             raise ValueError("the overall limit needs a positive rate and period")
@@ -302,6 +305,7 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         # pop-up instead), counted by the caller that chose: for the metrics.
         self.put_off = 0
         self.hints_dropped = 0  # hints that found no slot to spare, for the metrics
+        self.file_patience = file_patience  # seconds a file waits for room, then goes as a reply
         self._overall = _Window(overall_max_rate, overall_time_period)
         # Paid broadcasts: a window of their own, granted evenly spaced like reminders.
         # ``paying`` turns off for good when Telegram says the Stars balance is too low.
@@ -408,9 +412,7 @@ class LaneLimiter(BaseRateLimiter[Lane]):
             and at <= now
             and self._paused_until <= now
             and self._may_go(chat, now)
-            and not any(
-                self._queues[lane].head(self._may_go_at(now)) for lane in (INTERACTIVE, FILE)
-            )
+            and not any(self._queues[lane].head(self._may_go_at(now)) for lane in REPLIES)
             and self._leaves_room(now)
         )
 
@@ -503,17 +505,31 @@ class LaneLimiter(BaseRateLimiter[Lane]):
         ):
             self._grant(start, chat, lane)
             return
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
         self._queues[lane].append(chat, waiter)
         self._wake()
         try:
-            await waiter
+            if lane is FILE:
+                try:
+                    await asyncio.wait_for(asyncio.shield(waiter), self.file_patience)
+                except TimeoutError:
+                    if not waiter.done():  # no room came: it goes as a reply now
+                        waiter.cancel()
+                        waiter = loop.create_future()
+                        self._queues[INTERACTIVE].append(chat, waiter)
+                        self._wake()
+                        await waiter
+            else:
+                await waiter
         except asyncio.CancelledError:
             if waiter.done() and not waiter.cancelled():  # granted, then cancelled: give back
                 now = _now()
                 self._window_of(lane).done(now)
                 self._chat(chat).done(now)
                 self._wake()
+            else:
+                waiter.cancel()  # a shielded waiter is still queued: dropped from the queue
             raise
         finally:
             waits = self.waits[lane]
@@ -628,9 +644,8 @@ class LaneLimiter(BaseRateLimiter[Lane]):
 
     def _leaves_room(self, now: float) -> bool:
         """Whether a file or a reminder granted now still leaves, at every moment of the next
-        period,
-        a slot for each reply expected by then at the current pace (``_reply_rate``), within
-        the background lane's limit. With replies steady this is the plain limit; when they
+        period, a slot for each reply expected by then at the current pace (``_reply_rate``),
+        within the background lane's limit. With replies steady this is the plain limit; when they
         pick up it stops reminders at once instead of a period later."""
         rate = self._reply_rate(now)
         if rate == 0:

@@ -409,3 +409,37 @@ async def test_a_file_goes_at_once_when_no_reply_needs_the_window(emu: BotApiEmu
         assert as_file(unlimited) == {}
     assert limiter.waits[FILE].waited == 0
     assert texts(sends(emu)) == ["a chart"]
+
+
+async def replies_for(bot: Bot, seconds: float, rate: float, first_chat: int) -> None:
+    """Replies from fresh chats at ``rate`` a second for ``seconds``."""
+    loop = asyncio.get_running_loop()
+    began, sent = loop.time(), []
+    for index in itertools.count():
+        at = began + index / rate
+        if at - began >= seconds:
+            break
+        await asyncio.sleep(max(0.0, at - loop.time()))
+        sent.append(asyncio.create_task(bot.send_message(first_chat + index, "reply")))
+    await asyncio.gather(*sent)
+
+
+@pytest.mark.parametrize("patience", [0.3, 60.0])
+async def test_a_file_that_finds_no_room_goes_as_a_reply_after_its_patience(
+    emu: BotApiEmulator, patience: float
+) -> None:
+    # Replies at 9 a second in a window of 10 leave a file no room while they last (1.6 s).
+    limiter = LaneLimiter(overall_max_rate=10, overall_time_period=PERIOD, file_patience=patience)
+    for chat in range(100, 120):
+        emu.open_chat(chat)
+    async with limited_bot(emu, limiter) as bot:
+        replying = asyncio.create_task(replies_for(bot, 1.6, 9, 100))
+        await asyncio.sleep(0.3)
+        await bot.send_message(1, "a chart", **as_file(bot))
+        await replying
+    order = texts(sends(emu))
+    if patience < 1:  # it went before the replies stopped
+        assert order.index("a chart") < len(order) - 1, order
+    else:  # it waited for them to stop
+        assert order[-1] == "a chart", order
+    assert busiest_window(sends(emu)) <= 10
