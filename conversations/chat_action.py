@@ -35,11 +35,11 @@ async def showing(bot: Bot, chat_id: int, action: ChatAction) -> AsyncIterator[N
     async def keep_showing() -> None:
         while True:
             try:
-                shown = await bot.send_chat_action(chat_id, action, **as_hint(bot))
+                went = await bot.send_chat_action(chat_id, action, **as_hint(bot))
             except TelegramError as exc:
                 log.info("could not show what the bot is doing: %s", type(exc).__name__)
                 return
-            await asyncio.sleep(AGAIN_AFTER if shown else DROPPED_AGAIN_AFTER)
+            await asyncio.sleep(AGAIN_AFTER if went else DROPPED_AGAIN_AFTER)
 
     shown = asyncio.create_task(keep_showing(), name="chat-action")
     try:
