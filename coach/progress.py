@@ -31,6 +31,16 @@ class Series:
     def checkins(self) -> int:
         return sum(p is not None for p in self.pain)
 
+    def stage_runs(self) -> list[tuple[int, int, int]]:
+        """Runs of days at the same stage: (first index, last index, stage)."""
+        runs: list[tuple[int, int, int]] = []
+        for index, stage in enumerate(self.stage):
+            if runs and runs[-1][2] == stage:
+                runs[-1] = (runs[-1][0], index, stage)
+            else:
+                runs.append((index, index, stage))
+        return runs
+
 
 def series(
     at: Standing,

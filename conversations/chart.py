@@ -37,7 +37,7 @@ def scene_of(series: Series) -> Scene:
     days = [float(day.toordinal()) for day in series.days]
     count = len(days)
     every = -(-count // MAX_TICKS) if count <= SHORT_CHART else 0
-    runs = _runs(series)
+    runs = series.stage_runs()
     done = [day for day, session in zip(days, series.session, strict=True) if session]
     keys = []
     if series.checkins:
@@ -94,17 +94,6 @@ def scene_of(series: Series) -> Scene:
             )
         )
     return Scene(plot.SIZE, tuple(elements), regions={"plot": axes.box})
-
-
-def _runs(series: Series) -> list[tuple[int, int, int]]:
-    """Runs of days at the same stage: (first index, last index, stage)."""
-    runs: list[tuple[int, int, int]] = []
-    for index, stage in enumerate(series.stage):
-        if runs and runs[-1][2] == stage:
-            runs[-1] = (runs[-1][0], index, stage)
-        else:
-            runs.append((index, index, stage))
-    return runs
 
 
 def _bands(axes: plot.Axes, runs: list[tuple[int, int, int]], days: list[float]) -> list[Rect]:

@@ -261,12 +261,7 @@ def _chart(pdf: FPDF, series: Series) -> None:
 
 def _bands(pdf: FPDF, series: Series, left: float, top: float, step: float) -> None:
     """One shaded band per run of days at the same stage, labelled when wide enough."""
-    runs: list[tuple[int, int, int]] = []
-    for index, stage in enumerate(series.stage):
-        if runs and runs[-1][2] == stage:
-            runs[-1] = (runs[-1][0], index, stage)
-        else:
-            runs.append((index, index, stage))
+    runs = series.stage_runs()
     pdf.set_font(FONT, "", 7)
     pdf.set_text_color(*_rgb(SOFT))
     for start, end, stage in runs:
