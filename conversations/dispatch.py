@@ -166,6 +166,8 @@ class Dispatcher:
         # (the metrics and the events log; conversations/health.py).
         self.on_claimed: list[Callable[[Report], None]] = []
         self.on_sent: list[Callable[[Kind, SendOutcome], None]] = []
+        # ... and the reminders held back just before sending (skipped, with the reason).
+        self.on_held: list[Callable[[Report], None]] = []
 
     async def recover(self, now: datetime) -> int:
         """At start: sends left in flight by a crash become uncertain, never repeated."""
@@ -329,8 +331,13 @@ class Dispatcher:
             try:
                 while not self._stopping:
                     size = max(16, math.ceil(self.rate + self.paid_rate))
-                    batch = await reminders.prepare(self.deps, size)
+                    held = Report()  # what the rules hold back now, decided again
+                    batch = await reminders.prepare(self.deps, size, held)
+                    if held.skipped:
+                        self._held_back(held)
                     if not batch:
+                        if held.skipped:
+                            continue  # all of these held back: those after them may go
                         break
                     for sending in batch:
                         if self._stopping:
@@ -356,6 +363,15 @@ class Dispatcher:
                 for failed in (r for r in results if isinstance(r, BaseException)):
                     log.error("a reminder send failed", exc_info=failed)
                 await self._flush()
+
+    def _held_back(self, held: Report) -> None:
+        """Reminders the rules held back just before sending them: skipped, in every
+        dispatch's report as the claim's skips are, and for the observers."""
+        for report in self._listeners:
+            for reason, count in held.skipped.items():
+                report.skipped[reason] = report.skipped.get(reason, 0) + count
+        for observer in self.on_held:
+            observer(held)
 
     async def _turn(self) -> SlidingWindow:
         """Wait until a send could go now, without taking the turn; the window it goes in:

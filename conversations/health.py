@@ -57,6 +57,7 @@ class Monitor:
         metrics.watch_limiter(app.bot.rate_limiter)
         app.dispatcher.on_claimed.append(metrics.claimed)
         app.dispatcher.on_sent.append(metrics.sent)
+        app.dispatcher.on_held.append(metrics.skipped)
 
     def last_tick(self) -> datetime | None:
         """When the dispatcher last finished a claim."""

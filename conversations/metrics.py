@@ -127,6 +127,11 @@ class Metrics:
     def claimed(self, report: Any) -> None:
         """Count a tick (a claim) and the reminders it skipped, with a line if any."""
         self.ticks.inc()
+        self.skipped(report)
+
+    def skipped(self, report: Any) -> None:
+        """Count the reminders a report skipped (a claim's, or those held back just before
+        sending), with a line if any."""
         skipped = reminder_counts(report)["skipped"]
         if skipped:
             self.reminders.labels("skipped").inc(skipped)

@@ -85,6 +85,9 @@ class ReminderKind:
     quiets: ClassVar[bool] = False  # goes quiet after being ignored
     claim_needs: ClassVar[frozenset[Need]] = frozenset()
     message_needs: ClassVar[frozenset[Need]] = frozenset()
+    # Decided again just before it is sent (services/reminders.py, ``prepare``): what the
+    # person did since the claim holds it back as it would have at the claim.
+    decided_again: ClassVar[bool] = True
 
     def too_late(self, due: datetime, now: datetime, zone: str) -> str | None:
         """Why, after downtime, it is no longer worth sending (None: it still goes)."""
@@ -239,6 +242,7 @@ class RetentionWarning(ReminderKind):
 
     kind = Kind.RETENTION
     grace = timedelta.max
+    decided_again = False  # never claimed: the sweep decided it, and the deletion waits for it
 
     def too_late(self, due: datetime, now: datetime, zone: str) -> str | None:
         return None  # the deletion waits for the warning, however late it goes

@@ -358,9 +358,13 @@ def _zone(facts: Facts, item: Reminder) -> str | None:
     return None if person is None else person.timezone
 
 
-async def load_facts(work: Work, rows: list[Reminder]) -> Facts:
-    """What the rules of a batch's kinds read about its people: one query per need."""
-    people = await work.people.standing_many({r.chat_id for r in rows})
+async def load_facts(
+    work: Work, rows: list[Reminder], people: dict[int, Person] | None = None
+) -> Facts:
+    """What the rules of a batch's kinds read about its people (``people``, when they were
+    read already): one query per need."""
+    if people is None:
+        people = await work.people.standing_many({r.chat_id for r in rows})
     days = {r.day for r in rows}
 
     by_kind: dict[Kind, set[int]] = {}  # each kind's people: a batch has a few kinds
@@ -455,13 +459,35 @@ class Sent:
     blocked: bool = False  # the person blocked the bot: nothing more is sent
 
 
-async def prepare(core: Core, limit: int) -> list[Sending]:
+async def prepare(core: Core, limit: int, report: Report | None = None) -> list[Sending]:
     """The next queued deliveries, each with its message composed (in its person's
     language), read and not taken: the sender takes each just before sending it. What the
-    messages are made from is read with one query per need of their kinds."""
+    messages are made from is read with one query per need of their kinds.
+
+    Each is decided again first (``held_back``): those the rules now hold back are skipped
+    in the ledger, with the reason (counted in ``report``), and not returned."""
     async with unit(core) as work:
         waiting = await work.schedule.in_state(State.QUEUED, limit)
         people = await work.people.get_many({d.chat_id for d in waiting})
+        held = await held_back(work, waiting, people, core.clock.now())
+        if held:
+            skipped = [
+                (delivery, reason)
+                for delivery, reason in held.items()
+                if await work.schedule.set_state(
+                    delivery.id,
+                    State.SKIPPED,
+                    core.clock.now(),
+                    reason=reason,
+                    expected=State.QUEUED,
+                )
+            ]
+            await work.commit()
+            for delivery, reason in skipped:
+                log.info("skipped %s for a person when it was due to go: %s", delivery.kind, reason)
+                if report is not None:
+                    report.skipped[reason] = report.skipped.get(reason, 0) + 1
+            waiting = [d for d in waiting if d not in held]
 
         def needing(need: Need) -> set[int]:
             return {
@@ -491,6 +517,38 @@ async def prepare(core: Core, limit: int) -> list[Sending]:
         kind = KINDS[delivery.kind]
         found.append(Sending(delivery, kind.composed(delivery, person, history, core.program)))
     return found
+
+
+async def held_back(
+    work: Work, waiting: list[Delivery], people: dict[int, Person], now: datetime
+) -> dict[Delivery, str]:
+    """The queued deliveries the rules hold back now, with why: decided again as at their
+    claim, with what the person did since (a check-in of their own, a pause, an emergency
+    answer, the hang done) and how late each now is. At a peak a reminder is claimed up to
+    ten minutes early and may queue for ten more; after a stop, longer.
+
+    Quiet is the claim's own decision ("still there?" quiets its person), not something the
+    person did, so it holds nothing back here; kinds not claimed from the schedule (the
+    retention warning) are not decided again."""
+    again = [
+        d
+        for d in waiting
+        if KINDS[d.kind].decided_again
+        and d.chat_id in people
+        and people[d.chat_id].timezone is not None
+    ]
+    if not again:
+        return {}
+    # The claim's facts read each row's person, kind and day: a Reminder of the occurrence.
+    items = [Reminder(d.id, d.chat_id, d.kind, d.slot, time(0), d.due, d.day) for d in again]
+    as_now = {d.chat_id: replace(people[d.chat_id], quiet=False) for d in again}
+    facts = await load_facts(work, items, as_now)
+    held = {}
+    for delivery, item in zip(again, items, strict=True):
+        reason = skip_reason(item, as_now[delivery.chat_id], now, facts)
+        if reason is not None:
+            held[delivery] = reason
+    return held
 
 
 async def take(core: Core, delivery: Delivery) -> bool:

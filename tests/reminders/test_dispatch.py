@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from coach import texts as texts_module
 from coach.model import Feedback, MoveFeedback, RedFlagGroup, SafetyState
 from coach.schedule import Delivery, Kind, State
+from services import reminders
 from services.actions import Action
-from services.reminders import hang_answer
+from services.reminders import Report, hang_answer
 from services.unit import unit
 from tests.reminders.conftest import World
 
@@ -202,3 +203,26 @@ async def test_snooze_pressed_twice_brings_the_hang_back_once(world: World) -> N
     await world.tick(HANG_1 + timedelta(minutes=16))
     await world.tick(HANG_1 + timedelta(minutes=17))
     assert len(texts(world, 1)) == 2
+
+
+async def test_a_batch_held_back_entirely_does_not_stop_the_reminders_after_it(
+    world: World,
+) -> None:
+    # Thirty prompts queued at 07:52 (claimed early), everyone then checks in by themselves:
+    # the sender's first batch (25 at a time) is all held back; the hang queued after them
+    # still goes at its time, in the same drain.
+    for chat_id in range(1, 31):
+        await world.person(chat_id, hangs=())
+    await world.person(31, checkin=time(23, 0))
+    world.clock.current = CHECKIN - timedelta(minutes=8)
+    await reminders.claim(world.deps, world.clock.current, Report(), until=CHECKIN)
+    async with unit(world.deps) as work:
+        for chat_id in range(1, 31):
+            await work.ratings.set(chat_id, date(2026, 3, 2), 2, world.clock.current)
+        await work.commit()
+    world.clock.current = HANG_1
+    await reminders.claim(world.deps, HANG_1, Report())
+    report = await world.dispatcher.dispatch(HANG_1)
+    assert report.skipped == {"checked_in": 30}
+    assert ["Bar hang time" in text for text in texts(world, 31)] == [True]
+    assert all(texts(world, chat_id) == [] for chat_id in range(1, 31))
