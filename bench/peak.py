@@ -3,14 +3,16 @@ offered times in one zone (check-in 08:00, first bar hang 08:30) and the rest ar
 through the day.
 
 The claim is the bot's own (``services.reminders.lead`` and ``claim`` on a real database,
-every 20 s as the dispatcher ticks); the sending is modelled: queued rows leave in ledger
-order at exactly ``rate`` a second (Telegram's pace, which no bot can beat), and each is
-recorded as sent. So the figures are the schedule's lateness at the best pace the bot can
-have, with and without sending a peak early (``lead``).
+every 20 s as the dispatcher ticks), and so is each send's preparation (``prepare``: decided
+again, composed); the sending is modelled: queued rows leave in ledger order at exactly
+``rate`` a second (Telegram's pace, which no bot can beat), and each is recorded as sent.
+So the figures are the schedule's lateness at the best pace the bot can have, with and
+without sending a peak early (``lead``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from statistics import median
 from typing import Any
@@ -20,7 +22,7 @@ from sqlalchemy import bindparam, update
 from bench.harness import ZONE, add_people, percentile
 from coach.places import load_zone
 from coach.program import default_program
-from coach.schedule import State
+from coach.schedule import Delivery, Kind, State
 from services import reminders
 from services.clock import ManualClock
 from services.core import Core
@@ -70,23 +72,53 @@ async def _schedule(store: Store, people: int) -> int:
     return sum(row["d"] != later for row in rows)
 
 
+@dataclass
+class Run:
+    """What the modelled hours sent: each reminder's lateness in seconds (negative: early),
+    that of the peak's reminders, how many went as paid broadcasts, how many the bot held
+    back just before sending, and how many prompts reached someone after their own check-in."""
+
+    lateness: list[float] = field(default_factory=list)
+    at_peak: list[float] = field(default_factory=list)  # of the reminders due 08:00 or 08:30
+    paid: int = 0
+    held_back: int = 0
+    asked_after: int = 0
+
+
+async def _checked_in(store: Store, chats: frozenset[int], at: datetime) -> None:
+    """These people check in by themselves at ``at`` (pain 3), before any prompt of theirs."""
+    day = at.astimezone(load_zone(ZONE)).date()
+    async with store.unit() as uow:
+        for chat in sorted(chats):
+            await uow.ratings.set(chat, day, 3, at)
+        await uow.commit()
+
+
 async def _run(
-    store: Store, rate: float, *, early: bool, paid_rate: float = 0.0
-) -> tuple[list[float], list[float], int]:
+    store: Store,
+    rate: float,
+    *,
+    early: bool,
+    paid_rate: float = 0.0,
+    own: frozenset[int] = frozenset(),
+) -> Run:
     """The modelled hours, tick by tick: the bot's claim, then ``rate`` sends a second in
-    ledger order, and ``paid_rate`` paid broadcasts a second besides while the queue is
-    longer than the free rate sends in ten minutes (``reminders.paying``, as the
-    dispatcher decides). Each sent reminder's lateness in seconds (negative: early), that
-    of the peak's reminders, and how many went as paid broadcasts."""
+    ledger order, each prepared as the bot's sender prepares it (decided again, composed),
+    and ``paid_rate`` paid broadcasts a second besides while the queue is longer than the
+    free rate sends in ten minutes (``reminders.paying``, as the dispatcher decides). The
+    people in ``own`` check in by themselves at 08:00, their prompt claimed or not."""
     clock = ManualClock(BEGIN)
     core = Core(store, clock, default_program())
-    lateness: list[float] = []
-    at_peak: list[float] = []  # of the reminders due at 08:00 or 08:30
-    paid = 0
+    run = Run()
+    lateness, at_peak = run.lateness, run.at_peak
     free = BEGIN  # when the sender can next send
     now = BEGIN
+    rated = not own
     while now < END + timedelta(hours=1):
         clock.current = now
+        if not rated and now >= PEAK_PROMPT:
+            await _checked_in(store, own, now)
+            rated = True
         ahead = await reminders.lead(core, now, rate, paid_rate) if early else timedelta(0)
         await reminders.claim(core, now, Report(), until=now + ahead)
         free = max(free, now)
@@ -97,26 +129,35 @@ async def _run(
         pace = rate + (paid_rate if paying else 0.0)
         budget = int((window_end - free).total_seconds() * pace)
         if budget > 0:
-            async with store.unit() as uow:  # taken as the sender takes each
-                queued = await uow.schedule.in_state(State.QUEUED, budget)
-                for delivery in queued:
-                    await uow.schedule.take(delivery.id, now)
-                await uow.commit()
+            queued: list[Delivery] = []
+            while len(queued) < budget:
+                held = Report()
+                batch = await reminders.prepare(core, budget - len(queued), held)
+                run.held_back += sum(held.skipped.values())
+                if not batch and not held.skipped:
+                    break
+                async with store.unit() as uow:  # taken as the sender takes each
+                    for sending in batch:
+                        await uow.schedule.take(sending.delivery.id, now)
+                    await uow.commit()
+                queued += [sending.delivery for sending in batch]
             ended = []
             for delivery in queued:
                 lateness.append((free - delivery.due).total_seconds())
                 if delivery.due in (PEAK_PROMPT, PEAK_HANG):
                     at_peak.append(lateness[-1])
+                if delivery.kind is Kind.CHECKIN and delivery.chat_id in own and rated:
+                    run.asked_after += 1
                 ended.append(Sent(delivery, State.SENT, None, 1))
                 free += timedelta(seconds=1 / pace)
             if paying:
-                paid += round(len(queued) * (pace - rate) / pace)
+                run.paid += round(len(queued) * (pace - rate) / pace)
             if ended:
                 await reminders.record_sends(core, ended)
         now = window_end
         if now >= END and not budget:
             break
-    return lateness, at_peak, paid
+    return run
 
 
 def _figures(lateness: list[float], prefix: str) -> dict[str, float]:
@@ -138,24 +179,42 @@ PAID_RATE = 7.0
 STARS_PER_PAID = 0.1  # Telegram's fee per paid broadcast
 
 
+# People at the peak who check in by themselves at 08:00, before their prompt reaches them
+# (it was claimed up to ten minutes early and queued): one in twenty of the peak's third.
+OWN_CHECKIN_EVERY = 60
+
+
 async def morning_peak(database: Any, sizes: Any) -> dict[str, float]:
     """Lateness at the morning peak: every reminder at its time (no early sending), the
-    bot's early sending at the free rate, and with paid broadcasts at ``PAID_RATE``."""
+    bot's early sending at the free rate, and with paid broadcasts at ``PAID_RATE``; and the
+    early sending again with one in twenty of the peak's people checking in by themselves at
+    08:00: how many prompts the bot holds back, and how many still ask them afterwards."""
     figures: dict[str, float] = {}
-    variants = ((False, 0.0, "at_due_"), (True, 0.0, ""), (True, PAID_RATE, "paid_"))
-    for early, paid_rate, prefix in variants:
+    own = frozenset(range(OWN_CHECKIN_EVERY, sizes.crowd + 1, OWN_CHECKIN_EVERY))
+    variants = (
+        (False, 0.0, "at_due_", frozenset[int]()),
+        (True, 0.0, "", frozenset[int]()),
+        (True, PAID_RATE, "paid_", frozenset[int]()),
+        (True, 0.0, "own_", own),
+    )
+    for early, paid_rate, prefix, checking_in in variants:
         store = await open_store(await database.new())
         try:
             await add_people(store, 1, sizes.crowd)
             figures[f"{prefix}due_rows"] = float(await _schedule(store, sizes.crowd))
-            lateness, peak, paid = await _run(
-                store, sizes.send_rate, early=early, paid_rate=paid_rate
+            run = await _run(
+                store, sizes.send_rate, early=early, paid_rate=paid_rate, own=checking_in
             )
         finally:
             await store.close()
-        figures.update(_figures(lateness, prefix))
+        peak = run.at_peak
+        figures.update(_figures(run.lateness, prefix))
         figures[f"{prefix}peak_median_abs_min"] = median(abs(v) / 60 for v in peak) if peak else 0
         if paid_rate:
-            figures[f"{prefix}paid_sent"] = float(paid)
-            figures[f"{prefix}stars"] = paid * STARS_PER_PAID
+            figures[f"{prefix}paid_sent"] = float(run.paid)
+            figures[f"{prefix}stars"] = run.paid * STARS_PER_PAID
+        if checking_in:
+            figures[f"{prefix}checking_in"] = float(len(checking_in))
+            figures[f"{prefix}held_back"] = float(run.held_back)
+            figures[f"{prefix}asked_after"] = float(run.asked_after)
     return figures

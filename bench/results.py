@@ -659,6 +659,32 @@ LINES = [
         "—",
     ),
     Line("… their cost a day, at 0.1 Star each", "morning_peak", "paid_stars", " Stars", "—", "—"),
+    Line(
+        "Sent early again, one in twenty of the peak's people checking in by themselves at 08:00",
+        "morning_peak",
+        "own_checking_in",
+        "",
+        "—",
+        "—",
+    ),
+    Line(
+        "… their prompts, claimed early and not yet sent, held back just before sending",
+        "morning_peak",
+        "own_held_back",
+        "",
+        "—",
+        "—",
+    ),
+    Line(
+        "… prompts that still asked them after their own check-in",
+        "morning_peak",
+        "own_asked_after",
+        "",
+        "0",
+        "—",
+        None,
+        lambda m: m["own_asked_after"] == 0,
+    ),
 ]
 
 
