@@ -423,9 +423,11 @@ def quiet_down(item: Reminder, person: Person, facts: Facts) -> str | None:
     "In a row" starts after the person's latest check-in and after the last "still there?".
     The person is marked quiet (in ``facts``, written with the batch).
     """
-    latest = facts.latest.get(person.chat_id)
     # The latest few prompts are enough: "in a row" never reaches further back.
     prompts = facts.prompts.get(person.chat_id, [])
+    if len(prompts) < IGNORED_PROMPTS:
+        return None  # too few prompts to have ignored enough of them
+    latest = facts.latest.get(person.chat_id)
     quieted = [d.day for d in prompts if d.reason == STILL_THERE]
     since = max(([latest] if latest else []) + quieted, default=None)
     ignored = [

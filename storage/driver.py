@@ -113,15 +113,22 @@ class Read(_Statement):
         connection = await session.connection()
         compiled = self.compiled(connection.dialect)
         result = await connection.exec_driver_sql(compiled.text, compiled.bind(values))
-        converts, found = compiled.results, []
+        if not compiled.results:
+            return [tuple(row) for row in result]
+        # Each column's values converted once per read: a claim's thousand rows share a
+        # few due instants and days, and converting one costs more than looking it up.
+        converts: list[tuple[int, Convert, dict[Any, Any]]] = [
+            (index, convert, {}) for index, convert in compiled.results
+        ]
+        found = []
         for row in result:
-            if not converts:
-                found.append(tuple(row))
-                continue
             read = list(row)
-            for index, convert in converts:
+            for index, convert, seen in converts:
                 value = read[index]
                 if value is not None:
-                    read[index] = convert(value)
+                    converted = seen.get(value)
+                    if converted is None:
+                        converted = seen[value] = convert(value)
+                    read[index] = converted
             found.append(tuple(read))
         return found
