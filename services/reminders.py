@@ -12,6 +12,7 @@ import logging
 import math
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from coach import texts
 from coach.model import Feedback, History, MoveFeedback, Person, Rating
@@ -221,8 +222,10 @@ async def claim(
     """Claim every row due by ``until`` (``now`` unless a peak is sent early) into the
     ledger, as queued or skipped (with the reason), and move each row to its next
     occurrence: a batch at a time, written in short transactions, so presses never wait
-    behind a long claim. The rules decide at ``now``."""
-    while await claim_batch(core, now, report, batch, until=until):
+    behind a long claim. The rules decide at ``now``. A row is claimed early only once its
+    person's local day has begun (``before_its_day``); until then it waits for its time."""
+    later: set[int] = set()  # rows due early whose person's day has not begun
+    while await claim_batch(core, now, report, batch, until=until, later=later):
         pass
 
 
@@ -234,6 +237,7 @@ async def claim_batch(
     *,
     writes: int | None = None,
     until: datetime | None = None,
+    later: set[int] | None = None,
 ) -> bool:
     """Claim up to ``limit`` due rows: read them and everything the rules look at, decide
     each in Python, then write with a few set-based statements -- delete or move the rows
@@ -243,7 +247,11 @@ async def claim_batch(
     only for its statements: the rows are written ``writes`` at a time (CLAIM_WRITES), each
     slice its own transaction. Where ``due`` locks the rows it reads until the commit
     (PostgreSQL), a batch is at most one slice (CLAIM_LOCKED), read and written in one
-    transaction."""
+    transaction.
+
+    Rows due early whose person's local day has not begun are left for their time and
+    added to ``later``, which later passes read past."""
+    later = later if later is not None else set()
     async with unit(core) as work:
         locked = work.schedule.locks_due
         step = max(writes or (CLAIM_LOCKED if locked else CLAIM_WRITES), 1)
@@ -251,12 +259,20 @@ async def claim_batch(
             limit = min(limit, step)
         # One row more than the batch says whether another pass is needed (it is left
         # for that pass): no pass only to find nothing is due.
-        rows = await work.schedule.due(max(until or now, now), limit + 1)
+        read = await work.schedule.due(max(until or now, now), limit + len(later) + 1)
+        rows = [r for r in read if r.id not in later]
         more = len(rows) > limit
         rows = rows[:limit]
         if not rows:
             return False
-        claim = Claim(rows, await load_facts(work, rows), now)
+        facts = await load_facts(work, rows)
+        waiting = {r.id for r in rows if before_its_day(r, facts, now)}
+        if waiting:
+            later |= waiting
+            rows = [r for r in rows if r.id not in waiting]
+            if not rows:
+                return more  # the next pass reads past them
+        claim = Claim(rows, facts, now)
         written: list[Entry] = []
         for start in range(0, len(rows), step):
             part = rows[start : start + step]
@@ -350,6 +366,21 @@ class Claim:
             state = State.SKIPPED if reason and reason != STILL_THERE else State.QUEUED
             entries[item.id] = Entry(item, state, reason)
         return entries
+
+
+def before_its_day(item: Reminder, facts: Facts, now: datetime) -> bool:
+    """Whether a row claimed early (at a peak) belongs to a local day its person has not
+    reached yet: a prompt for 00:05 is no message for 23:57 the evening before (its buttons
+    are for tomorrow, its text says good morning). It waits for its time instead."""
+    zone = _zone(facts, item)
+    if item.due <= now or zone is None:
+        return False
+    return _local_day(now, zone) < item.day
+
+
+@lru_cache(maxsize=1024)  # a peak's thousands of rows share a few zones and one ``now``
+def _local_day(now: datetime, zone: str) -> date:
+    return now.astimezone(load_zone(zone)).date()
 
 
 def _zone(facts: Facts, item: Reminder) -> str | None:

@@ -12,7 +12,7 @@ from coach.schedule import Kind, State
 from conversations.health import monitor_of
 from services import reminders
 from services.reminders import Report
-from tests.e2e.conftest import Bot, Person, check_in
+from tests.e2e.conftest import Bot, Person, check_in, no_to_safety, to_safety_questions
 
 pytestmark = pytest.mark.e2e
 
@@ -63,3 +63,37 @@ async def test_a_prompt_claimed_early_is_not_sent_to_someone_who_checked_in_mean
         early.user_id: [(State.SKIPPED, "checked_in")],
         late.user_id: [(State.SENT, None)],
     }
+
+
+async def test_a_peak_elsewhere_never_sends_a_prompt_before_the_persons_day(bot: Bot) -> None:
+    # 23:57 in Berlin is 07:57 in Tokyo: Tokyo's 08:00 prompt may go early, but Berlin's
+    # 00:05 prompt asks about a day that has not begun. It waits for its time, and its
+    # buttons then rate that day.
+    night, tokyo = Person(bot, 5003), Person(bot, 5004)
+    await to_safety_questions(night)
+    await no_to_safety(night)
+    await night.say("00:05")
+    await night.choose_equipment(("pull-up bar",))
+    await night.expect("type 2 or 3 times")
+    await night.say("12:00, 13:00")
+    await night.expect("All set")
+    await tokyo.onboard(zone="Asia/Tokyo")
+    tokyo_08 = datetime(2026, 3, 2, 23, 0, tzinfo=UTC)
+    berlin_0005 = datetime(2026, 3, 2, 23, 5, tzinfo=UTC)
+
+    bot.clock.current = tokyo_08 - timedelta(minutes=3)  # 23:57 in Berlin
+    await reminders.claim(bot.app.dispatcher.deps, bot.clock.now(), Report(), until=berlin_0005)
+    seen = night.seen
+    await bot.app.dispatcher.dispatch(bot.clock.now())
+    await tokyo.expect("How does your back feel")
+    async with bot.store.unit() as uow:
+        assert [
+            d for d in await uow.schedule.deliveries(night.user_id) if d.kind is Kind.CHECKIN
+        ] == []
+
+    bot.clock.current = berlin_0005
+    await bot.app.dispatcher.dispatch(berlin_0005)
+    await night.expect("How does your back feel")
+    assert len(night.messages()) > seen
+    await night.press("3")
+    await night.expect("Today's plan")
