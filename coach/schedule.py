@@ -58,30 +58,54 @@ def next_occurrence(at: time, zone: str, after: datetime, weekday: int | None = 
 
 
 class Late(StrEnum):
-    """Why a due reminder is dropped after downtime."""
+    """Why a due reminder is dropped when it would go late (after downtime, or at the end
+    of a peak's queue)."""
 
     HANG_TOO_LATE = "hang_too_late"
     CHECKIN_TOO_LATE = "checkin_too_late"
     CHECKIN_TOO_LATE_IN_DAY = "checkin_after_21"
+    DAY_OVER = "day_over"
 
 
 HANG_GRACE = timedelta(minutes=60)
 CHECKIN_GRACE = timedelta(hours=4)
 CHECKIN_LAST_LOCAL = time(21, 0)
+# Late by at most this, a reminder is on time: a tick comes up to 20 s after its time, and
+# a morning peak's queue at the free rate ends about 13 minutes late.
+ON_TIME = timedelta(minutes=30)
 
 
-def hang_late(due: datetime, now: datetime) -> Late | None:
-    """After downtime: a bar-hang reminder over 60 min late is skipped."""
-    return Late.HANG_TOO_LATE if now - due > HANG_GRACE else None
+def _day_over(due: datetime, now: datetime, zone: str) -> bool:
+    """Whether the local day a reminder was due on has ended by ``now``: its buttons would
+    rate or mark a day that is over (and are refused as from another day)."""
+    local = load_zone(zone)
+    return now.astimezone(local).date() > due.astimezone(local).date()
+
+
+def hang_late(due: datetime, now: datetime, zone: str) -> Late | None:
+    """A bar-hang reminder over 60 min late, or after its day has ended, is skipped."""
+    if now - due > HANG_GRACE:
+        return Late.HANG_TOO_LATE
+    if now > due and _day_over(due, now, zone):
+        return Late.DAY_OVER
+    return None
 
 
 def prompt_late(due: datetime, now: datetime, zone: str) -> Late | None:
-    """After downtime: a check-in prompt (or a summary) is still sent if at most 4 hours
-    late and before 21:00 local."""
+    """A late check-in prompt (or a summary) is still sent within 4 hours of its time and
+    on its own day; and from 21:00 local only if it was asked for from 21:00 on, or is on
+    time (``ON_TIME``): a morning's prompt, late after a stop, is no message for the night,
+    while someone who chose 22:00 gets theirs at 22:00."""
     late = now - due
     if late > CHECKIN_GRACE:
         return Late.CHECKIN_TOO_LATE
-    if late > timedelta(0) and now.astimezone(load_zone(zone)).time() >= CHECKIN_LAST_LOCAL:
+    if late <= timedelta(0):
+        return None
+    if _day_over(due, now, zone):
+        return Late.DAY_OVER
+    local = load_zone(zone)
+    evening = now.astimezone(local).time() >= CHECKIN_LAST_LOCAL
+    if evening and late > ON_TIME and due.astimezone(local).time() < CHECKIN_LAST_LOCAL:
         return Late.CHECKIN_TOO_LATE_IN_DAY
     return None
 

@@ -103,3 +103,37 @@ def test_a_checkin_prompt_is_sent_up_to_four_hours_late_and_before_21_local() ->
         late_evening, late_evening + timedelta(minutes=35), "Europe/Berlin"
     )
     assert result == Late.CHECKIN_TOO_LATE_IN_DAY
+
+
+def test_a_prompt_asked_for_after_21_is_on_time_at_its_time_and_late_within_its_day() -> None:
+    prompt = KINDS[Kind.CHECKIN]
+    ten_pm = utc(2026, 1, 15, 21)  # 22:00 in Berlin, the person's own choice
+    assert prompt.too_late(ten_pm, ten_pm + timedelta(seconds=10), "Europe/Berlin") is None
+    assert prompt.too_late(ten_pm, ten_pm + timedelta(minutes=90), "Europe/Berlin") is None
+    # A prompt due before 21:00 is on time within half an hour (a peak's queue)...
+    ten_to_nine = utc(2026, 1, 15, 19, 50)  # 20:50 in Berlin
+    assert (
+        prompt.too_late(ten_to_nine, ten_to_nine + timedelta(minutes=20), "Europe/Berlin") is None
+    )
+    # ...and after that no message for the night.
+    late = prompt.too_late(ten_to_nine, ten_to_nine + timedelta(minutes=31), "Europe/Berlin")
+    assert late == Late.CHECKIN_TOO_LATE_IN_DAY
+
+
+def test_a_reminder_that_would_go_after_its_day_has_ended_is_skipped() -> None:
+    five_to_midnight = utc(2026, 1, 15, 22, 55)  # 23:55 in Berlin
+    for kind in (Kind.CHECKIN, Kind.HANG):
+        too_late = KINDS[kind].too_late
+        assert (
+            too_late(five_to_midnight, five_to_midnight + timedelta(minutes=4), "Europe/Berlin")
+            is None
+        )
+        late = too_late(five_to_midnight, five_to_midnight + timedelta(minutes=6), "Europe/Berlin")
+        assert late == Late.DAY_OVER
+    # The same instants in New York are mid-afternoon: the day goes on.
+    assert (
+        KINDS[Kind.CHECKIN].too_late(
+            five_to_midnight, five_to_midnight + timedelta(minutes=6), "America/New_York"
+        )
+        is None
+    )
