@@ -75,34 +75,22 @@ CHECKIN_LAST_LOCAL = time(21, 0)
 ON_TIME = timedelta(minutes=30)
 
 
-def _day_over(due: datetime, now: datetime, zone: str) -> bool:
-    """Whether the local day a reminder was due on has ended by ``now``: its buttons would
-    rate or mark a day that is over (and are refused as from another day)."""
-    local = load_zone(zone)
-    return now.astimezone(local).date() > due.astimezone(local).date()
-
-
-def hang_late(due: datetime, now: datetime, zone: str) -> Late | None:
-    """A bar-hang reminder over 60 min late, or after its day has ended, is skipped."""
-    if now - due > HANG_GRACE:
-        return Late.HANG_TOO_LATE
-    if now > due and _day_over(due, now, zone):
-        return Late.DAY_OVER
-    return None
+def hang_late(due: datetime, now: datetime) -> Late | None:
+    """A bar-hang reminder over 60 min late is skipped."""
+    return Late.HANG_TOO_LATE if now - due > HANG_GRACE else None
 
 
 def prompt_late(due: datetime, now: datetime, zone: str) -> Late | None:
-    """A late check-in prompt (or a summary) is still sent within 4 hours of its time and
-    on its own day; and from 21:00 local only if it was asked for from 21:00 on, or is on
-    time (``ON_TIME``): a morning's prompt, late after a stop, is no message for the night,
-    while someone who chose 22:00 gets theirs at 22:00."""
+    """A late check-in prompt (or a summary) is still sent within 4 hours of its time; and
+    from 21:00 local only if it was asked for from 21:00 on, or is on time (``ON_TIME``): a
+    morning's prompt, late after a stop, is no message for the night, while someone who
+    chose 22:00 gets theirs at 22:00. (No reminder goes after its own day has ended:
+    ``Late.DAY_OVER``, decided for every kind by the dispatcher.)"""
     late = now - due
     if late > CHECKIN_GRACE:
         return Late.CHECKIN_TOO_LATE
     if late <= timedelta(0):
         return None
-    if _day_over(due, now, zone):
-        return Late.DAY_OVER
     local = load_zone(zone)
     evening = now.astimezone(local).time() >= CHECKIN_LAST_LOCAL
     if evening and late > ON_TIME and due.astimezone(local).time() < CHECKIN_LAST_LOCAL:

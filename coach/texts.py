@@ -723,6 +723,10 @@ HANG_DONE_ACK = "Nice: bar hang done. It counts toward today's plan."
 HANG_SKIP_ACK = "Skipped. No problem; the next one comes at its time."
 HANG_SNOOZE_ACK = "I'll remind you again in 15 minutes."
 HANG_SNOOZED_ALREADY = "Already snoozed: I'll remind you once, 15 minutes after the first press."
+HANG_SNOOZE_PAST_MIDNIGHT = (
+    "Too close to midnight to snooze: the reminder would come tomorrow. Press ✅ Done if you "
+    "hang now, or Skip."
+)
 HANG_ALREADY = "This bar hang is already marked."
 PAUSED = "Paused: no reminders or check-in prompts until you send /resume."
 ALREADY_PAUSED = "You're already paused. Send /resume to get reminders again."

@@ -168,7 +168,7 @@ class Hang(ReminderKind):
     message_needs = frozenset({Need.FEEDBACK, Need.DAY_PAIN})
 
     def too_late(self, due: datetime, now: datetime, zone: str) -> str | None:
-        late = hang_late(due, now, zone)
+        late = hang_late(due, now)
         return None if late is None else late.value
 
     def skip_reason(self, day: date, slot: int, person: Person, facts: Facts) -> str | None:

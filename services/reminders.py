@@ -18,7 +18,7 @@ from coach import texts
 from coach.model import Feedback, History, MoveFeedback, Person, Rating
 from coach.places import load_zone
 from coach.safety import hold
-from coach.schedule import Delivery, Kind, Reminder, State, next_occurrence
+from coach.schedule import Delivery, Kind, Late, Reminder, State, next_occurrence
 from services.actions import Action
 from services.core import Core
 from services.kinds import KINDS, STILL_THERE, Composed, Facts, Need
@@ -69,6 +69,8 @@ async def _hang_answer(
         rows = await work.schedule.of(person.chat_id)
         if any(r.once and r.kind is Kind.HANG and r.slot == slot and r.day == day for r in rows):
             return texts.HANG_SNOOZED_ALREADY  # pressed twice: one reminder, not two
+        if person.timezone and _local_day(work.now + SNOOZE, person.timezone) > day:
+            return texts.HANG_SNOOZE_PAST_MIDNIGHT  # its day would be over: never sent
         at = person.hang_times[slot] if slot < len(person.hang_times) else time(0)
         snooze = Reminder(0, person.chat_id, Kind.HANG, slot, at, work.now + SNOOZE, day, once=True)
         await work.schedule.add(person.chat_id, snooze)
@@ -431,7 +433,7 @@ async def queue_depth(core: Core) -> int:
 
 def skip_reason(item: Reminder, person: Person, now: datetime, facts: Facts) -> str | None:
     """Why a due reminder is not sent (None: it is sent): first what holds every kind back,
-    then the kind's own lateness and reasons."""
+    then the kind's own lateness, its day being over, and the kind's reasons."""
     assert person.timezone is not None
     if not person.active:
         return "inactive"
@@ -445,6 +447,10 @@ def skip_reason(item: Reminder, person: Person, now: datetime, facts: Facts) -> 
     late = kind.too_late(item.due, now, person.timezone)
     if late is not None:
         return late
+    if _local_day(now, person.timezone) > item.day:
+        # Its buttons would rate or mark a day that is over (refused as from another
+        # day): a prompt late past midnight, a hang snoozed past it.
+        return Late.DAY_OVER.value
     return kind.skip_reason(item.day, item.slot, person, facts)
 
 

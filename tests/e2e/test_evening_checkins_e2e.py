@@ -4,7 +4,8 @@ A late check-in prompt is held back after 21:00 (a morning's prompt, hours late 
 stop, is no message for the night), but a prompt someone asked for at 22:00 is not late
 at 22:00: it comes every evening. And a prompt that would go after its local day has ended
 (asked for 23:55, ten minutes late) is held back: its buttons would rate a day that is
-over, and the next evening's comes as usual."""
+over, and the next evening's comes as usual. A bar hang's snooze that would end after
+midnight is not offered: the pop-up says why and what to press instead."""
 
 from __future__ import annotations
 
@@ -80,3 +81,27 @@ async def test_a_prompt_that_would_go_after_its_day_has_ended_is_held_back(bot: 
         (date(2026, 3, 2), "skipped", "day_over"),
         (date(2026, 3, 3), "sent", None),
     ]
+
+
+async def test_a_bar_hang_near_midnight_offers_no_snooze_past_it(bot: Bot) -> None:
+    person = Person(bot, 5103)
+    await to_safety_questions(person)
+    await no_to_safety(person)
+    await person.press("08:00")
+    await person.choose_equipment(("pull-up bar",))
+    await person.expect("type 2 or 3 times")
+    await person.say("12:00, 23:40")
+    await person.expect("How does your back feel")
+    await person.press("3")
+    await person.expect("Today's plan")
+    hang = datetime(2026, 3, 2, 22, 40, tzinfo=UTC)  # 23:40 in Berlin
+    bot.clock.current = hang + TICK
+    report = await bot.app.dispatcher.dispatch(bot.clock.now())
+    assert report.skipped == {"hang_too_late": 1}  # the 12:00 one, hours ago
+    reminder = await person.expect("Bar hang time")
+    bot.clock.current = hang + timedelta(minutes=6)  # 23:46
+    snooze = next(b["callback_data"] for b in reminder.buttons if "Snooze" in b["text"])
+    toast = await person.press_data(reminder.message_id, snooze)
+    assert toast is not None and toast.startswith("Too close to midnight to snooze")
+    async with bot.store.unit() as uow:
+        assert [r for r in await uow.schedule.of(person.user_id) if r.once] == []

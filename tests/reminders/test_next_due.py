@@ -118,22 +118,3 @@ def test_a_prompt_asked_for_after_21_is_on_time_at_its_time_and_late_within_its_
     # ...and after that no message for the night.
     late = prompt.too_late(ten_to_nine, ten_to_nine + timedelta(minutes=31), "Europe/Berlin")
     assert late == Late.CHECKIN_TOO_LATE_IN_DAY
-
-
-def test_a_reminder_that_would_go_after_its_day_has_ended_is_skipped() -> None:
-    five_to_midnight = utc(2026, 1, 15, 22, 55)  # 23:55 in Berlin
-    for kind in (Kind.CHECKIN, Kind.HANG):
-        too_late = KINDS[kind].too_late
-        assert (
-            too_late(five_to_midnight, five_to_midnight + timedelta(minutes=4), "Europe/Berlin")
-            is None
-        )
-        late = too_late(five_to_midnight, five_to_midnight + timedelta(minutes=6), "Europe/Berlin")
-        assert late == Late.DAY_OVER
-    # The same instants in New York are mid-afternoon: the day goes on.
-    assert (
-        KINDS[Kind.CHECKIN].too_late(
-            five_to_midnight, five_to_midnight + timedelta(minutes=6), "America/New_York"
-        )
-        is None
-    )
