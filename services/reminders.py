@@ -568,7 +568,8 @@ async def held_back(
 
     Quiet is the claim's own decision ("still there?" quiets its person), not something the
     person did, so it holds nothing back here; kinds not claimed from the schedule (the
-    retention warning) are not decided again."""
+    retention warning) are not decided again. Nor is "still there?" held back for being
+    late: it has no day's buttons, and it is what tells its person why prompts stop."""
     again = [
         d
         for d in waiting
@@ -585,9 +586,14 @@ async def held_back(
     held = {}
     for delivery, item in zip(again, items, strict=True):
         reason = skip_reason(item, as_now[delivery.chat_id], now, facts)
+        if reason in _LATENESS and delivery.reason == STILL_THERE:
+            continue
         if reason is not None:
             held[delivery] = reason
     return held
+
+
+_LATENESS = frozenset(late.value for late in Late)  # the reasons that say only "too late"
 
 
 async def take(core: Core, delivery: Delivery) -> bool:

@@ -8,11 +8,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from coach import texts
+from coach.schedule import State
 from services import reminders
 from services.actions import Action
 from services.clock import ManualClock
 from services.core import Core
-from services.reminders import Report
+from services.reminders import STILL_THERE, Report, Sent
 from tests.services.conftest import registered
 
 MONDAY = date(2026, 3, 2)
@@ -70,3 +71,20 @@ async def test_a_snooze_that_would_land_after_midnight_says_so_instead(core: Cor
         assert [r.slot for r in await uow.schedule.of(1) if r.once] == [1]
     report = await claimed_at(core, hang + timedelta(minutes=19, seconds=10))
     assert (report.claimed, report.skipped) == (1, {})  # 23:59: the first snooze goes
+
+
+async def test_still_there_goes_however_late_it_is_sent(core: Core) -> None:
+    # "Still there?" has no buttons for a day: it tells the person why prompts stop. Held
+    # back, they would stop without a word; it goes past midnight, and hours late.
+    await registered(core, 1, checkin_time=time(23, 55), hang_times=())
+    due = datetime(2026, 3, 2, 22, 55, tzinfo=UTC)  # 23:55 in Berlin
+    for day in range(3):  # three prompts sent and not answered
+        await claimed_at(core, due + timedelta(days=day, seconds=10))
+        for sending in await reminders.prepare(core, 10):
+            assert await reminders.take(core, sending.delivery)
+            await reminders.record_sends(core, [Sent(sending.delivery, State.SENT, None, day + 1)])
+    await claimed_at(core, due + timedelta(days=3, seconds=10))
+    assert isinstance(core.clock, ManualClock)
+    core.clock.current = due + timedelta(days=3, minutes=10)  # still queued at 00:05
+    [sending] = await reminders.prepare(core, 10)
+    assert sending.delivery.reason == STILL_THERE
