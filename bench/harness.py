@@ -30,8 +30,10 @@ from typing import Any, TypeVar
 from sqlalchemy import event, insert, literal, select, true, update
 
 from bootstrap import build_application, settle_memory
-from coach.model import Equipment, Person, Profile
+from coach.model import Equipment, Feedback, MoveFeedback, Person, Profile
+from coach.places import load_zone
 from coach.program import default_program
+from coach.schedule import Kind, Reminder, State
 from conversations.health import monitor_of
 from conversations.web import Webhook, WebServer, set_webhook, web_app
 from emulator import BotApiEmulator
@@ -39,7 +41,7 @@ from emulator.flood import LIMITED
 from services.clock import ManualClock
 from services.unit import wanted
 from storage.models import Base
-from storage.unit_of_work import Store
+from storage.unit_of_work import Store, UnitOfWork
 
 T = TypeVar("T")
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
@@ -241,20 +243,53 @@ def template_person(chat: int, now: datetime) -> Person:
     )
 
 
-async def add_people(store: Store, first: int, count: int, now: datetime = START) -> None:
+async def add_people(
+    store: Store, first: int, count: int, now: datetime = START, history: int = 0
+) -> None:
     """People ``first`` … ``first + count - 1``: one made through the repositories, the rest
     copied from it table by table with INSERT … SELECT, so a 100k database takes seconds
-    and every per-person table (whatever the schema holds) gets its rows."""
+    and every per-person table (whatever the schema holds) gets its rows. With ``history``,
+    each has been coached that many days before ``now`` (``add_history``)."""
     async with store.unit() as uow:
-        person = template_person(first, now)
+        person = template_person(first, now - timedelta(days=history))
         await uow.people.add(person)
         await uow.schedule.replace(first, wanted(person, now))
+        await add_history(uow, person, now, history)
         await uow.commit()
     if count > 1:
         async with store.engine.begin() as connection:
             for table in Base.metadata.sorted_tables:
                 if "chat_id" in table.c:
                     await connection.execute(_copies(table, first, count - 1))
+
+
+async def add_history(uow: UnitOfWork, person: Person, now: datetime, days: int) -> None:
+    """``days`` days of a person who uses the bot as asked, up to the day before ``now``:
+    a check-in each morning after its prompt, the three hang reminders (two marked done,
+    one counted in the plan), the Sunday summary; every reminder in the ledger as sent. What
+    the claim reads about its people (their ratings, latest check-in, recent prompts, marks
+    and plan hangs) is then there to read, as in a bot that has run for a while."""
+    zone = load_zone(ZONE)
+    chat = person.chat_id
+    today = now.astimezone(zone).date()
+    for back in range(days, 0, -1):
+        day = today - timedelta(days=back)
+
+        def at(hour: int, minute: int = 0, day: date = day) -> datetime:
+            return datetime.combine(day, clock_time(hour, minute), zone).astimezone(UTC)
+
+        sent = [(Kind.CHECKIN, 0, clock_time(8))]
+        sent += [(Kind.HANG, slot, t) for slot, t in enumerate(person.hang_times)]
+        if day.weekday() == 6:
+            sent.append((Kind.WEEKLY, 0, clock_time(18)))
+        for kind, slot, local in sent:
+            due = at(local.hour, local.minute)
+            reminder = Reminder(0, chat, kind, slot, local, due, day)
+            await uow.schedule.record(reminder, State.SENT, due)
+        await uow.ratings.set(chat, day, 2 + back % 4, at(8, 5))
+        for slot in (0, 1):
+            await uow.schedule.mark_hang(chat, day, slot, "done", at(9 + 4 * slot, 2))
+        await uow.feedback.add(chat, MoveFeedback(day, "bar_hang", Feedback.DONE), at(19, 5))
 
 
 def _copies(table: Any, template: int, count: int) -> Any:

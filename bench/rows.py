@@ -91,6 +91,8 @@ class Sizes:
     webhook_updates: int = 500
     webhook_presses: int = 600
     history_days: int = 365
+    # The days of coaching each of the crowd's people has behind them (``add_history``).
+    crowd_history: int = 30
     calls: int = 10  # timed calls per figure of the in-process scenarios
 
 
@@ -497,7 +499,7 @@ class Crowd:
             if filled is None:
                 store = await open_store(url)
                 began = time.perf_counter()
-                await add_people(store, 1, sizes.crowd)
+                await add_people(store, 1, sizes.crowd, history=sizes.crowd_history)
                 await push_all_due_after(store, datetime.now(UTC))
                 await vacuumed(store)
                 filled = time.perf_counter() - began
