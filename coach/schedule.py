@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from coach.places import load_zone
 
@@ -126,6 +127,14 @@ class Reminder:
     due: datetime
     day: date
     once: bool = False  # a snoozed reminder: sent once, then the row goes
+
+
+class PastPrompt(NamedTuple):
+    """A ledger row as the "still there?" rule reads it: its day, state and reason."""
+
+    day: date
+    state: State
+    reason: str | None
 
 
 @dataclass(frozen=True, slots=True)

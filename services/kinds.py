@@ -27,6 +27,7 @@ from coach.schedule import (
     HANG_GRACE,
     Delivery,
     Kind,
+    PastPrompt,
     Reminder,
     hang_late,
     next_occurrence,
@@ -63,7 +64,7 @@ class Facts:
     latest: dict[int, date] = field(default_factory=dict)
     marks: dict[tuple[int, date], dict[int, str]] = field(default_factory=dict)
     plan_hangs: set[tuple[int, date]] = field(default_factory=set)
-    prompts: dict[int, list[Delivery]] = field(default_factory=dict)
+    prompts: dict[int, list[PastPrompt]] = field(default_factory=dict)
     quieted: set[int] = field(default_factory=set)
 
 

@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
+    BigInteger,
     CursorResult,
     Dialect,
     Integer,
@@ -105,13 +106,29 @@ _PAINS_ON = by_dialect(
         one_of(_RATINGS.chat_id, "chat_ids"), one_of(_RATINGS.day, "days")
     )
 )
-_LATEST_DAYS = by_dialect(
-    lambda one_of: (
-        select(_RATINGS.chat_id, func.max(_RATINGS.day))
-        .where(one_of(_RATINGS.chat_id, "chat_ids"))
-        .group_by(_RATINGS.chat_id)
+
+
+def each_person(name: str, dialect: str) -> Any:
+    """The list parameter ``name`` of chat ids as a table of one column, ``chat_id``: for a
+    subquery run once per person (a seek each, however many rows each person has)."""
+    if dialect == "postgresql":
+        values = func.unnest(bindparam(name, type_=postgresql.ARRAY(BigInteger())))
+        return values.table_valued("chat_id").render_derived(name="person")
+    each = func.json_each(bindparam(name, type_=JSONList(BigInteger()))).table_valued("value")
+    return select(each.c.value.label("chat_id")).subquery("person")
+
+
+def _latest_days(dialect: str) -> Any:
+    """Each person's latest rating day: one seek to the end of their ratings (grouping all
+    their ratings read every one, a month's ratings per person 2x slower)."""
+    person = each_person("chat_ids", dialect)
+    latest = (
+        select(func.max(_RATINGS.day)).where(_RATINGS.chat_id == person.c.chat_id).scalar_subquery()
     )
-)
+    return select(person.c.chat_id, latest)
+
+
+_LATEST_DAYS = {dialect: _latest_days(dialect) for dialect in ("postgresql", "sqlite")}
 _GIVEN_ON = by_dialect(
     lambda one_of: select(_FEEDBACK.chat_id, _FEEDBACK.day).where(
         one_of(_FEEDBACK.chat_id, "chat_ids"),
@@ -273,7 +290,7 @@ class RatingsRepository:
         rows = await self._session.execute(
             _LATEST_DAYS[self._dialect], {"chat_ids": list(chat_ids)}
         )
-        return {chat_id: day for chat_id, day in rows}
+        return {chat_id: day for chat_id, day in rows if day is not None}
 
     async def timed(self, chat_id: int) -> tuple[tuple[Rating, datetime], ...]:
         """Every rating with when it was last given, for the person's export."""

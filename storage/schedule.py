@@ -24,15 +24,16 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.schedule import Delivery, Kind, Reminder, State
+from coach.schedule import Delivery, Kind, PastPrompt, Reminder, State
 from storage.driver import Read, Write, converter
 from storage.models import DeliveryRow, HangMarkRow, ReminderRow
-from storage.repositories import affected_rows, by_dialect, upsert_insert
+from storage.repositories import affected_rows, by_dialect, each_person, upsert_insert
 from storage.types import UTCDateTime, format_hhmm, parse_hhmm
 
 # The tables, for executemany statements: no ORM objects, no ids fetched back row by row.
@@ -116,30 +117,55 @@ _DUE_READ = {"sqlite": Read(_DUE), "postgresql": Read(_DUE_LOCKED)}
 _REMOVE = by_dialect(lambda one_of: delete(REMINDERS).where(one_of(_R.id, "ids")).returning(_R.id))
 _TAKE_WRITE_LOCK = delete(REMINDERS).where(false())
 _OCCURRENCE = (_D.chat_id, _D.kind, _D.slot, _D.day)
+# The ledger rows of given occurrences, counted: an index seek per occurrence (every column
+# of the unique index given), however long each person's ledger has grown.
 _ATTEMPTS = by_dialect(
     lambda one_of: (
         select(*_OCCURRENCE, func.count())
-        .where(one_of(_D.chat_id, "chat_ids"), one_of(_D.day, "days"))
+        .where(
+            one_of(_D.chat_id, "chat_ids"),
+            one_of(_D.kind, "kinds"),
+            one_of(_D.slot, "slots"),
+            one_of(_D.day, "days"),
+        )
         .group_by(*_OCCURRENCE)
     )
 )
+# Each person's latest ``limit`` ledger rows of one kind: per person, a walk back along
+# (chat_id, kind, id) that stops after ``limit`` rows. (A condition on every row of the
+# people's ledgers, as before, read all of it: a month's history made it 6x slower, and it
+# grows with every day.) SQLite runs the per-person subquery as row lookups; PostgreSQL
+# takes it as a lateral join.
 _NEWER = DELIVERIES.alias("newer")
-_OLDEST_KEPT = (
-    select(_NEWER.c.id)
-    .where(_NEWER.c.chat_id == _D.chat_id, _NEWER.c.kind == bindparam("kind"))
-    .order_by(_NEWER.c.id.desc())
-    .limit(1)
-    .offset(bindparam("skip"))
-    .scalar_subquery()
-)
-_RECENT = by_dialect(
-    lambda one_of: (
-        select(DELIVERIES)
-        .where(one_of(_D.chat_id, "chat_ids"), _D.kind == bindparam("kind"))
-        .where(_D.id >= func.coalesce(_OLDEST_KEPT, 0))
+_PROMPT_COLUMNS = (_D.id, _D.chat_id, _D.day, _D.state, _D.reason)
+
+
+def _recent(dialect: str) -> Any:
+    person = each_person("chat_ids", dialect)
+    if dialect == "postgresql":
+        latest = (
+            select(*_PROMPT_COLUMNS)
+            .where(_D.chat_id == person.c.chat_id, _D.kind == bindparam("kind"))
+            .order_by(_D.id.desc())
+            .limit(bindparam("limit"))
+            .lateral("latest")
+        )
+        return select(*latest.c).select_from(person.join(latest, true())).order_by(latest.c.id)
+    ids = (
+        select(_NEWER.c.id)
+        .where(_NEWER.c.chat_id == person.c.chat_id, _NEWER.c.kind == bindparam("kind"))
+        .order_by(_NEWER.c.id.desc())
+        .limit(bindparam("limit"))
+        .correlate(person)
+    )
+    return (
+        select(*_PROMPT_COLUMNS)
+        .select_from(person.join(DELIVERIES, _D.id.in_(ids)))
         .order_by(_D.id)
     )
-)
+
+
+_RECENT = {dialect: Read(_recent(dialect)) for dialect in ("postgresql", "sqlite")}
 _MARKS = by_dialect(
     lambda one_of: select(_H.chat_id, _H.day, _H.slot, _H.mark).where(
         one_of(_H.chat_id, "chat_ids"), one_of(_H.day, "days")
@@ -161,6 +187,7 @@ def _reminder(row: ReminderRow | Row[*tuple[Any, ...]]) -> Reminder:
 
 
 _KINDS = {kind.value: kind for kind in Kind}
+_STATES = {state.value: state for state in State}
 
 
 def _due_reminder(row: Sequence[Any]) -> Reminder:
@@ -502,11 +529,13 @@ class ScheduleRepository:
         further attempt (as ``record`` does), in two statements."""
         if not entries:
             return
-        chat_ids = list({e.item.chat_id for e in entries})
-        days = list({e.item.day for e in entries})
-        counts = await self._session.execute(
-            _ATTEMPTS[self._dialect], {"chat_ids": chat_ids, "days": days}
-        )
+        occurrences = {
+            "chat_ids": list({e.item.chat_id for e in entries}),
+            "kinds": list({e.item.kind.value for e in entries}),
+            "slots": list({e.item.slot for e in entries}),
+            "days": list({e.item.day for e in entries}),
+        }
+        counts = await self._session.execute(_ATTEMPTS[self._dialect], occurrences)
         attempts: dict[tuple[int, str, int, date], int] = {
             (chat_id, kind, slot, day): count for chat_id, kind, slot, day, count in counts
         }
@@ -550,14 +579,17 @@ class ScheduleRepository:
 
     async def recent_many(
         self, chat_ids: Collection[int], kind: Kind, limit: int
-    ) -> dict[int, list[Delivery]]:
+    ) -> dict[int, list[PastPrompt]]:
         """Each person's latest ``limit`` ledger rows of one kind, oldest of them first."""
         if not chat_ids:
             return {}
-        values = {"chat_ids": list(chat_ids), "kind": kind.value, "skip": limit - 1}
-        found: dict[int, list[Delivery]] = defaultdict(list)
-        for row in await self._session.execute(_RECENT[self._dialect], values):
-            found[row.chat_id].append(_delivery(row))
+        values = {"chat_ids": list(chat_ids), "kind": kind.value, "limit": limit}
+        found: dict[int, list[PastPrompt]] = defaultdict(list)
+        states = _STATES
+        for _, chat_id, day, state, reason in await _RECENT[self._dialect].rows(
+            self._session, **values
+        ):
+            found[chat_id].append(PastPrompt(day, states[state], reason))
         return dict(found)
 
     async def hang_marks_many(
