@@ -292,6 +292,18 @@ async def add_history(uow: UnitOfWork, person: Person, now: datetime, days: int)
         await uow.feedback.add(chat, MoveFeedback(day, "bar_hang", Feedback.DONE), at(19, 5))
 
 
+async def lapse_some(store: Store, now: datetime, every: int, days: int) -> None:
+    """One person in ``every`` has not checked in for the last ``days`` days (their prompts
+    went unanswered), as some people in any crowd: the claim reads their recent prompts to
+    decide on "still there?", which it skips for those who checked in the day before."""
+    ratings = Base.metadata.tables["ratings"]
+    since = now.astimezone(load_zone(ZONE)).date() - timedelta(days=days)
+    async with store.engine.begin() as connection:
+        await connection.execute(
+            ratings.delete().where(ratings.c.chat_id % every == 0, ratings.c.day >= since)
+        )
+
+
 def _copies(table: Any, template: int, count: int) -> Any:
     """INSERT … SELECT: the template's rows of ``table`` for chats template+1 … +count."""
     n = select(literal(1).label("i")).cte("n", recursive=True)

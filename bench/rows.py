@@ -40,6 +40,7 @@ from bench.harness import (
     crowd_cache,
     crowd_file,
     keep_crowd,
+    lapse_some,
     percentile,
     plan_reply,
     push_all_due_after,
@@ -500,6 +501,7 @@ class Crowd:
                 store = await open_store(url)
                 began = time.perf_counter()
                 await add_people(store, 1, sizes.crowd, history=sizes.crowd_history)
+                await lapse_some(store, START, every=5, days=2)
                 await push_all_due_after(store, datetime.now(UTC))
                 await vacuumed(store)
                 filled = time.perf_counter() - began

@@ -413,15 +413,26 @@ async def load_facts(
         return found
 
     hangs = needing(Need.HANG_MARKS)
+    latest = await work.ratings.latest_days(needing(Need.LATEST))
+    # "Still there?" (``quiet_down``) counts the days of prompts ignored since the latest
+    # check-in: someone quiet already, or who checked in on the day before their row's or
+    # later (most people, each morning), cannot reach three, and their prompts are not read.
+    first: dict[int, date] = {}
+    for r in rows:
+        first[r.chat_id] = min(r.day, first.get(r.chat_id, r.day))
+    asked = {
+        chat_id
+        for chat_id in needing(Need.PROMPTS)
+        if not people[chat_id].quiet
+        and not (chat_id in latest and latest[chat_id] >= first[chat_id] - timedelta(days=1))
+    }
     return Facts(
         people,
         rated=await work.ratings.rated_on(needing(Need.RATED), days),
-        latest=await work.ratings.latest_days(needing(Need.LATEST)),
+        latest=latest,
         marks=await work.schedule.hang_marks_many(hangs, days),
         plan_hangs=await work.feedback.given_on(hangs, days, "bar_hang", Feedback.DONE),
-        prompts=await work.schedule.recent_many(
-            needing(Need.PROMPTS), Kind.CHECKIN, 3 * IGNORED_PROMPTS
-        ),
+        prompts=await work.schedule.recent_many(asked, Kind.CHECKIN, 3 * IGNORED_PROMPTS),
     )
 
 
@@ -455,9 +466,10 @@ def skip_reason(item: Reminder, person: Person, now: datetime, facts: Facts) -> 
 
 
 def quiet_down(item: Reminder, person: Person, facts: Facts) -> str | None:
-    """After 3 prompts in a row without a check-in, say "still there?" once and stop.
+    """After 3 days of prompts in a row without a check-in, say "still there?" once and stop.
 
-    "In a row" starts after the person's latest check-in and after the last "still there?".
+    "In a row" starts after the person's latest check-in and after the last "still there?";
+    a day counts once however many prompts it had (a time changed that day asks again).
     The person is marked quiet (in ``facts``, written with the batch).
     """
     # The latest few prompts are enough: "in a row" never reaches further back.
@@ -467,11 +479,11 @@ def quiet_down(item: Reminder, person: Person, facts: Facts) -> str | None:
     latest = facts.latest.get(person.chat_id)
     quieted = [d.day for d in prompts if d.reason == STILL_THERE]
     since = max(([latest] if latest else []) + quieted, default=None)
-    ignored = [
-        d
+    ignored = {
+        d.day
         for d in prompts
         if d.state is State.SENT and d.reason is None and (since is None or d.day > since)
-    ]
+    }
     if len(ignored) < IGNORED_PROMPTS:
         return None
     person.quiet = True  # the batch's later rows of this person see it too
