@@ -170,3 +170,16 @@ async def test_the_history_read_in_one_statement_is_what_the_three_reads_give(
         ]
         assert [c.profile for c in history.profile_changes] == [bar, gym]
         assert (await uow.history(2)).ratings == (Rating(date(2026, 3, 2), 9),)
+
+
+async def test_each_persons_latest_check_in_day_however_many_they_have(store: Store) -> None:
+    async with store.unit() as uow:
+        for chat_id in (1, 2, 3):
+            await uow.people.add(bare_person(chat_id))
+        start = date(2026, 1, 1)
+        for back in range(60):
+            await uow.ratings.set(1, start + timedelta(days=back), 3, NOW)
+        await uow.ratings.set(2, start, 5, NOW)
+        await uow.commit()
+        latest = await uow.ratings.latest_days({1, 2, 3})
+    assert latest == {1: start + timedelta(days=59), 2: start}  # 3 has none: absent

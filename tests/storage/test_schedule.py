@@ -9,7 +9,7 @@ import pytest
 from coach.model import Person
 from coach.schedule import Kind, Reminder, State
 from services.kinds import schedule_for
-from storage.schedule import Ending, Move
+from storage.schedule import Ending, Entry, Move
 from storage.unit_of_work import Store
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # 07:00 in Berlin
@@ -126,3 +126,59 @@ async def test_of_two_claimers_that_read_the_same_rows_each_row_goes_to_one(stor
     assert sorted((r.id, r.due) for r in after) == sorted(
         (r.id, r.due + timedelta(days=1)) for r in repeating
     )
+
+
+async def test_the_latest_prompts_are_each_persons_own_newest_oldest_first(store: Store) -> None:
+    # Long and short histories side by side, other kinds between them: each person's latest
+    # few check-in rows, however far back their ledger goes, and nobody else's.
+    for chat_id in (1, 2, 3):
+        await person_with_schedule(store, chat_id)
+    async with store.unit() as uow:
+        for back in range(40, 0, -1):
+            day = NOW.date() - timedelta(days=back)
+            for chat_id in (1, 2) if back <= 2 else (1,):
+                prompt = Reminder(0, chat_id, Kind.CHECKIN, 0, time(8), NOW, day)
+                hang = Reminder(0, chat_id, Kind.HANG, 0, time(9), NOW, day)
+                state = State.SKIPPED if back % 7 == 0 else State.SENT
+                await uow.schedule.record(prompt, state, NOW, "paused" if back % 7 == 0 else None)
+                await uow.schedule.record(hang, State.SENT, NOW)
+        await uow.commit()
+        recent = await uow.schedule.recent_many({1, 2, 3}, Kind.CHECKIN, 9)
+    assert set(recent) == {1, 2}
+    first_days = [NOW.date() - timedelta(days=back) for back in range(9, 0, -1)]
+    assert [p.day for p in recent[1]] == first_days
+    assert [p.state for p in recent[1]][-7] == State.SKIPPED  # seven days back
+    assert recent[1][-7].reason == "paused"
+    assert [(p.day, p.state, p.reason) for p in recent[2]] == [
+        (NOW.date() - timedelta(days=2), State.SENT, None),
+        (NOW.date() - timedelta(days=1), State.SENT, None),
+    ]
+
+
+async def test_attempts_are_numbered_per_occurrence_among_many(store: Store) -> None:
+    # One batch of ledger rows for several people, kinds, slots and days: each occurrence
+    # counts its own earlier rows only.
+    for chat_id in (1, 2):
+        await person_with_schedule(store, chat_id)
+    today, yesterday = NOW.date(), NOW.date() - timedelta(days=1)
+    items = [
+        Reminder(0, chat_id, kind, slot, time(8), NOW, day)
+        for chat_id in (1, 2)
+        for kind, slot in ((Kind.CHECKIN, 0), (Kind.HANG, 0), (Kind.HANG, 1))
+        for day in (yesterday, today)
+    ]
+    async with store.unit() as uow:
+        await uow.schedule.record(items[0], State.SENT, NOW)  # person 1's check-in yesterday
+        await uow.schedule.record(items[3], State.SENT, NOW)  # person 1's first hang today
+        await uow.schedule.record(items[3], State.SENT, NOW)  # ... snoozed once
+        await uow.schedule.record_many([Entry(item, State.QUEUED) for item in items], NOW)
+        await uow.commit()
+        attempts = {
+            (d.chat_id, d.kind, d.slot, d.day): d.attempt
+            for d in await uow.schedule.in_state(State.QUEUED, 100)
+        }
+    assert attempts[1, Kind.CHECKIN, 0, yesterday] == 1
+    assert attempts[1, Kind.HANG, 0, today] == 2
+    assert attempts[1, Kind.CHECKIN, 0, today] == 0
+    assert attempts[2, Kind.HANG, 0, today] == 0
+    assert len(attempts) == len(items)
