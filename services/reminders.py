@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from coach import texts
+from coach.days import local_date
 from coach.model import Feedback, History, MoveFeedback, Person, Rating
 from coach.places import load_zone
 from coach.safety import hold
@@ -380,9 +381,8 @@ def before_its_day(item: Reminder, facts: Facts, now: datetime) -> bool:
     return _local_day(now, zone) < item.day
 
 
-@lru_cache(maxsize=1024)  # a peak's thousands of rows share a few zones and one ``now``
-def _local_day(now: datetime, zone: str) -> date:
-    return now.astimezone(load_zone(zone)).date()
+# The date in a zone at an instant: a peak's thousands of rows share a few zones and one now.
+_local_day = lru_cache(maxsize=1024)(local_date)
 
 
 def _zone(facts: Facts, item: Reminder) -> str | None:
