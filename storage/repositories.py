@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any, TypeVar, cast
 
@@ -22,6 +22,7 @@ from sqlalchemy import (
     func,
     literal,
     null,
+    or_,
     select,
     text,
     union_all,
@@ -303,16 +304,22 @@ class RatingsRepository:
         return tuple((Rating(day=day, pain=pain), at) for day, pain, at in rows)
 
     async def last_activity(self, before: datetime) -> tuple[tuple[int, datetime], ...]:
-        """People whose latest check-in (or sign-up, without one) is older than ``before``."""
-        latest = (
-            select(RatingRow.chat_id, func.max(RatingRow.updated_at).label("at"))
-            .group_by(RatingRow.chat_id)
-            .subquery()
-        )
-        last = func.coalesce(latest.c.at, PersonRow.created_at)
+        """People whose latest check-in (or sign-up, without one) is older than ``before``.
+
+        The hourly sweep asks it of everyone: it seeks each person's latest rating day, and
+        reads all of a person's ratings only where that day is no later than two days after
+        ``before`` (as UTC). A later one was given after ``before``: a day's rating is given
+        on that local day (or, after a move west, the local day before it), and a local day
+        starts at most 14 hours before the UTC one. Grouping every rating, as before, read
+        the whole table each hour, a year of it for each long-standing person."""
+        here = RatingRow.chat_id == PersonRow.chat_id
+        last_day = select(func.max(RatingRow.day)).where(here).scalar_subquery()
+        latest = select(func.max(RatingRow.updated_at)).where(here).scalar_subquery()
+        last = func.coalesce(latest, PersonRow.created_at)
+        cutoff = before.astimezone(UTC).date() + timedelta(days=2)
         query = (
             select(PersonRow.chat_id, last)
-            .outerjoin(latest, latest.c.chat_id == PersonRow.chat_id)
+            .where(or_(last_day.is_(None), last_day <= cutoff))
             .where(last < before)
             .order_by(PersonRow.chat_id)
         )

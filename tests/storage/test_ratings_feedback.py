@@ -183,3 +183,26 @@ async def test_each_persons_latest_check_in_day_however_many_they_have(store: St
         await uow.commit()
         latest = await uow.ratings.latest_days({1, 2, 3})
     assert latest == {1: start + timedelta(days=59), 2: start}  # 3 has none: absent
+
+
+async def test_last_activity_is_each_persons_latest_rating_or_sign_up(store: Store) -> None:
+    before = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    at = lambda day, hour: datetime(2026, *day, hour, tzinfo=UTC)  # noqa: E731
+    ratings = {
+        1: [((5, 29), (5, 29), 8), ((5, 30), (5, 30), 8)],  # quiet since 30 May
+        2: [((6, 1), (6, 1), 7)],  # this morning, before the cut
+        3: [((6, 1), (6, 1), 13)],  # after it
+        6: [((7, 1 + n), (7, 1 + n), 8) for n in range(30)],  # a month later
+        7: [((5, 2), (5, 2), 9), ((5, 1), (6, 1), 13)],  # an old day changed after the cut
+    }
+    async with store.unit() as uow:
+        for chat_id in range(1, 8):
+            person = bare_person(chat_id)
+            person.created_at = at((6, 2), 9) if chat_id == 5 else at((5, 1), 9)
+            await uow.people.add(person)
+        for chat_id, given in ratings.items():
+            for day, when, hour in given:
+                await uow.ratings.set(chat_id, date(2026, *day), 3, at(when, hour))
+        await uow.commit()
+        found = dict(await uow.ratings.last_activity(before))
+    assert found == {1: at((5, 30), 8), 2: at((6, 1), 7), 4: at((5, 1), 9)}
