@@ -366,30 +366,34 @@ def keep_crowd(database: Path, kept: Path, seconds: float) -> None:
     kept.with_suffix(".seconds").write_text(f"{seconds}\n")
 
 
-async def set_due(store: Store, first: int, count: int, due: datetime, kind: str) -> int:
-    """Make ``kind`` reminders of chats first … first+count-1 due at ``due``; rows changed."""
+async def set_due(
+    store: Store, first: int, count: int, due: datetime, kind: str, zone: str = ZONE
+) -> int:
+    """Make ``kind`` reminders of chats first … first+count-1 due at ``due``, on its local
+    day in their ``zone`` (a row's day is its due instant's, as the bot writes them: a
+    reminder whose day is over is not sent); rows changed."""
     reminders = Base.metadata.tables["reminders"]
     last = first + count - 1
     async with store.engine.begin() as connection:
         result = await connection.execute(
             update(reminders)
             .where(reminders.c.chat_id.between(first, last), reminders.c.kind == kind)
-            .values(due=due)
+            .values(due=due, day=due.astimezone(load_zone(zone)).date())
         )
     return int(result.rowcount)
 
 
 async def set_due_for(store: Store, chats: list[int], due: datetime, kind: str) -> int:
-    """Make ``kind`` reminders of these chats due at ``due``; rows changed. On SQLite the
-    pages written (a thousand, for people spread through the table) are then copied into
-    the file, as a day-old write would have been: a tick measured next pays for its own
-    writes, not for this setup's."""
+    """Make ``kind`` reminders of these chats (in ``ZONE``) due at ``due``, on its local
+    day; rows changed. On SQLite the pages written (a thousand, for people spread through
+    the table) are then copied into the file, as a day-old write would have been: a tick
+    measured next pays for its own writes, not for this setup's."""
     reminders = Base.metadata.tables["reminders"]
     async with store.engine.begin() as connection:
         result = await connection.execute(
             update(reminders)
             .where(reminders.c.chat_id.in_(chats), reminders.c.kind == kind)
-            .values(due=due)
+            .values(due=due, day=due.astimezone(load_zone(ZONE)).date())
         )
     if store.engine.dialect.name == "sqlite":
         await settle_log(store)

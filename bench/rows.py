@@ -715,15 +715,16 @@ async def startup(database: Any, sizes: Sizes) -> Figures:
     store = await open_store(url)
     # A few due are enough to time the first send; more would only make the stop wait.
     now = datetime.now(UTC)
-    await set_due(store, first, STARTUP_DUE, now - timedelta(minutes=1), "checkin")
     # In a zone where it is mid-morning: the rules send no check-in after 21:00 local, and
     # the row must time a send at whatever hour the benchmarks run.
+    zone = mid_morning(now)
+    await set_due(store, first, STARTUP_DUE, now - timedelta(minutes=1), "checkin", zone)
     people = Base.metadata.tables["people"]
     async with store.engine.begin() as connection:
         await connection.execute(
             update(people)
             .where(people.c.chat_id.between(first, first + STARTUP_DUE - 1))
-            .values(timezone=mid_morning(now))
+            .values(timezone=zone)
         )
     await add_ratings(store, first, now.date(), 90)  # the one who asks for charts
     await store.close()
