@@ -13,38 +13,31 @@ from services import reminders
 from services.actions import Action
 from services.clock import ManualClock
 from services.core import Core
-from services.reminders import STILL_THERE, Report, Sent
+from services.reminders import STILL_THERE, Sent
 from tests.services.conftest import registered
+from tests.services.test_dispatch_decisions import claim_at
 
 MONDAY = date(2026, 3, 2)
-
-
-async def claimed_at(core: Core, when: datetime) -> Report:
-    assert isinstance(core.clock, ManualClock)
-    core.clock.current = when
-    report = Report()
-    await reminders.claim(core, when, report)
-    return report
 
 
 async def test_a_hang_snoozed_past_midnight_is_not_sent_the_next_day(core: Core) -> None:
     await registered(core, 1, checkin_time=time(9), hang_times=(time(12), time(23, 40)))
     hang = datetime(2026, 3, 2, 22, 40, tzinfo=UTC)  # 23:40 in Berlin
-    report = await claimed_at(core, hang + timedelta(seconds=10))
+    report = await claim_at(core, hang + timedelta(seconds=10))
     assert report.claimed >= 1 and "day_over" not in report.skipped
     # Snoozed at 23:44 until 23:59; the bot is back from a short stop only at 00:01.
     assert isinstance(core.clock, ManualClock)
     core.clock.current = hang + timedelta(minutes=4)
     said = await reminders.hang_answer(core, 1, Action.HANG_SNOOZE, MONDAY, "1")
     assert said.toast == texts.HANG_SNOOZE_ACK
-    report = await claimed_at(core, hang + timedelta(minutes=21))
+    report = await claim_at(core, hang + timedelta(minutes=21))
     assert report.skipped == {"day_over": 1}
 
 
 async def test_a_prompt_held_in_the_queue_past_midnight_is_held_back(core: Core) -> None:
     await registered(core, 1, checkin_time=time(23, 55), hang_times=())
     due = datetime(2026, 3, 2, 22, 55, tzinfo=UTC)  # 23:55 in Berlin
-    assert (await claimed_at(core, due + timedelta(seconds=10))).claimed == 1
+    assert (await claim_at(core, due + timedelta(seconds=10))).claimed == 1
     # Queued at its time, still waiting (a peak's queue, a stop) at 00:01 on Tuesday.
     assert isinstance(core.clock, ManualClock)
     core.clock.current = due + timedelta(minutes=6)
@@ -59,7 +52,7 @@ async def test_a_snooze_that_would_land_after_midnight_says_so_instead(core: Cor
     # midnight the person hears why there is no snooze, and what to press instead.
     await registered(core, 1, checkin_time=time(9), hang_times=(time(12), time(23, 40)))
     hang = datetime(2026, 3, 2, 22, 40, tzinfo=UTC)  # 23:40 in Berlin
-    await claimed_at(core, hang + timedelta(seconds=10))
+    await claim_at(core, hang + timedelta(seconds=10))
     assert isinstance(core.clock, ManualClock)
     core.clock.current = hang + timedelta(minutes=4)  # 23:44: the snooze ends at 23:59
     said = await reminders.hang_answer(core, 1, Action.HANG_SNOOZE, MONDAY, "1")
@@ -69,7 +62,7 @@ async def test_a_snooze_that_would_land_after_midnight_says_so_instead(core: Cor
     assert said.toast == texts.HANG_SNOOZE_PAST_MIDNIGHT
     async with core.store.unit() as uow:
         assert [r.slot for r in await uow.schedule.of(1) if r.once] == [1]
-    report = await claimed_at(core, hang + timedelta(minutes=19, seconds=10))
+    report = await claim_at(core, hang + timedelta(minutes=19, seconds=10))
     assert (report.claimed, report.skipped) == (1, {})  # 23:59: the first snooze goes
 
 
@@ -79,11 +72,11 @@ async def test_still_there_goes_however_late_it_is_sent(core: Core) -> None:
     await registered(core, 1, checkin_time=time(23, 55), hang_times=())
     due = datetime(2026, 3, 2, 22, 55, tzinfo=UTC)  # 23:55 in Berlin
     for day in range(3):  # three prompts sent and not answered
-        await claimed_at(core, due + timedelta(days=day, seconds=10))
+        await claim_at(core, due + timedelta(days=day, seconds=10))
         for sending in await reminders.prepare(core, 10):
             assert await reminders.take(core, sending.delivery)
             await reminders.record_sends(core, [Sent(sending.delivery, State.SENT, None, day + 1)])
-    await claimed_at(core, due + timedelta(days=3, seconds=10))
+    await claim_at(core, due + timedelta(days=3, seconds=10))
     assert isinstance(core.clock, ManualClock)
     core.clock.current = due + timedelta(days=3, minutes=10)  # still queued at 00:05
     [sending] = await reminders.prepare(core, 10)
