@@ -30,7 +30,7 @@ ALEMBIC_INI: Final = Path(__file__).with_name("alembic.ini")
 # The newest migration's revision. A database already there is opened without importing
 # Alembic, which would stay in the bot's memory for good (about 10 MB) to find nothing to
 # do. tests/storage/test_migrations.py fails until a new migration's revision is written here.
-SCHEMA_HEAD: Final = "0011"
+SCHEMA_HEAD: Final = "0012"
 
 # WAL lets readers run beside the one writer; busy_timeout makes writers queue, not fail,
 # even behind a burst of presses or another writer holding the lock for half a minute.

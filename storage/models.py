@@ -148,9 +148,9 @@ class DeliveryRow(Base):
 
     __tablename__ = "deliveries"
     __table_args__ = (
+        # Also the walk back along a person's prompts, by day (migration 0012): each index
+        # keyed by person costs a claim a page per row.
         UniqueConstraint("chat_id", "kind", "slot", "day", "attempt"),
-        # A batch's latest prompts per person (migration 0005).
-        Index("ix_deliveries_chat_id_kind_id", "chat_id", "kind", "id"),
     )
 
     id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)

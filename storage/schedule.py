@@ -131,11 +131,12 @@ _ATTEMPTS = by_dialect(
         .group_by(*_OCCURRENCE)
     )
 )
-# Each person's latest ``limit`` ledger rows of one kind: per person, a walk back along
-# (chat_id, kind, id) that stops after ``limit`` rows. (A condition on every row of the
-# people's ledgers, as before, read all of it: a month's history made it 6x slower, and it
-# grows with every day.) SQLite runs the per-person subquery as row lookups; PostgreSQL
-# takes it as a lateral join.
+# Each person's latest ``limit`` ledger rows of one kind and slot: per person, a walk back
+# along the unique index (chat_id, kind, slot, day, attempt) that stops after ``limit`` rows.
+# (A condition on every row of the people's ledgers, as before, read all of it: a month's
+# history made it 6x slower, and it grows with every day.) Latest by day, then attempt: the
+# order the occurrences had, and no index of its own to write with every claimed row.
+# SQLite runs the per-person subquery as row lookups; PostgreSQL takes it as a lateral join.
 _NEWER = DELIVERIES.alias("newer")
 _PROMPT_COLUMNS = (_D.id, _D.chat_id, _D.day, _D.state, _D.reason)
 
@@ -144,24 +145,36 @@ def _recent(dialect: str) -> Any:
     person = each_person("chat_ids", dialect)
     if dialect == "postgresql":
         latest = (
-            select(*_PROMPT_COLUMNS)
-            .where(_D.chat_id == person.c.chat_id, _D.kind == bindparam("kind"))
-            .order_by(_D.id.desc())
+            select(*_PROMPT_COLUMNS, _D.attempt)
+            .where(
+                _D.chat_id == person.c.chat_id,
+                _D.kind == bindparam("kind"),
+                _D.slot == bindparam("slot"),
+            )
+            .order_by(_D.day.desc(), _D.attempt.desc())
             .limit(bindparam("limit"))
             .lateral("latest")
         )
-        return select(*latest.c).select_from(person.join(latest, true())).order_by(latest.c.id)
+        return (
+            select(*list(latest.c)[: len(_PROMPT_COLUMNS)])
+            .select_from(person.join(latest, true()))
+            .order_by(latest.c.chat_id, latest.c.day, latest.c.attempt)
+        )
     ids = (
         select(_NEWER.c.id)
-        .where(_NEWER.c.chat_id == person.c.chat_id, _NEWER.c.kind == bindparam("kind"))
-        .order_by(_NEWER.c.id.desc())
+        .where(
+            _NEWER.c.chat_id == person.c.chat_id,
+            _NEWER.c.kind == bindparam("kind"),
+            _NEWER.c.slot == bindparam("slot"),
+        )
+        .order_by(_NEWER.c.day.desc(), _NEWER.c.attempt.desc())
         .limit(bindparam("limit"))
         .correlate(person)
     )
     return (
         select(*_PROMPT_COLUMNS)
         .select_from(person.join(DELIVERIES, _D.id.in_(ids)))
-        .order_by(_D.id)
+        .order_by(_D.chat_id, _D.day, _D.attempt)
     )
 
 
@@ -578,12 +591,13 @@ class ScheduleRepository:
         await self._write_many(_RECORD_WRITE, rows)
 
     async def recent_many(
-        self, chat_ids: Collection[int], kind: Kind, limit: int
+        self, chat_ids: Collection[int], kind: Kind, limit: int, *, slot: int = 0
     ) -> dict[int, list[PastPrompt]]:
-        """Each person's latest ``limit`` ledger rows of one kind, oldest of them first."""
+        """Each person's latest ``limit`` ledger rows of one kind and slot (a kind once a
+        day, as the check-in, has only slot 0), by day and attempt, oldest of them first."""
         if not chat_ids:
             return {}
-        values = {"chat_ids": list(chat_ids), "kind": kind.value, "limit": limit}
+        values = {"chat_ids": list(chat_ids), "kind": kind.value, "slot": slot, "limit": limit}
         found: dict[int, list[PastPrompt]] = defaultdict(list)
         states = _STATES
         for _, chat_id, day, state, reason in await _RECENT[self._dialect].rows(
