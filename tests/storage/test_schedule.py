@@ -155,6 +155,30 @@ async def test_the_latest_prompts_are_each_persons_own_newest_oldest_first(store
     ]
 
 
+async def test_the_latest_prompts_are_the_latest_days_whatever_order_they_were_written(
+    store: Store,
+) -> None:
+    # The walk back reads the ledger's unique index: latest by day, then by attempt (a day
+    # asked again after a time change), not by when each row happened to be written.
+    await person_with_schedule(store, 1)
+    days = [NOW.date() - timedelta(days=back) for back in (1, 5, 2, 4, 3, 6)]
+    async with store.unit() as uow:
+        for day in days:
+            prompt = Reminder(0, 1, Kind.CHECKIN, 0, time(8), NOW, day)
+            await uow.schedule.record(prompt, State.SENT, NOW)
+        again = Reminder(0, 1, Kind.CHECKIN, 0, time(8), NOW, days[3])  # four days back
+        await uow.schedule.record(again, State.SKIPPED, NOW, "paused")
+        await uow.commit()
+        recent = await uow.schedule.recent_many({1}, Kind.CHECKIN, 5)
+    assert [(p.day, p.state) for p in recent[1]] == [
+        (NOW.date() - timedelta(days=4), State.SENT),
+        (NOW.date() - timedelta(days=4), State.SKIPPED),
+        (NOW.date() - timedelta(days=3), State.SENT),
+        (NOW.date() - timedelta(days=2), State.SENT),
+        (NOW.date() - timedelta(days=1), State.SENT),
+    ]
+
+
 async def test_attempts_are_numbered_per_occurrence_among_many(store: Store) -> None:
     # One batch of ledger rows for several people, kinds, slots and days: each occurrence
     # counts its own earlier rows only.
