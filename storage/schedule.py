@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,6 +27,7 @@ from sqlalchemy import (
     true,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,6 +49,7 @@ HANG_MARKS = cast(Table, HangMarkRow.__table__)
 # cache is hit without building and hashing a new statement per batch. Lists of ids and
 # days go in as one parameter each (``by_dialect``).
 _R, _D, _H = REMINDERS.c, DELIVERIES.c, HANG_MARKS.c
+_OCCURRENCE_COLUMNS = (_D.chat_id, _D.kind, _D.slot, _D.day)
 
 _DUE = (
     select(_R.id, _R.chat_id, _R.kind, _R.slot, _R.local_time, _R.due, _R.day, _R.once)
@@ -87,13 +89,22 @@ _LEDGER = _unnest(
     due=UTCDateTime(),
     reason=String(),
 )
-_RECORD_ARRAYS = insert(DELIVERIES).from_select(
-    ["chat_id", "kind", "slot", "day", "attempt", "state", "due", "reason", "at"],
-    select(
-        *(_LEDGER.c[name] for name in ("chat_id", "kind", "slot", "day", "attempt")),
-        *(_LEDGER.c[name] for name in ("state", "due", "reason")),
-        bindparam("a_at", type_=UTCDateTime()),
-    ),
+_LEDGER_SELECT = select(
+    *(_LEDGER.c[name] for name in ("chat_id", "kind", "slot", "day", "attempt")),
+    *(_LEDGER.c[name] for name in ("state", "due", "reason")),
+    bindparam("a_at", type_=UTCDateTime()),
+)
+_LEDGER_INTO = ["chat_id", "kind", "slot", "day", "attempt", "state", "due", "reason", "at"]
+_RECORD_ARRAYS = insert(DELIVERIES).from_select(_LEDGER_INTO, _LEDGER_SELECT)
+# A claim's rows as first attempts, but for occurrences the ledger has already (a snooze
+# that came due, a day asked again): those are left out, and returned by none. The unique
+# index is read for each row by the insert itself; counting each occurrence's rows before
+# it read the same pages twice (1,000 rows: ~8 ms on SQLite, ~10 ms on PostgreSQL).
+_FIRST_ARRAYS = (
+    postgresql.insert(DELIVERIES)
+    .from_select(_LEDGER_INTO, _LEDGER_SELECT)
+    .on_conflict_do_nothing()
+    .returning(_D.chat_id, _D.kind, _D.slot, _D.day)
 )
 
 # On SQLite they are an executemany of the driver's own (storage/driver.py): SQLite runs a
@@ -112,11 +123,21 @@ _RECORD_WRITE = Write(
     insert(DELIVERIES).values({name: bindparam(name) for name in _LEDGER_COLUMNS}),
     _LEDGER_COLUMNS,
 )
+_FIRST_WRITE = Write(
+    sqlite.insert(DELIVERIES)
+    .values({name: bindparam(name) for name in _LEDGER_COLUMNS})
+    .on_conflict_do_nothing(),
+    _LEDGER_COLUMNS,
+)
+# The ledger's newest id, and the occurrences of the rows written after one: with the write
+# lock held, the rows this unit wrote (SQLite numbers a new row past the largest id).
+_NEWEST = select(func.max(_D.id))
+_WRITTEN_AFTER = select(*_OCCURRENCE_COLUMNS).where(_D.id > bindparam("after")).order_by(_D.id)
 # Both backends: the due rows, read by the driver.
 _DUE_READ = {"sqlite": Read(_DUE), "postgresql": Read(_DUE_LOCKED)}
 _REMOVE = by_dialect(lambda one_of: delete(REMINDERS).where(one_of(_R.id, "ids")).returning(_R.id))
 _TAKE_WRITE_LOCK = delete(REMINDERS).where(false())
-_OCCURRENCE = (_D.chat_id, _D.kind, _D.slot, _D.day)
+_OCCURRENCE = _OCCURRENCE_COLUMNS
 # The ledger rows of given occurrences, counted: an index seek per occurrence (every column
 # of the unique index given), however long each person's ledger has grown.
 _ATTEMPTS = by_dialect(
@@ -184,6 +205,47 @@ _MARKS = by_dialect(
         one_of(_H.chat_id, "chat_ids"), one_of(_H.day, "days")
     )
 )
+
+
+Occurrence = tuple[int, str, int, date]  # chat_id, kind, slot, day
+
+
+def _occurrence(item: Reminder) -> Occurrence:
+    return (item.chat_id, item.kind.value, item.slot, item.day)
+
+
+def _ledger_arrays(numbered: Sequence[tuple[Entry, int]], at: datetime) -> dict[str, Any]:
+    """PostgreSQL: numbered ledger rows as one array per column (``_LEDGER``)."""
+    return {
+        "a_chat_id": [e.item.chat_id for e, _ in numbered],
+        "a_kind": [e.item.kind.value for e, _ in numbered],
+        "a_slot": [e.item.slot for e, _ in numbered],
+        "a_day": [e.item.day for e, _ in numbered],
+        "a_attempt": [attempt for _, attempt in numbered],
+        "a_state": [e.state.value for e, _ in numbered],
+        "a_due": [e.item.due for e, _ in numbered],
+        "a_reason": [e.reason for e, _ in numbered],
+        "a_at": at,
+    }
+
+
+def _ledger_rows(numbered: Sequence[tuple[Entry, int]], at: datetime) -> list[tuple[Any, ...]]:
+    """SQLite: numbered ledger rows in ``_LEDGER_COLUMNS`` order, converted for the driver."""
+    instant, day, stamp = _TO_INSTANT, _TO_DAY, _TO_INSTANT(at)
+    return [
+        (
+            e.item.chat_id,
+            e.item.kind.value,
+            e.item.slot,
+            day(e.item.day),
+            attempt,
+            e.state.value,
+            instant(e.item.due),
+            stamp,
+            e.reason,
+        )
+        for e, attempt in numbered
+    ]
 
 
 def _reminder(row: ReminderRow | Row[*tuple[Any, ...]]) -> Reminder:
@@ -539,9 +601,42 @@ class ScheduleRepository:
 
     async def record_many(self, entries: Sequence[Entry], at: datetime) -> None:
         """Ledger rows for claimed occurrences, numbering each snooze of an occurrence as a
-        further attempt (as ``record`` does), in two statements."""
+        further attempt (as ``record`` does).
+
+        Nearly every claimed occurrence is new to the ledger: all are written first as
+        first attempts, with the unique index leaving out those it has already (one
+        statement). Only the rows left out are counted and written again, each as the
+        next attempt of its occurrence, in the order given."""
         if not entries:
             return
+        first = await self._write_first(entries, at)
+        again = []
+        for entry in entries:
+            occurrence = _occurrence(entry.item)
+            if first[occurrence] > 0:
+                first[occurrence] -= 1
+            else:
+                again.append(entry)
+        if again:
+            await self._write_attempts(again, at)
+
+    async def _write_first(self, entries: Sequence[Entry], at: datetime) -> Counter[Occurrence]:
+        """Write each entry as its occurrence's first attempt, where the ledger has none;
+        returns the occurrences written (once each)."""
+        numbered = [(e, 0) for e in entries]
+        if self._dialect == "postgresql":
+            written = await self._session.execute(_FIRST_ARRAYS, _ledger_arrays(numbered, at))
+            return Counter(cast(Occurrence, tuple(row)) for row in written)
+        newest = await self._session.scalar(_NEWEST)  # the write lock is held (the moves)
+        rows = _ledger_rows(numbered, at)
+        if await self._write_many(_FIRST_WRITE, rows) == len(rows):
+            return Counter(_occurrence(e.item) for e in entries)
+        written = await self._session.execute(_WRITTEN_AFTER, {"after": newest or 0})
+        return Counter(cast(Occurrence, tuple(row)) for row in written)
+
+    async def _write_attempts(self, entries: Sequence[Entry], at: datetime) -> None:
+        """Write each entry as the next attempt of its occurrence: its rows counted (an index
+        seek per occurrence), then numbered on in the order given."""
         occurrences = {
             "chat_ids": list({e.item.chat_id for e in entries}),
             "kinds": list({e.item.kind.value for e in entries}),
@@ -549,46 +644,19 @@ class ScheduleRepository:
             "days": list({e.item.day for e in entries}),
         }
         counts = await self._session.execute(_ATTEMPTS[self._dialect], occurrences)
-        attempts: dict[tuple[int, str, int, date], int] = {
+        attempts: dict[Occurrence, int] = {
             (chat_id, kind, slot, day): count for chat_id, kind, slot, day, count in counts
         }
         numbered = []
         for entry in entries:
-            item = entry.item
-            occurrence = (item.chat_id, item.kind.value, item.slot, item.day)
+            occurrence = _occurrence(entry.item)
             attempt = attempts.get(occurrence, 0)
             attempts[occurrence] = attempt + 1
             numbered.append((entry, attempt))
         if self._dialect == "postgresql":
-            arrays = {
-                "a_chat_id": [e.item.chat_id for e, _ in numbered],
-                "a_kind": [e.item.kind.value for e, _ in numbered],
-                "a_slot": [e.item.slot for e, _ in numbered],
-                "a_day": [e.item.day for e, _ in numbered],
-                "a_attempt": [attempt for _, attempt in numbered],
-                "a_state": [e.state.value for e, _ in numbered],
-                "a_due": [e.item.due for e, _ in numbered],
-                "a_reason": [e.reason for e, _ in numbered],
-                "a_at": at,
-            }
-            await self._session.execute(_RECORD_ARRAYS, arrays)
+            await self._session.execute(_RECORD_ARRAYS, _ledger_arrays(numbered, at))
             return
-        instant, day, stamp = _TO_INSTANT, _TO_DAY, _TO_INSTANT(at)
-        rows = [
-            (
-                e.item.chat_id,
-                e.item.kind.value,
-                e.item.slot,
-                day(e.item.day),
-                attempt,
-                e.state.value,
-                instant(e.item.due),
-                stamp,
-                e.reason,
-            )
-            for e, attempt in numbered
-        ]
-        await self._write_many(_RECORD_WRITE, rows)
+        await self._write_many(_RECORD_WRITE, _ledger_rows(numbered, at))
 
     async def recent_many(
         self, chat_ids: Collection[int], kind: Kind, limit: int, *, slot: int = 0

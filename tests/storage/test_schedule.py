@@ -206,3 +206,27 @@ async def test_attempts_are_numbered_per_occurrence_among_many(store: Store) -> 
     assert attempts[1, Kind.CHECKIN, 0, today] == 0
     assert attempts[2, Kind.HANG, 0, today] == 0
     assert len(attempts) == len(items)
+
+
+async def test_an_occurrence_twice_in_one_batch_is_two_attempts_in_the_order_given(
+    store: Store,
+) -> None:
+    # The first of the two is written as the first attempt; the second, left out by the
+    # unique index, is counted and written as the next, after the rows that went in at once.
+    await person_with_schedule(store, 1)
+    morning = Reminder(0, 1, Kind.HANG, 0, time(8), NOW, NOW.date())
+    evening = Reminder(0, 1, Kind.HANG, 1, time(18), NOW, NOW.date())
+    entries = [
+        Entry(morning, State.SKIPPED, "late"),
+        Entry(evening, State.QUEUED),
+        Entry(morning, State.QUEUED),
+    ]
+    async with store.unit() as uow:
+        await uow.schedule.record_many(entries, NOW)
+        await uow.commit()
+        written = await uow.schedule.deliveries(1)
+    assert [(d.slot, d.attempt, d.state, d.reason) for d in written] == [
+        (0, 0, State.SKIPPED, "late"),
+        (1, 0, State.QUEUED, None),
+        (0, 1, State.QUEUED, None),
+    ]
