@@ -436,7 +436,11 @@ async def load_facts(
         latest=latest,
         marks=await work.schedule.hang_marks_many(hangs, days),
         plan_hangs=await work.feedback.given_on(hangs, days, "bar_hang", Feedback.DONE),
-        prompts=await work.schedule.recent_many(asked, Kind.CHECKIN, 3 * IGNORED_PROMPTS),
+        # Only prompts of days after the latest check-in can count as ignored, and a
+        # "still there?" before it no longer stops the count: the walk stops there.
+        prompts=await work.schedule.recent_many(
+            asked, Kind.CHECKIN, 3 * IGNORED_PROMPTS, after=latest
+        ),
     )
 
 

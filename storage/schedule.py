@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -34,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coach.schedule import Delivery, Kind, PastPrompt, Reminder, State
 from storage.driver import Read, Write, converter
 from storage.models import DeliveryRow, HangMarkRow, ReminderRow
-from storage.repositories import affected_rows, by_dialect, each_person, upsert_insert
+from storage.repositories import affected_rows, by_dialect, upsert_insert
 from storage.types import UTCDateTime, format_hhmm, parse_hhmm
 
 # The tables, for executemany statements: no ORM objects, no ids fetched back row by row.
@@ -152,18 +153,33 @@ _ATTEMPTS = by_dialect(
         .group_by(*_OCCURRENCE)
     )
 )
-# Each person's latest ``limit`` ledger rows of one kind and slot: per person, a walk back
-# along the unique index (chat_id, kind, slot, day, attempt) that stops after ``limit`` rows.
-# (A condition on every row of the people's ledgers, as before, read all of it: a month's
-# history made it 6x slower, and it grows with every day.) Latest by day, then attempt: the
-# order the occurrences had, and no index of its own to write with every claimed row.
+# Each person's latest ``limit`` ledger rows of one kind and slot, of days after a day given
+# for each: per person, a walk back along the unique index (chat_id, kind, slot, day,
+# attempt) that stops after ``limit`` rows or at that day. (A condition on every row of the
+# people's ledgers, as before, read all of it: a month's history made it 6x slower, and it
+# grows with every day.) Latest by day, then attempt: the order the occurrences had, and no
+# index of its own to write with every claimed row. Each row found is read from the table,
+# a page each: the day given stops the walk before the rows its caller has no use for.
 # SQLite runs the per-person subquery as row lookups; PostgreSQL takes it as a lateral join.
 _NEWER = DELIVERIES.alias("newer")
 _PROMPT_COLUMNS = (_D.id, _D.chat_id, _D.day, _D.state, _D.reason)
+NO_DAY = date.min  # a person's rows of every day
+
+
+def _people_after(dialect: str) -> Any:
+    """The people and each one's day as a table (chat_id, after): on PostgreSQL two arrays,
+    ``a_chat_id`` and ``a_after``; on SQLite one JSON object, ``after_of``, of days
+    ("YYYY-MM-DD", as SQLite stores them) by chat id."""
+    if dialect == "postgresql":
+        return _unnest(chat_id=BigInteger(), after=Date())
+    each = func.json_each(bindparam("after_of", type_=String())).table_valued("key", "value")
+    return select(
+        each.c.key.cast(BigInteger()).label("chat_id"), each.c.value.label("after")
+    ).subquery("person")
 
 
 def _recent(dialect: str) -> Any:
-    person = each_person("chat_ids", dialect)
+    person = _people_after(dialect)
     if dialect == "postgresql":
         latest = (
             select(*_PROMPT_COLUMNS, _D.attempt)
@@ -171,6 +187,7 @@ def _recent(dialect: str) -> Any:
                 _D.chat_id == person.c.chat_id,
                 _D.kind == bindparam("kind"),
                 _D.slot == bindparam("slot"),
+                _D.day > person.c.after,
             )
             .order_by(_D.day.desc(), _D.attempt.desc())
             .limit(bindparam("limit"))
@@ -187,6 +204,7 @@ def _recent(dialect: str) -> Any:
             _NEWER.c.chat_id == person.c.chat_id,
             _NEWER.c.kind == bindparam("kind"),
             _NEWER.c.slot == bindparam("slot"),
+            _NEWER.c.day > person.c.after,
         )
         .order_by(_NEWER.c.day.desc(), _NEWER.c.attempt.desc())
         .limit(bindparam("limit"))
@@ -659,13 +677,26 @@ class ScheduleRepository:
         await self._write_many(_RECORD_WRITE, _ledger_rows(numbered, at))
 
     async def recent_many(
-        self, chat_ids: Collection[int], kind: Kind, limit: int, *, slot: int = 0
+        self,
+        chat_ids: Collection[int],
+        kind: Kind,
+        limit: int,
+        *,
+        slot: int = 0,
+        after: Mapping[int, date] | None = None,
     ) -> dict[int, list[PastPrompt]]:
         """Each person's latest ``limit`` ledger rows of one kind and slot (a kind once a
-        day, as the check-in, has only slot 0), by day and attempt, oldest of them first."""
+        day, as the check-in, has only slot 0), by day and attempt, oldest of them first;
+        with ``after``, only those of days after the person's day there (where they have
+        one)."""
         if not chat_ids:
             return {}
-        values = {"chat_ids": list(chat_ids), "kind": kind.value, "slot": slot, "limit": limit}
+        days = {c: (after or {}).get(c, NO_DAY) for c in chat_ids}
+        values: dict[str, Any] = {"kind": kind.value, "slot": slot, "limit": limit}
+        if self._dialect == "postgresql":
+            values |= {"a_chat_id": list(days), "a_after": list(days.values())}
+        else:
+            values["after_of"] = json.dumps({c: _TO_DAY(day) for c, day in days.items()})
         found: dict[int, list[PastPrompt]] = defaultdict(list)
         states = _STATES
         for _, chat_id, day, state, reason in await _RECENT[self._dialect].rows(

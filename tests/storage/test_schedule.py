@@ -230,3 +230,28 @@ async def test_an_occurrence_twice_in_one_batch_is_two_attempts_in_the_order_giv
         (1, 0, State.QUEUED, None),
         (0, 1, State.QUEUED, None),
     ]
+
+
+async def test_the_latest_prompts_after_a_day_stop_at_that_day_for_each_person(
+    store: Store,
+) -> None:
+    # Each person's walk stops at their own day (their latest check-in, for "still there?"):
+    # rows of that day and before are not read, however few rows that leaves; a person with
+    # no day given is walked as far as the limit.
+    for chat_id in (1, 2, 3):
+        await person_with_schedule(store, chat_id)
+    today = NOW.date()
+    async with store.unit() as uow:
+        for back in range(12, 0, -1):
+            for chat_id in (1, 2, 3):
+                day = today - timedelta(days=back)
+                await uow.schedule.record(
+                    Reminder(0, chat_id, Kind.CHECKIN, 0, time(8), NOW, day), State.SENT, NOW
+                )
+        await uow.commit()
+        after = {1: today - timedelta(days=3), 2: today - timedelta(days=30)}
+        recent = await uow.schedule.recent_many({1, 2, 3}, Kind.CHECKIN, 9, after=after)
+    assert [p.day for p in recent[1]] == [today - timedelta(days=b) for b in (2, 1)]
+    nine = [today - timedelta(days=b) for b in range(9, 0, -1)]
+    assert [p.day for p in recent[2]] == nine
+    assert [p.day for p in recent[3]] == nine
