@@ -130,8 +130,9 @@ _FIRST_WRITE = Write(
     .on_conflict_do_nothing(),
     _LEDGER_COLUMNS,
 )
-# The ledger's newest id, and the occurrences of the rows written after one: with the write
-# lock held, the rows this unit wrote (SQLite numbers a new row past the largest id).
+# The ledger's newest id, and the occurrences of the rows written after it: read with the
+# write lock held, the rows this unit wrote since (SQLite numbers a new row past the
+# largest id).
 _NEWEST = select(func.max(_D.id))
 _WRITTEN_AFTER = select(*_OCCURRENCE_COLUMNS).where(_D.id > bindparam("after")).order_by(_D.id)
 # Both backends: the due rows, read by the driver.
@@ -645,7 +646,8 @@ class ScheduleRepository:
         if self._dialect == "postgresql":
             written = await self._session.execute(_FIRST_ARRAYS, _ledger_arrays(numbered, at))
             return Counter(cast(Occurrence, tuple(row)) for row in written)
-        newest = await self._session.scalar(_NEWEST)  # the write lock is held (the moves)
+        await self._session.execute(_TAKE_WRITE_LOCK)  # no other writer until the commit
+        newest = await self._session.scalar(_NEWEST)
         rows = _ledger_rows(numbered, at)
         if await self._write_many(_FIRST_WRITE, rows) == len(rows):
             return Counter(_occurrence(e.item) for e in entries)
