@@ -139,19 +139,18 @@ _WRITTEN_AFTER = select(*_OCCURRENCE_COLUMNS).where(_D.id > bindparam("after")).
 _DUE_READ = {"sqlite": Read(_DUE), "postgresql": Read(_DUE_LOCKED)}
 _REMOVE = by_dialect(lambda one_of: delete(REMINDERS).where(one_of(_R.id, "ids")).returning(_R.id))
 _TAKE_WRITE_LOCK = delete(REMINDERS).where(false())
-_OCCURRENCE = _OCCURRENCE_COLUMNS
 # The ledger rows of given occurrences, counted: an index seek per occurrence (every column
 # of the unique index given), however long each person's ledger has grown.
 _ATTEMPTS = by_dialect(
     lambda one_of: (
-        select(*_OCCURRENCE, func.count())
+        select(*_OCCURRENCE_COLUMNS, func.count())
         .where(
             one_of(_D.chat_id, "chat_ids"),
             one_of(_D.kind, "kinds"),
             one_of(_D.slot, "slots"),
             one_of(_D.day, "days"),
         )
-        .group_by(*_OCCURRENCE)
+        .group_by(*_OCCURRENCE_COLUMNS)
     )
 )
 # Each person's latest ``limit`` ledger rows of one kind and slot, of days after a day given
