@@ -105,7 +105,7 @@ _FIRST_ARRAYS = (
     postgresql.insert(DELIVERIES)
     .from_select(_LEDGER_INTO, _LEDGER_SELECT)
     .on_conflict_do_nothing()
-    .returning(_D.chat_id, _D.kind, _D.slot, _D.day)
+    .returning(*_OCCURRENCE_COLUMNS)
 )
 
 # On SQLite they are an executemany of the driver's own (storage/driver.py): SQLite runs a
@@ -648,7 +648,7 @@ class ScheduleRepository:
         await self._session.execute(_TAKE_WRITE_LOCK)  # no other writer until the commit
         newest = await self._session.scalar(_NEWEST)
         rows = _ledger_rows(numbered, at)
-        if await self._write_many(_FIRST_WRITE, rows) == len(rows):
+        if await _FIRST_WRITE.run(self._session, rows) == len(rows):  # the lock is held
             return Counter(_occurrence(e.item) for e in entries)
         written = await self._session.execute(_WRITTEN_AFTER, {"after": newest or 0})
         return Counter(cast(Occurrence, tuple(row)) for row in written)
